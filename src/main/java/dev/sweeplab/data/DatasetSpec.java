@@ -1,0 +1,35 @@
+package dev.sweeplab.data;
+
+import dev.sweeplab.spec.RunConfig;
+
+/**
+ * What identifies a data set: the fields of a run that shape its data, and the data seed. Runs with
+ * equal specs share one {@link Dataset} in a JVM.
+ */
+public record DatasetSpec(
+    String name,
+    String task,
+    int inputDim,
+    int classes,
+    int teacherWidth,
+    int trainSize,
+    int testSize,
+    long seed) {
+
+  /** The data set a run trains on. */
+  public static DatasetSpec of(RunConfig run) {
+    return new DatasetSpec(
+        run.dataset(),
+        run.task(),
+        run.inputDim(),
+        run.classes(),
+        run.teacherWidth(),
+        run.trainSize(),
+        run.testSize(),
+        run.dataSeed());
+  }
+
+  public boolean classification() {
+    return "classification".equals(task);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.sweeplab.spec;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One training run, fully resolved: every field that changes its numbers, plus the sweep it belongs
+ * to. A run is a pure function of this record (DESIGN.md). Its identity is {@link #runId()}, a hash
+ * of {@link #canonicalJson()}; the sweep name is not part of it, the sweep seed and repeat index
+ * are.
+ */
+public record RunConfig(
+    String sweep,
+    long sweepSeed,
+    int repeat,
+    String dataset,
+    String task,
+    int inputDim,
+    int classes,
+    int teacherWidth,
+    int trainSize,
+    int testSize,
+    int width,
+    int depth,
+    String activation,
+    double initScale,
+    String optimizer,
+    double learningRate,
+    int batchSize,
+    int epochs,
+    int steps,
+    int evalPoints)
+    implements Serializable {
+
+  /** Builds a run from column-name → value (the canonical JSON's keys). */
+  public static RunConfig of(String sweep, Map<String, ?> c) {
+    return new RunConfig(
+        sweep,
+        num(c, "sweep_seed").longValue(),
+        num(c, "repeat").intValue(),
+        str(c, SpecKeys.DATASET),
+        str(c, SpecKeys.TASK),
+        integer(c, SpecKeys.INPUT_DIM),
+        integer(c, SpecKeys.CLASSES),
+        integer(c, SpecKeys.TEACHER_WIDTH),
+        integer(c, SpecKeys.TRAIN_SIZE),
+        integer(c, SpecKeys.TEST_SIZE),
+        integer(c, SpecKeys.WIDTH),
+        integer(c, SpecKeys.DEPTH),
+        str(c, SpecKeys.ACTIVATION),
+        num(c, SpecKeys.INIT_SCALE.column()).doubleValue(),
+        str(c, SpecKeys.OPTIMIZER),
+        num(c, SpecKeys.LEARNING_RATE.column()).doubleValue(),
+        integer(c, SpecKeys.BATCH_SIZE),
+        integer(c, SpecKeys.EPOCHS),
+        integer(c, SpecKeys.STEPS),
+        integer(c, SpecKeys.EVAL_POINTS));
+  }
+
+  /** Re-creates a run from the JSON recorded in its row. */
+  public static RunConfig fromJson(String sweep, String json) {
+    return of(sweep, CanonicalJson.read(json));
+  }
+
+  /** Column name → value, sorted by name; exactly what identifies the run. */
+  public Map<String, Object> columns() {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("sweep_seed", sweepSeed);
+    c.put("repeat", repeat);
+    c.put(SpecKeys.DATASET.column(), dataset);
+    c.put(SpecKeys.TASK.column(), task);
+    c.put(SpecKeys.INPUT_DIM.column(), inputDim);
+    c.put(SpecKeys.CLASSES.column(), classes);
+    c.put(SpecKeys.TEACHER_WIDTH.column(), teacherWidth);
+    c.put(SpecKeys.TRAIN_SIZE.column(), trainSize);
+    c.put(SpecKeys.TEST_SIZE.column(), testSize);
+    c.put(SpecKeys.WIDTH.column(), width);
+    c.put(SpecKeys.DEPTH.column(), depth);
+    c.put(SpecKeys.ACTIVATION.column(), activation);
+    c.put(SpecKeys.INIT_SCALE.column(), initScale);
+    c.put(SpecKeys.OPTIMIZER.column(), optimizer);
+    c.put(SpecKeys.LEARNING_RATE.column(), learningRate);
+    c.put(SpecKeys.BATCH_SIZE.column(), batchSize);
+    c.put(SpecKeys.EPOCHS.column(), epochs);
+    c.put(SpecKeys.STEPS.column(), steps);
+    c.put(SpecKeys.EVAL_POINTS.column(), evalPoints);
+    return new TreeMap<>(c);
+  }
+
+  /** Sorted-key JSON of {@link #columns()}. */
+  public String canonicalJson() {
+    return CanonicalJson.write(columns());
+  }
+
+  /** Stable identity: 16 hex digits of SHA-256 of the canonical JSON. */
+  public String runId() {
+    return CanonicalJson.sha256(canonicalJson(), 16);
+  }
+
+  /** The run's own seed, derived from (sweep seed, run_id): init and batch order. */
+  public long seed() {
+    return CanonicalJson.seedOf("run:" + sweepSeed + ":" + runId());
+  }
+
+  /**
+   * The data set's seed, derived from the sweep seed and the data fields only, so every run of a
+   * sweep that asks for the same data trains on the same samples (and an executor builds them once).
+   */
+  public long dataSeed() {
+    return CanonicalJson.seedOf(
+        "data:" + sweepSeed + ":" + dataset + ":" + task + ":" + inputDim + ":" + classes + ":"
+            + teacherWidth);
+  }
+
+  /** Training steps this run takes. */
+  public long totalSteps() {
+    if (steps > 0) {
+      return steps;
+    }
+    long perEpoch = (trainSize + batchSize - 1) / batchSize;
+    return perEpoch * epochs;
+  }
+
+  /** Trainable parameters of the MLP input → width^depth → classes, weights and biases. */
+  public long params() {
+    long p = (long) inputDim * width + width;
+    p += (long) (depth - 1) * ((long) width * width + width);
+    p += (long) width * classes + classes;
+    return p;
+  }
+
+  /** Cost estimate for scheduling: about params × samples seen (forward + backward ∝ this). */
+  public double cost() {
+    double samples = (double) totalSteps() * Math.min(batchSize, trainSize);
+    return params() * samples;
+  }
+
+  private static Number num(Map<String, ?> c, String column) {
+    Object v = c.get(column);
+    if (!(v instanceof Number n)) {
+      throw UserError.wrongType("run config '" + column + "'", v, "a number");
+    }
+    return n;
+  }
+
+  private static int integer(Map<String, ?> c, Key key) {
+    return num(c, key.column()).intValue();
+  }
+
+  private static String str(Map<String, ?> c, Key key) {
+    Object v = c.get(key.column());
+    if (!(v instanceof String s)) {
+      throw UserError.wrongType("run config '" + key.column() + "'", v, "text");
+    }
+    return s;
+  }
+}

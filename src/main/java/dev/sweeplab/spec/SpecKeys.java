@@ -1,0 +1,215 @@
+package dev.sweeplab.spec;
+
+import static dev.sweeplab.spec.Key.Rule.atLeast;
+import static dev.sweeplab.spec.Key.Rule.oneOf;
+import static dev.sweeplab.spec.Key.Rule.positive;
+
+import dev.sweeplab.spec.Key.Rule;
+import dev.sweeplab.spec.Key.Type;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one registry of sweep spec keys. Order matters: it is the order of axes in the cartesian
+ * expansion, so run order is deterministic.
+ */
+public final class SpecKeys {
+  private SpecKeys() {}
+
+  public static final Key NAME =
+      new Key(
+          "name",
+          "sweep",
+          Type.STRING,
+          null,
+          false,
+          Rule.matches(
+              "[A-Za-z0-9][A-Za-z0-9_.-]{0,63}",
+              "1-64 letters, digits, '_', '-' or '.', starting with a letter or digit"),
+          "sweep name; the tables' partition");
+  public static final Key DESCRIPTION =
+      new Key("description", "description", Type.STRING, "", false, Rule.any(), "free text");
+  public static final Key SEED =
+      new Key("seed", "sweep_seed", Type.LONG, 0L, false, Rule.any(), "sweep seed; runs derive theirs");
+  public static final Key REPEATS =
+      new Key("repeats", "repeats", Type.INT, 1, false, atLeast(1), "seeds per configuration");
+
+  public static final Key DATASET =
+      new Key(
+          "dataset.name",
+          "dataset",
+          Type.STRING,
+          "teacher_student",
+          false,
+          oneOf("teacher_student"),
+          "data set");
+  public static final Key TASK =
+      new Key(
+          "dataset.task",
+          "task",
+          Type.STRING,
+          "classification",
+          false,
+          oneOf("classification", "regression"),
+          "classification (cross-entropy, argmax teacher) or regression (MSE)");
+  public static final Key INPUT_DIM =
+      new Key("dataset.input_dim", "input_dim", Type.INT, 32, true, atLeast(1), "input dimension d");
+  public static final Key CLASSES =
+      new Key(
+          "dataset.classes",
+          "classes",
+          Type.INT,
+          10,
+          false,
+          atLeast(1),
+          "classes K (classification, >= 2) or outputs (regression)");
+  public static final Key TEACHER_WIDTH =
+      new Key(
+          "dataset.teacher_width",
+          "teacher_width",
+          Type.INT,
+          64,
+          false,
+          atLeast(1),
+          "hidden units of the random teacher network");
+  public static final Key TRAIN_SIZE =
+      new Key(
+          "dataset.train_size", "train_size", Type.INT, 1000, true, atLeast(1), "training samples");
+  public static final Key TEST_SIZE =
+      new Key("dataset.test_size", "test_size", Type.INT, 1000, false, atLeast(1), "test samples");
+
+  public static final Key WIDTH =
+      new Key("model.width", "width", Type.INT, 64, true, atLeast(1), "hidden units per layer");
+  public static final Key DEPTH =
+      new Key("model.depth", "depth", Type.INT, 2, true, atLeast(1), "hidden layers");
+  public static final Key ACTIVATION =
+      new Key(
+          "model.activation",
+          "activation",
+          Type.STRING,
+          "relu",
+          true,
+          oneOf("relu", "tanh", "linear"),
+          "hidden activation");
+  public static final Key INIT_SCALE =
+      new Key(
+          "model.init_scale",
+          "init_scale",
+          Type.DOUBLE,
+          1.0,
+          true,
+          positive(),
+          "multiplies every layer's init standard deviation");
+
+  public static final Key OPTIMIZER =
+      new Key(
+          "training.optimizer",
+          "optimizer",
+          Type.STRING,
+          "adam",
+          true,
+          oneOf("sgd", "adam"),
+          "minibatch SGD or Adam");
+  public static final Key LEARNING_RATE =
+      new Key(
+          "training.learning_rate",
+          "learning_rate",
+          Type.DOUBLE,
+          1e-3,
+          true,
+          positive(),
+          "learning rate");
+  public static final Key BATCH_SIZE =
+      new Key("training.batch_size", "batch_size", Type.INT, 128, true, atLeast(1), "minibatch size");
+  public static final Key EPOCHS =
+      new Key("training.epochs", "epochs", Type.INT, 10, true, atLeast(1), "passes over the data");
+  public static final Key STEPS =
+      new Key(
+          "training.steps",
+          "steps",
+          Type.INT,
+          0,
+          true,
+          atLeast(0),
+          "optimizer steps; when > 0 it replaces epochs");
+  public static final Key EVAL_POINTS =
+      new Key(
+          "training.eval_points",
+          "eval_points",
+          Type.INT,
+          20,
+          false,
+          atLeast(2),
+          "evaluations along the learning curve, log-spaced in steps");
+
+  public static final Key MAX_RUNS =
+      new Key(
+          "limits.max_runs",
+          "max_runs",
+          Type.INT,
+          10_000,
+          false,
+          atLeast(1),
+          "refuse a grid larger than this");
+
+  /** Keys outside any section. */
+  public static final List<Key> TOP =
+      List.of(NAME, DESCRIPTION, SEED, REPEATS);
+
+  /** Keys that make up a run's configuration, in expansion order. */
+  public static final List<Key> RUN =
+      List.of(
+          DATASET,
+          TASK,
+          INPUT_DIM,
+          CLASSES,
+          TEACHER_WIDTH,
+          TRAIN_SIZE,
+          TEST_SIZE,
+          WIDTH,
+          DEPTH,
+          ACTIVATION,
+          INIT_SCALE,
+          OPTIMIZER,
+          LEARNING_RATE,
+          BATCH_SIZE,
+          EPOCHS,
+          STEPS,
+          EVAL_POINTS);
+
+  /** Keys that shape the sweep but not a run. */
+  public static final List<Key> LIMITS = List.of(MAX_RUNS);
+
+  /** Every key by path. */
+  public static final Map<String, Key> BY_PATH = byPath();
+
+  /** Section names in the order a spec file usually lists them. */
+  public static final List<String> SECTIONS = List.of("dataset", "model", "training", "limits");
+
+  private static Map<String, Key> byPath() {
+    Map<String, Key> keys = new LinkedHashMap<>();
+    for (List<Key> group : List.of(TOP, RUN, LIMITS)) {
+      for (Key key : group) {
+        keys.put(key.path(), key);
+      }
+    }
+    return Map.copyOf(keys);
+  }
+
+  /** Leaf names accepted inside a section ("" for the top level, which also takes sections). */
+  static Set<String> acceptedIn(String section) {
+    Set<String> names = new TreeSet<>();
+    for (Key key : BY_PATH.values()) {
+      if (key.section().equals(section)) {
+        names.add(section.isEmpty() ? key.path() : key.leaf());
+      }
+    }
+    if (section.isEmpty()) {
+      names.addAll(SECTIONS);
+    }
+    return names;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.sweeplab.spec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads a sweep spec from YAML and checks all of it before anything runs: unknown keys (with the
+ * nearest valid key), wrong types, out-of-range values, empty axes, conflicting keys and a grid
+ * larger than {@code limits.max_runs}. Every error names the key path, the value and what is
+ * accepted.
+ */
+public final class SpecParser {
+  private SpecParser() {}
+
+  /** Parses and validates the spec file at {@code file}. */
+  public static SweepSpec parse(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw UserError.of("sweep spec '" + file + "' does not exist");
+    } catch (IOException e) {
+      throw UserError.io("read the sweep spec", file.toString(), e);
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses and validates spec text; {@code source} names it in errors. */
+  public static SweepSpec parse(String yamlText, String source) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    Object tree;
+    try {
+      tree = new Yaml(new SafeConstructor(options)).load(yamlText);
+    } catch (MarkedYAMLException e) {
+      throw UserError.of(
+          source + " is not valid YAML at line " + (e.getProblemMark().getLine() + 1)
+              + ", column " + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem());
+    } catch (YAMLException e) {
+      throw UserError.of(source + " is not valid YAML: " + e.getMessage());
+    }
+    if (!(tree instanceof Map<?, ?> map)) {
+      throw UserError.of(
+          source + " must be a YAML mapping with at least 'name', found "
+              + (tree == null ? "an empty document" : UserError.show(tree)));
+    }
+    return fromTree(map);
+  }
+
+  /** Validates an already-loaded tree (YAML or built in code). */
+  static SweepSpec fromTree(Map<?, ?> tree) {
+    Map<String, Object> flat = new LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : tree.entrySet()) {
+      String k = String.valueOf(e.getKey());
+      if (SpecKeys.SECTIONS.contains(k)) {
+        if (!(e.getValue() instanceof Map<?, ?> section)) {
+          throw UserError.wrongType(k, e.getValue(), "a mapping of keys");
+        }
+        for (Map.Entry<?, ?> inner : section.entrySet()) {
+          String path = k + "." + inner.getKey();
+          if (!SpecKeys.BY_PATH.containsKey(path)) {
+            throw UserError.unknownKey(path, SpecKeys.acceptedIn(k));
+          }
+          flat.put(path, inner.getValue());
+        }
+      } else if (SpecKeys.BY_PATH.containsKey(k) && SpecKeys.BY_PATH.get(k).section().isEmpty()) {
+        flat.put(k, e.getValue());
+      } else {
+        throw UserError.unknownKey(k, SpecKeys.acceptedIn(""));
+      }
+    }
+    if (!flat.containsKey(SpecKeys.NAME.path())) {
+      throw UserError.missing("name", "every sweep needs a name (" + SpecKeys.NAME.rule().text() + ")");
+    }
+    String name = (String) scalar(SpecKeys.NAME, flat);
+    String description = (String) scalar(SpecKeys.DESCRIPTION, flat);
+    long seed = (Long) scalar(SpecKeys.SEED, flat);
+    int repeats = (Integer) scalar(SpecKeys.REPEATS, flat);
+    int maxRuns = (Integer) scalar(SpecKeys.MAX_RUNS, flat);
+
+    Map<Key, List<Object>> values = new LinkedHashMap<>();
+    for (Key key : SpecKeys.RUN) {
+      values.put(
+          key,
+          flat.containsKey(key.path())
+              ? Values.parse(key, flat.get(key.path()))
+              : List.of(key.defaultValue()));
+    }
+    crossCheck(flat, values);
+    SweepSpec spec = new SweepSpec(name, description, seed, repeats, maxRuns, values);
+    long count = spec.runCount();
+    if (count > maxRuns) {
+      StringBuilder sizes = new StringBuilder();
+      for (Key axis : spec.axes()) {
+        sizes.append(axis.path()).append(" (").append(values.get(axis).size()).append(") x ");
+      }
+      sizes.append("repeats (").append(repeats).append(')');
+      throw UserError.of(
+          "the grid expands to " + count + " runs, more than limits.max_runs = " + maxRuns
+              + ": " + sizes + ". Shrink an axis or raise limits.max_runs.");
+    }
+    return spec;
+  }
+
+  private static Object scalar(Key key, Map<String, Object> flat) {
+    if (!flat.containsKey(key.path())) {
+      return key.defaultValue();
+    }
+    Object raw = flat.get(key.path());
+    if (raw instanceof List || raw instanceof Map) {
+      throw UserError.badValue(key.path(), raw, "takes one value, not a list or a mapping");
+    }
+    return Values.one(key, raw);
+  }
+
+  private static void crossCheck(Map<String, Object> flat, Map<Key, List<Object>> values) {
+    if (flat.containsKey(SpecKeys.EPOCHS.path()) && flat.containsKey(SpecKeys.STEPS.path())) {
+      throw UserError.of(
+          "training.epochs and training.steps are both set: give one of them (steps, when > 0,"
+              + " replaces epochs)");
+    }
+    if (values.get(SpecKeys.TASK).get(0).equals("classification")) {
+      for (Object k : values.get(SpecKeys.CLASSES)) {
+        if ((Integer) k < 2) {
+          throw UserError.badValue(
+              SpecKeys.CLASSES.path(), k, "must be >= 2 for dataset.task = classification");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.sweeplab.spec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A validated sweep definition: the values of every run key (one value or an axis of several),
+ * how many seeds per configuration, and the limits. Built only through {@link SpecParser} or
+ * {@link #of}, both of which check everything, so an instance is always valid.
+ *
+ * @param name sweep name, the tables' partition
+ * @param description free text from the spec
+ * @param seed sweep seed
+ * @param repeats seeds per configuration
+ * @param maxRuns largest grid accepted
+ * @param values run key → its values (one or more), in registry order
+ */
+public record SweepSpec(
+    String name,
+    String description,
+    long seed,
+    int repeats,
+    int maxRuns,
+    Map<Key, List<Object>> values) {
+
+  public SweepSpec {
+    values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+  }
+
+  /** Builds and validates a spec from code: run key → values (missing keys take defaults). */
+  public static SweepSpec of(
+      String name, long seed, int repeats, int maxRuns, Map<Key, List<?>> given) {
+    Map<String, Object> raw = new LinkedHashMap<>();
+    raw.put("name", name);
+    raw.put("seed", seed);
+    raw.put("repeats", repeats);
+    Map<String, Map<String, Object>> sections = new LinkedHashMap<>();
+    sections.computeIfAbsent("limits", s -> new LinkedHashMap<>()).put("max_runs", maxRuns);
+    given.forEach(
+        (key, v) ->
+            sections
+                .computeIfAbsent(key.section(), s -> new LinkedHashMap<>())
+                .put(key.leaf(), v.size() == 1 ? v.get(0) : List.copyOf(v)));
+    raw.putAll(sections);
+    return SpecParser.fromTree(raw);
+  }
+
+  /** Keys with more than one value: the swept axes, in expansion order. */
+  public List<Key> axes() {
+    List<Key> axes = new ArrayList<>();
+    values.forEach(
+        (key, v) -> {
+          if (v.size() > 1) {
+            axes.add(key);
+          }
+        });
+    return axes;
+  }
+
+  /** Runs the grid expands to: the product of axis sizes times repeats. */
+  public long runCount() {
+    long n = repeats;
+    for (List<Object> v : values.values()) {
+      n *= v.size();
+    }
+    return n;
+  }
+
+  /**
+   * The cartesian product of all axes times repeats, in a fixed order: the first registry key
+   * varies slowest, the repeat index fastest.
+   */
+  public List<RunConfig> expand() {
+    List<Key> keys = new ArrayList<>(values.keySet());
+    List<RunConfig> runs = new ArrayList<>((int) runCount());
+    int[] index = new int[keys.size()];
+    while (true) {
+      Map<String, Object> columns = new TreeMap<>();
+      for (int k = 0; k < keys.size(); k++) {
+        columns.put(keys.get(k).column(), values.get(keys.get(k)).get(index[k]));
+      }
+      columns.put("sweep_seed", seed);
+      for (int r = 0; r < repeats; r++) {
+        columns.put("repeat", r);
+        runs.add(RunConfig.of(name, columns));
+      }
+      int k = keys.size() - 1;
+      while (k >= 0 && ++index[k] == values.get(keys.get(k)).size()) {
+        index[k] = 0;
+        k--;
+      }
+      if (k < 0) {
+        return runs;
+      }
+    }
+  }
+
+  /** The resolved spec as sorted-key JSON: what the {@code sweeps} table records. */
+  public String canonicalJson() {
+    Map<String, Object> tree = new TreeMap<>();
+    tree.put(SpecKeys.NAME.path(), name);
+    tree.put(SpecKeys.DESCRIPTION.path(), description);
+    tree.put(SpecKeys.SEED.path(), seed);
+    tree.put(SpecKeys.REPEATS.path(), repeats);
+    tree.put(SpecKeys.MAX_RUNS.path(), maxRuns);
+    values.forEach((key, v) -> tree.put(key.path(), v.size() == 1 ? v.get(0) : v));
+    return CanonicalJson.write(tree);
+  }
+}

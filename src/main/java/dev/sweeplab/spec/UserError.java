@@ -1,0 +1,98 @@
+package dev.sweeplab.spec;
+
+import java.util.Collection;
+import java.util.stream.Collectors;
+
+/**
+ * An error a person can act on: bad spec, bad option, bad data file, unwritable path. Each message
+ * states the problem, the value, and what would be accepted. The CLI prints it as one paragraph and
+ * exits with code 2; everything else is an internal error and keeps its stack trace.
+ *
+ * <p>This class is the one factory of user-facing errors (see STYLE.md).
+ */
+public final class UserError extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private UserError(String message, Throwable cause) {
+    super(message, cause);
+  }
+
+  /** A free-form message; prefer the specific factories below. */
+  public static UserError of(String message) {
+    return new UserError(message, null);
+  }
+
+  /** A value that breaks a rule: "model.width must be >= 1, found 0". */
+  public static UserError badValue(String path, Object value, String rule) {
+    return new UserError(path + " " + rule + ", found " + show(value), null);
+  }
+
+  /** A value of the wrong type. */
+  public static UserError wrongType(String path, Object value, String expected) {
+    return new UserError(
+        path + " must be " + expected + ", found " + show(value) + " (" + typeName(value) + ")",
+        null);
+  }
+
+  /** A key nobody knows, with the nearest known key suggested. */
+  public static UserError unknownKey(String path, Collection<String> accepted) {
+    String leaf = path.substring(path.lastIndexOf('.') + 1);
+    String nearest = Nearest.of(leaf, accepted);
+    String hint = nearest == null ? "" : " Did you mean '" + nearest + "'?";
+    return new UserError(
+        "unknown key '"
+            + path
+            + "'."
+            + hint
+            + " Accepted here: "
+            + accepted.stream().sorted().collect(Collectors.joining(", "))
+            + ".",
+        null);
+  }
+
+  /** A required key that is absent. */
+  public static UserError missing(String path, String what) {
+    return new UserError("missing required key '" + path + "': " + what, null);
+  }
+
+  /** An I/O failure wrapped with the path and what was being done. */
+  public static UserError io(String doing, String path, Throwable cause) {
+    String why = cause == null ? "" : ": " + cause.getMessage();
+    return new UserError("could not " + doing + " '" + path + "'" + why, cause);
+  }
+
+  static String show(Object value) {
+    if (value == null) {
+      return "nothing (null)";
+    }
+    if (value instanceof String s) {
+      return "'" + s + "'";
+    }
+    return String.valueOf(value);
+  }
+
+  private static String typeName(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    if (value instanceof java.util.Map) {
+      return "a mapping";
+    }
+    if (value instanceof java.util.List) {
+      return "a list";
+    }
+    if (value instanceof String) {
+      return "text";
+    }
+    if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
+      return "an integer";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof Boolean) {
+      return "a boolean";
+    }
+    return value.getClass().getSimpleName();
+  }
+}

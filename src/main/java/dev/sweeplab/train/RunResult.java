@@ -1,0 +1,48 @@
+package dev.sweeplab.train;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What one training run produced. Errors are fractions misclassified (NaN for regression); losses
+ * are the training objective (cross-entropy or MSE) on the full split.
+ *
+ * @param status {@code ok}, {@code diverged} (non-finite loss) or {@code failed} (exception)
+ * @param reason why a run did not end {@code ok}; empty otherwise
+ * @param params trainable parameters of the network
+ * @param steps optimizer steps taken
+ * @param epochs passes over the training data taken (fractional)
+ * @param wallMs wall time of the run, data and model building included
+ * @param weightChange ‖θ_T − θ_0‖ / ‖θ_0‖ over all parameters (small: lazy; large: rich)
+ * @param curve evaluations at log-spaced steps, the last one being the final state
+ */
+public record RunResult(
+    String status,
+    String reason,
+    long params,
+    double trainLoss,
+    double trainError,
+    double testLoss,
+    double testError,
+    long steps,
+    double epochs,
+    long wallMs,
+    double weightChange,
+    List<CurvePoint> curve)
+    implements Serializable {
+
+  public static final String OK = "ok";
+  public static final String DIVERGED = "diverged";
+  public static final String FAILED = "failed";
+
+  public RunResult {
+    curve = List.copyOf(curve);
+  }
+
+  /** A run that threw before it could finish. */
+  public static RunResult failed(Throwable error, long wallMs) {
+    String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+    double nan = Double.NaN;
+    return new RunResult(FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of());
+  }
+}

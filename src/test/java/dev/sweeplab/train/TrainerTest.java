@@ -1,0 +1,98 @@
+package dev.sweeplab.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.spec.SweepSpec;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+
+  static RunConfig run(Map<Key, List<?>> overrides) {
+    Map<Key, List<?>> values = new LinkedHashMap<>();
+    values.put(SpecKeys.INPUT_DIM, List.of(8));
+    values.put(SpecKeys.CLASSES, List.of(3));
+    values.put(SpecKeys.TEACHER_WIDTH, List.of(16));
+    values.put(SpecKeys.TRAIN_SIZE, List.of(512));
+    values.put(SpecKeys.TEST_SIZE, List.of(512));
+    values.put(SpecKeys.WIDTH, List.of(64));
+    values.put(SpecKeys.DEPTH, List.of(1));
+    values.put(SpecKeys.LEARNING_RATE, List.of(0.01));
+    values.put(SpecKeys.BATCH_SIZE, List.of(64));
+    values.put(SpecKeys.EPOCHS, List.of(30));
+    values.putAll(overrides);
+    if (overrides.containsKey(SpecKeys.STEPS)) {
+      values.remove(SpecKeys.EPOCHS);
+    }
+    return SweepSpec.of("trainer-test", 7, 1, 10, values).expand().get(0);
+  }
+
+  @Test
+  void learnsTheTeacherFarBelowChance() {
+    RunResult result = Trainer.run(run(Map.of()));
+    assertEquals(RunResult.OK, result.status(), result.reason());
+    double chance = 1 - 1.0 / 3;
+    CurvePoint first = result.curve().get(0);
+    assertEquals(0, first.step());
+    assertTrue(first.testError() > 0.3, "an untrained net errs near chance: " + first);
+    assertTrue(result.testError() < chance / 3, "test error " + result.testError());
+    assertTrue(result.trainLoss() < first.trainLoss() / 2, "train loss fell: " + result);
+    assertEquals(30 * 8, result.steps());
+    assertEquals(30.0, result.epochs(), 1e-9);
+    assertTrue(result.weightChange() > 0, "weights moved");
+  }
+
+  @Test
+  void sameConfigSameNumbers() {
+    RunConfig config = run(Map.of(SpecKeys.EPOCHS, List.of(3)));
+    RunResult a = Trainer.run(config);
+    RunResult b = Trainer.run(config);
+    assertEquals(a.curve(), b.curve());
+    assertEquals(a.testLoss(), b.testLoss());
+  }
+
+  @Test
+  void paramsMatchTheCostModel() {
+    RunConfig config = run(Map.of(SpecKeys.DEPTH, List.of(3), SpecKeys.STEPS, List.of(1)));
+    RunResult result = Trainer.run(config);
+    assertEquals(config.params(), result.params());
+  }
+
+  @Test
+  void hugeLearningRateDivergesWithTheStep() {
+    RunConfig config =
+        run(
+            Map.of(
+                SpecKeys.OPTIMIZER, List.of("sgd"),
+                SpecKeys.LEARNING_RATE, List.of(1e12),
+                SpecKeys.TASK, List.of("regression"),
+                SpecKeys.ACTIVATION, List.of("linear")));
+    RunResult result = Trainer.run(config);
+    assertEquals(RunResult.DIVERGED, result.status(), result.reason());
+    assertTrue(result.reason().contains("at step"), result.reason());
+    assertTrue(result.steps() < config.totalSteps());
+  }
+
+  @Test
+  void regressionReportsMseAndNoError() {
+    RunResult result = Trainer.run(run(Map.of(SpecKeys.TASK, List.of("regression"))));
+    assertEquals(RunResult.OK, result.status(), result.reason());
+    assertTrue(Double.isNaN(result.testError()));
+    assertTrue(result.testLoss() < result.curve().get(0).testLoss());
+  }
+
+  @Test
+  void evalScheduleIsLogSpacedAndEndsAtTheLastStep() {
+    assertArrayEquals(new long[] {0, 1, 2, 3}, EvalSchedule.logSpaced(3, 20));
+    long[] steps = EvalSchedule.logSpaced(10_000, 6);
+    assertEquals(6, steps.length);
+    assertArrayEquals(new long[] {0, 1, 10, 100, 1000, 10_000}, steps);
+  }
+}
