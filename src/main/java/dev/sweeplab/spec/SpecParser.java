@@ -1,6 +1,7 @@
 package dev.sweeplab.spec;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -99,8 +100,12 @@ public final class SpecParser {
     }
     crossCheck(flat, values);
     SweepSpec spec = new SweepSpec(name, description, seed, repeats, maxRuns, values);
-    long count = spec.runCount();
-    if (count > maxRuns) {
+    // Exact product: a long could overflow (four 65536-value axes wrap to 0) and pass the limit.
+    BigInteger count = BigInteger.valueOf(repeats);
+    for (List<Object> v : values.values()) {
+      count = count.multiply(BigInteger.valueOf(v.size()));
+    }
+    if (count.compareTo(BigInteger.valueOf(maxRuns)) > 0) {
       StringBuilder sizes = new StringBuilder();
       for (Key axis : spec.axes()) {
         sizes.append(axis.path()).append(" (").append(values.get(axis).size()).append(") x ");
@@ -127,8 +132,11 @@ public final class SpecParser {
   private static void crossCheck(Map<String, Object> flat, Map<Key, List<Object>> values) {
     if (flat.containsKey(SpecKeys.EPOCHS.path()) && flat.containsKey(SpecKeys.STEPS.path())) {
       throw UserError.of(
-          "training.epochs and training.steps are both set: give one of them (steps, when > 0,"
-              + " replaces epochs)");
+          "training.epochs = "
+              + UserError.show(flat.get(SpecKeys.EPOCHS.path()))
+              + " and training.steps = "
+              + UserError.show(flat.get(SpecKeys.STEPS.path()))
+              + " are both set: give one of them (steps, when > 0, replaces epochs)");
     }
     if (values.get(SpecKeys.TASK).get(0).equals("classification")) {
       for (Object k : values.get(SpecKeys.CLASSES)) {

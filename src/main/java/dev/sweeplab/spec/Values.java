@@ -75,8 +75,12 @@ final class Values {
     if (raw instanceof Integer || raw instanceof Long) {
       return ((Number) raw).longValue();
     }
-    if (raw instanceof BigInteger b && b.bitLength() <= 63) {
-      return b.longValue();
+    if (raw instanceof BigInteger b) {
+      if (b.bitLength() <= 63) {
+        return b.longValue();
+      }
+      String bits = key.type() == Key.Type.INT ? "32" : "64";
+      throw UserError.badValue(key.path(), raw, "must fit in a " + bits + "-bit integer");
     }
     if (raw instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
       return d.longValue();
@@ -100,15 +104,21 @@ final class Values {
       expectKeys(path, map, "range", "step");
       double[] ends = pair(path + ".range", map.get("range"));
       Object stepRaw = map.get("step");
-      if (!(stepRaw instanceof Number step) || step.doubleValue() <= 0) {
-        throw UserError.badValue(path + ".step", stepRaw, "must be a number > 0");
+      if (!(stepRaw instanceof Number step)
+          || !(step.doubleValue() > 0)
+          || !Double.isFinite(step.doubleValue())) {
+        throw UserError.badValue(path + ".step", stepRaw, "must be a finite number > 0");
       }
       if (ends[1] < ends[0]) {
         throw UserError.badValue(path + ".range", map.get("range"), "must be [low, high] with low <= high");
       }
       double s = step.doubleValue();
-      long count = (long) Math.floor((ends[1] - ends[0]) / s + 1e-9) + 1;
-      checkSize(path, count);
+      // Checked as a double: a huge span would overflow the long count and wrap to an empty axis.
+      double span = Math.floor((ends[1] - ends[0]) / s + 1e-9);
+      if (span >= MAX_AXIS) {
+        throw UserError.badValue(path, map, "must have at most " + MAX_AXIS + " values");
+      }
+      long count = (long) span + 1;
       List<Object> values = new ArrayList<>();
       for (long i = 0; i < count; i++) {
         values.add(typed(key, round(ends[0] + i * s)));
@@ -142,9 +152,9 @@ final class Values {
         "as a mapping must be {range: [a, b], step: s} or {log2: [a, b], points: k}");
   }
 
+  /** Integer keys reject a non-integral generated value (a fractional step) instead of truncating. */
   private static Object typed(Key key, double v) {
-    Object value = key.type() == Key.Type.DOUBLE ? (Object) v : (Object) (long) v;
-    return one(key, value);
+    return one(key, v);
   }
 
   private static void expectKeys(String path, Map<?, ?> map, String... keys) {
@@ -165,10 +175,12 @@ final class Values {
     if (raw instanceof List<?> l
         && l.size() == 2
         && l.get(0) instanceof Number a
-        && l.get(1) instanceof Number b) {
+        && l.get(1) instanceof Number b
+        && Double.isFinite(a.doubleValue())
+        && Double.isFinite(b.doubleValue())) {
       return new double[] {a.doubleValue(), b.doubleValue()};
     }
-    throw UserError.wrongType(path, raw, "a list of two numbers [low, high]");
+    throw UserError.wrongType(path, raw, "a list of two finite numbers [low, high]");
   }
 
   private static void checkSize(String path, long count) {

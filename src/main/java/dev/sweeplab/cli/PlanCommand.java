@@ -1,0 +1,41 @@
+package dev.sweeplab.cli;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.SweepSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweeplab plan SPEC}: what a sweep would run; trains and writes nothing. */
+@Command(name = "plan", description = "Show the runs a sweep expands to; trains nothing.")
+final class PlanCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SPEC", description = "sweep definition (YAML)")
+  Path spec;
+
+  @Option(names = "--show", defaultValue = "8", description = "runs to list (default ${DEFAULT-VALUE})")
+  int show;
+
+  @Override
+  public Integer call() {
+    SweepSpec sweep = SpecParser.parse(spec);
+    List<RunConfig> runs = sweep.expand();
+    double cost = runs.stream().mapToDouble(RunConfig::cost).sum();
+    System.out.printf("sweep %s: %d runs (%d configurations x %d repeats)%n",
+        sweep.name(), runs.size(), runs.size() / sweep.repeats(), sweep.repeats());
+    for (Key axis : sweep.axes()) {
+      System.out.printf("  axis %-24s %s%n", axis.path(), sweep.values().get(axis));
+    }
+    System.out.printf("  estimated cost %.3g (params x samples seen, summed); largest run %.3g%n",
+        cost, runs.stream().mapToDouble(RunConfig::cost).max().orElse(0));
+    System.out.printf("first %d runs:%n", Math.min(show, runs.size()));
+    for (RunConfig run : runs.subList(0, Math.min(show, runs.size()))) {
+      System.out.printf("  %s  %s%n", run.runId(), run.canonicalJson());
+    }
+    return 0;
+  }
+}

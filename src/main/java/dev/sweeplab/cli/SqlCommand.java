@@ -1,0 +1,50 @@
+package dev.sweeplab.cli;
+
+import dev.sweeplab.engine.Sessions;
+import dev.sweeplab.engine.Tables;
+import dev.sweeplab.spec.UserError;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweeplab sql QUERY}: Spark SQL over the warehouse's tables. */
+@Command(
+    name = "sql",
+    description = "Run a Spark SQL query; runs, curves and sweeps are registered as tables.")
+final class SqlCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "QUERY", description = "Spark SQL")
+  String query;
+
+  @Mixin WarehouseOption where;
+
+  @Option(names = "--limit", defaultValue = "200", description = "rows to print (default ${DEFAULT-VALUE})")
+  int limit;
+
+  @Override
+  public Integer call() {
+    try (SparkSession spark = Sessions.open("sweeplab sql", where.master)) {
+      List<String> tables = Tables.register(spark, where.resolve());
+      if (tables.isEmpty()) {
+        throw UserError.of(
+            "no tables in warehouse '" + where.warehouse + "': run a sweep first, or pass"
+                + " --warehouse DIR");
+      }
+      try {
+        spark.sql(query).show(limit, false);
+      } catch (Exception e) {
+        if (!(e instanceof AnalysisException)) {
+          throw e;
+        }
+        throw UserError.of(
+            "the query failed: " + e.getMessage().lines().findFirst().orElse("")
+                + " (tables: " + String.join(", ", tables) + ")");
+      }
+    }
+    return 0;
+  }
+}

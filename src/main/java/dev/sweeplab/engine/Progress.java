@@ -1,0 +1,64 @@
+package dev.sweeplab.engine;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs how far the training stage has come — runs done of total and an ETA weighted by the cost
+ * model — at most every few seconds. Driver-only.
+ */
+final class Progress extends SparkListener {
+  private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
+  private static final long EVERY_MS = 5_000;
+
+  private final int stageJobGroupTasks;
+  private final double[] cost;
+  private final double totalCost;
+  private final long start = System.currentTimeMillis();
+  private final AtomicInteger done = new AtomicInteger();
+  private double doneCost;
+  private long lastLog = start;
+
+  /** {@code cost[i]} is the cost estimate of partition i's run. */
+  Progress(double[] cost) {
+    this.cost = cost.clone();
+    this.stageJobGroupTasks = cost.length;
+    double sum = 0;
+    for (double c : cost) {
+      sum += c;
+    }
+    this.totalCost = sum;
+  }
+
+  @Override
+  public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+    if (!"Success".equals(end.reason().toString())) {
+      return;
+    }
+    int index = end.taskInfo().index();
+    if (index >= 0 && index < cost.length) {
+      doneCost += cost[index];
+    }
+    int n = done.incrementAndGet();
+    long now = System.currentTimeMillis();
+    if (now - lastLog >= EVERY_MS || n == stageJobGroupTasks) {
+      lastLog = now;
+      double fraction = totalCost > 0 ? doneCost / totalCost : (double) n / stageJobGroupTasks;
+      long elapsed = now - start;
+      String eta =
+          fraction > 0 && n < stageJobGroupTasks
+              ? ", about " + Math.round(elapsed * (1 - fraction) / fraction / 1000.0) + " s left"
+              : "";
+      LOG.info(
+          "runs trained: {}/{} ({}% of estimated cost) after {} s{}",
+          n,
+          stageJobGroupTasks,
+          Math.round(100 * fraction),
+          elapsed / 1000,
+          eta);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.sweeplab.engine;
+
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.store.Provenance;
+import dev.sweeplab.store.RunRecord;
+import dev.sweeplab.store.Staging;
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.train.Platform;
+import dev.sweeplab.train.RunResult;
+import dev.sweeplab.train.Trainer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * The executor side of one run: train it, stage its result as one Parquet file, report back. A
+ * failure of the run itself becomes a {@code failed} row; only a failure to stage (an
+ * infrastructure fault) throws, and Spark retries the task.
+ */
+final class RunTask implements Function<RunConfig, TaskOutcome> {
+  private static final long serialVersionUID = 1L;
+
+  private final Warehouse warehouse;
+  private final Broadcast<Map<String, String>> hadoopConf;
+  private final String appId;
+
+  RunTask(Warehouse warehouse, Broadcast<Map<String, String>> hadoopConf, String appId) {
+    this.warehouse = warehouse;
+    this.hadoopConf = hadoopConf;
+    this.appId = appId;
+  }
+
+  @Override
+  public TaskOutcome call(RunConfig run) throws Exception {
+    TaskContext task = TaskContext.get();
+    int attempt = task == null ? 0 : task.attemptNumber();
+    RunResult result = Trainer.run(run);
+    Provenance provenance =
+        new Provenance(
+            Platform.version(),
+            Platform.java(),
+            Platform.os(),
+            Platform.arch(),
+            Platform.nd4jBackend(),
+            "cpu",
+            appId,
+            SparkEnv.get() == null ? "" : SparkEnv.get().executorId(),
+            host(),
+            attempt);
+    Configuration conf = new Configuration(false);
+    hadoopConf.value().forEach(conf::set);
+    Staging.write(
+        conf,
+        warehouse.staging(run.sweep()),
+        new RunRecord(run, result, provenance, System.currentTimeMillis()));
+    return new TaskOutcome(run.runId(), result.status(), result.wallMs(), attempt);
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown";
+    }
+  }
+}

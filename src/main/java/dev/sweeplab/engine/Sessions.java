@@ -1,0 +1,33 @@
+package dev.sweeplab.engine;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Creates the SparkSession sweeplab runs in. Under {@code spark-submit} the master and settings
+ * come from there; otherwise Spark runs in-process on {@code --master} (default {@code
+ * local[*]}). Driver-only.
+ */
+public final class Sessions {
+  private Sessions() {}
+
+  /** A session for {@code appName}; {@code master} is used only when none was configured. */
+  public static SparkSession open(String appName, String master) {
+    SparkConf conf = new SparkConf();
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(master == null ? "local[*]" : master);
+    }
+    conf.setIfMissing("spark.app.name", appName);
+    conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    conf.setIfMissing("spark.sql.shuffle.partitions", "8");
+    conf.setIfMissing("spark.sql.debug.maxToStringFields", "200");
+    // One BLAS/OpenMP thread per task: with one task per core, more threads only fight (STACK-NOTES).
+    conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
+    if (conf.get("spark.master").startsWith("local")) {
+      conf.setIfMissing("spark.ui.enabled", "false");
+      conf.setIfMissing("spark.driver.host", "127.0.0.1");
+      conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

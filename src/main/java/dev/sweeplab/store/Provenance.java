@@ -1,0 +1,31 @@
+package dev.sweeplab.store;
+
+import java.io.Serializable;
+
+/**
+ * Where and how a run was executed, recorded in its row so results can be traced and re-run
+ * (floating point differs by architecture and BLAS; see Tribuo's ModelProvenance).
+ *
+ * @param version sweeplab version, stamped at build time
+ * @param java Java runtime version
+ * @param os operating system name and version
+ * @param arch CPU architecture
+ * @param nd4jBackend ND4J backend and BLAS in use
+ * @param device what trained the run ({@code cpu}, or a GPU address)
+ * @param sparkAppId Spark application id
+ * @param executorId Spark executor that ran the task
+ * @param host machine name
+ * @param attempt Spark task attempt number (0 for the first)
+ */
+public record Provenance(
+    String version,
+    String java,
+    String os,
+    String arch,
+    String nd4jBackend,
+    String device,
+    String sparkAppId,
+    String executorId,
+    String host,
+    int attempt)
+    implements Serializable {}

@@ -1,0 +1,107 @@
+package dev.sweeplab.store;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.SpecKeys;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Types;
+
+/**
+ * The Parquet schema of a staged run file: the {@code runs} row (every config column, the
+ * results, the provenance) plus its learning curve as a nested list, so one file holds one run
+ * and the commit splits it into {@code runs} and {@code curves}.
+ */
+public final class RunSchema {
+  /** Name of the nested learning-curve column. */
+  public static final String CURVE = "curve";
+
+  /** Config column → type: the keys of {@code RunConfig.columns()}. */
+  public static final Map<String, Key.Type> CONFIG_COLUMNS = configColumns();
+
+  /** The schema every staged file is written with. */
+  public static final MessageType MESSAGE = build();
+
+  private RunSchema() {}
+
+  private static Map<String, Key.Type> configColumns() {
+    Map<String, Key.Type> columns = new TreeMap<>();
+    columns.put("sweep_seed", Key.Type.LONG);
+    columns.put("repeat", Key.Type.INT);
+    for (Key key : SpecKeys.RUN) {
+      columns.put(key.column(), key.type());
+    }
+    return columns;
+  }
+
+  private static MessageType build() {
+    Types.MessageTypeBuilder m = Types.buildMessage();
+    string(m, "sweep");
+    string(m, "run_id");
+    CONFIG_COLUMNS.forEach(
+        (name, type) -> {
+          switch (type) {
+            case INT -> m.required(PrimitiveTypeName.INT32).named(name);
+            case LONG -> m.required(PrimitiveTypeName.INT64).named(name);
+            case DOUBLE -> m.required(PrimitiveTypeName.DOUBLE).named(name);
+            case STRING -> string(m, name);
+          }
+        });
+    m.required(PrimitiveTypeName.INT64).named("seed");
+    m.required(PrimitiveTypeName.INT64).named("data_seed");
+    string(m, "config_json");
+    string(m, "status");
+    string(m, "reason");
+    m.required(PrimitiveTypeName.INT64).named("params");
+    for (String c :
+        new String[] {"final_train_loss", "final_train_error", "final_test_loss", "final_test_error"}) {
+      m.required(PrimitiveTypeName.DOUBLE).named(c);
+    }
+    m.required(PrimitiveTypeName.INT64).named("steps_done");
+    m.required(PrimitiveTypeName.DOUBLE).named("epochs_done");
+    m.required(PrimitiveTypeName.INT64).named("wall_ms");
+    m.required(PrimitiveTypeName.DOUBLE).named("weight_change");
+    for (String c :
+        new String[] {
+          "device", "sweeplab_version", "java_version", "os", "arch", "nd4j_backend",
+          "spark_app_id", "executor_id", "host"
+        }) {
+      string(m, c);
+    }
+    m.required(PrimitiveTypeName.INT32).named("attempt");
+    m.required(PrimitiveTypeName.INT64)
+        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
+        .named("finished_at");
+    GroupType element =
+        Types.requiredGroup()
+            .required(PrimitiveTypeName.INT64).named("step")
+            .required(PrimitiveTypeName.DOUBLE).named("epoch")
+            .required(PrimitiveTypeName.DOUBLE).named("train_loss")
+            .required(PrimitiveTypeName.DOUBLE).named("train_error")
+            .required(PrimitiveTypeName.DOUBLE).named("test_loss")
+            .required(PrimitiveTypeName.DOUBLE).named("test_error")
+            .named("element");
+    m.addField(
+        Types.requiredGroup()
+            .as(LogicalTypeAnnotation.listType())
+            .addField(Types.repeatedGroup().addField(element).named("list"))
+            .named(CURVE));
+    return m.named("run");
+  }
+
+  private static void string(Types.MessageTypeBuilder m, String name) {
+    m.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(name);
+  }
+
+  /** Column names of the {@code runs} table, in file order (without the partition column). */
+  public static java.util.List<String> runColumns() {
+    return MESSAGE.getFields().stream()
+        .map(org.apache.parquet.schema.Type::getName)
+        .filter(n -> !n.equals(CURVE))
+        .toList();
+  }
+
+}

@@ -1,0 +1,136 @@
+package dev.sweeplab.store;
+
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.train.CurvePoint;
+import dev.sweeplab.train.RunResult;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+
+/**
+ * Per-run staging files: one Parquet file per run, {@code <run_id>.parquet}, written with
+ * parquet-hadoop through the Hadoop FileSystem under a hidden temporary name and then renamed, so a
+ * reader sees a whole file or none. A retried task replaces its file; it never adds a second one.
+ */
+public final class Staging {
+  private static final String SUFFIX = ".parquet";
+
+  private Staging() {}
+
+  /** Writes {@code record} into {@code dir} and returns the final path. */
+  public static Path write(Configuration conf, Path dir, RunRecord record) throws IOException {
+    String runId = record.config().runId();
+    Path target = new Path(dir, runId + SUFFIX);
+    Path temp = new Path(dir, "." + runId + "." + UUID.randomUUID() + ".tmp");
+    FileSystem fs = dir.getFileSystem(conf);
+    fs.mkdirs(dir);
+    try (ParquetWriter<Group> writer =
+        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
+            .withType(RunSchema.MESSAGE)
+            .withConf(conf)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .build()) {
+      writer.write(toGroup(record));
+    } catch (IOException | RuntimeException e) {
+      fs.delete(temp, false);
+      throw new IOException("could not write staging file " + temp + " for run " + runId, e);
+    }
+    fs.delete(target, false);
+    if (!fs.rename(temp, target)) {
+      fs.delete(temp, false);
+      throw new IOException("could not rename " + temp + " to " + target);
+    }
+    return target;
+  }
+
+  /** Run ids that have a complete staging file in {@code dir} (none if it does not exist). */
+  public static Set<String> runIds(Configuration conf, Path dir) throws IOException {
+    Set<String> ids = new HashSet<>();
+    FileSystem fs = dir.getFileSystem(conf);
+    FileStatus[] files;
+    try {
+      files = fs.listStatus(dir);
+    } catch (FileNotFoundException e) {
+      return ids;
+    }
+    for (FileStatus f : files) {
+      String name = f.getPath().getName();
+      if (f.isFile() && name.endsWith(SUFFIX) && !name.startsWith(".")) {
+        ids.add(name.substring(0, name.length() - SUFFIX.length()));
+      }
+    }
+    return ids;
+  }
+
+  private static Group toGroup(RunRecord record) {
+    RunConfig c = record.config();
+    RunResult r = record.result();
+    Provenance p = record.provenance();
+    Group g = new SimpleGroupFactory(RunSchema.MESSAGE).newGroup();
+    g.add("sweep", c.sweep());
+    g.add("run_id", c.runId());
+    c.columns()
+        .forEach(
+            (name, value) -> {
+              if (value instanceof Integer i) {
+                g.add(name, i);
+              } else if (value instanceof Long l) {
+                g.add(name, l);
+              } else if (value instanceof Double d) {
+                g.add(name, d);
+              } else {
+                g.add(name, (String) value);
+              }
+            });
+    g.add("seed", c.seed());
+    g.add("data_seed", c.dataSeed());
+    g.add("config_json", c.canonicalJson());
+    g.add("status", r.status());
+    g.add("reason", r.reason());
+    g.add("params", r.params());
+    g.add("final_train_loss", r.trainLoss());
+    g.add("final_train_error", r.trainError());
+    g.add("final_test_loss", r.testLoss());
+    g.add("final_test_error", r.testError());
+    g.add("steps_done", r.steps());
+    g.add("epochs_done", r.epochs());
+    g.add("wall_ms", r.wallMs());
+    g.add("weight_change", r.weightChange());
+    g.add("device", p.device());
+    g.add("sweeplab_version", p.version());
+    g.add("java_version", p.java());
+    g.add("os", p.os());
+    g.add("arch", p.arch());
+    g.add("nd4j_backend", p.nd4jBackend());
+    g.add("spark_app_id", p.sparkAppId());
+    g.add("executor_id", p.executorId());
+    g.add("host", p.host());
+    g.add("attempt", p.attempt());
+    g.add("finished_at", record.finishedAtMillis());
+    Group curve = g.addGroup(RunSchema.CURVE);
+    for (CurvePoint point : r.curve()) {
+      Group e = curve.addGroup("list").addGroup("element");
+      e.add("step", point.step());
+      e.add("epoch", point.epoch());
+      e.add("train_loss", point.trainLoss());
+      e.add("train_error", point.trainError());
+      e.add("test_loss", point.testLoss());
+      e.add("test_error", point.testError());
+    }
+    return g;
+  }
+}

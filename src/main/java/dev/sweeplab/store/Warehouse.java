@@ -1,0 +1,30 @@
+package dev.sweeplab.store;
+
+import java.io.Serializable;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Where the tables live: {@code <root>/<table>/sweep=<name>/} Parquet files, Hive-style, so any
+ * Parquet reader can open them; per-run staging files under {@code <root>/_staging/}, which
+ * readers skip because of the leading underscore. The root is any Hadoop FileSystem URI.
+ */
+public record Warehouse(String root) implements Serializable {
+  public static final String RUNS = "runs";
+  public static final String CURVES = "curves";
+  public static final String SWEEPS = "sweeps";
+
+  /** Directory of a table. */
+  public Path table(String name) {
+    return new Path(root, name);
+  }
+
+  /** Directory of one sweep's partition of a table. */
+  public Path partition(String table, String sweep) {
+    return new Path(table(table), "sweep=" + sweep);
+  }
+
+  /** Directory of one sweep's staged run files. */
+  public Path staging(String sweep) {
+    return new Path(new Path(root, "_staging"), "sweep=" + sweep);
+  }
+}

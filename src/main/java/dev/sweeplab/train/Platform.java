@@ -1,0 +1,44 @@
+package dev.sweeplab.train;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Facts about the software and machine a run executes on, for its provenance. */
+public final class Platform {
+  private Platform() {}
+
+  /** sweeplab's version, stamped into the jar at build time. */
+  public static String version() {
+    try (InputStream in = Platform.class.getResourceAsStream("/dev/sweeplab/version.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /** ND4J backend and the BLAS it calls, e.g. {@code CpuBackend/OPENBLAS}. */
+  public static String nd4jBackend() {
+    return Nd4j.getBackend().getClass().getSimpleName()
+        + "/"
+        + Nd4j.factory().blas().getBlasVendor();
+  }
+
+  public static String java() {
+    return System.getProperty("java.vendor") + " " + System.getProperty("java.version");
+  }
+
+  public static String os() {
+    return System.getProperty("os.name") + " " + System.getProperty("os.version");
+  }
+
+  public static String arch() {
+    return System.getProperty("os.arch");
+  }
+}
