@@ -152,7 +152,7 @@ final class Values {
         "as a mapping must be {range: [a, b], step: s} or {log2: [a, b], points: k}");
   }
 
-  /** Integer keys reject a non-integral generated value (a fractional step) instead of truncating. */
+  /** Integer keys reject fractional generated values (a fractional step), never truncate. */
   private static Object typed(Key key, double v) {
     return one(key, v);
   }

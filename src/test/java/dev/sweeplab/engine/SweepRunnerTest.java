@@ -1,0 +1,122 @@
+package dev.sweeplab.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.RunSchema;
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.testing.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SweepRunnerTest extends SparkTestBase {
+  static final String SPEC =
+      """
+      name: tiny
+      seed: 11
+      repeats: 2
+      dataset: {input_dim: 6, classes: 3, teacher_width: 8, train_size: [64, 128], test_size: 64}
+      model: {width: [4, 16], depth: 1}
+      training: {batch_size: 32, epochs: 3, eval_points: 5, learning_rate: 0.01}
+      """;
+
+  @TempDir Path tmp;
+
+  @Test
+  void sweepLandsAsOneRowPerRunAndRerunDuplicatesNothing() throws Exception {
+    SweepSpec spec = SpecParser.parse(SPEC, "tiny.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
+    SweepRunner runner = new SweepRunner(spark, warehouse);
+
+    SweepOutcome first = runner.run(spec, false);
+    assertEquals(8, first.planned());
+    assertEquals(8, first.trained());
+    assertEquals(0, first.reused());
+    assertEquals(8, first.ok());
+
+    Tables.register(spark, warehouse);
+    Set<String> planned =
+        spec.expand().stream().map(RunConfig::runId).collect(Collectors.toSet());
+    List<Row> ids = sql("SELECT run_id FROM runs WHERE sweep = 'tiny'");
+    assertEquals(8, ids.size(), "one row per planned run");
+    assertEquals(planned, ids.stream().map(r -> r.getString(0)).collect(Collectors.toSet()));
+
+    Set<String> columns = new HashSet<>(Arrays.asList(spark.table("runs").columns()));
+    for (String c : RunSchema.runColumns()) {
+      assertTrue(columns.contains(c), "runs has column " + c + ": " + columns);
+    }
+    assertRows(
+        "curves per run: eval points at steps 0, 1, ... last",
+        sql("SELECT count(DISTINCT run_id), sum(CASE WHEN step = 0 THEN 1 ELSE 0 END) FROM curves"),
+        row(8L, 8L));
+    List<Row> stepsOk =
+        sql(
+            "SELECT r.run_id FROM runs r JOIN (SELECT run_id, max(step) AS last FROM curves GROUP BY"
+                + " run_id) c ON r.run_id = c.run_id WHERE r.steps_done <> c.last");
+    assertEquals(List.of(), stepsOk, "the last curve point is the final step");
+
+    Row provenance =
+        sql("SELECT sweeplab_version, nd4j_backend, spark_app_id, attempt, device, config_json"
+                + " FROM runs LIMIT 1")
+            .get(0);
+    assertTrue(provenance.getString(1).startsWith("CpuBackend"), provenance.toString());
+    assertEquals(spark.sparkContext().applicationId(), provenance.getString(2));
+    assertEquals(0, provenance.getInt(3));
+    assertEquals("cpu", provenance.getString(4));
+    RunConfig back = RunConfig.fromJson("tiny", provenance.getString(5));
+    assertTrue(planned.contains(back.runId()), "config_json round-trips to a planned run");
+
+    // The same sweep again: nothing retrained, nothing duplicated, one more sweeps row.
+    SweepOutcome second = runner.run(spec, false);
+    assertEquals(0, second.trained());
+    assertEquals(8, second.reused());
+    Tables.register(spark, warehouse);
+    assertRows(
+        "after a second execution",
+        sql("SELECT count(*), count(DISTINCT run_id) FROM runs"),
+        row(8L, 8L));
+    assertRows(
+        "sweeps rows",
+        sql("SELECT count(*), min(runs_planned), max(runs_ok) FROM sweeps"),
+        row(2L, 8L, 8L));
+    assertEquals(
+        8 * 5,
+        sql("SELECT * FROM curves").size(),
+        "curves not duplicated (5 eval points per run)");
+
+    // --fresh trains everything again and still leaves one row per run.
+    SweepOutcome fresh = runner.run(spec, true);
+    assertEquals(8, fresh.trained());
+    Tables.register(spark, warehouse);
+    assertRows("after --fresh", sql("SELECT count(*) FROM runs"), row(8L));
+    assertTrue(Files.isDirectory(tmp.resolve("wh/runs/sweep=tiny")), "Hive-style partition");
+  }
+
+  @Test
+  void twoSweepsShareAWarehouseWithoutTouchingEachOther() {
+    Warehouse warehouse = new Warehouse(tmp.resolve("shared").toString());
+    SweepRunner runner = new SweepRunner(spark, warehouse);
+    SweepSpec a = SpecParser.parse(SPEC.replace("name: tiny", "name: a").replace("repeats: 2", "repeats: 1"), "a");
+    SweepSpec b = SpecParser.parse(SPEC.replace("name: tiny", "name: b").replace("[4, 16]", "8").replace("repeats: 2", "repeats: 1"), "b");
+    runner.run(a, false);
+    runner.run(b, false);
+    runner.run(a, true);
+    Tables.register(spark, warehouse);
+    assertRows(
+        "rows per sweep",
+        sql("SELECT sweep, count(*) FROM runs GROUP BY sweep ORDER BY sweep"),
+        row("a", 4L),
+        row("b", 2L));
+  }
+}

@@ -1,0 +1,676 @@
+package dev.sweeplab.spec;
+
+import static dev.sweeplab.spec.Specs.assertMessage;
+import static dev.sweeplab.spec.Specs.fails;
+import static dev.sweeplab.spec.Specs.parse;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A run's identity (canonical JSON, run_id, seeds), its round trip and derived quantities. */
+class RunConfigTest {
+  /** The defaults with sweep seed 42: the fixed config whose identity is pinned below. */
+  private static RunConfig pinned(String sweep) {
+    return new RunConfig(
+        sweep,
+        42L,
+        0,
+        "teacher_student",
+        "classification",
+        32,
+        10,
+        64,
+        1000,
+        1000,
+        64,
+        2,
+        "relu",
+        1.0,
+        "adam",
+        1e-3,
+        128,
+        10,
+        0,
+        20);
+  }
+
+  private static final String PINNED_JSON =
+      "{\"activation\":\"relu\",\"batch_size\":128,\"classes\":10,\"dataset\":\"teacher_student\","
+          + "\"depth\":2,\"epochs\":10,\"eval_points\":20,\"init_scale\":1.0,\"input_dim\":32,"
+          + "\"learning_rate\":0.001,\"optimizer\":\"adam\",\"repeat\":0,\"steps\":0,"
+          + "\"sweep_seed\":42,\"task\":\"classification\",\"teacher_width\":64,"
+          + "\"test_size\":1000,\"train_size\":1000,\"width\":64}";
+
+  /** A sweep over doubles, integers, strings and repeats, for round trips. */
+  private static final String[] MIXED = {
+    "name: mixed",
+    "seed: -7",
+    "repeats: 2",
+    "dataset:",
+    "  task: regression",
+    "  classes: 1",
+    "  train_size: [10, 1000]",
+    "model:",
+    "  width: {log2: [4, 64], points: 3}",
+    "  activation: [relu, tanh, linear]",
+    "  init_scale: {range: [0.1, 0.3], step: 0.1}",
+    "training:",
+    "  optimizer: sgd",
+    "  learning_rate: [1e-3, 3e-4, 0.1]",
+    "  steps: 500",
+  };
+
+  @Test
+  void canonicalJsonIsPinned() {
+    assertEquals(PINNED_JSON, pinned("any").canonicalJson());
+  }
+
+  @Test
+  void runIdIsPinned() {
+    // Changing this changes every run's identity: resumed sweeps would re-run everything.
+    assertEquals("9c14570a3eb45a4a", pinned("any").runId());
+    assertEquals(CanonicalJson.sha256(PINNED_JSON, 16), pinned("any").runId());
+  }
+
+  @Test
+  void derivedSeedsArePinned() {
+    // Changing these changes every run's numbers.
+    assertEquals(6496549720319005305L, pinned("any").seed());
+    assertEquals(987596211229853499L, pinned("any").dataSeed());
+  }
+
+  @Test
+  void parsedSpecGivesThePinnedRun() {
+    List<RunConfig> runs = parse("name: pin", "seed: 42").expand();
+    assertEquals(List.of(pinned("pin")), runs);
+    assertEquals("9c14570a3eb45a4a", runs.get(0).runId());
+  }
+
+  @Test
+  void runIdIsEqualAcrossIndependentParses() {
+    List<String> first = parse(MIXED).expand().stream().map(RunConfig::runId).toList();
+    List<String> second = parse(MIXED).expand().stream().map(RunConfig::runId).toList();
+    assertEquals(first, second);
+  }
+
+  @Test
+  void runIdIsSixteenLowercaseHexDigits() {
+    for (RunConfig r : parse(MIXED).expand()) {
+      assertTrue(r.runId().matches("[0-9a-f]{16}"), r.runId());
+    }
+  }
+
+  @Test
+  void runIdDoesNotDependOnTheSweepName() {
+    assertEquals(pinned("alpha").runId(), pinned("beta").runId());
+    assertEquals(pinned("alpha").seed(), pinned("beta").seed());
+    assertNotEquals(pinned("alpha"), pinned("beta"));
+
+    List<String> a =
+        parse("name: alpha", "seed: 3", "model: {width: [8, 16]}").expand().stream()
+            .map(RunConfig::runId)
+            .toList();
+    List<String> b =
+        parse("name: beta", "seed: 3", "model: {width: [8, 16]}").expand().stream()
+            .map(RunConfig::runId)
+            .toList();
+    assertEquals(a, b);
+  }
+
+  @Test
+  void runIdAndSeedsDependOnTheSweepSeed() {
+    List<RunConfig> a = parse("name: s", "seed: 1", "model: {width: [8, 16]}").expand();
+    List<RunConfig> b = parse("name: s", "seed: 2", "model: {width: [8, 16]}").expand();
+    for (int i = 0; i < a.size(); i++) {
+      assertNotEquals(a.get(i).runId(), b.get(i).runId());
+      assertNotEquals(a.get(i).seed(), b.get(i).seed());
+      assertNotEquals(a.get(i).dataSeed(), b.get(i).dataSeed());
+    }
+  }
+
+  @Test
+  void runIdChangesWithEveryField() {
+    RunConfig base = pinned("s");
+    List<RunConfig> changed =
+        List.of(
+            new RunConfig(
+                "s",
+                43L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                1,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "regression",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                33,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                11,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                65,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1001,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1001,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                65,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                3,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "tanh",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.5,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "sgd",
+                1e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                2e-3,
+                128,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                129,
+                10,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                11,
+                0,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                1,
+                20),
+            new RunConfig(
+                "s",
+                42L,
+                0,
+                "teacher_student",
+                "classification",
+                32,
+                10,
+                64,
+                1000,
+                1000,
+                64,
+                2,
+                "relu",
+                1.0,
+                "adam",
+                1e-3,
+                128,
+                10,
+                0,
+                21));
+    List<String> ids = new ArrayList<>();
+    ids.add(base.runId());
+    for (RunConfig r : changed) {
+      assertNotEquals(base.runId(), r.runId(), r.toString());
+      ids.add(r.runId());
+    }
+    assertEquals(ids.size(), ids.stream().distinct().count());
+  }
+
+  @Test
+  void columnsNameEveryRunKeyPlusSeedAndRepeat() {
+    List<String> expected = new ArrayList<>();
+    for (Key key : SpecKeys.RUN) {
+      expected.add(key.column());
+    }
+    expected.add("sweep_seed");
+    expected.add("repeat");
+    assertEquals(expected.stream().sorted().toList(), List.copyOf(pinned("s").columns().keySet()));
+  }
+
+  @Test
+  void roundTripThroughCanonicalJsonForEveryRun() {
+    SweepSpec spec = parse(MIXED);
+    List<RunConfig> runs = spec.expand();
+    assertEquals(2L * 3 * 3 * 3 * 3 * 2, runs.size());
+    for (RunConfig run : runs) {
+      String json = run.canonicalJson();
+      RunConfig back = RunConfig.fromJson(spec.name(), json);
+      assertEquals(run, back, json);
+      assertEquals(json, back.canonicalJson());
+      assertEquals(run.runId(), back.runId());
+      assertEquals(run.seed(), back.seed());
+    }
+  }
+
+  @Test
+  void roundTripKeepsExtremeSeedsAndDoubles() {
+    for (long seed : new long[] {Long.MAX_VALUE, Long.MIN_VALUE, -1L, 0L}) {
+      RunConfig run =
+          new RunConfig(
+              "s",
+              seed,
+              7,
+              "teacher_student",
+              "regression",
+              1,
+              1,
+              1,
+              1,
+              1,
+              1,
+              1,
+              "linear",
+              1e-300,
+              "sgd",
+              0.30000000000000004,
+              1,
+              1,
+              1,
+              2);
+      assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
+    }
+  }
+
+  @Test
+  void roundTripThroughJavaSerialization() throws IOException, ClassNotFoundException {
+    // Runs travel to Spark executors.
+    for (RunConfig run : parse(MIXED).expand()) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+        out.writeObject(run);
+      }
+      try (ObjectInputStream in =
+          new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+        assertEquals(run, in.readObject());
+      }
+    }
+  }
+
+  @Test
+  void fromJsonWithAMissingFieldNamesIt() {
+    String json = PINNED_JSON.replace("\"width\":64", "\"widht\":64");
+    UserError e = fails(() -> RunConfig.fromJson("s", json));
+    assertMessage(e, "run config 'width'", "must be a number", "found nothing (null)");
+  }
+
+  @Test
+  void fromJsonWithAWrongTypeNamesIt() {
+    String json = PINNED_JSON.replace("\"activation\":\"relu\"", "\"activation\":3");
+    UserError e = fails(() -> RunConfig.fromJson("s", json));
+    assertEquals("run config 'activation' must be text, found 3 (an integer)", e.getMessage());
+  }
+
+  @Test
+  void fromJsonOfNotJsonIsAUserError() {
+    UserError e = fails(() -> RunConfig.fromJson("s", "{not json"));
+    assertMessage(e, "not a JSON object");
+  }
+
+  @Test
+  void dataSeedDependsOnlyOnTheDataFields() {
+    List<RunConfig> runs =
+        parse(
+                "name: d",
+                "repeats: 2",
+                "model: {width: [8, 16], depth: [1, 2]}",
+                "training: {learning_rate: [0.1, 0.01]}")
+            .expand();
+    for (RunConfig r : runs) {
+      assertEquals(runs.get(0).dataSeed(), r.dataSeed());
+    }
+    RunConfig other = parse("name: d", "dataset: {input_dim: 33}").expand().get(0);
+    assertNotEquals(runs.get(0).dataSeed(), other.dataSeed());
+  }
+
+  @Test
+  void seedsAreNonNegative() {
+    for (RunConfig r : parse(MIXED).expand()) {
+      assertTrue(r.seed() >= 0, r.toString());
+      assertTrue(r.dataSeed() >= 0, r.toString());
+    }
+  }
+
+  @Test
+  void totalStepsFromEpochsRoundsPartialBatchesUp() {
+    // ceil(1000 / 128) = 8 batches per epoch, 10 epochs
+    assertEquals(80L, pinned("s").totalSteps());
+  }
+
+  @Test
+  void totalStepsPrefersStepsWhenSet() {
+    RunConfig run = parse("name: s", "training: {steps: 500}").expand().get(0);
+    assertEquals(500L, run.totalSteps());
+  }
+
+  @Test
+  void paramsCountsWeightsAndBiasesOfTheMlp() {
+    // 32*64 + 64  +  (64*64 + 64)  +  64*10 + 10
+    assertEquals(2112L + 4160L + 650L, pinned("s").params());
+    RunConfig oneLayer = parse("name: s", "model: {width: 5, depth: 1}").expand().get(0);
+    assertEquals(32L * 5 + 5 + 5L * 10 + 10, oneLayer.params());
+  }
+
+  @Test
+  void costIsParamsTimesSamplesSeen() {
+    assertEquals(6922.0 * 80 * 128, pinned("s").cost());
+    // a batch larger than the training set sees only the training set per step
+    RunConfig small =
+        parse("name: s", "dataset: {train_size: 10}", "training: {batch_size: 128}")
+            .expand()
+            .get(0);
+    assertEquals((double) small.params() * small.totalSteps() * 10, small.cost());
+  }
+}
