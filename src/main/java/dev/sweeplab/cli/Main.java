@@ -7,14 +7,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code sweeplab} command. A user error (bad spec, option, file or path) exits with code 2
- * and one paragraph on stderr, no stack trace; an internal error exits 1 with its stack trace.
+ * The {@code sweeplab} command. A user error (bad spec, option, file or path) exits with code 2 and
+ * one paragraph on stderr, no stack trace; an internal error exits 1 with its stack trace.
  */
 @Command(
     name = "sweeplab",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Sweeps of Deeplearning4j training runs on Spark, with results as Parquet tables.",
+    description =
+        "Sweeps of Deeplearning4j training runs on Spark, with results as Parquet tables.",
     subcommands = {PlanCommand.class, RunCommand.class, SqlCommand.class})
 public final class Main implements Runnable {
   static final int USER_ERROR = 2;

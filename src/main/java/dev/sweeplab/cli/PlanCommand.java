@@ -17,7 +17,10 @@ final class PlanCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC", description = "sweep definition (YAML)")
   Path spec;
 
-  @Option(names = "--show", defaultValue = "8", description = "runs to list (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--show",
+      defaultValue = "8",
+      description = "runs to list (default ${DEFAULT-VALUE})")
   int show;
 
   @Override
@@ -25,12 +28,14 @@ final class PlanCommand implements Callable<Integer> {
     SweepSpec sweep = SpecParser.parse(spec);
     List<RunConfig> runs = sweep.expand();
     double cost = runs.stream().mapToDouble(RunConfig::cost).sum();
-    System.out.printf("sweep %s: %d runs (%d configurations x %d repeats)%n",
+    System.out.printf(
+        "sweep %s: %d runs (%d configurations x %d repeats)%n",
         sweep.name(), runs.size(), runs.size() / sweep.repeats(), sweep.repeats());
     for (Key axis : sweep.axes()) {
       System.out.printf("  axis %-24s %s%n", axis.path(), sweep.values().get(axis));
     }
-    System.out.printf("  estimated cost %.3g (params x samples seen, summed); largest run %.3g%n",
+    System.out.printf(
+        "  estimated cost %.3g (params x samples seen, summed); largest run %.3g%n",
         cost, runs.stream().mapToDouble(RunConfig::cost).max().orElse(0));
     System.out.printf("first %d runs:%n", Math.min(show, runs.size()));
     for (RunConfig run : runs.subList(0, Math.min(show, runs.size()))) {

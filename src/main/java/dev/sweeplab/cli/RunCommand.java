@@ -22,7 +22,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin WarehouseOption where;
 
-  @Option(names = "--fresh", description = "discard this sweep's earlier results and train every run again")
+  @Option(
+      names = "--fresh",
+      description = "discard this sweep's earlier results and train every run again")
   boolean fresh;
 
   @Override
@@ -33,7 +35,13 @@ final class RunCommand implements Callable<Integer> {
       System.out.printf(
           "sweep %s: %d runs planned, %d trained now, %d reused; %d ok, %d diverged, %d failed;"
               + " %.1f s%n",
-          sweep.name(), o.planned(), o.trained(), o.reused(), o.ok(), o.diverged(), o.failed(),
+          sweep.name(),
+          o.planned(),
+          o.trained(),
+          o.reused(),
+          o.ok(),
+          o.diverged(),
+          o.failed(),
           o.wallMs() / 1000.0);
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Summary.print(spark, where.resolve(), sweep);

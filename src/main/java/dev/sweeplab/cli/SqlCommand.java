@@ -22,7 +22,10 @@ final class SqlCommand implements Callable<Integer> {
 
   @Mixin WarehouseOption where;
 
-  @Option(names = "--limit", defaultValue = "200", description = "rows to print (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--limit",
+      defaultValue = "200",
+      description = "rows to print (default ${DEFAULT-VALUE})")
   int limit;
 
   @Override
@@ -31,7 +34,9 @@ final class SqlCommand implements Callable<Integer> {
       List<String> tables = Tables.register(spark, where.resolve());
       if (tables.isEmpty()) {
         throw UserError.of(
-            "no tables in warehouse '" + where.warehouse + "': run a sweep first, or pass"
+            "no tables in warehouse '"
+                + where.warehouse
+                + "': run a sweep first, or pass"
                 + " --warehouse DIR");
       }
       try {
@@ -41,8 +46,11 @@ final class SqlCommand implements Callable<Integer> {
           throw e;
         }
         throw UserError.of(
-            "the query failed: " + e.getMessage().lines().findFirst().orElse("")
-                + " (tables: " + String.join(", ", tables) + ")");
+            "the query failed: "
+                + e.getMessage().lines().findFirst().orElse("")
+                + " (tables: "
+                + String.join(", ", tables)
+                + ")");
       }
     }
     return 0;

@@ -8,7 +8,8 @@ final class WarehouseOption {
   @Option(
       names = "--warehouse",
       defaultValue = "warehouse",
-      description = "where the tables live: a directory or any Hadoop URI (default ./${DEFAULT-VALUE})")
+      description =
+          "where the tables live: a directory or any Hadoop URI (default ./${DEFAULT-VALUE})")
   String warehouse;
 
   @Option(

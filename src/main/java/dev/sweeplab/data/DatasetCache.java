@@ -42,7 +42,8 @@ public final class DatasetCache {
   private static Dataset build(DatasetSpec spec) {
     return switch (spec.name()) {
       case "teacher_student" -> TeacherStudent.generate(spec);
-      default -> throw UserError.badValue("dataset.name", spec.name(), "must be one of teacher_student");
+      default ->
+          throw UserError.badValue("dataset.name", spec.name(), "must be one of teacher_student");
     };
   }
 }

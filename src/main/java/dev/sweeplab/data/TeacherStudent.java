@@ -16,7 +16,8 @@ public final class TeacherStudent {
 
   /** Generates the data set described by {@code spec}. */
   public static Dataset generate(DatasetSpec spec) {
-    Teacher teacher = new Teacher(spec.inputDim(), spec.teacherWidth(), spec.classes(), spec.seed());
+    Teacher teacher =
+        new Teacher(spec.inputDim(), spec.teacherWidth(), spec.classes(), spec.seed());
     Dataset.Split train = split(spec, teacher, TRAIN_STREAM, spec.trainSize());
     Dataset.Split test = split(spec, teacher, TEST_STREAM, spec.testSize());
     return new Dataset(spec.inputDim(), spec.classes(), spec.classification(), train, test);

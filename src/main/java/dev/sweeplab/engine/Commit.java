@@ -14,10 +14,9 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Compacts a sweep's staged run files into the {@code runs} and {@code curves} tables. Each
- * table's partition for the sweep is replaced as a whole by Spark's dynamic partition overwrite,
- * so committing again never duplicates a row, and other sweeps' partitions are untouched.
- * Driver-only.
+ * Compacts a sweep's staged run files into the {@code runs} and {@code curves} tables. Each table's
+ * partition for the sweep is replaced as a whole by Spark's dynamic partition overwrite, so
+ * committing again never duplicates a row, and other sweeps' partitions are untouched. Driver-only.
  */
 final class Commit {
   private Commit() {}
@@ -34,7 +33,10 @@ final class Commit {
             .cache();
     try {
       Dataset<Row> runs =
-          staged.select(RunSchema.runColumns().stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new));
+          staged.select(
+              RunSchema.runColumns().stream()
+                  .map(c -> col(c))
+                  .toArray(org.apache.spark.sql.Column[]::new));
       overwritePartition(runs, warehouse.table(Warehouse.RUNS).toString());
       Dataset<Row> curves =
           staged

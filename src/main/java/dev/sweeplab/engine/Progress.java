@@ -54,11 +54,7 @@ final class Progress extends SparkListener {
               : "";
       LOG.info(
           "runs trained: {}/{} ({}% of estimated cost) after {} s{}",
-          n,
-          stageJobGroupTasks,
-          Math.round(100 * fraction),
-          elapsed / 1000,
-          eta);
+          n, stageJobGroupTasks, Math.round(100 * fraction), elapsed / 1000, eta);
     }
   }
 }

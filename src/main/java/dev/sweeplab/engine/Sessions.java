@@ -5,8 +5,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Creates the SparkSession sweeplab runs in. Under {@code spark-submit} the master and settings
- * come from there; otherwise Spark runs in-process on {@code --master} (default {@code
- * local[*]}). Driver-only.
+ * come from there; otherwise Spark runs in-process on {@code --master} (default {@code local[*]}).
+ * Driver-only.
  */
 public final class Sessions {
   private Sessions() {}
@@ -21,7 +21,8 @@ public final class Sessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.sql.debug.maxToStringFields", "200");
-    // One BLAS/OpenMP thread per task: with one task per core, more threads only fight (STACK-NOTES).
+    // One BLAS/OpenMP thread per task: with one task per core, more threads only fight
+    // (STACK-NOTES).
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.ui.enabled", "false");

@@ -19,13 +19,16 @@ public final class Summary {
     List<String> axes = spec.axes().stream().map(Key::column).toList();
     String group = String.join(", ", axes);
     String select = axes.isEmpty() ? "" : group + ", ";
-    return "SELECT " + select
+    return "SELECT "
+        + select
         + "count(*) AS runs, sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok, "
         + "round(avg(final_test_error), 4) AS test_error, "
         + "round(stddev_samp(final_test_error), 4) AS test_error_sd, "
         + "round(avg(final_train_error), 4) AS train_error, "
         + "round(avg(final_test_loss), 4) AS test_loss "
-        + "FROM runs WHERE sweep = '" + spec.name() + "'"
+        + "FROM runs WHERE sweep = '"
+        + spec.name()
+        + "'"
         + (axes.isEmpty() ? "" : " GROUP BY " + group + " ORDER BY " + group);
   }
 

@@ -79,7 +79,10 @@ public final class SweepRunner {
     long reused = planned.size() - todo.size();
     LOG.info(
         "sweep {}: {} runs planned, {} already staged, {} to train",
-        sweep, planned.size(), reused, todo.size());
+        sweep,
+        planned.size(),
+        reused,
+        todo.size());
     if (!todo.isEmpty()) {
       train(todo);
     }
@@ -89,8 +92,14 @@ public final class SweepRunner {
     long committed = byStatus.values().stream().mapToLong(Long::longValue).sum();
     if (committed != planned.size()) {
       throw new IllegalStateException(
-          "sweep " + sweep + ": " + planned.size() + " runs planned but " + committed
-              + " committed; staging is in " + staging);
+          "sweep "
+              + sweep
+              + ": "
+              + planned.size()
+              + " runs planned but "
+              + committed
+              + " committed; staging is in "
+              + staging);
     }
     SweepOutcome outcome =
         new SweepOutcome(

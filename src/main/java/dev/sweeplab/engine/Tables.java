@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** Registers the warehouse's tables as Spark SQL views. Driver-only. */
 public final class Tables {
-  public static final List<String> ALL = List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS);
+  public static final List<String> ALL =
+      List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS);
 
   private Tables() {}
 

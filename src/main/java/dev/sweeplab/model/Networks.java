@@ -18,10 +18,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * Builds the DL4J network of a run: an MLP input → width × depth → outputs with the run's
  * activation, softmax + cross-entropy for classification or identity + MSE for regression.
  *
- * <p>Initialisation (standard parameterization): every weight ~ N(0, σ²) with σ = init_scale ·
- * gain / √fan_in, gain √2 for ReLU (He et al. 2015) and 1 otherwise (LeCun); the output layer has
- * gain 1. Biases start at 0. {@code init_scale} thus scales every layer's standard deviation, the
- * knob of Chizat &amp; Bach's lazy-training analysis.
+ * <p>Initialisation (standard parameterization): every weight ~ N(0, σ²) with σ = init_scale · gain
+ * / √fan_in, gain √2 for ReLU (He et al. 2015) and 1 otherwise (LeCun); the output layer has gain
+ * 1. Biases start at 0. {@code init_scale} thus scales every layer's standard deviation, the knob
+ * of Chizat &amp; Bach's lazy-training analysis.
  */
 public final class Networks {
   private Networks() {}

@@ -106,11 +106,22 @@ public record RunConfig(
 
   /**
    * The data set's seed, derived from the sweep seed and the data fields only, so every run of a
-   * sweep that asks for the same data trains on the same samples (and an executor builds them once).
+   * sweep that asks for the same data trains on the same samples (and an executor builds them
+   * once).
    */
   public long dataSeed() {
     return CanonicalJson.seedOf(
-        "data:" + sweepSeed + ":" + dataset + ":" + task + ":" + inputDim + ":" + classes + ":"
+        "data:"
+            + sweepSeed
+            + ":"
+            + dataset
+            + ":"
+            + task
+            + ":"
+            + inputDim
+            + ":"
+            + classes
+            + ":"
             + teacherWidth);
   }
 

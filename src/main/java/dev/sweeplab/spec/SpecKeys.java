@@ -33,7 +33,8 @@ public final class SpecKeys {
   public static final Key DESCRIPTION =
       new Key("description", "description", Type.STRING, "", false, Rule.any(), "free text");
   public static final Key SEED =
-      new Key("seed", "sweep_seed", Type.LONG, 0L, false, Rule.any(), "sweep seed; runs derive theirs");
+      new Key(
+          "seed", "sweep_seed", Type.LONG, 0L, false, Rule.any(), "sweep seed; runs derive theirs");
   public static final Key REPEATS =
       new Key("repeats", "repeats", Type.INT, 1, false, atLeast(1), "seeds per configuration");
 
@@ -56,7 +57,8 @@ public final class SpecKeys {
           oneOf("classification", "regression"),
           "classification (cross-entropy, argmax teacher) or regression (MSE)");
   public static final Key INPUT_DIM =
-      new Key("dataset.input_dim", "input_dim", Type.INT, 32, true, atLeast(1), "input dimension d");
+      new Key(
+          "dataset.input_dim", "input_dim", Type.INT, 32, true, atLeast(1), "input dimension d");
   public static final Key CLASSES =
       new Key(
           "dataset.classes",
@@ -123,7 +125,8 @@ public final class SpecKeys {
           positive(),
           "learning rate");
   public static final Key BATCH_SIZE =
-      new Key("training.batch_size", "batch_size", Type.INT, 128, true, atLeast(1), "minibatch size");
+      new Key(
+          "training.batch_size", "batch_size", Type.INT, 128, true, atLeast(1), "minibatch size");
   public static final Key EPOCHS =
       new Key("training.epochs", "epochs", Type.INT, 10, true, atLeast(1), "passes over the data");
   public static final Key STEPS =
@@ -156,8 +159,7 @@ public final class SpecKeys {
           "refuse a grid larger than this");
 
   /** Keys outside any section. */
-  public static final List<Key> TOP =
-      List.of(NAME, DESCRIPTION, SEED, REPEATS);
+  public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
 
   /** Keys that make up a run's configuration, in expansion order. */
   public static final List<Key> RUN =

@@ -46,14 +46,20 @@ public final class SpecParser {
       tree = new Yaml(new SafeConstructor(options)).load(yamlText);
     } catch (MarkedYAMLException e) {
       throw UserError.of(
-          source + " is not valid YAML at line " + (e.getProblemMark().getLine() + 1)
-              + ", column " + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem());
+          source
+              + " is not valid YAML at line "
+              + (e.getProblemMark().getLine() + 1)
+              + ", column "
+              + (e.getProblemMark().getColumn() + 1)
+              + ": "
+              + e.getProblem());
     } catch (YAMLException e) {
       throw UserError.of(source + " is not valid YAML: " + e.getMessage());
     }
     if (!(tree instanceof Map<?, ?> map)) {
       throw UserError.of(
-          source + " must be a YAML mapping with at least 'name', found "
+          source
+              + " must be a YAML mapping with at least 'name', found "
               + (tree == null ? "an empty document" : UserError.show(tree)));
     }
     return fromTree(map);
@@ -82,7 +88,8 @@ public final class SpecParser {
       }
     }
     if (!flat.containsKey(SpecKeys.NAME.path())) {
-      throw UserError.missing("name", "every sweep needs a name (" + SpecKeys.NAME.rule().text() + ")");
+      throw UserError.missing(
+          "name", "every sweep needs a name (" + SpecKeys.NAME.rule().text() + ")");
     }
     String name = (String) scalar(SpecKeys.NAME, flat);
     String description = (String) scalar(SpecKeys.DESCRIPTION, flat);
@@ -112,8 +119,13 @@ public final class SpecParser {
       }
       sizes.append("repeats (").append(repeats).append(')');
       throw UserError.of(
-          "the grid expands to " + count + " runs, more than limits.max_runs = " + maxRuns
-              + ": " + sizes + ". Shrink an axis or raise limits.max_runs.");
+          "the grid expands to "
+              + count
+              + " runs, more than limits.max_runs = "
+              + maxRuns
+              + ": "
+              + sizes
+              + ". Shrink an axis or raise limits.max_runs.");
     }
     return spec;
   }

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A validated sweep definition: the values of every run key (one value or an axis of several),
- * how many seeds per configuration, and the limits. Built only through {@link SpecParser} or
- * {@link #of}, both of which check everything, so an instance is always valid.
+ * A validated sweep definition: the values of every run key (one value or an axis of several), how
+ * many seeds per configuration, and the limits. Built only through {@link SpecParser} or {@link
+ * #of}, both of which check everything, so an instance is always valid.
  *
  * @param name sweep name, the tables' partition
  * @param description free text from the spec

@@ -84,7 +84,9 @@ public final class UserError extends RuntimeException {
     if (value instanceof String) {
       return "text";
     }
-    if (value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger) {
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof java.math.BigInteger) {
       return "an integer";
     }
     if (value instanceof Number) {

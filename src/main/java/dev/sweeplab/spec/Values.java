@@ -110,7 +110,8 @@ final class Values {
         throw UserError.badValue(path + ".step", stepRaw, "must be a finite number > 0");
       }
       if (ends[1] < ends[0]) {
-        throw UserError.badValue(path + ".range", map.get("range"), "must be [low, high] with low <= high");
+        throw UserError.badValue(
+            path + ".range", map.get("range"), "must be [low, high] with low <= high");
       }
       double s = step.doubleValue();
       // Checked as a double: a huge span would overflow the long count and wrap to an empty axis.
@@ -147,9 +148,7 @@ final class Values {
       return distinct(key, values, false);
     }
     throw UserError.badValue(
-        path,
-        map,
-        "as a mapping must be {range: [a, b], step: s} or {log2: [a, b], points: k}");
+        path, map, "as a mapping must be {range: [a, b], step: s} or {log2: [a, b], points: k}");
   }
 
   /** Integer keys reject fractional generated values (a fractional step), never truncate. */
@@ -166,7 +165,8 @@ final class Values {
     }
     for (String k : keys) {
       if (!map.containsKey(k)) {
-        throw UserError.missing(path + "." + k, "a " + keys[0] + " needs both " + String.join(" and ", keys));
+        throw UserError.missing(
+            path + "." + k, "a " + keys[0] + " needs both " + String.join(" and ", keys));
       }
     }
   }
@@ -185,7 +185,8 @@ final class Values {
 
   private static void checkSize(String path, long count) {
     if (count > MAX_AXIS) {
-      throw UserError.badValue(path, count + " values", "must have at most " + MAX_AXIS + " values");
+      throw UserError.badValue(
+          path, count + " values", "must have at most " + MAX_AXIS + " values");
     }
   }
 

@@ -11,9 +11,9 @@ import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
 
 /**
- * The Parquet schema of a staged run file: the {@code runs} row (every config column, the
- * results, the provenance) plus its learning curve as a nested list, so one file holds one run
- * and the commit splits it into {@code runs} and {@code curves}.
+ * The Parquet schema of a staged run file: the {@code runs} row (every config column, the results,
+ * the provenance) plus its learning curve as a nested list, so one file holds one run and the
+ * commit splits it into {@code runs} and {@code curves}.
  */
 public final class RunSchema {
   /** Name of the nested learning-curve column. */
@@ -57,7 +57,9 @@ public final class RunSchema {
     string(m, "reason");
     m.required(PrimitiveTypeName.INT64).named("params");
     for (String c :
-        new String[] {"final_train_loss", "final_train_error", "final_test_loss", "final_test_error"}) {
+        new String[] {
+          "final_train_loss", "final_train_error", "final_test_loss", "final_test_error"
+        }) {
       m.required(PrimitiveTypeName.DOUBLE).named(c);
     }
     m.required(PrimitiveTypeName.INT64).named("steps_done");
@@ -66,8 +68,15 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.DOUBLE).named("weight_change");
     for (String c :
         new String[] {
-          "device", "sweeplab_version", "java_version", "os", "arch", "nd4j_backend",
-          "spark_app_id", "executor_id", "host"
+          "device",
+          "sweeplab_version",
+          "java_version",
+          "os",
+          "arch",
+          "nd4j_backend",
+          "spark_app_id",
+          "executor_id",
+          "host"
         }) {
       string(m, c);
     }
@@ -77,12 +86,18 @@ public final class RunSchema {
         .named("finished_at");
     GroupType element =
         Types.requiredGroup()
-            .required(PrimitiveTypeName.INT64).named("step")
-            .required(PrimitiveTypeName.DOUBLE).named("epoch")
-            .required(PrimitiveTypeName.DOUBLE).named("train_loss")
-            .required(PrimitiveTypeName.DOUBLE).named("train_error")
-            .required(PrimitiveTypeName.DOUBLE).named("test_loss")
-            .required(PrimitiveTypeName.DOUBLE).named("test_error")
+            .required(PrimitiveTypeName.INT64)
+            .named("step")
+            .required(PrimitiveTypeName.DOUBLE)
+            .named("epoch")
+            .required(PrimitiveTypeName.DOUBLE)
+            .named("train_loss")
+            .required(PrimitiveTypeName.DOUBLE)
+            .named("train_error")
+            .required(PrimitiveTypeName.DOUBLE)
+            .named("test_loss")
+            .required(PrimitiveTypeName.DOUBLE)
+            .named("test_error")
             .named("element");
     m.addField(
         Types.requiredGroup()
@@ -103,5 +118,4 @@ public final class RunSchema {
         .filter(n -> !n.equals(CURVE))
         .toList();
   }
-
 }

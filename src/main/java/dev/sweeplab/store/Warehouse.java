@@ -5,8 +5,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Where the tables live: {@code <root>/<table>/sweep=<name>/} Parquet files, Hive-style, so any
- * Parquet reader can open them; per-run staging files under {@code <root>/_staging/}, which
- * readers skip because of the leading underscore. The root is any Hadoop FileSystem URI.
+ * Parquet reader can open them; per-run staging files under {@code <root>/_staging/}, which readers
+ * skip because of the leading underscore. The root is any Hadoop FileSystem URI.
  */
 public record Warehouse(String root) implements Serializable {
   public static final String RUNS = "runs";

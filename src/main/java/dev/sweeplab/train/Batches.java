@@ -58,7 +58,8 @@ final class Batches {
       }
     }
     cursor += n;
-    return new Batch(Nd4j.create(x, new long[] {n, d}, 'c'), Nd4j.create(y, new long[] {n, k}, 'c'));
+    return new Batch(
+        Nd4j.create(x, new long[] {n, d}, 'c'), Nd4j.create(y, new long[] {n, k}, 'c'));
   }
 
   private void shuffle() {

@@ -6,9 +6,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Loss and error of a network on (a fixed prefix of) the train and test splits, in chunks so
- * memory stays bounded. Loss is mean cross-entropy (classification) or mean squared error per
- * output (regression); error is the fraction misclassified, NaN for regression.
+ * Loss and error of a network on (a fixed prefix of) the train and test splits, in chunks so memory
+ * stays bounded. Loss is mean cross-entropy (classification) or mean squared error per output
+ * (regression); error is the fraction misclassified, NaN for regression.
  */
 final class Evaluator {
   private static final int CHUNK = 1024;

@@ -49,7 +49,16 @@ public final class Trainer {
         CurvePoint point = eval.evaluate(net, step, batches.epochs(step));
         curve.add(point);
         if (!Double.isFinite(point.trainLoss())) {
-          return end(run, net, initial, RunResult.DIVERGED, "non-finite training loss at step " + step, step, batches, curve, startNanos);
+          return end(
+              run,
+              net,
+              initial,
+              RunResult.DIVERGED,
+              "non-finite training loss at step " + step,
+              step,
+              batches,
+              curve,
+              startNanos);
         }
       }
       if (step == total) {
@@ -61,7 +70,16 @@ public final class Trainer {
       double score = net.score();
       if (!Double.isFinite(score)) {
         curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
-        return end(run, net, initial, RunResult.DIVERGED, "non-finite minibatch loss at step " + step, step, batches, curve, startNanos);
+        return end(
+            run,
+            net,
+            initial,
+            RunResult.DIVERGED,
+            "non-finite minibatch loss at step " + step,
+            step,
+            batches,
+            curve,
+            startNanos);
       }
     }
   }
@@ -77,8 +95,8 @@ public final class Trainer {
       List<CurvePoint> curve,
       long startNanos) {
     CurvePoint last = curve.get(curve.size() - 1);
-    double change = net.params().sub(initial).norm2Number().doubleValue()
-        / initial.norm2Number().doubleValue();
+    double change =
+        net.params().sub(initial).norm2Number().doubleValue() / initial.norm2Number().doubleValue();
     long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
     return new RunResult(
         status,

@@ -46,8 +46,7 @@ class SweepRunnerTest extends SparkTestBase {
     assertEquals(8, first.ok());
 
     Tables.register(spark, warehouse);
-    Set<String> planned =
-        spec.expand().stream().map(RunConfig::runId).collect(Collectors.toSet());
+    Set<String> planned = spec.expand().stream().map(RunConfig::runId).collect(Collectors.toSet());
     List<Row> ids = sql("SELECT run_id FROM runs WHERE sweep = 'tiny'");
     assertEquals(8, ids.size(), "one row per planned run");
     assertEquals(planned, ids.stream().map(r -> r.getString(0)).collect(Collectors.toSet()));
@@ -91,9 +90,7 @@ class SweepRunnerTest extends SparkTestBase {
         sql("SELECT count(*), min(runs_planned), max(runs_ok) FROM sweeps"),
         row(2L, 8L, 8L));
     assertEquals(
-        8 * 5,
-        sql("SELECT * FROM curves").size(),
-        "curves not duplicated (5 eval points per run)");
+        8 * 5, sql("SELECT * FROM curves").size(), "curves not duplicated (5 eval points per run)");
 
     // --fresh trains everything again and still leaves one row per run.
     SweepOutcome fresh = runner.run(spec, true);
@@ -107,8 +104,15 @@ class SweepRunnerTest extends SparkTestBase {
   void twoSweepsShareAWarehouseWithoutTouchingEachOther() {
     Warehouse warehouse = new Warehouse(tmp.resolve("shared").toString());
     SweepRunner runner = new SweepRunner(spark, warehouse);
-    SweepSpec a = SpecParser.parse(SPEC.replace("name: tiny", "name: a").replace("repeats: 2", "repeats: 1"), "a");
-    SweepSpec b = SpecParser.parse(SPEC.replace("name: tiny", "name: b").replace("[4, 16]", "8").replace("repeats: 2", "repeats: 1"), "b");
+    SweepSpec a =
+        SpecParser.parse(
+            SPEC.replace("name: tiny", "name: a").replace("repeats: 2", "repeats: 1"), "a");
+    SweepSpec b =
+        SpecParser.parse(
+            SPEC.replace("name: tiny", "name: b")
+                .replace("[4, 16]", "8")
+                .replace("repeats: 2", "repeats: 1"),
+            "b");
     runner.run(a, false);
     runner.run(b, false);
     runner.run(a, true);

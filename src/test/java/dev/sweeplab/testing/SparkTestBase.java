@@ -10,9 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * One SparkSession per test class on {@code local[2]}, UI off, bound to 127.0.0.1; a {@link
- * #sql} helper and row assertions that say which row and column differ (after Iceberg's
- * TestBase).
+ * One SparkSession per test class on {@code local[2]}, UI off, bound to 127.0.0.1; a {@link #sql}
+ * helper and row assertions that say which row and column differ (after Iceberg's TestBase).
  */
 public abstract class SparkTestBase {
   protected static SparkSession spark;
