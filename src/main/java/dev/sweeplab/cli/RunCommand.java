@@ -4,10 +4,16 @@ import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.Summary;
 import dev.sweeplab.engine.SweepOutcome;
 import dev.sweeplab.engine.SweepRunner;
+import dev.sweeplab.report.SweepReport;
+import dev.sweeplab.report.Table;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,6 +27,13 @@ final class RunCommand implements Callable<Integer> {
   Path spec;
 
   @Mixin WarehouseOption where;
+
+  @Option(
+      names = "--reports",
+      defaultValue = "reports",
+      description =
+          "local directory for summaries and plots, one folder per sweep (default ./${DEFAULT-VALUE})")
+  Path reports;
 
   @Option(
       names = "--fresh",
@@ -44,7 +57,17 @@ final class RunCommand implements Callable<Integer> {
           o.failed(),
           o.wallMs() / 1000.0);
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
-      Summary.print(spark, where.resolve(), sweep);
+      Table summary = Summary.of(spark, where.resolve(), sweep);
+      System.out.println("mean over " + sweep.repeats() + " seed(s) per configuration:");
+      System.out.print(summary.markdown());
+      Path dir = reports.resolve(sweep.name());
+      try {
+        List<Path> files = SweepReport.write(dir, sweep.name(), summary);
+        System.out.println(
+            "report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
+      } catch (IOException e) {
+        throw UserError.io("write the report into", dir.toString(), e);
+      }
     }
     return 0;
   }

@@ -1,15 +1,19 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.report.Table;
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The table printed at the end of {@code run}: per configuration of the swept axes, runs, how many
- * finished, and mean ± standard deviation over seeds of final test error, train error and test
- * loss. Driver-only.
+ * The per-configuration summary of a sweep: for each combination of the swept axes, runs, how many
+ * finished, and mean and standard deviation over seeds of the final errors and losses. Driver-only.
  */
 public final class Summary {
   private Summary() {}
@@ -22,20 +26,27 @@ public final class Summary {
     return "SELECT "
         + select
         + "count(*) AS runs, sum(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok, "
-        + "round(avg(final_test_error), 4) AS test_error, "
-        + "round(stddev_samp(final_test_error), 4) AS test_error_sd, "
-        + "round(avg(final_train_error), 4) AS train_error, "
-        + "round(avg(final_test_loss), 4) AS test_loss "
+        + "avg(final_test_error) AS test_error, stddev_samp(final_test_error) AS test_error_sd, "
+        + "avg(final_train_error) AS train_error, "
+        + "avg(final_test_loss) AS test_loss, stddev_samp(final_test_loss) AS test_loss_sd "
         + "FROM runs WHERE sweep = '"
         + spec.name()
         + "'"
         + (axes.isEmpty() ? "" : " GROUP BY " + group + " ORDER BY " + group);
   }
 
-  /** Prints the summary to standard output. */
-  public static void print(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
+  /** The summary of {@code spec}'s committed runs. */
+  public static Table of(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
     Tables.register(spark, warehouse);
-    System.out.println("mean over " + spec.repeats() + " seed(s) per configuration:");
-    spark.sql(query(spec)).show(500, false);
+    Dataset<Row> result = spark.sql(query(spec));
+    List<List<Object>> rows = new ArrayList<>();
+    for (Row row : result.collectAsList()) {
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < row.length(); i++) {
+        values.add(row.get(i));
+      }
+      rows.add(values);
+    }
+    return new Table(Arrays.asList(result.columns()), rows);
   }
 }

@@ -1,0 +1,60 @@
+package dev.sweeplab.report;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Line plots written as PNG and SVG with XChart; no display needed (headless). */
+public final class Plots {
+  private static final int WIDTH = 800;
+  private static final int HEIGHT = 560;
+
+  private Plots() {}
+
+  /**
+   * Writes {@code <base>.png} and {@code <base>.svg}: y against x, one line per series, error bars
+   * from each series' spread, x on a log scale when {@code logX}.
+   */
+  public static void lines(
+      Path base, String title, String xLabel, String yLabel, boolean logX, List<Series> series)
+      throws IOException {
+    System.setProperty("java.awt.headless", "true");
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xLabel)
+            .yAxisTitle(yLabel)
+            .build();
+    chart.getStyler().setXAxisLogarithmic(logX);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+    chart.getStyler().setPlotGridLinesVisible(true);
+    for (Series s : series) {
+      boolean bars = s.spread().stream().anyMatch(v -> Double.isFinite(v) && v > 0);
+      double[] spread = s.spread().stream().mapToDouble(v -> Double.isFinite(v) ? v : 0).toArray();
+      XYSeries line =
+          bars
+              ? chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()), spread)
+              : chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()));
+      line.setMarker(SeriesMarkers.CIRCLE);
+    }
+    Files.createDirectories(base.toAbsolutePath().getParent());
+    BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
+    VectorGraphicsEncoder.saveVectorGraphic(
+        chart, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+  }
+
+  private static double[] unbox(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+}
