@@ -21,6 +21,9 @@ public final class Sessions {
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     conf.setIfMissing("spark.sql.debug.maxToStringFields", "200");
+    // Sweep names are text: without this a sweep called "2026" or "2026-11-24" reads back as a
+    // number or date.
+    conf.setIfMissing("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
     // One BLAS/OpenMP thread per task: with one task per core, more threads only fight
     // (STACK-NOTES).
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");

@@ -49,7 +49,8 @@ final class Values {
         switch (key.type()) {
           case STRING -> {
             if (!(raw instanceof String s)) {
-              throw UserError.wrongType(key.path(), raw, "text");
+              String hint = raw instanceof Number || raw instanceof Boolean ? " in quotes" : "";
+              throw UserError.wrongType(key.path(), raw, "text" + hint);
             }
             yield s;
           }

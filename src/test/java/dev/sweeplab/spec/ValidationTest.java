@@ -114,7 +114,7 @@ class ValidationTest {
   @Test
   void numberForATextKey() {
     UserError e = parseFails("name: x", "model:", "  activation: 3");
-    assertEquals("model.activation must be text, found 3 (an integer)", e.getMessage());
+    assertEquals("model.activation must be text in quotes, found 3 (an integer)", e.getMessage());
   }
 
   @Test
@@ -299,7 +299,8 @@ class ValidationTest {
   @Test
   void nameThatIsNotText() {
     assertEquals(
-        "name must be text, found 2024 (an integer)", parseFails("name: 2024").getMessage());
+        "name must be text in quotes, found 2024 (an integer)",
+        parseFails("name: 2024").getMessage());
   }
 
   // --- cross-key rules ----------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.sweeplab.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sweeplab.engine.Sessions;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -10,24 +11,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * One SparkSession per test class on {@code local[2]}, UI off, bound to 127.0.0.1; a {@link #sql}
- * helper and row assertions that say which row and column differ (after Iceberg's TestBase).
+ * One SparkSession per test class on {@code local[2]}, made by {@link Sessions} as the product
+ * makes it (UI off, bound to 127.0.0.1); a {@link #sql} helper and row assertions that say which
+ * row and column differ (after Iceberg's TestBase).
  */
 public abstract class SparkTestBase {
   protected static SparkSession spark;
 
   @BeforeAll
   static void startSpark() {
-    spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("sweeplab-test")
-            .config("spark.ui.enabled", "false")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", "2")
-            .getOrCreate();
+    // The product's own session settings (UI off, loopback, text partition values), on local[2].
+    spark = Sessions.open("sweeplab-test", "local[2]");
+    spark.conf().set("spark.sql.shuffle.partitions", "2");
   }
 
   @AfterAll
