@@ -22,10 +22,15 @@ public record RunConfig(
     int teacherWidth,
     int trainSize,
     int testSize,
+    String dataPath,
+    double labelNoise,
+    String normalize,
+    String subset,
     int width,
     int depth,
     String activation,
     double initScale,
+    String parameterization,
     String optimizer,
     double learningRate,
     int batchSize,
@@ -47,10 +52,15 @@ public record RunConfig(
         integer(c, SpecKeys.TEACHER_WIDTH),
         integer(c, SpecKeys.TRAIN_SIZE),
         integer(c, SpecKeys.TEST_SIZE),
+        str(c, SpecKeys.DATA_PATH),
+        num(c, SpecKeys.LABEL_NOISE.column()).doubleValue(),
+        str(c, SpecKeys.NORMALIZE),
+        str(c, SpecKeys.SUBSET),
         integer(c, SpecKeys.WIDTH),
         integer(c, SpecKeys.DEPTH),
         str(c, SpecKeys.ACTIVATION),
         num(c, SpecKeys.INIT_SCALE.column()).doubleValue(),
+        str(c, SpecKeys.PARAMETERIZATION),
         str(c, SpecKeys.OPTIMIZER),
         num(c, SpecKeys.LEARNING_RATE.column()).doubleValue(),
         integer(c, SpecKeys.BATCH_SIZE),
@@ -76,10 +86,15 @@ public record RunConfig(
     c.put(SpecKeys.TEACHER_WIDTH.column(), teacherWidth);
     c.put(SpecKeys.TRAIN_SIZE.column(), trainSize);
     c.put(SpecKeys.TEST_SIZE.column(), testSize);
+    c.put(SpecKeys.DATA_PATH.column(), dataPath);
+    c.put(SpecKeys.LABEL_NOISE.column(), labelNoise);
+    c.put(SpecKeys.NORMALIZE.column(), normalize);
+    c.put(SpecKeys.SUBSET.column(), subset);
     c.put(SpecKeys.WIDTH.column(), width);
     c.put(SpecKeys.DEPTH.column(), depth);
     c.put(SpecKeys.ACTIVATION.column(), activation);
     c.put(SpecKeys.INIT_SCALE.column(), initScale);
+    c.put(SpecKeys.PARAMETERIZATION.column(), parameterization);
     c.put(SpecKeys.OPTIMIZER.column(), optimizer);
     c.put(SpecKeys.LEARNING_RATE.column(), learningRate);
     c.put(SpecKeys.BATCH_SIZE.column(), batchSize);

@@ -45,7 +45,7 @@ public final class SpecKeys {
           Type.STRING,
           "teacher_student",
           false,
-          oneOf("teacher_student"),
+          oneOf(DataShapes.NAMES),
           "data set");
   public static final Key TASK =
       new Key(
@@ -83,6 +83,45 @@ public final class SpecKeys {
   public static final Key TEST_SIZE =
       new Key("dataset.test_size", "test_size", Type.INT, 1000, false, atLeast(1), "test samples");
 
+  public static final Key DATA_PATH =
+      new Key(
+          "dataset.path",
+          "data_path",
+          Type.STRING,
+          "",
+          false,
+          Rule.any(),
+          "directory or Hadoop URI of the data files; empty: the data set's default location");
+  public static final Key LABEL_NOISE =
+      new Key(
+          "dataset.label_noise",
+          "label_noise",
+          Type.DOUBLE,
+          0.0,
+          true,
+          new Rule(v -> ((Double) v) >= 0 && ((Double) v) < 1, "must be a fraction in [0, 1)"),
+          "fraction of training labels replaced by a different random class (test labels stay"
+              + " clean)");
+  public static final Key NORMALIZE =
+      new Key(
+          "dataset.normalize",
+          "normalize",
+          Type.STRING,
+          "standardize",
+          false,
+          oneOf("standardize", "unit", "none"),
+          "image inputs: standardize (training-set mean and std), unit (x / 255) or none");
+  public static final Key SUBSET =
+      new Key(
+          "dataset.subset",
+          "subset",
+          Type.STRING,
+          "prefix",
+          false,
+          oneOf("prefix", "balanced"),
+          "how train_size samples are drawn: a seeded prefix, or class-balanced; smaller is a"
+              + " prefix of larger either way");
+
   public static final Key WIDTH =
       new Key("model.width", "width", Type.INT, 64, true, atLeast(1), "hidden units per layer");
   public static final Key DEPTH =
@@ -105,6 +144,16 @@ public final class SpecKeys {
           true,
           positive(),
           "multiplies every layer's init standard deviation");
+
+  public static final Key PARAMETERIZATION =
+      new Key(
+          "model.parameterization",
+          "parameterization",
+          Type.STRING,
+          "standard",
+          true,
+          oneOf("standard", "ntk", "mean_field", "mup"),
+          "how init variance and learning rate scale with width (Yang & Hu 2021)");
 
   public static final Key OPTIMIZER =
       new Key(
@@ -171,10 +220,15 @@ public final class SpecKeys {
           TEACHER_WIDTH,
           TRAIN_SIZE,
           TEST_SIZE,
+          DATA_PATH,
+          LABEL_NOISE,
+          NORMALIZE,
+          SUBSET,
           WIDTH,
           DEPTH,
           ACTIVATION,
           INIT_SCALE,
+          PARAMETERIZATION,
           OPTIMIZER,
           LEARNING_RATE,
           BATCH_SIZE,

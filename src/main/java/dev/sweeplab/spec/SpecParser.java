@@ -130,6 +130,47 @@ public final class SpecParser {
     return spec;
   }
 
+  /** Shape keys come from the data set; sizes must fit its files; the path gets its default. */
+  private static void fileBacked(
+      Map<String, Object> flat, Map<Key, List<Object>> values, String dataset, DataShapes shape) {
+    for (Key key :
+        List.of(SpecKeys.INPUT_DIM, SpecKeys.CLASSES, SpecKeys.TEACHER_WIDTH, SpecKeys.TASK)) {
+      if (flat.containsKey(key.path())) {
+        throw UserError.of(
+            key.path()
+                + " is fixed by dataset.name = "
+                + dataset
+                + " ("
+                + shape.inputDim()
+                + " inputs, "
+                + shape.classes()
+                + " classes, classification): remove it");
+      }
+    }
+    values.put(SpecKeys.INPUT_DIM, List.of(shape.inputDim()));
+    values.put(SpecKeys.CLASSES, List.of(shape.classes()));
+    for (Object n : values.get(SpecKeys.TRAIN_SIZE)) {
+      if ((Integer) n > shape.trainMax()) {
+        throw UserError.badValue(
+            SpecKeys.TRAIN_SIZE.path(), n, "must be <= " + shape.trainMax() + " for " + dataset);
+      }
+    }
+    for (Object n : values.get(SpecKeys.TEST_SIZE)) {
+      if ((Integer) n > shape.testMax()) {
+        throw UserError.badValue(
+            SpecKeys.TEST_SIZE.path(), n, "must be <= " + shape.testMax() + " for " + dataset);
+      }
+    }
+    if (values.get(SpecKeys.DATA_PATH).get(0).equals("")) {
+      if (shape.defaultPath().isEmpty()) {
+        throw UserError.missing(
+            SpecKeys.DATA_PATH.path(),
+            dataset + " has no default location: give the directory (or Hadoop URI) of its files");
+      }
+      values.put(SpecKeys.DATA_PATH, List.of(shape.defaultPath()));
+    }
+  }
+
   private static Object scalar(Key key, Map<String, Object> flat) {
     if (!flat.containsKey(key.path())) {
       return key.defaultValue();
@@ -142,6 +183,29 @@ public final class SpecParser {
   }
 
   private static void crossCheck(Map<String, Object> flat, Map<Key, List<Object>> values) {
+    String dataset = (String) values.get(SpecKeys.DATASET).get(0);
+    DataShapes shape = DataShapes.of(dataset);
+    if (shape == null) {
+      for (Key key : List.of(SpecKeys.DATA_PATH, SpecKeys.NORMALIZE)) {
+        if (flat.containsKey(key.path())) {
+          throw UserError.of(
+              key.path()
+                  + " applies to file-backed data sets only; dataset.name = "
+                  + dataset
+                  + " generates its data: remove it");
+        }
+      }
+    } else {
+      fileBacked(flat, values, dataset, shape);
+    }
+    if (values.get(SpecKeys.TASK).get(0).equals("regression")) {
+      for (Object p : values.get(SpecKeys.LABEL_NOISE)) {
+        if ((Double) p > 0) {
+          throw UserError.badValue(
+              SpecKeys.LABEL_NOISE.path(), p, "must be 0 for dataset.task = regression");
+        }
+      }
+    }
     if (flat.containsKey(SpecKeys.EPOCHS.path()) && flat.containsKey(SpecKeys.STEPS.path())) {
       throw UserError.of(
           "training.epochs = "

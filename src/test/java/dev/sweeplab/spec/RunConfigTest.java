@@ -13,7 +13,11 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** A run's identity (canonical JSON, run_id, seeds), its round trip and derived quantities. */
@@ -31,10 +35,15 @@ class RunConfigTest {
         64,
         1000,
         1000,
+        "",
+        0.0,
+        "standardize",
+        "prefix",
         64,
         2,
         "relu",
         1.0,
+        "standard",
         "adam",
         1e-3,
         128,
@@ -44,11 +53,13 @@ class RunConfigTest {
   }
 
   private static final String PINNED_JSON =
-      "{\"activation\":\"relu\",\"batch_size\":128,\"classes\":10,\"dataset\":\"teacher_student\","
-          + "\"depth\":2,\"epochs\":10,\"eval_points\":20,\"init_scale\":1.0,\"input_dim\":32,"
-          + "\"learning_rate\":0.001,\"optimizer\":\"adam\",\"repeat\":0,\"steps\":0,"
-          + "\"sweep_seed\":42,\"task\":\"classification\",\"teacher_width\":64,"
-          + "\"test_size\":1000,\"train_size\":1000,\"width\":64}";
+      "{\"activation\":\"relu\",\"batch_size\":128,\"classes\":10,\"data_path\":\"\","
+          + "\"dataset\":\"teacher_student\",\"depth\":2,\"epochs\":10,\"eval_points\":20,"
+          + "\"init_scale\":1.0,\"input_dim\":32,\"label_noise\":0.0,\"learning_rate\":0.001,"
+          + "\"normalize\":\"standardize\",\"optimizer\":\"adam\",\"parameterization\":\"standard\","
+          + "\"repeat\":0,\"steps\":0,\"subset\":\"prefix\",\"sweep_seed\":42,"
+          + "\"task\":\"classification\",\"teacher_width\":64,\"test_size\":1000,"
+          + "\"train_size\":1000,\"width\":64}";
 
   /** A sweep over doubles, integers, strings and repeats, for round trips. */
   private static final String[] MIXED = {
@@ -77,14 +88,14 @@ class RunConfigTest {
   @Test
   void runIdIsPinned() {
     // Changing this changes every run's identity: resumed sweeps would re-run everything.
-    assertEquals("9c14570a3eb45a4a", pinned("any").runId());
+    assertEquals("005d70bd3a2db884", pinned("any").runId());
     assertEquals(CanonicalJson.sha256(PINNED_JSON, 16), pinned("any").runId());
   }
 
   @Test
   void derivedSeedsArePinned() {
     // Changing these changes every run's numbers.
-    assertEquals(6496549720319005305L, pinned("any").seed());
+    assertEquals(6042962785036735507L, pinned("any").seed());
     assertEquals(987596211229853499L, pinned("any").dataSeed());
   }
 
@@ -92,7 +103,7 @@ class RunConfigTest {
   void parsedSpecGivesThePinnedRun() {
     List<RunConfig> runs = parse("name: pin", "seed: 42").expand();
     assertEquals(List.of(pinned("pin")), runs);
-    assertEquals("9c14570a3eb45a4a", runs.get(0).runId());
+    assertEquals("005d70bd3a2db884", runs.get(0).runId());
   }
 
   @Test
@@ -140,393 +151,29 @@ class RunConfigTest {
   @Test
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
-    List<RunConfig> changed =
-        List.of(
-            new RunConfig(
-                "s",
-                43L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                1,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "regression",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                33,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                11,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                65,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1001,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1001,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                65,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                3,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "tanh",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.5,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "sgd",
-                1e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                2e-3,
-                128,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                129,
-                10,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                11,
-                0,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                1,
-                20),
-            new RunConfig(
-                "s",
-                42L,
-                0,
-                "teacher_student",
-                "classification",
-                32,
-                10,
-                64,
-                1000,
-                1000,
-                64,
-                2,
-                "relu",
-                1.0,
-                "adam",
-                1e-3,
-                128,
-                10,
-                0,
-                21));
-    List<String> ids = new ArrayList<>();
+    Map<String, Object> columns = base.columns();
+    assertEquals(24, columns.size(), "every field of the record is a column: " + columns.keySet());
+    Set<String> ids = new HashSet<>();
     ids.add(base.runId());
-    for (RunConfig r : changed) {
-      assertNotEquals(base.runId(), r.runId(), r.toString());
-      ids.add(r.runId());
+    for (String column : columns.keySet()) {
+      Map<String, Object> changed = new TreeMap<>(columns);
+      Object v = columns.get(column);
+      Object other;
+      if (v instanceof Integer i) {
+        other = i + 1;
+      } else if (v instanceof Long l) {
+        other = l + 1;
+      } else if (v instanceof Double d) {
+        other = d * 2 + 0.5;
+      } else {
+        other = v + "x";
+      }
+      changed.put(column, other);
+      RunConfig variant = RunConfig.of("s", changed);
+      assertNotEquals(base.runId(), variant.runId(), "changing " + column);
+      ids.add(variant.runId());
     }
-    assertEquals(ids.size(), ids.stream().distinct().count());
+    assertEquals(columns.size() + 1, ids.size(), "all variants distinct");
   }
 
   @Test
@@ -570,10 +217,15 @@ class RunConfigTest {
               1,
               1,
               1,
+              "",
+              0.0,
+              "none",
+              "balanced",
               1,
               1,
               "linear",
               1e-300,
+              "mup",
               "sgd",
               0.30000000000000004,
               1,

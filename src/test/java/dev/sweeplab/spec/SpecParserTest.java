@@ -167,11 +167,14 @@ class SpecParserTest {
   void specCanonicalJsonHasSortedKeysAndAxesAsLists() {
     String json = parse("name: cj", "seed: 5", "model:", "  width: [8, 16]").canonicalJson();
     assertEquals(
-        "{\"dataset.classes\":10,\"dataset.input_dim\":32,\"dataset.name\":\"teacher_student\","
+        "{\"dataset.classes\":10,\"dataset.input_dim\":32,\"dataset.label_noise\":0.0,"
+            + "\"dataset.name\":\"teacher_student\",\"dataset.normalize\":\"standardize\","
+            + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","
             + "\"dataset.task\":\"classification\",\"dataset.teacher_width\":64,"
             + "\"dataset.test_size\":1000,\"dataset.train_size\":1000,\"description\":\"\","
             + "\"limits.max_runs\":10000,\"model.activation\":\"relu\",\"model.depth\":2,"
-            + "\"model.init_scale\":1.0,\"model.width\":[8,16],\"name\":\"cj\",\"repeats\":1,"
+            + "\"model.init_scale\":1.0,\"model.parameterization\":\"standard\","
+            + "\"model.width\":[8,16],\"name\":\"cj\",\"repeats\":1,"
             + "\"seed\":5,\"training.batch_size\":128,\"training.epochs\":10,"
             + "\"training.eval_points\":20,\"training.learning_rate\":0.001,"
             + "\"training.optimizer\":\"adam\",\"training.steps\":0}",

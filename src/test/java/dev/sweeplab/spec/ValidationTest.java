@@ -36,7 +36,7 @@ class ValidationTest {
     UserError e = parseFails("name: x", "model:", "  widht: 8");
     assertEquals(
         "unknown key 'model.widht'. Did you mean 'width'? Accepted here: activation, depth,"
-            + " init_scale, width.",
+            + " init_scale, parameterization, width.",
         e.getMessage());
   }
 
@@ -60,14 +60,17 @@ class ValidationTest {
   @Test
   void keyFromAnotherSectionIsUnknownHere() {
     UserError e = parseFails("name: x", "model:", "  learning_rate: 0.1");
-    assertMessage(e, "unknown key 'model.learning_rate'", "activation, depth, init_scale, width");
+    assertMessage(
+        e,
+        "unknown key 'model.learning_rate'",
+        "activation, depth, init_scale, parameterization, width");
   }
 
   @Test
   void farOffUnknownKeyHasNoSuggestionButListsTheAccepted() {
     UserError e = parseFails("name: x", "model:", "  dropout: 0.5");
     assertEquals(
-        "unknown key 'model.dropout'. Accepted here: activation, depth, init_scale, width.",
+        "unknown key 'model.dropout'. Accepted here: activation, depth, init_scale, parameterization, width.",
         e.getMessage());
   }
 
@@ -255,8 +258,8 @@ class ValidationTest {
         "dataset.task must be one of classification, regression, found 'clustering'",
         parseFails("name: x", "dataset:", "  task: clustering").getMessage());
     assertEquals(
-        "dataset.name must be one of teacher_student, found 'mnist'",
-        parseFails("name: x", "dataset:", "  name: mnist").getMessage());
+        "dataset.name must be one of teacher_student, mnist, fashion_mnist, cifar10, found 'imagenet'",
+        parseFails("name: x", "dataset:", "  name: imagenet").getMessage());
   }
 
   @Test
