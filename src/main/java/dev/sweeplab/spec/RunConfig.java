@@ -31,6 +31,7 @@ public record RunConfig(
     String activation,
     double initScale,
     String parameterization,
+    int baseWidth,
     String optimizer,
     double learningRate,
     int batchSize,
@@ -61,6 +62,7 @@ public record RunConfig(
         str(c, SpecKeys.ACTIVATION),
         num(c, SpecKeys.INIT_SCALE.column()).doubleValue(),
         str(c, SpecKeys.PARAMETERIZATION),
+        integer(c, SpecKeys.BASE_WIDTH),
         str(c, SpecKeys.OPTIMIZER),
         num(c, SpecKeys.LEARNING_RATE.column()).doubleValue(),
         integer(c, SpecKeys.BATCH_SIZE),
@@ -95,6 +97,7 @@ public record RunConfig(
     c.put(SpecKeys.ACTIVATION.column(), activation);
     c.put(SpecKeys.INIT_SCALE.column(), initScale);
     c.put(SpecKeys.PARAMETERIZATION.column(), parameterization);
+    c.put(SpecKeys.BASE_WIDTH.column(), baseWidth);
     c.put(SpecKeys.OPTIMIZER.column(), optimizer);
     c.put(SpecKeys.LEARNING_RATE.column(), learningRate);
     c.put(SpecKeys.BATCH_SIZE.column(), batchSize);

@@ -155,6 +155,16 @@ public final class SpecKeys {
           oneOf("standard", "ntk", "mean_field", "mup"),
           "how init variance and learning rate scale with width (Yang & Hu 2021)");
 
+  public static final Key BASE_WIDTH =
+      new Key(
+          "model.base_width",
+          "base_width",
+          Type.INT,
+          64,
+          false,
+          atLeast(1),
+          "width at which every parameterization equals standard (muP's base shape)");
+
   public static final Key OPTIMIZER =
       new Key(
           "training.optimizer",
@@ -229,6 +239,7 @@ public final class SpecKeys {
           ACTIVATION,
           INIT_SCALE,
           PARAMETERIZATION,
+          BASE_WIDTH,
           OPTIMIZER,
           LEARNING_RATE,
           BATCH_SIZE,

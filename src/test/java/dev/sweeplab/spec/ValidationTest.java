@@ -35,8 +35,8 @@ class ValidationTest {
   void unknownKeyInsideASectionSuggestsTheNearest() {
     UserError e = parseFails("name: x", "model:", "  widht: 8");
     assertEquals(
-        "unknown key 'model.widht'. Did you mean 'width'? Accepted here: activation, depth,"
-            + " init_scale, parameterization, width.",
+        "unknown key 'model.widht'. Did you mean 'width'? Accepted here: activation, base_width,"
+            + " depth, init_scale, parameterization, width.",
         e.getMessage());
   }
 
@@ -63,14 +63,14 @@ class ValidationTest {
     assertMessage(
         e,
         "unknown key 'model.learning_rate'",
-        "activation, depth, init_scale, parameterization, width");
+        "activation, base_width, depth, init_scale, parameterization, width");
   }
 
   @Test
   void farOffUnknownKeyHasNoSuggestionButListsTheAccepted() {
     UserError e = parseFails("name: x", "model:", "  dropout: 0.5");
     assertEquals(
-        "unknown key 'model.dropout'. Accepted here: activation, depth, init_scale, parameterization, width.",
+        "unknown key 'model.dropout'. Accepted here: activation, base_width, depth, init_scale, parameterization, width.",
         e.getMessage());
   }
 
