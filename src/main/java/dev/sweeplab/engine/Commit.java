@@ -49,7 +49,8 @@ final class Commit {
                   col("p.train_loss"),
                   col("p.train_error"),
                   col("p.test_loss"),
-                  col("p.test_error"));
+                  col("p.test_error"),
+                  col("p.activations"));
       overwritePartition(curves, warehouse.table(Warehouse.CURVES).toString());
     } finally {
       staged.unpersist();

@@ -1,9 +1,11 @@
 package dev.sweeplab.model;
 
+import dev.sweeplab.model.Parameterization.Layer;
+import dev.sweeplab.model.Parameterization.Scaling;
 import dev.sweeplab.spec.RunConfig;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -18,10 +20,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * Builds the DL4J network of a run: an MLP input → width × depth → outputs with the run's
  * activation, softmax + cross-entropy for classification or identity + MSE for regression.
  *
- * <p>Initialisation (standard parameterization): every weight ~ N(0, σ²) with σ = init_scale · gain
- * / √fan_in, gain √2 for ReLU (He et al. 2015) and 1 otherwise (LeCun); the output layer has gain
- * 1. Biases start at 0. {@code init_scale} thus scales every layer's standard deviation, the knob
- * of Chizat &amp; Bach's lazy-training analysis.
+ * <p>Initialisation: every weight ~ N(0, σ²) with σ = init_scale · gain / √fan_in · m, gain √2 for
+ * ReLU (He et al. 2015) and 1 otherwise (LeCun), 1 for the output layer; m and each layer's
+ * learning rate come from the run's {@link Parameterization}. Biases start at 0. {@code init_scale}
+ * scales every layer's σ: the knob of Chizat &amp; Bach's lazy-training analysis.
  */
 public final class Networks {
   private Networks() {}
@@ -29,44 +31,48 @@ public final class Networks {
   /** A freshly initialised network for {@code run}, seeded with the run's seed. */
   public static MultiLayerNetwork build(RunConfig run) {
     boolean classification = "classification".equals(run.task());
+    boolean adam = "adam".equals(run.optimizer());
+    Parameterization p = Parameterization.of(run.parameterization());
+    double r = (double) run.width() / run.baseWidth();
     Activation hidden = activation(run.activation());
     double gain = hidden == Activation.RELU ? Math.sqrt(2) : 1.0;
     NeuralNetConfiguration.ListBuilder layers =
-        new NeuralNetConfiguration.Builder()
-            .seed(run.seed())
-            .dataType(DataType.FLOAT)
-            .updater(updater(run))
-            .list();
+        new NeuralNetConfiguration.Builder().seed(run.seed()).dataType(DataType.FLOAT).list();
     int fanIn = run.inputDim();
     for (int i = 0; i < run.depth(); i++) {
-      layers.layer(
-          new DenseLayer.Builder()
-              .nIn(fanIn)
-              .nOut(run.width())
-              .activation(hidden)
-              .weightInit(new NormalDistribution(0, run.initScale() * gain / Math.sqrt(fanIn)))
-              .biasInit(0)
-              .build());
+      DenseLayer.Builder dense =
+          new DenseLayer.Builder().nIn(fanIn).nOut(run.width()).activation(hidden);
+      scale(dense, run, p.scaling(i == 0 ? Layer.INPUT : Layer.HIDDEN, r, adam), gain, fanIn);
+      layers.layer(dense.build());
       fanIn = run.width();
     }
-    layers.layer(
+    OutputLayer.Builder out =
         new OutputLayer.Builder(classification ? LossFunction.MCXENT : LossFunction.MSE)
             .nIn(fanIn)
             .nOut(run.classes())
-            .activation(classification ? Activation.SOFTMAX : Activation.IDENTITY)
-            .weightInit(new NormalDistribution(0, run.initScale() / Math.sqrt(fanIn)))
-            .biasInit(0)
-            .build());
-    MultiLayerConfiguration conf = layers.build();
-    MultiLayerNetwork net = new MultiLayerNetwork(conf);
+            .activation(classification ? Activation.SOFTMAX : Activation.IDENTITY);
+    scale(out, run, p.scaling(Layer.OUTPUT, r, adam), 1.0, fanIn);
+    layers.layer(out.build());
+    MultiLayerNetwork net = new MultiLayerNetwork(layers.build());
     net.init();
     return net;
   }
 
-  private static IUpdater updater(RunConfig run) {
+  private static void scale(
+      BaseLayer.Builder<?> layer, RunConfig run, Scaling s, double gain, int fanIn) {
+    double sigma = run.initScale() * gain / Math.sqrt(fanIn) * s.sigma();
+    layer
+        .weightInit(new NormalDistribution(0, sigma))
+        .biasInit(0)
+        .updater(updater(run, s.weightRate()))
+        .biasUpdater(updater(run, s.biasRate()));
+  }
+
+  private static IUpdater updater(RunConfig run, double multiplier) {
+    double rate = run.learningRate() * multiplier;
     return switch (run.optimizer()) {
-      case "adam" -> new Adam(run.learningRate());
-      case "sgd" -> new Sgd(run.learningRate());
+      case "adam" -> new Adam(rate);
+      case "sgd" -> new Sgd(rate);
       default -> throw new IllegalArgumentException("optimizer " + run.optimizer());
     };
   }

@@ -66,6 +66,8 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.DOUBLE).named("epochs_done");
     m.required(PrimitiveTypeName.INT64).named("wall_ms");
     m.required(PrimitiveTypeName.DOUBLE).named("weight_change");
+    m.addField(doubleList("weight_change_layers"));
+    m.required(PrimitiveTypeName.INT64).named("interpolation_step");
     for (String c :
         new String[] {
           "device",
@@ -98,6 +100,7 @@ public final class RunSchema {
             .named("test_loss")
             .required(PrimitiveTypeName.DOUBLE)
             .named("test_error")
+            .addField(doubleList("activations"))
             .named("element");
     m.addField(
         Types.requiredGroup()
@@ -105,6 +108,15 @@ public final class RunSchema {
             .addField(Types.repeatedGroup().addField(element).named("list"))
             .named(CURVE));
     return m.named("run");
+  }
+
+  /** A Parquet LIST of required doubles (the three-level form every reader understands). */
+  private static GroupType doubleList(String name) {
+    return Types.requiredGroup()
+        .as(LogicalTypeAnnotation.listType())
+        .addField(
+            Types.repeatedGroup().required(PrimitiveTypeName.DOUBLE).named("element").named("list"))
+        .named(name);
   }
 
   private static void string(Types.MessageTypeBuilder m, String name) {

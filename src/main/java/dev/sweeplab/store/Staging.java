@@ -110,6 +110,8 @@ public final class Staging {
     g.add("epochs_done", r.epochs());
     g.add("wall_ms", r.wallMs());
     g.add("weight_change", r.weightChange());
+    addDoubles(g, "weight_change_layers", r.layerWeightChange());
+    g.add("interpolation_step", r.interpolationStep());
     g.add("device", p.device());
     g.add("sweeplab_version", p.version());
     g.add("java_version", p.java());
@@ -130,7 +132,15 @@ public final class Staging {
       e.add("train_error", point.trainError());
       e.add("test_loss", point.testLoss());
       e.add("test_error", point.testError());
+      addDoubles(e, "activations", point.activations());
     }
     return g;
+  }
+
+  private static void addDoubles(Group parent, String field, java.util.List<Double> values) {
+    Group list = parent.addGroup(field);
+    for (double v : values) {
+      list.addGroup("list").add("element", v);
+    }
   }
 }

@@ -1,6 +1,9 @@
 package dev.sweeplab.train;
 
 import dev.sweeplab.data.Dataset;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,22 +15,44 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Evaluator {
   private static final int CHUNK = 1024;
+
+  /** Training inputs on which activation scales are measured. */
+  private static final int ACTIVATION_SAMPLES = 256;
+
   private static final double MIN_PROBABILITY = 1e-12;
 
   private final Dataset data;
   private final Dataset.Split train;
   private final Dataset.Split test;
+  private final INDArray probe;
 
   Evaluator(Dataset data, int maxSamples) {
     this.data = data;
     this.train = data.train().prefix(maxSamples, data.inputDim(), data.outputs());
     this.test = data.test().prefix(maxSamples, data.inputDim(), data.outputs());
+    int n = Math.min(ACTIVATION_SAMPLES, data.train().size());
+    float[] x = java.util.Arrays.copyOf(data.train().x(), n * data.inputDim());
+    this.probe = Nd4j.create(x, new long[] {n, data.inputDim()}, 'c');
   }
 
   CurvePoint evaluate(MultiLayerNetwork net, long step, double epoch) {
     double[] tr = lossAndError(net, train);
     double[] te = lossAndError(net, test);
-    return new CurvePoint(step, epoch, tr[0], tr[1], te[0], te[1]);
+    return new CurvePoint(step, epoch, tr[0], tr[1], te[0], te[1], activations(net));
+  }
+
+  /** Mean |h| of each hidden layer's output and of the logits, on the probe batch. */
+  private List<Double> activations(MultiLayerNetwork net) {
+    List<INDArray> acts = net.feedForward(probe, false);
+    List<Double> means = new ArrayList<>();
+    int layers = net.getnLayers();
+    for (int l = 1; l < layers; l++) {
+      means.add(acts.get(l).ameanNumber().doubleValue());
+    }
+    Layer out = net.getLayer(layers - 1);
+    INDArray logits = acts.get(layers - 1).mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+    means.add(logits.ameanNumber().doubleValue());
+    return means;
   }
 
   private double[] lossAndError(MultiLayerNetwork net, Dataset.Split split) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param epochs passes over the training data taken (fractional)
  * @param wallMs wall time of the run, data and model building included
  * @param weightChange ‖θ_T − θ_0‖ / ‖θ_0‖ over all parameters (small: lazy; large: rich)
+ * @param layerWeightChange ‖W_T − W_0‖_F / ‖W_0‖_F per weight matrix, input layer first
+ * @param interpolationStep the first evaluated step whose training error is 0, or −1
  * @param curve evaluations at log-spaced steps, the last one being the final state
  */
 public record RunResult(
@@ -28,6 +30,8 @@ public record RunResult(
     double epochs,
     long wallMs,
     double weightChange,
+    List<Double> layerWeightChange,
+    long interpolationStep,
     List<CurvePoint> curve)
     implements Serializable {
 
@@ -36,6 +40,7 @@ public record RunResult(
   public static final String FAILED = "failed";
 
   public RunResult {
+    layerWeightChange = List.copyOf(layerWeightChange);
     curve = List.copyOf(curve);
   }
 
@@ -43,6 +48,7 @@ public record RunResult(
   public static RunResult failed(Throwable error, long wallMs) {
     String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
     double nan = Double.NaN;
-    return new RunResult(FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of());
+    return new RunResult(
+        FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), -1, List.of());
   }
 }

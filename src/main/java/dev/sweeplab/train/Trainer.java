@@ -34,7 +34,7 @@ public final class Trainer {
 
   static RunResult train(RunConfig run, Dataset data, long startNanos) {
     MultiLayerNetwork net = Networks.build(run);
-    INDArray initial = net.params().dup();
+    WeightChange change = new WeightChange(net);
     Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
     Evaluator curveEval = new Evaluator(data, CURVE_SAMPLES);
     long total = run.totalSteps();
@@ -42,6 +42,8 @@ public final class Trainer {
     List<CurvePoint> curve = new ArrayList<>();
     int next = 0;
     long step = 0;
+    String status = RunResult.OK;
+    String reason = "";
     while (true) {
       if (next < evalAt.length && evalAt[next] == step) {
         next++;
@@ -49,55 +51,25 @@ public final class Trainer {
         CurvePoint point = eval.evaluate(net, step, batches.epochs(step));
         curve.add(point);
         if (!Double.isFinite(point.trainLoss())) {
-          return end(
-              run,
-              net,
-              initial,
-              RunResult.DIVERGED,
-              "non-finite training loss at step " + step,
-              step,
-              batches,
-              curve,
-              startNanos);
+          status = RunResult.DIVERGED;
+          reason = "non-finite training loss at step " + step;
+          break;
         }
       }
       if (step == total) {
-        return end(run, net, initial, RunResult.OK, "", step, batches, curve, startNanos);
+        break;
       }
       Batches.Batch batch = batches.next();
       net.fit(batch.features(), batch.labels());
       step++;
-      double score = net.score();
-      if (!Double.isFinite(score)) {
+      if (!Double.isFinite(net.score())) {
         curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
-        return end(
-            run,
-            net,
-            initial,
-            RunResult.DIVERGED,
-            "non-finite minibatch loss at step " + step,
-            step,
-            batches,
-            curve,
-            startNanos);
+        status = RunResult.DIVERGED;
+        reason = "non-finite minibatch loss at step " + step;
+        break;
       }
     }
-  }
-
-  private static RunResult end(
-      RunConfig run,
-      MultiLayerNetwork net,
-      INDArray initial,
-      String status,
-      String reason,
-      long step,
-      Batches batches,
-      List<CurvePoint> curve,
-      long startNanos) {
     CurvePoint last = curve.get(curve.size() - 1);
-    double change =
-        net.params().sub(initial).norm2Number().doubleValue() / initial.norm2Number().doubleValue();
-    long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
     return new RunResult(
         status,
         reason,
@@ -108,8 +80,48 @@ public final class Trainer {
         last.testError(),
         step,
         batches.epochs(step),
-        wallMs,
-        change,
+        (System.nanoTime() - startNanos) / 1_000_000,
+        change.total(net),
+        change.perLayer(net),
+        interpolationStep(curve),
         curve);
+  }
+
+  private static long interpolationStep(List<CurvePoint> curve) {
+    for (CurvePoint p : curve) {
+      if (p.trainError() == 0) {
+        return p.step();
+      }
+    }
+    return -1;
+  }
+
+  /** The initial parameters, to measure how far training moved them (lazy vs rich). */
+  private static final class WeightChange {
+    private final INDArray all;
+    private final List<INDArray> weights = new ArrayList<>();
+
+    WeightChange(MultiLayerNetwork net) {
+      all = net.params().dup();
+      for (int i = 0; i < net.getnLayers(); i++) {
+        weights.add(net.getLayer(i).getParam("W").dup());
+      }
+    }
+
+    double total(MultiLayerNetwork net) {
+      return relative(net.params(), all);
+    }
+
+    List<Double> perLayer(MultiLayerNetwork net) {
+      List<Double> change = new ArrayList<>();
+      for (int i = 0; i < weights.size(); i++) {
+        change.add(relative(net.getLayer(i).getParam("W"), weights.get(i)));
+      }
+      return change;
+    }
+
+    private static double relative(INDArray now, INDArray before) {
+      return now.sub(before).norm2Number().doubleValue() / before.norm2Number().doubleValue();
+    }
   }
 }

@@ -95,4 +95,57 @@ class TrainerTest {
     assertEquals(6, steps.length);
     assertArrayEquals(new long[] {0, 1, 10, 100, 1000, 10_000}, steps);
   }
+
+  /** Mean |logit| after a few Adam steps, at each width (the coordinate check of microsoft/mup). */
+  static double[] logitScaleAfterSteps(String parameterization, int[] widths) {
+    double[] scale = new double[widths.length];
+    for (int i = 0; i < widths.length; i++) {
+      RunConfig config =
+          run(
+              Map.of(
+                  SpecKeys.WIDTH, List.of(widths[i]),
+                  SpecKeys.DEPTH, List.of(2),
+                  SpecKeys.PARAMETERIZATION, List.of(parameterization),
+                  SpecKeys.BASE_WIDTH, List.of(64),
+                  SpecKeys.LEARNING_RATE, List.of(0.01),
+                  SpecKeys.STEPS, List.of(4),
+                  SpecKeys.EVAL_POINTS, List.of(2)));
+      RunResult result = Trainer.run(config);
+      assertEquals(RunResult.OK, result.status(), result.reason());
+      List<Double> acts = result.curve().get(result.curve().size() - 1).activations();
+      assertEquals(3, acts.size(), "two hidden layers and the logits");
+      scale[i] = acts.get(2);
+    }
+    return scale;
+  }
+
+  @Test
+  void coordinateCheckLogitsGrowWithWidthUnderStandardButNotUnderMup() {
+    int[] widths = {64, 256, 1024};
+    double[] standard = logitScaleAfterSteps("standard", widths);
+    double[] mup = logitScaleAfterSteps("mup", widths);
+    double standardGrowth = standard[2] / standard[0];
+    double mupGrowth = mup[2] / mup[0];
+    assertTrue(
+        standardGrowth > 3,
+        "standard: logits grow with width " + java.util.Arrays.toString(standard));
+    assertTrue(
+        mupGrowth < 1.5 && mupGrowth > 1 / 1.5,
+        "muP: logits flat in width " + java.util.Arrays.toString(mup));
+  }
+
+  @Test
+  void weightChangePerLayerAndInterpolationStep() {
+    RunResult result = Trainer.run(run(Map.of(SpecKeys.TRAIN_SIZE, List.of(64))));
+    assertEquals(RunResult.OK, result.status(), result.reason());
+    assertEquals(2, result.layerWeightChange().size(), "hidden and output weight matrices");
+    result.layerWeightChange().forEach(c -> assertTrue(c > 0 && Double.isFinite(c), "" + c));
+    assertEquals(0.0, result.trainError(), "a 64-wide net fits 64 samples");
+    assertTrue(result.interpolationStep() > 0, "interpolation step " + result.interpolationStep());
+    for (CurvePoint p : result.curve()) {
+      if (p.step() < result.interpolationStep()) {
+        assertTrue(p.trainError() > 0, "first zero-error step is the one reported: " + p);
+      }
+    }
+  }
 }
