@@ -217,6 +217,54 @@ public final class SpecKeys {
           atLeast(1),
           "refuse a grid larger than this");
 
+  public static final Key DOUBLE_DESCENT_X =
+      new Key(
+          "analysis.double_descent",
+          "double_descent",
+          Type.STRING,
+          "",
+          false,
+          oneOf("", "width", "params", "train_size", "step"),
+          "axis along which to look for double descent in test error (step: epoch-wise, from"
+              + " curves); empty: none");
+  public static final Key SCALING_X =
+      new Key(
+          "analysis.scaling",
+          "scaling",
+          Type.STRING,
+          "",
+          false,
+          oneOf("", "params", "width", "train_size", "step"),
+          "fit y = E + A x^-alpha along this axis per group; empty: none");
+  public static final Key SCALING_X2 =
+      new Key(
+          "analysis.scaling_data",
+          "scaling_data",
+          Type.STRING,
+          "",
+          false,
+          oneOf("", "train_size"),
+          "with analysis.scaling = params, also fit Hoffmann et al.'s L(N, D) = E + A/N^alpha +"
+              + " B/D^beta with D from this axis");
+  public static final Key SCALING_Y =
+      new Key(
+          "analysis.scaling_metric",
+          "scaling_metric",
+          Type.STRING,
+          "final_test_loss",
+          false,
+          oneOf("final_test_loss", "final_test_error", "final_train_loss"),
+          "the runs column the scaling law is fitted to");
+  public static final Key COORD_CHECK =
+      new Key(
+          "analysis.coord_check",
+          "coord_check",
+          Type.STRING,
+          "no",
+          false,
+          oneOf("yes", "no"),
+          "write the coordinate-check table (mean |activation| per layer and step, by width)");
+
   /** Keys outside any section. */
   public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
 
@@ -250,15 +298,20 @@ public final class SpecKeys {
   /** Keys that shape the sweep but not a run. */
   public static final List<Key> LIMITS = List.of(MAX_RUNS);
 
+  /** Keys of the analysis a sweep asks for after its runs. */
+  public static final List<Key> ANALYSIS =
+      List.of(DOUBLE_DESCENT_X, SCALING_X, SCALING_X2, SCALING_Y, COORD_CHECK);
+
   /** Every key by path. */
   public static final Map<String, Key> BY_PATH = byPath();
 
   /** Section names in the order a spec file usually lists them. */
-  public static final List<String> SECTIONS = List.of("dataset", "model", "training", "limits");
+  public static final List<String> SECTIONS =
+      List.of("dataset", "model", "training", "limits", "analysis");
 
   private static Map<String, Key> byPath() {
     Map<String, Key> keys = new LinkedHashMap<>();
-    for (List<Key> group : List.of(TOP, RUN, LIMITS)) {
+    for (List<Key> group : List.of(TOP, RUN, LIMITS, ANALYSIS)) {
       for (Key key : group) {
         keys.put(key.path(), key);
       }

@@ -106,7 +106,12 @@ public final class SpecParser {
               : List.of(key.defaultValue()));
     }
     crossCheck(flat, values);
-    SweepSpec spec = new SweepSpec(name, description, seed, repeats, maxRuns, values);
+    Map<Key, String> analysis = new LinkedHashMap<>();
+    for (Key key : SpecKeys.ANALYSIS) {
+      analysis.put(key, (String) scalar(key, flat));
+    }
+    checkAnalysis(analysis, values);
+    SweepSpec spec = new SweepSpec(name, description, seed, repeats, maxRuns, values, analysis);
     // Exact product: a long could overflow (four 65536-value axes wrap to 0) and pass the limit.
     BigInteger count = BigInteger.valueOf(repeats);
     for (List<Object> v : values.values()) {
@@ -128,6 +133,46 @@ public final class SpecParser {
               + ". Shrink an axis or raise limits.max_runs.");
     }
     return spec;
+  }
+
+  /** An analysis axis must be swept (or be the step), and the joint fit needs its partner. */
+  private static void checkAnalysis(Map<Key, String> analysis, Map<Key, List<Object>> values) {
+    for (Key key : List.of(SpecKeys.DOUBLE_DESCENT_X, SpecKeys.SCALING_X, SpecKeys.SCALING_X2)) {
+      String axis = analysis.get(key);
+      if (axis.isEmpty() || axis.equals("step")) {
+        continue;
+      }
+      Key swept = axis.equals("params") ? SpecKeys.WIDTH : SpecKeys.BY_PATH.get(pathOf(axis));
+      if (values.get(swept).size() < 3) {
+        throw UserError.of(
+            key.path()
+                + " = '"
+                + axis
+                + "' needs at least 3 values of "
+                + swept.path()
+                + ", found "
+                + values.get(swept).size()
+                + ": sweep it, or leave "
+                + key.path()
+                + " out");
+      }
+    }
+    if (!analysis.get(SpecKeys.SCALING_X2).isEmpty()
+        && !analysis.get(SpecKeys.SCALING_X).equals("params")) {
+      throw UserError.badValue(
+          SpecKeys.SCALING_X2.path(),
+          analysis.get(SpecKeys.SCALING_X2),
+          "needs analysis.scaling = params (the joint form is L(N, D))");
+    }
+  }
+
+  private static String pathOf(String column) {
+    for (Key key : SpecKeys.RUN) {
+      if (key.column().equals(column)) {
+        return key.path();
+      }
+    }
+    throw new IllegalArgumentException(column);
   }
 
   /** Shape keys come from the data set; sizes must fit its files; the path gets its default. */

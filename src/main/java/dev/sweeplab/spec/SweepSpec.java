@@ -17,6 +17,7 @@ import java.util.TreeMap;
  * @param repeats seeds per configuration
  * @param maxRuns largest grid accepted
  * @param values run key → its values (one or more), in registry order
+ * @param analysis analysis key → its value (the {@code analysis:} section, defaults filled)
  */
 public record SweepSpec(
     String name,
@@ -24,10 +25,17 @@ public record SweepSpec(
     long seed,
     int repeats,
     int maxRuns,
-    Map<Key, List<Object>> values) {
+    Map<Key, List<Object>> values,
+    Map<Key, String> analysis) {
 
   public SweepSpec {
     values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    analysis = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(analysis));
+  }
+
+  /** The value of one {@code analysis.*} key. */
+  public String analysis(Key key) {
+    return analysis.get(key);
   }
 
   /** Builds and validates a spec from code: run key → values (missing keys take defaults). */
@@ -107,6 +115,7 @@ public record SweepSpec(
     tree.put(SpecKeys.REPEATS.path(), repeats);
     tree.put(SpecKeys.MAX_RUNS.path(), maxRuns);
     values.forEach((key, v) -> tree.put(key.path(), v.size() == 1 ? v.get(0) : v));
+    analysis.forEach((key, v) -> tree.put(key.path(), v));
     return CanonicalJson.write(tree);
   }
 }

@@ -167,7 +167,10 @@ class SpecParserTest {
   void specCanonicalJsonHasSortedKeysAndAxesAsLists() {
     String json = parse("name: cj", "seed: 5", "model:", "  width: [8, 16]").canonicalJson();
     assertEquals(
-        "{\"dataset.classes\":10,\"dataset.input_dim\":32,\"dataset.label_noise\":0.0,"
+        "{\"analysis.coord_check\":\"no\",\"analysis.double_descent\":\"\","
+            + "\"analysis.scaling\":\"\",\"analysis.scaling_data\":\"\","
+            + "\"analysis.scaling_metric\":\"final_test_loss\","
+            + "\"dataset.classes\":10,\"dataset.input_dim\":32,\"dataset.label_noise\":0.0,"
             + "\"dataset.name\":\"teacher_student\",\"dataset.normalize\":\"standardize\","
             + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","
             + "\"dataset.task\":\"classification\",\"dataset.teacher_width\":64,"
@@ -225,7 +228,10 @@ class SpecParserTest {
   @Test
   void registryCoversEveryKeyOnceWithUniqueColumns() {
     assertEquals(
-        SpecKeys.TOP.size() + SpecKeys.RUN.size() + SpecKeys.LIMITS.size(),
+        SpecKeys.TOP.size()
+            + SpecKeys.RUN.size()
+            + SpecKeys.LIMITS.size()
+            + SpecKeys.ANALYSIS.size(),
         SpecKeys.BY_PATH.size());
     long columns = SpecKeys.BY_PATH.values().stream().map(Key::column).distinct().count();
     assertEquals(SpecKeys.BY_PATH.size(), columns);

@@ -20,7 +20,7 @@ class ValidationTest {
   void unknownTopLevelKeySuggestsTheNearest() {
     UserError e = parseFails("name: x", "seeed: 3");
     assertEquals(
-        "unknown key 'seeed'. Did you mean 'seed'? Accepted here: dataset, description, limits,"
+        "unknown key 'seeed'. Did you mean 'seed'? Accepted here: analysis, dataset, description, limits,"
             + " model, name, repeats, seed, training.",
         e.getMessage());
   }
@@ -77,7 +77,7 @@ class ValidationTest {
   @Test
   void sectionKeyWrittenAsADottedPathIsUnknown() {
     UserError e = parseFails("name: x", "model.width: 8");
-    assertMessage(e, "unknown key 'model.width'", "Accepted here: dataset, description");
+    assertMessage(e, "unknown key 'model.width'", "Accepted here: analysis, dataset, description");
   }
 
   @Test
