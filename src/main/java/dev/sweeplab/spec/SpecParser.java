@@ -65,6 +65,26 @@ public final class SpecParser {
     return fromTree(map);
   }
 
+  /** Re-reads a spec from the canonical JSON the {@code sweeps} table records. */
+  public static SweepSpec fromCanonicalJson(String json) {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    CanonicalJson.read(json)
+        .forEach(
+            (path, value) -> {
+              int dot = path.indexOf('.');
+              if (dot < 0) {
+                tree.put(path, value);
+              } else {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> section =
+                    (Map<String, Object>)
+                        tree.computeIfAbsent(path.substring(0, dot), s -> new LinkedHashMap<>());
+                section.put(path.substring(dot + 1), value);
+              }
+            });
+    return fromTree(tree);
+  }
+
   /** Validates an already-loaded tree (YAML or built in code). */
   static SweepSpec fromTree(Map<?, ?> tree) {
     Map<String, Object> flat = new LinkedHashMap<>();
@@ -178,9 +198,16 @@ public final class SpecParser {
   /** Shape keys come from the data set; sizes must fit its files; the path gets its default. */
   private static void fileBacked(
       Map<String, Object> flat, Map<Key, List<Object>> values, String dataset, DataShapes shape) {
+    // A value equal to what the data set implies is no conflict (a recorded spec lists them all).
+    Map<Key, Object> implied =
+        Map.of(
+            SpecKeys.INPUT_DIM, shape.inputDim(),
+            SpecKeys.CLASSES, shape.classes(),
+            SpecKeys.TEACHER_WIDTH, SpecKeys.TEACHER_WIDTH.defaultValue(),
+            SpecKeys.TASK, "classification");
     for (Key key :
         List.of(SpecKeys.INPUT_DIM, SpecKeys.CLASSES, SpecKeys.TEACHER_WIDTH, SpecKeys.TASK)) {
-      if (flat.containsKey(key.path())) {
+      if (flat.containsKey(key.path()) && !values.get(key).equals(List.of(implied.get(key)))) {
         throw UserError.of(
             key.path()
                 + " is fixed by dataset.name = "
@@ -232,7 +259,7 @@ public final class SpecParser {
     DataShapes shape = DataShapes.of(dataset);
     if (shape == null) {
       for (Key key : List.of(SpecKeys.DATA_PATH, SpecKeys.NORMALIZE)) {
-        if (flat.containsKey(key.path())) {
+        if (!values.get(key).equals(List.of(key.defaultValue()))) {
           throw UserError.of(
               key.path()
                   + " applies to file-backed data sets only; dataset.name = "
@@ -251,7 +278,11 @@ public final class SpecParser {
         }
       }
     }
-    if (flat.containsKey(SpecKeys.EPOCHS.path()) && flat.containsKey(SpecKeys.STEPS.path())) {
+    boolean stepsGiven = values.get(SpecKeys.STEPS).stream().anyMatch(s -> (Integer) s > 0);
+    boolean epochsGiven =
+        flat.containsKey(SpecKeys.EPOCHS.path())
+            && !values.get(SpecKeys.EPOCHS).equals(List.of(SpecKeys.EPOCHS.defaultValue()));
+    if (stepsGiven && epochsGiven) {
       throw UserError.of(
           "training.epochs = "
               + UserError.show(flat.get(SpecKeys.EPOCHS.path()))

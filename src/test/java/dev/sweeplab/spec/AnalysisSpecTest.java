@@ -26,6 +26,50 @@ class AnalysisSpecTest {
   }
 
   @Test
+  void specRoundTripsThroughItsCanonicalJson() {
+    SweepSpec spec =
+        parse(
+            "name: a",
+            "seed: 9",
+            "repeats: 2",
+            "model: {width: [4, 8, 16, 32], parameterization: [standard, mup]}",
+            "training: {learning_rate: {log2: [0.001, 0.1], points: 3}, steps: 50}",
+            "analysis: {double_descent: width, coord_check: 'yes'}");
+    SweepSpec back = SpecParser.fromCanonicalJson(spec.canonicalJson());
+    assertEquals(spec, back);
+    assertEquals(spec.expand(), back.expand());
+  }
+
+  @Test
+  void imageSpecRoundTripsAndItsShapeIsFixed() {
+    SweepSpec spec =
+        parse(
+            "name: f",
+            "dataset: {name: fashion_mnist, train_size: 4000, label_noise: [0, 0.2]}",
+            "training: {steps: 100}");
+    assertEquals(784, spec.expand().get(0).inputDim());
+    assertEquals("/usr/share/datasets/fashion-mnist", spec.expand().get(0).dataPath());
+    assertEquals(spec, SpecParser.fromCanonicalJson(spec.canonicalJson()));
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () -> parse("name: f", "dataset: {name: fashion_mnist, input_dim: 100}"));
+    assertEquals(
+        "dataset.input_dim is fixed by dataset.name = fashion_mnist (784 inputs, 10 classes,"
+            + " classification): remove it",
+        e.getMessage());
+    UserError big =
+        assertThrows(
+            UserError.class,
+            () -> parse("name: f", "dataset: {name: fashion_mnist, train_size: 70000}"));
+    assertEquals(
+        "dataset.train_size must be <= 60000 for fashion_mnist, found 70000", big.getMessage());
+    UserError noPath =
+        assertThrows(UserError.class, () -> parse("name: m", "dataset: {name: cifar10}"));
+    assertEquals(true, noPath.getMessage().contains("dataset.path"), noPath.getMessage());
+  }
+
+  @Test
   void anAnalysedAxisMustBeSwept() {
     UserError e =
         assertThrows(
