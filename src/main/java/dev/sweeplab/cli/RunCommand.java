@@ -1,5 +1,6 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.engine.Analyses;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.Summary;
 import dev.sweeplab.engine.SweepOutcome;
@@ -57,6 +58,8 @@ final class RunCommand implements Callable<Integer> {
           o.failed(),
           o.wallMs() / 1000.0);
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
+      Analyses.run(spark, where.resolve(), sweep)
+          .forEach(line -> System.out.println("wrote " + line));
       Table summary = Summary.of(spark, where.resolve(), sweep);
       System.out.println("mean over " + sweep.repeats() + " seed(s) per configuration:");
       System.out.print(summary.markdown());

@@ -57,7 +57,8 @@ final class Commit {
     }
   }
 
-  private static void overwritePartition(Dataset<Row> rows, String table) {
+  /** Replaces the partitions of {@code table} that {@code rows} has, leaving the others. */
+  static void overwritePartition(Dataset<Row> rows, String table) {
     rows.coalesce(1)
         .write()
         .mode(SaveMode.Overwrite)

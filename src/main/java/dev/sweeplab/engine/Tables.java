@@ -12,7 +12,13 @@ import org.apache.spark.sql.SparkSession;
 /** Registers the warehouse's tables as Spark SQL views. Driver-only. */
 public final class Tables {
   public static final List<String> ALL =
-      List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS);
+      List.of(
+          Warehouse.RUNS,
+          Warehouse.CURVES,
+          Warehouse.SWEEPS,
+          Warehouse.SCALING_FITS,
+          Warehouse.DOUBLE_DESCENT,
+          Warehouse.COORD_CHECK);
 
   private Tables() {}
 

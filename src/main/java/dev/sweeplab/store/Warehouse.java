@@ -12,6 +12,9 @@ public record Warehouse(String root) implements Serializable {
   public static final String RUNS = "runs";
   public static final String CURVES = "curves";
   public static final String SWEEPS = "sweeps";
+  public static final String SCALING_FITS = "scaling_fits";
+  public static final String DOUBLE_DESCENT = "double_descent";
+  public static final String COORD_CHECK = "coord_check";
 
   /** Directory of a table. */
   public Path table(String name) {

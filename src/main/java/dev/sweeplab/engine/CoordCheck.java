@@ -1,0 +1,54 @@
+package dev.sweeplab.engine;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.Warehouse;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The coordinate check of Yang et al. (Tensor Programs V; microsoft/mup): mean |activation| of each
+ * layer at each evaluated step, averaged over seeds, per width and per value of the other swept
+ * axes. Under muP each layer's curve is flat in width; under standard parameterization the logits
+ * grow with width once training starts. Written to the {@code coord_check} table. Driver-only.
+ */
+final class CoordCheck {
+  private CoordCheck() {}
+
+  /** The query over the {@code runs} and {@code curves} views for {@code spec}. */
+  static String query(SweepSpec spec) {
+    List<String> keys = new ArrayList<>();
+    for (Key axis : spec.axes()) {
+      if (axis != SpecKeys.WIDTH) {
+        keys.add("r." + axis.column());
+      }
+    }
+    keys.add("r.width");
+    String group = String.join(", ", keys) + ", c.step, t.layer";
+    return "SELECT r.sweep, "
+        + group
+        + ", avg(t.activation) AS mean_abs_activation, count(*) AS seeds"
+        + " FROM curves c JOIN runs r ON c.sweep = r.sweep AND c.run_id = r.run_id"
+        + " LATERAL VIEW posexplode(c.activations) t AS layer, activation"
+        + " WHERE r.sweep = '"
+        + spec.name()
+        + "' AND r.status = 'ok' GROUP BY r.sweep, "
+        + group;
+  }
+
+  /** Replaces the sweep's partition of {@code coord_check}; returns its rows. */
+  static long write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
+    Tables.register(spark, warehouse);
+    Dataset<Row> rows = spark.sql(query(spec)).cache();
+    try {
+      Commit.overwritePartition(rows, warehouse.table(Warehouse.COORD_CHECK).toString());
+      return rows.count();
+    } finally {
+      rows.unpersist();
+    }
+  }
+}

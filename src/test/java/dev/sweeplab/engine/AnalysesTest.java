@@ -1,0 +1,57 @@
+package dev.sweeplab.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.testing.SparkTestBase;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnalysesTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @Test
+  void coordinateCheckTableIsFlatInWidthUnderMupAndGrowsUnderStandard() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: coord
+            seed: 1
+            dataset: {input_dim: 32, classes: 4, train_size: 256, test_size: 64}
+            model: {width: [32, 128, 512], depth: 2, parameterization: [standard, mup], base_width: 32}
+            training: {optimizer: adam, learning_rate: 0.01, steps: 4, eval_points: 3}
+            analysis: {coord_check: 'yes'}
+            """,
+            "coord.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    List<String> written = Analyses.run(spark, warehouse, spec);
+    assertEquals(List.of("coord_check: 54 rows"), written, "2 x 3 widths x 3 steps x 3 layers");
+
+    Tables.register(spark, warehouse);
+    List<Row> logits =
+        sql(
+            "SELECT parameterization, width, mean_abs_activation FROM coord_check"
+                + " WHERE layer = 2 AND step = 4 ORDER BY parameterization, width");
+    assertEquals(6, logits.size());
+    double mup32 = logits.get(0).getDouble(2);
+    double mup512 = logits.get(2).getDouble(2);
+    double sp32 = logits.get(3).getDouble(2);
+    double sp512 = logits.get(5).getDouble(2);
+    assertTrue(sp512 / sp32 > 3, "standard logits grow with width: " + logits);
+    assertTrue(mup512 / mup32 < 1.5 && mup512 / mup32 > 1 / 1.5, "muP flat: " + logits);
+
+    // analyze re-reads the spec from the sweeps table and rewrites the same rows.
+    SweepSpec recorded = Analyses.recordedSpec(spark, warehouse, "coord");
+    assertEquals(spec, recorded);
+    Analyses.run(spark, warehouse, recorded);
+    Tables.register(spark, warehouse);
+    assertRows("no duplicates after analyze", sql("SELECT count(*) FROM coord_check"), row(54L));
+  }
+}
