@@ -16,7 +16,13 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description =
         "Sweeps of Deeplearning4j training runs on Spark, with results as Parquet tables.",
-    subcommands = {PlanCommand.class, RunCommand.class, AnalyzeCommand.class, SqlCommand.class})
+    subcommands = {
+      PlanCommand.class,
+      RunCommand.class,
+      AnalyzeCommand.class,
+      ReportCommand.class,
+      SqlCommand.class
+    })
 public final class Main implements Runnable {
   static final int USER_ERROR = 2;
 

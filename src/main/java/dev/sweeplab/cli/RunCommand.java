@@ -2,19 +2,12 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Analyses;
 import dev.sweeplab.engine.Sessions;
-import dev.sweeplab.engine.Summary;
 import dev.sweeplab.engine.SweepOutcome;
 import dev.sweeplab.engine.SweepRunner;
-import dev.sweeplab.report.SweepReport;
-import dev.sweeplab.report.Table;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
-import dev.sweeplab.spec.UserError;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,12 +22,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin WarehouseOption where;
 
-  @Option(
-      names = "--reports",
-      defaultValue = "reports",
-      description =
-          "local directory for summaries and plots, one folder per sweep (default ./${DEFAULT-VALUE})")
-  Path reports;
+  @Mixin ReportOption report;
 
   @Option(
       names = "--fresh",
@@ -60,17 +48,7 @@ final class RunCommand implements Callable<Integer> {
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println("wrote " + line));
-      Table summary = Summary.of(spark, where.resolve(), sweep);
-      System.out.println("mean over " + sweep.repeats() + " seed(s) per configuration:");
-      System.out.print(summary.markdown());
-      Path dir = reports.resolve(sweep.name());
-      try {
-        List<Path> files = SweepReport.write(dir, sweep.name(), summary);
-        System.out.println(
-            "report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
-      } catch (IOException e) {
-        throw UserError.io("write the report into", dir.toString(), e);
-      }
+      report.write(spark, where.resolve(), sweep);
     }
     return 0;
   }

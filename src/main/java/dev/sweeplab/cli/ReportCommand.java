@@ -1,0 +1,28 @@
+package dev.sweeplab.cli;
+
+import dev.sweeplab.engine.Analyses;
+import dev.sweeplab.engine.Sessions;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code sweeplab report SWEEP}: the summary and plots of a committed sweep, from its tables. */
+@Command(name = "report", description = "Print a committed sweep's summary and write its plots.")
+final class ReportCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SWEEP", description = "sweep name")
+  String sweep;
+
+  @Mixin WarehouseOption where;
+
+  @Mixin ReportOption report;
+
+  @Override
+  public Integer call() {
+    try (SparkSession spark = Sessions.open("sweeplab report " + sweep, where.master)) {
+      report.write(spark, where.resolve(), Analyses.recordedSpec(spark, where.resolve(), sweep));
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.sweeplab.cli;
+
+import dev.sweeplab.engine.Summary;
+import dev.sweeplab.report.SweepReport;
+import dev.sweeplab.report.Table;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.Warehouse;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --reports} option and the summary + report that {@code run} and {@code report} print.
+ */
+final class ReportOption {
+  @Option(
+      names = "--reports",
+      defaultValue = "reports",
+      description =
+          "local directory for summaries and plots, one folder per sweep (default"
+              + " ./${DEFAULT-VALUE})")
+  Path reports;
+
+  /** Prints the sweep's summary table and writes its report; returns the files written. */
+  List<Path> write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
+    Table summary = Summary.of(spark, warehouse, spec);
+    System.out.println("mean over " + spec.repeats() + " seed(s) per configuration:");
+    System.out.print(summary.markdown());
+    Path dir = reports.resolve(spec.name());
+    try {
+      List<Path> files = SweepReport.write(dir, spec.name(), summary);
+      System.out.println(
+          "report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
+      return files;
+    } catch (IOException e) {
+      throw UserError.io("write the report into", dir.toString(), e);
+    }
+  }
+}
