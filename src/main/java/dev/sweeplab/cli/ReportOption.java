@@ -1,13 +1,16 @@
 package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Summary;
+import dev.sweeplab.report.CoordCheckPlot;
 import dev.sweeplab.report.SweepReport;
 import dev.sweeplab.report.Table;
+import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
@@ -32,7 +35,13 @@ final class ReportOption {
     System.out.print(summary.markdown());
     Path dir = reports.resolve(spec.name());
     try {
-      List<Path> files = SweepReport.write(dir, spec.name(), summary);
+      List<SweepReport.Figure> figures = new ArrayList<>();
+      if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))) {
+        figures.add(
+            CoordCheckPlot.write(
+                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.COORD_CHECK, spec)));
+      }
+      List<Path> files = SweepReport.write(dir, spec.name(), summary, figures);
       System.out.println(
           "report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
       return files;

@@ -38,7 +38,18 @@ public final class Summary {
   /** The summary of {@code spec}'s committed runs. */
   public static Table of(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
     Tables.register(spark, warehouse);
-    Dataset<Row> result = spark.sql(query(spec));
+    return collect(spark.sql(query(spec)));
+  }
+
+  /** A sweep's rows of an analysis table, as a plain table for the report. */
+  public static Table table(SparkSession spark, Warehouse warehouse, String table, SweepSpec spec) {
+    Tables.register(spark, warehouse);
+    return collect(
+        spark.sql(
+            "SELECT * FROM " + table + " WHERE sweep = '" + spec.name().replace("'", "''") + "'"));
+  }
+
+  private static Table collect(Dataset<Row> result) {
     List<List<Object>> rows = new ArrayList<>();
     for (Row row : result.collectAsList()) {
       List<Object> values = new ArrayList<>();

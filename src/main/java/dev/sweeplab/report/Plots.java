@@ -10,6 +10,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Line plots written as PNG and SVG with XChart; no display needed (headless). */
@@ -21,24 +22,25 @@ public final class Plots {
 
   /**
    * Writes {@code <base>.png} and {@code <base>.svg}: y against x, one line per series, error bars
-   * from each series' spread, x on a log scale when {@code logX}.
+   * from each series' spread, and the chart's vertical markers drawn as dashed lines.
    */
-  public static void lines(
-      Path base, String title, String xLabel, String yLabel, boolean logX, List<Series> series)
-      throws IOException {
+  public static void lines(Path base, Chart spec, List<Series> series) throws IOException {
     System.setProperty("java.awt.headless", "true");
     XYChart chart =
         new XYChartBuilder()
             .width(WIDTH)
             .height(HEIGHT)
-            .title(title)
-            .xAxisTitle(xLabel)
-            .yAxisTitle(yLabel)
+            .title(spec.title())
+            .xAxisTitle(spec.xLabel())
+            .yAxisTitle(spec.yLabel())
             .build();
-    chart.getStyler().setXAxisLogarithmic(logX);
+    chart.getStyler().setXAxisLogarithmic(spec.logX());
+    chart.getStyler().setYAxisLogarithmic(spec.logY());
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setPlotGridLinesVisible(true);
+    double yMin = Double.POSITIVE_INFINITY;
+    double yMax = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
       boolean bars = s.spread().stream().anyMatch(v -> Double.isFinite(v) && v > 0);
       double[] spread = s.spread().stream().mapToDouble(v -> Double.isFinite(v) ? v : 0).toArray();
@@ -47,6 +49,20 @@ public final class Plots {
               ? chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()), spread)
               : chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()));
       line.setMarker(SeriesMarkers.CIRCLE);
+      for (double y : s.y()) {
+        if (Double.isFinite(y) && (!spec.logY() || y > 0)) {
+          yMin = Math.min(yMin, y);
+          yMax = Math.max(yMax, y);
+        }
+      }
+    }
+    if (Double.isFinite(yMin)) {
+      for (Chart.Marker m : spec.markers()) {
+        XYSeries line =
+            chart.addSeries(m.label(), new double[] {m.x(), m.x()}, new double[] {yMin, yMax});
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineStyle(SeriesLines.DASH_DASH);
+      }
     }
     Files.createDirectories(base.toAbsolutePath().getParent());
     BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);

@@ -22,8 +22,17 @@ public final class SweepReport {
 
   private SweepReport() {}
 
+  /** A plot made elsewhere (analysis figures), linked from the summary with a caption. */
+  public record Figure(String caption, Path svg) {}
+
   /** Writes the report into {@code dir}; returns the files written. */
   public static List<Path> write(Path dir, String sweep, Table summary) throws IOException {
+    return write(dir, sweep, summary, List.of());
+  }
+
+  /** Writes the report into {@code dir}, linking {@code figures} too; returns the files written. */
+  public static List<Path> write(Path dir, String sweep, Table summary, List<Figure> figures)
+      throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
     StringBuilder md = new StringBuilder();
@@ -41,10 +50,11 @@ public final class SweepReport {
       Path base = dir.resolve(y + "_vs_" + x);
       Plots.lines(
           base,
-          sweep + ": " + y.replace('_', ' ') + " vs " + x,
-          x,
-          y.replace('_', ' ') + " (mean over seeds)",
-          logScale(summary, x),
+          Chart.of(
+              sweep + ": " + y.replace('_', ' ') + " vs " + x,
+              x,
+              y.replace('_', ' ') + " (mean over seeds)",
+              logScale(summary, x)),
           series(summary, x, y));
       written.add(Path.of(base + ".png"));
       written.add(Path.of(base + ".svg"));
@@ -55,6 +65,16 @@ public final class SweepReport {
           .append("](")
           .append(base.getFileName())
           .append(".svg)\n");
+    }
+    for (Figure f : figures) {
+      written.add(f.svg());
+      md.append("\n")
+          .append(f.caption())
+          .append("\n\n![")
+          .append(f.caption())
+          .append("](")
+          .append(dir.relativize(f.svg()))
+          .append(")\n");
     }
     Path file = dir.resolve("summary.md");
     Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
