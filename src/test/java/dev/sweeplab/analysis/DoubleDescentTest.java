@@ -1,0 +1,104 @@
+package dev.sweeplab.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class DoubleDescentTest {
+  static final double[] WIDTHS = {2, 4, 8, 16, 32, 64, 128, 256, 512};
+
+  /** Seeds of test error around {@code curve}, train error from {@code train}. */
+  static List<DoubleDescent.Point> curve(
+      DoubleUnaryOperator test, DoubleUnaryOperator train, double noise, int seeds, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<DoubleDescent.Point> points = new ArrayList<>();
+    for (double w : WIDTHS) {
+      List<Double> errors = new ArrayList<>();
+      for (int s = 0; s < seeds; s++) {
+        errors.add(test.applyAsDouble(w) + noise * PowerLawTest.gaussian(rng));
+      }
+      points.add(new DoubleDescent.Point(w, errors, train.applyAsDouble(w)));
+    }
+    return points;
+  }
+
+  /** Train error falls to 0 at width 32. */
+  static double train(double w) {
+    return w >= 32 ? 0 : 0.4 * (1 - Math.log(w) / Math.log(32));
+  }
+
+  /** A double-descent bump of height 0.15 centred at width 32 on a falling baseline. */
+  static double doubleDescent(double w) {
+    double u = Math.log(w / 32) / Math.log(2);
+    return 0.2 + 0.3 / Math.sqrt(w) + 0.15 * Math.exp(-u * u / 1.5);
+  }
+
+  @Test
+  void findsAClearPeakAtTheInterpolationThreshold() {
+    DoubleDescent.Result r =
+        DoubleDescent.detect(
+            curve(DoubleDescentTest::doubleDescent, DoubleDescentTest::train, 0.005, 3, 1));
+    assertTrue(r.detected(), r.toString());
+    assertEquals(32, r.peakX());
+    assertEquals(32, r.thresholdX());
+    assertTrue(r.prominence() > 0.08, "prominence " + r.prominence());
+    assertTrue(r.minAfter() < r.peakValue() && r.minBefore() < r.peakValue());
+    assertEquals(9, r.x().size());
+  }
+
+  @Test
+  void monotoneCurveHasNoPeak() {
+    DoubleDescent.Result r =
+        DoubleDescent.detect(
+            curve(w -> 0.1 + 0.5 / Math.sqrt(w), DoubleDescentTest::train, 0, 3, 2));
+    assertFalse(r.detected(), r.toString());
+    assertTrue(Double.isNaN(r.peakX()));
+    assertEquals(32, r.thresholdX());
+  }
+
+  @Test
+  void wigglesWithinNoiseAreNoPeak() {
+    int falsePeaks = 0;
+    for (long s = 0; s < 20; s++) {
+      DoubleDescent.Result r =
+          DoubleDescent.detect(curve(w -> 0.2, DoubleDescentTest::train, 0.02, 3, 10 + s));
+      if (r.detected()) {
+        falsePeaks++;
+      }
+    }
+    assertTrue(falsePeaks <= 2, "flat noisy curves reported a peak " + falsePeaks + "/20 times");
+  }
+
+  @Test
+  void aRealPeakUnderNoiseIsFound() {
+    int found = 0;
+    for (long s = 0; s < 10; s++) {
+      DoubleDescent.Result r =
+          DoubleDescent.detect(
+              curve(DoubleDescentTest::doubleDescent, DoubleDescentTest::train, 0.02, 5, 40 + s));
+      if (r.detected() && r.peakX() >= 16 && r.peakX() <= 64) {
+        found++;
+      }
+    }
+    assertTrue(found >= 9, "found the peak near 32 in " + found + "/10 noisy curves");
+  }
+
+  @Test
+  void singleSeedUsesTheCurvesRoughness() {
+    DoubleDescent.Result peak =
+        DoubleDescent.detect(
+            curve(DoubleDescentTest::doubleDescent, DoubleDescentTest::train, 0, 1, 3));
+    assertTrue(peak.detected(), peak.toString());
+    assertTrue(Double.isNaN(peak.std().get(0)), "no spread with one seed");
+    DoubleDescent.Result flat =
+        DoubleDescent.detect(curve(w -> 0.3 - 0.01 * Math.log(w), w -> 1.0, 0, 1, 3));
+    assertFalse(flat.detected());
+    assertTrue(Double.isNaN(flat.thresholdX()), "train error never reaches the tolerance");
+  }
+}
