@@ -1,5 +1,6 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.analysis.DoubleDescent;
 import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
@@ -7,6 +8,7 @@ import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -28,8 +30,60 @@ public final class Analyses {
       long rows = CoordCheck.write(spark, warehouse, spec);
       written.add(Warehouse.COORD_CHECK + ": " + rows + " rows");
     }
+    if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()) {
+      Map<String, DoubleDescent.Result> dd = DoubleDescentJob.write(spark, warehouse, spec);
+      dd.forEach(
+          (group, r) ->
+              written.add(
+                  Warehouse.DOUBLE_DESCENT
+                      + " ["
+                      + group
+                      + "]: "
+                      + (r.detected()
+                          ? "peak at "
+                              + spec.analysis(SpecKeys.DOUBLE_DESCENT_X)
+                              + " = "
+                              + fmt(r.peakX())
+                              + " (test error "
+                              + fmt(r.peakValue())
+                              + ", prominence "
+                              + fmt(r.prominence())
+                              + " vs noise "
+                              + fmt(r.noise())
+                              + ")"
+                          : "no peak")
+                      + ", interpolation threshold "
+                      + (Double.isNaN(r.thresholdX()) ? "not reached" : fmt(r.thresholdX()))));
+    }
+    if (!spec.analysis(SpecKeys.SCALING_X).isEmpty()) {
+      for (Row row : ScalingJob.write(spark, warehouse, spec)) {
+        StringBuilder line =
+            new StringBuilder(Warehouse.SCALING_FITS + " [" + row.getAs("group") + "] ");
+        line.append(row.<String>getAs("form")).append(": ");
+        for (String p : ScalingJob.PARAMETERS) {
+          Double v = row.getAs(p);
+          if (v != null) {
+            line.append(p).append('=').append(fmt(v)).append(' ');
+            Double lo = row.getAs(p + "_low");
+            Double hi = row.getAs(p + "_high");
+            if (lo != null && hi != null) {
+              line.append('[').append(fmt(lo)).append(", ").append(fmt(hi)).append("] ");
+            }
+          }
+        }
+        Double extrapolation = row.getAs("extrapolation_error");
+        if (extrapolation != null) {
+          line.append("extrapolation error ").append(fmt(extrapolation));
+        }
+        written.add(line.toString().trim());
+      }
+    }
     written.forEach(line -> LOG.info("analysis of {}: {}", spec.name(), line));
     return written;
+  }
+
+  private static String fmt(double v) {
+    return String.format(java.util.Locale.ROOT, "%.4g", v);
   }
 
   /** The spec of a sweep's latest execution, as its {@code sweeps} row recorded it. */

@@ -54,4 +54,55 @@ class AnalysesTest extends SparkTestBase {
     Tables.register(spark, warehouse);
     assertRows("no duplicates after analyze", sql("SELECT count(*) FROM coord_check"), row(54L));
   }
+
+  @Test
+  void doubleDescentAndScalingTablesForATinySweep() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: tinyscience
+            seed: 2
+            repeats: 2
+            dataset: {input_dim: 8, classes: 3, teacher_width: 16, train_size: [64, 128, 256], test_size: 256}
+            model: {width: [2, 4, 8, 32], depth: 1}
+            training: {optimizer: adam, learning_rate: 0.01, steps: 150, eval_points: 6}
+            analysis: {double_descent: width, scaling: params, scaling_data: train_size}
+            """,
+            "tinyscience.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("science").toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    List<String> written = Analyses.run(spark, warehouse, spec);
+    assertEquals(3 + 3 + 1, written.size(), "3 curves, 3 power laws and the joint fit: " + written);
+
+    Tables.register(spark, warehouse);
+    List<Row> dd =
+        sql(
+            "SELECT group, axis, size(x), size(test_error), detected, interpolation_threshold"
+                + " FROM double_descent ORDER BY group");
+    assertEquals(3, dd.size());
+    assertEquals("train_size=128", dd.get(0).getString(0));
+    for (Row r : dd) {
+      assertEquals("width", r.getString(1));
+      assertEquals(4, r.getInt(2));
+      assertEquals(4, r.getInt(3));
+    }
+    List<Row> fits =
+        sql(
+            "SELECT form, group, points, E, alpha, alpha_low, alpha_high, B, replicates"
+                + " FROM scaling_fits ORDER BY form, group");
+    assertEquals(4, fits.size(), fits.toString());
+    Row joint = fits.get(0);
+    assertEquals("joint", joint.getString(0));
+    assertEquals(12, joint.getInt(2), "4 widths x 3 train sizes");
+    assertTrue(joint.get(7) != null, "B fitted");
+    for (Row f : fits.subList(1, 4)) {
+      assertEquals("power_law", f.getString(0));
+      assertEquals(4, f.getInt(2));
+      assertTrue(f.isNullAt(7), "no B for a power law");
+      assertTrue(
+          f.getDouble(5) <= f.getDouble(4) && f.getDouble(4) <= f.getDouble(6) + 1e-9
+              || f.getDouble(5) <= f.getDouble(6),
+          "interval " + f);
+    }
+  }
 }

@@ -1,0 +1,50 @@
+package dev.sweeplab.engine;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.spec.SweepSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+
+/**
+ * How an analysis splits a sweep into curves: one group per combination of the swept axes that are
+ * not the analysis axis itself. Driver-only.
+ */
+final class Groups {
+  private Groups() {}
+
+  /** Swept columns other than {@code excluded} (which may name "params" for width). */
+  static List<String> columns(SweepSpec spec, Set<String> excluded) {
+    List<String> columns = new ArrayList<>();
+    for (Key axis : spec.axes()) {
+      boolean isSize = axis == SpecKeys.WIDTH && excluded.contains("params");
+      if (!excluded.contains(axis.column()) && !isSize) {
+        columns.add(axis.column());
+      }
+    }
+    return columns;
+  }
+
+  /** "label_noise=0.2, depth=1", or "all" when nothing else is swept. */
+  static String name(Row row, List<String> columns) {
+    if (columns.isEmpty()) {
+      return "all";
+    }
+    List<String> parts = new ArrayList<>();
+    for (String c : columns) {
+      parts.add(c + "=" + row.getAs(c));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** The SQL list of the group columns, prefixed, with a trailing comma (or ""). */
+  static String select(List<String> columns, String prefix) {
+    StringBuilder s = new StringBuilder();
+    for (String c : columns) {
+      s.append(prefix).append(c).append(", ");
+    }
+    return s.toString();
+  }
+}

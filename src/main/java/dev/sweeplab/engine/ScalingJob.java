@@ -1,0 +1,177 @@
+package dev.sweeplab.engine;
+
+import dev.sweeplab.analysis.LawFit;
+import dev.sweeplab.analysis.ScalingAnalysis;
+import dev.sweeplab.analysis.SeedPoint;
+import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.Warehouse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scaling-law fits over a committed sweep: Spark gathers each configuration's seed values of the
+ * metric; {@link ScalingAnalysis} fits E + A·x^−α per group (and Hoffmann's L(N, D) when asked)
+ * with bootstrap intervals over seeds and an extrapolation check. Writes {@code scaling_fits}.
+ * Driver-only.
+ */
+final class ScalingJob {
+  static final int REPLICATES = 200;
+  static final int JOINT_REPLICATES = 50;
+  static final List<String> PARAMETERS = List.of("E", "A", "alpha", "B", "beta");
+
+  static final StructType SCHEMA = schema();
+
+  private ScalingJob() {}
+
+  private static StructType schema() {
+    StructType s =
+        new StructType()
+            .add("sweep", DataTypes.StringType, false)
+            .add("group", DataTypes.StringType, false)
+            .add("form", DataTypes.StringType, false)
+            .add("x", DataTypes.StringType, false)
+            .add("x2", DataTypes.StringType, true)
+            .add("y", DataTypes.StringType, false);
+    for (String p : PARAMETERS) {
+      s = s.add(p, DataTypes.DoubleType, true);
+      s = s.add(p + "_low", DataTypes.DoubleType, true);
+      s = s.add(p + "_high", DataTypes.DoubleType, true);
+    }
+    return s.add("points", DataTypes.IntegerType, false)
+        .add("rms_log_residual", DataTypes.DoubleType, false)
+        .add("extrapolation_error", DataTypes.DoubleType, true)
+        .add("held_out", DataTypes.IntegerType, false)
+        .add("replicates", DataTypes.IntegerType, false)
+        .add("xs", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+        .add("x2s", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
+        .add("ys", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+  }
+
+  /** Replaces the sweep's partition of {@code scaling_fits}; returns the rows written. */
+  static List<Row> write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
+    String x = spec.analysis(SpecKeys.SCALING_X);
+    String x2 = spec.analysis(SpecKeys.SCALING_X2);
+    String metric = spec.analysis(SpecKeys.SCALING_Y);
+    List<Row> out = new ArrayList<>();
+    out.addAll(fit(spark, warehouse, spec, x, "", metric));
+    if (!x2.isEmpty()) {
+      out.addAll(fit(spark, warehouse, spec, x, x2, metric));
+    }
+    Commit.overwritePartition(
+        spark.createDataFrame(out, SCHEMA), warehouse.table(Warehouse.SCALING_FITS).toString());
+    return out;
+  }
+
+  private static List<Row> fit(
+      SparkSession spark, Warehouse warehouse, SweepSpec spec, String x, String x2, String metric) {
+    boolean joint = !x2.isEmpty();
+    List<String> groups = Groups.columns(spec, joint ? Set.of(x, x2) : Set.of(x));
+    Tables.register(spark, warehouse);
+    String sweep = spec.name().replace("'", "''");
+    String query;
+    if (x.equals("step")) {
+      String y = metric.replace("final_", "");
+      query =
+          "SELECT "
+              + Groups.select(groups, "r.")
+              + "r.run_id, CAST(c.step AS DOUBLE) AS x,"
+              + " CAST(NULL AS DOUBLE) AS x2, c."
+              + y
+              + " AS y FROM curves c JOIN runs r ON"
+              + " c.sweep = r.sweep AND c.run_id = r.run_id WHERE r.sweep = '"
+              + sweep
+              + "' AND r.status = 'ok' AND c.step > 0";
+    } else {
+      query =
+          "SELECT "
+              + Groups.select(groups, "")
+              + "CAST("
+              + x
+              + " AS DOUBLE) AS x, "
+              + (joint ? "CAST(" + x2 + " AS DOUBLE)" : "CAST(NULL AS DOUBLE)")
+              + " AS x2, "
+              + metric
+              + " AS y FROM runs WHERE sweep = '"
+              + sweep
+              + "' AND status = 'ok'";
+    }
+    Map<String, Map<List<Double>, List<Double>>> byGroup = new LinkedHashMap<>();
+    for (Row row : spark.sql(query).collectAsList()) {
+      double y = ((Number) row.getAs("y")).doubleValue();
+      if (!(y > 0) || !Double.isFinite(y)) {
+        continue;
+      }
+      Double second = row.getAs("x2");
+      byGroup
+          .computeIfAbsent(Groups.name(row, groups), g -> new LinkedHashMap<>())
+          .computeIfAbsent(
+              List.of(
+                  ((Number) row.getAs("x")).doubleValue(), second == null ? Double.NaN : second),
+              k -> new ArrayList<>())
+          .add(y);
+    }
+    List<Row> rows = new ArrayList<>();
+    byGroup.forEach(
+        (group, points) -> {
+          List<SeedPoint> seeds = new ArrayList<>();
+          points.forEach((k, v) -> seeds.add(new SeedPoint(k.get(0), k.get(1), v)));
+          int needed = joint ? 6 : 4;
+          if (seeds.size() < needed) {
+            return;
+          }
+          ScalingAnalysis.Result r =
+              ScalingAnalysis.analyse(
+                  seeds, joint, joint ? JOINT_REPLICATES : REPLICATES, spec.seed());
+          rows.add(row(spec, group, x, x2, metric, seeds, r));
+        });
+    return rows;
+  }
+
+  private static Row row(
+      SweepSpec spec,
+      String group,
+      String x,
+      String x2,
+      String metric,
+      List<SeedPoint> seeds,
+      ScalingAnalysis.Result r) {
+    LawFit f = r.fit();
+    List<Object> v = new ArrayList<>();
+    v.add(spec.name());
+    v.add(group);
+    v.add(f.form());
+    v.add(x);
+    v.add(x2.isEmpty() ? null : x2);
+    v.add(metric);
+    List<String> names = ScalingAnalysis.names(!x2.isEmpty());
+    double[] estimate = {f.floor(), f.coefficient(0), f.alpha().get(0), Double.NaN, Double.NaN};
+    if (!x2.isEmpty()) {
+      estimate[3] = f.coefficient(1);
+      estimate[4] = f.alpha().get(1);
+    }
+    for (int k = 0; k < PARAMETERS.size(); k++) {
+      boolean present = k < names.size();
+      v.add(present ? estimate[k] : null);
+      v.add(present ? DoubleDescentJob.nullIfNaN(r.intervals().get(k).low()) : null);
+      v.add(present ? DoubleDescentJob.nullIfNaN(r.intervals().get(k).high()) : null);
+    }
+    v.add(f.points());
+    v.add(f.rmsLogResidual());
+    v.add(DoubleDescentJob.nullIfNaN(r.extrapolationError()));
+    v.add(r.heldOut());
+    v.add(r.replicates());
+    v.add(seeds.stream().map(SeedPoint::x).toList());
+    v.add(x2.isEmpty() ? null : seeds.stream().map(SeedPoint::x2).toList());
+    v.add(seeds.stream().map(SeedPoint::mean).toList());
+    return new GenericRowWithSchema(v.toArray(), SCHEMA);
+  }
+}
