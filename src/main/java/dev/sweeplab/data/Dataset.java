@@ -10,8 +10,10 @@ package dev.sweeplab.data;
  * @param classification whether labels (true) or targets (false) are set
  * @param train training split
  * @param test test split
+ * @param noisyLabels training labels that label noise changed
  */
-public record Dataset(int inputDim, int outputs, boolean classification, Split train, Split test) {
+public record Dataset(
+    int inputDim, int outputs, boolean classification, Split train, Split test, int noisyLabels) {
 
   /** One split of a data set. */
   public record Split(int size, float[] x, int[] labels, float[] targets) {

@@ -1,6 +1,6 @@
 package dev.sweeplab.data;
 
-import dev.sweeplab.spec.UserError;
+import dev.sweeplab.spec.DataShapes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -40,10 +40,19 @@ public final class DatasetCache {
   }
 
   private static Dataset build(DatasetSpec spec) {
-    return switch (spec.name()) {
-      case "teacher_student" -> TeacherStudent.generate(spec);
-      default ->
-          throw UserError.badValue("dataset.name", spec.name(), "must be one of teacher_student");
-    };
+    return DataShapes.of(spec.name()) == null
+        ? TeacherStudent.generate(spec)
+        : Images.dataset(spec);
+  }
+
+  /**
+   * Checks, on the driver and before any training, that the data a run needs can be had: for a
+   * file-backed set, that its files exist with valid headers and enough samples. Throws a UserError
+   * naming the file and the problem.
+   */
+  public static void check(DatasetSpec spec) {
+    if (DataShapes.of(spec.name()) != null) {
+      Images.check(spec);
+    }
   }
 }

@@ -14,6 +14,10 @@ public record DatasetSpec(
     int teacherWidth,
     int trainSize,
     int testSize,
+    String path,
+    double labelNoise,
+    String normalize,
+    String subset,
     long seed) {
 
   /** The data set a run trains on. */
@@ -26,6 +30,10 @@ public record DatasetSpec(
         run.teacherWidth(),
         run.trainSize(),
         run.testSize(),
+        run.dataPath(),
+        run.labelNoise(),
+        run.normalize(),
+        run.subset(),
         run.dataSeed());
   }
 

@@ -20,7 +20,12 @@ public final class TeacherStudent {
         new Teacher(spec.inputDim(), spec.teacherWidth(), spec.classes(), spec.seed());
     Dataset.Split train = split(spec, teacher, TRAIN_STREAM, spec.trainSize());
     Dataset.Split test = split(spec, teacher, TEST_STREAM, spec.testSize());
-    return new Dataset(spec.inputDim(), spec.classes(), spec.classification(), train, test);
+    int flipped =
+        spec.classification()
+            ? LabelNoise.apply(train.labels(), spec.classes(), spec.labelNoise(), spec.seed())
+            : 0;
+    return new Dataset(
+        spec.inputDim(), spec.classes(), spec.classification(), train, test, flipped);
   }
 
   private static Dataset.Split split(DatasetSpec spec, Teacher teacher, long stream, int n) {

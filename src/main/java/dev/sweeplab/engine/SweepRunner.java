@@ -1,5 +1,7 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.data.DatasetCache;
+import dev.sweeplab.data.DatasetSpec;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
@@ -84,6 +86,8 @@ public final class SweepRunner {
         reused,
         todo.size());
     if (!todo.isEmpty()) {
+      // Bad data stops here, before any training, with the file and the problem named.
+      todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
       train(todo);
     }
     List<String> ids = planned.stream().map(RunConfig::runId).toList();

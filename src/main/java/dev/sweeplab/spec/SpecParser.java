@@ -258,7 +258,7 @@ public final class SpecParser {
     String dataset = (String) values.get(SpecKeys.DATASET).get(0);
     DataShapes shape = DataShapes.of(dataset);
     if (shape == null) {
-      for (Key key : List.of(SpecKeys.DATA_PATH, SpecKeys.NORMALIZE)) {
+      for (Key key : List.of(SpecKeys.DATA_PATH, SpecKeys.NORMALIZE, SpecKeys.SUBSET)) {
         if (!values.get(key).equals(List.of(key.defaultValue()))) {
           throw UserError.of(
               key.path()

@@ -68,6 +68,7 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.DOUBLE).named("weight_change");
     m.addField(doubleList("weight_change_layers"));
     m.required(PrimitiveTypeName.INT64).named("interpolation_step");
+    m.required(PrimitiveTypeName.INT32).named("noisy_labels");
     for (String c :
         new String[] {
           "device",

@@ -112,6 +112,7 @@ public final class Staging {
     g.add("weight_change", r.weightChange());
     addDoubles(g, "weight_change_layers", r.layerWeightChange());
     g.add("interpolation_step", r.interpolationStep());
+    g.add("noisy_labels", r.noisyLabels());
     g.add("device", p.device());
     g.add("sweeplab_version", p.version());
     g.add("java_version", p.java());

@@ -16,6 +16,7 @@ import java.util.List;
  * @param weightChange ‖θ_T − θ_0‖ / ‖θ_0‖ over all parameters (small: lazy; large: rich)
  * @param layerWeightChange ‖W_T − W_0‖_F / ‖W_0‖_F per weight matrix, input layer first
  * @param interpolationStep the first evaluated step whose training error is 0, or −1
+ * @param noisyLabels training labels changed by label noise
  * @param curve evaluations at log-spaced steps, the last one being the final state
  */
 public record RunResult(
@@ -32,6 +33,7 @@ public record RunResult(
     double weightChange,
     List<Double> layerWeightChange,
     long interpolationStep,
+    int noisyLabels,
     List<CurvePoint> curve)
     implements Serializable {
 
@@ -49,6 +51,6 @@ public record RunResult(
     String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
     double nan = Double.NaN;
     return new RunResult(
-        FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), -1, List.of());
+        FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), -1, 0, List.of());
   }
 }

@@ -84,6 +84,7 @@ public final class Trainer {
         change.total(net),
         change.perLayer(net),
         interpolationStep(curve),
+        data.noisyLabels(),
         curve);
   }
 

@@ -1,0 +1,253 @@
+package dev.sweeplab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.SweepSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code sweeplab} command line end to end, through {@link Main#execute}. The run and sql
+ * commands open and close their own SparkSession, so this class does not share one.
+ */
+class CliTest {
+  static final String TINY =
+      """
+      name: cli-tiny
+      seed: 5
+      repeats: 2
+      dataset: {input_dim: 4, classes: 2, teacher_width: 8, train_size: 64, test_size: 32}
+      model: {width: [4, 8], depth: 1}
+      training: {epochs: 2, batch_size: 32, eval_points: 3}
+      """;
+
+  @TempDir Path tmp;
+
+  /** What one invocation returned and printed. */
+  record Result(int code, String out, String err) {
+    @Override
+    public String toString() {
+      return "exit " + code + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+    }
+  }
+
+  /**
+   * Runs the command line with stdout and stderr captured. Spark prints query results through
+   * Scala's Console, which keeps the System.out it first saw, so that is redirected too.
+   */
+  static Result cli(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream capturedOut = new PrintStream(out, true, StandardCharsets.UTF_8);
+    PrintStream capturedErr = new PrintStream(err, true, StandardCharsets.UTF_8);
+    System.setOut(capturedOut);
+    System.setErr(capturedErr);
+    Object code;
+    try {
+      code =
+          scala.Console.withOut(
+              capturedOut,
+              (scala.Function0<Object>)
+                  () ->
+                      scala.Console.withErr(
+                          capturedErr, (scala.Function0<Object>) () -> Main.execute(args)));
+    } finally {
+      capturedOut.flush();
+      capturedErr.flush();
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    Result result =
+        new Result(
+            (Integer) code,
+            out.toString(StandardCharsets.UTF_8),
+            err.toString(StandardCharsets.UTF_8));
+    oldOut.println("sweeplab " + String.join(" ", args) + " -> " + result);
+    return result;
+  }
+
+  Path write(String name, String text) throws IOException {
+    Path file = tmp.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
+  static void assertUserError(Result r, String... fragments) {
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().startsWith("sweeplab: error: "), r.toString());
+    for (String fragment : fragments) {
+      assertTrue(r.err().contains(fragment), "stderr names <" + fragment + ">: " + r);
+    }
+    assertFalse(r.err().contains("\tat "), "no stack trace for a user error: " + r);
+  }
+
+  @Test
+  void planPrintsRunCountAndAxes() {
+    Path quickstart = Path.of("jobs", "quickstart.yaml");
+    SweepSpec spec = SpecParser.parse(quickstart);
+    Result r = cli("plan", quickstart.toString());
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(
+        r.out()
+            .startsWith(
+                "sweep quickstart: "
+                    + spec.runCount()
+                    + " runs ("
+                    + spec.runCount() / spec.repeats()
+                    + " configurations x "
+                    + spec.repeats()
+                    + " repeats)"),
+        r.toString());
+    assertEquals(2, spec.axes().size(), "quickstart sweeps train_size and width");
+    for (Key axis : spec.axes()) {
+      assertTrue(
+          Pattern.compile(
+                  "axis "
+                      + Pattern.quote(axis.path())
+                      + " +"
+                      + Pattern.quote(spec.values().get(axis).toString()))
+              .matcher(r.out())
+              .find(),
+          "names axis " + axis.path() + ": " + r);
+    }
+    assertTrue(r.out().contains("first 8 runs:"), r.toString());
+    assertEquals("", r.err(), "plan prints nothing on stderr");
+  }
+
+  @Test
+  void planWithAnUnknownKeyNamesItAndSuggestsTheNearest() throws IOException {
+    Path spec =
+        write(
+            "typo.yaml",
+            """
+            name: typo
+            model:
+              widht: 8
+            """);
+    Result r = cli("plan", spec.toString());
+    assertUserError(r, "model.widht", "Did you mean 'width'?");
+    assertEquals("", r.out());
+  }
+
+  @Test
+  void runWithABadSpecWritesNothing() throws IOException {
+    Path spec = write("bad.yaml", "name: bad\ntraining: {batch_size: 0}\n");
+    Path warehouse = tmp.resolve("wh");
+    Path reports = tmp.resolve("reports");
+    Result r =
+        cli(
+            "run",
+            spec.toString(),
+            "--warehouse",
+            warehouse.toString(),
+            "--reports",
+            reports.toString(),
+            "--master",
+            "local[2]");
+    assertUserError(r, "training.batch_size", "must be >= 1", "found 0");
+    assertFalse(Files.exists(warehouse), "no warehouse written for a bad spec");
+    assertFalse(Files.exists(reports), "no report written for a bad spec");
+  }
+
+  @Test
+  void runWithAMissingSpecFileIsAUserError() {
+    Path missing = tmp.resolve("nowhere.yaml");
+    Result r = cli("run", missing.toString(), "--warehouse", tmp.resolve("wh").toString());
+    assertUserError(r, missing.toString(), "does not exist");
+    assertFalse(Files.exists(tmp.resolve("wh")));
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Result r = cli("run", "--wat");
+    assertEquals(2, r.code(), r.toString());
+    assertTrue(r.err().contains("--wat"), r.toString());
+  }
+
+  @Test
+  void sqlOnAnEmptyWarehouseSaysThereAreNoTables() throws IOException {
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    Result r = cli("sql", "SELECT 1", "--warehouse", empty.toString(), "--master", "local[2]");
+    assertUserError(r, "no tables in warehouse", empty.toString());
+  }
+
+  @Test
+  void runWithAWarehouseUnderARegularFileNamesThePath() throws IOException {
+    Path spec = write("tiny.yaml", TINY);
+    Path file = write("afile", "a regular file, not a directory");
+    String warehouse = file.resolve("wh").toString();
+    Result r =
+        cli(
+            "run",
+            spec.toString(),
+            "--warehouse",
+            warehouse,
+            "--reports",
+            tmp.resolve("reports").toString(),
+            "--master",
+            "local[2]");
+    assertUserError(r, warehouse, "--warehouse");
+    assertTrue(Files.isRegularFile(file), "the file is left as it was");
+  }
+
+  @Test
+  void runThenQueryTheTables() throws IOException {
+    Path spec = write("tiny.yaml", TINY);
+    String warehouse = tmp.resolve("wh").toString();
+    Path reports = tmp.resolve("reports");
+    String[] run = {
+      "run",
+      spec.toString(),
+      "--warehouse",
+      warehouse,
+      "--reports",
+      reports.toString(),
+      "--master",
+      "local[2]"
+    };
+
+    Result first = cli(run);
+    assertEquals(0, first.code(), first.toString());
+    assertTrue(
+        first.out().contains("sweep cli-tiny: 4 runs planned, 4 trained now, 0 reused; 4 ok"),
+        first.toString());
+    assertTrue(first.out().contains("mean over 2 seed(s) per configuration:"), first.toString());
+    assertTrue(Files.isDirectory(reports.resolve("cli-tiny")), "report folder written");
+
+    Result again = cli(run);
+    assertEquals(0, again.code(), again.toString());
+    assertTrue(
+        again.out().contains("4 runs planned, 0 trained now, 4 reused; 4 ok"), again.toString());
+
+    Result count =
+        cli(
+            "sql",
+            "SELECT count(*) AS n, count(DISTINCT run_id) AS ids FROM runs",
+            "--warehouse",
+            warehouse,
+            "--master",
+            "local[2]");
+    assertEquals(0, count.code(), count.toString());
+    assertTrue(Pattern.compile("\\|n +\\|ids +\\|").matcher(count.out()).find(), count.toString());
+    assertTrue(
+        Pattern.compile("\\|4 +\\|4 +\\|").matcher(count.out()).find(),
+        "4 rows, 4 distinct runs, after two runs of the sweep: " + count);
+
+    Result bad =
+        cli("sql", "SELECT nope FROM runs", "--warehouse", warehouse, "--master", "local[2]");
+    assertUserError(bad, "the query failed", "nope", "runs");
+  }
+}

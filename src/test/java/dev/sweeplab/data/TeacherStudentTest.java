@@ -1,0 +1,212 @@
+package dev.sweeplab.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.spec.SweepSpec;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TeacherStudentTest {
+  static final int D = 16;
+  static final int K = 4;
+  static final int H = 32;
+
+  /**
+   * The data set spec of a run with these sizes, built the way a sweep builds it (through {@link
+   * RunConfig}), so the data seed is derived from {@code sweepSeed}.
+   */
+  static DatasetSpec spec(String task, int d, int k, int h, int train, int test, long sweepSeed) {
+    Map<Key, List<?>> values = new LinkedHashMap<>();
+    values.put(SpecKeys.TASK, List.of(task));
+    values.put(SpecKeys.INPUT_DIM, List.of(d));
+    values.put(SpecKeys.CLASSES, List.of(k));
+    values.put(SpecKeys.TEACHER_WIDTH, List.of(h));
+    values.put(SpecKeys.TRAIN_SIZE, List.of(train));
+    values.put(SpecKeys.TEST_SIZE, List.of(test));
+    RunConfig run = SweepSpec.of("data-test", sweepSeed, 1, 1, values).expand().get(0);
+    return DatasetSpec.of(run);
+  }
+
+  static DatasetSpec classification(int trainSize, int testSize, long sweepSeed) {
+    return spec("classification", D, K, H, trainSize, testSize, sweepSeed);
+  }
+
+  @Test
+  void sameSpecGivesIdenticalArrays() {
+    DatasetSpec spec = classification(300, 100, 42);
+    Dataset a = TeacherStudent.generate(spec);
+    Dataset b = TeacherStudent.generate(spec);
+    assertEquals(D, a.inputDim());
+    assertEquals(K, a.outputs());
+    assertTrue(a.classification());
+    assertEquals(300, a.train().size());
+    assertEquals(100, a.test().size());
+    assertEquals(300 * D, a.train().x().length);
+    assertEquals(100 * D, a.test().x().length);
+    assertArrayEquals(a.train().x(), b.train().x());
+    assertArrayEquals(a.train().labels(), b.train().labels());
+    assertArrayEquals(a.test().x(), b.test().x());
+    assertArrayEquals(a.test().labels(), b.test().labels());
+  }
+
+  @Test
+  void differentSeedGivesDifferentData() {
+    Dataset a = TeacherStudent.generate(classification(200, 50, 1));
+    Dataset b = TeacherStudent.generate(classification(200, 50, 2));
+    assertFalse(Arrays.equals(a.train().x(), b.train().x()), "train inputs differ by seed");
+    assertFalse(Arrays.equals(a.test().x(), b.test().x()), "test inputs differ by seed");
+    assertFalse(Arrays.equals(a.train().labels(), b.train().labels()), "labels differ by seed");
+  }
+
+  @Test
+  void trainAndTestSplitsAreDifferentSamples() {
+    Dataset a = TeacherStudent.generate(classification(100, 100, 5));
+    assertFalse(Arrays.equals(a.train().x(), a.test().x()), "test is not a copy of train");
+  }
+
+  @Test
+  void smallerTrainingSetIsAPrefixOfALargerOne() {
+    int n = 500;
+    Dataset small = TeacherStudent.generate(classification(n, 64, 9));
+    Dataset large = TeacherStudent.generate(classification(2 * n, 128, 9));
+    assertArrayEquals(
+        Arrays.copyOf(large.train().x(), n * D), small.train().x(), "x of the first n samples");
+    assertArrayEquals(
+        Arrays.copyOf(large.train().labels(), n), small.train().labels(), "labels of the first n");
+    assertArrayEquals(
+        Arrays.copyOf(large.test().x(), 64 * D), small.test().x(), "test split is a prefix too");
+
+    Dataset.Split prefix = large.train().prefix(n, D, K);
+    assertEquals(n, prefix.size());
+    assertArrayEquals(small.train().x(), prefix.x());
+    assertArrayEquals(small.train().labels(), prefix.labels());
+    assertNull(prefix.targets());
+  }
+
+  @Test
+  void testSplitDoesNotDependOnTrainSize() {
+    Dataset a = TeacherStudent.generate(classification(64, 200, 11));
+    Dataset b = TeacherStudent.generate(classification(1024, 200, 11));
+    assertArrayEquals(a.test().x(), b.test().x());
+    assertArrayEquals(a.test().labels(), b.test().labels());
+  }
+
+  @Test
+  void labelsAreClassesAndEveryClassIsCommon() {
+    int n = 4000;
+    for (long seed : new long[] {1, 7, 42, 2026}) {
+      Dataset data = TeacherStudent.generate(classification(n, 1000, seed));
+      int[] counts = new int[K];
+      for (int label : data.train().labels()) {
+        assertTrue(label >= 0 && label < K, "label in [0, " + K + "): " + label);
+        counts[label]++;
+      }
+      for (int label : data.test().labels()) {
+        assertTrue(label >= 0 && label < K, "test label in [0, " + K + "): " + label);
+      }
+      for (int c = 0; c < K; c++) {
+        // At the quickstart's shape (d 16, h 32, K 4) each class holds 17-33% of the samples.
+        assertTrue(
+            counts[c] >= 0.05 * n,
+            "seed "
+                + seed
+                + ": class "
+                + c
+                + " has "
+                + counts[c]
+                + " of "
+                + n
+                + " samples "
+                + Arrays.toString(counts));
+      }
+    }
+  }
+
+  @Test
+  void inputsAreStandardGaussian() {
+    int n = 4000;
+    float[] x = TeacherStudent.generate(classification(n, 10, 3)).train().x();
+    double sum = 0;
+    double squares = 0;
+    for (float v : x) {
+      assertTrue(Float.isFinite(v), "finite input " + v);
+      sum += v;
+      squares += (double) v * v;
+    }
+    double mean = sum / x.length;
+    double variance = squares / x.length - mean * mean;
+    assertEquals(0, mean, 0.02, "mean of N(0, 1) inputs");
+    assertEquals(1, variance, 0.03, "variance of N(0, 1) inputs");
+  }
+
+  @Test
+  void regressionHasTargetsAndNoLabels() {
+    DatasetSpec spec = spec("regression", 8, 3, 16, 128, 32, 4);
+    Dataset data = TeacherStudent.generate(spec);
+    assertFalse(data.classification());
+    assertEquals(3, data.outputs());
+    assertNull(data.train().labels());
+    assertNull(data.test().labels());
+    assertNotNull(data.train().targets());
+    assertEquals(128 * 3, data.train().targets().length);
+    assertEquals(32 * 3, data.test().targets().length);
+    boolean anyNonZero = false;
+    for (float t : data.train().targets()) {
+      assertTrue(Float.isFinite(t), "finite target " + t);
+      anyNonZero |= t != 0;
+    }
+    assertTrue(anyNonZero, "targets are the teacher's outputs, not zeros");
+
+    Dataset again = TeacherStudent.generate(spec);
+    assertArrayEquals(data.train().targets(), again.train().targets());
+    Dataset.Split prefix = data.train().prefix(50, 8, 3);
+    assertArrayEquals(Arrays.copyOf(data.train().targets(), 150), prefix.targets());
+    assertNull(prefix.labels());
+  }
+
+  @Test
+  void regressionAndClassificationShareInputs() {
+    Dataset c = TeacherStudent.generate(spec("classification", 8, 3, 16, 64, 16, 4));
+    Dataset r = TeacherStudent.generate(spec("regression", 8, 3, 16, 64, 16, 4));
+    assertArrayEquals(c.train().x(), r.train().x());
+    // The class is the argmax of the regression target (the same teacher).
+    for (int i = 0; i < 64; i++) {
+      int best = 0;
+      for (int k = 1; k < 3; k++) {
+        if (r.train().targets()[i * 3 + k] > r.train().targets()[i * 3 + best]) {
+          best = k;
+        }
+      }
+      assertEquals(best, c.train().labels()[i], "sample " + i);
+    }
+  }
+
+  @Test
+  void cacheReturnsOneInstancePerSpecAndBuildsOnce() {
+    // A seed no other test uses, so this spec is not in the per-JVM cache yet.
+    long seed = 0x7e57_da7aL;
+    long before = DatasetCache.builds();
+    Dataset first = DatasetCache.get(classification(64, 32, seed));
+    Dataset second = DatasetCache.get(classification(64, 32, seed));
+    assertSame(first, second, "equal specs share one instance");
+    assertEquals(before + 1, DatasetCache.builds(), "built once for two requests");
+    assertArrayEquals(
+        TeacherStudent.generate(classification(64, 32, seed)).train().x(), first.train().x());
+
+    Dataset other = DatasetCache.get(classification(64, 32, seed + 1));
+    assertEquals(before + 2, DatasetCache.builds(), "a different spec is built");
+    assertFalse(first == other);
+  }
+}

@@ -1,0 +1,237 @@
+package dev.sweeplab.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.train.CurvePoint;
+import dev.sweeplab.train.RunResult;
+import dev.sweeplab.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StagingTest {
+  static final long FINISHED = 1_767_225_600_000L;
+
+  static List<RunConfig> runs;
+  static RunResult result;
+
+  @TempDir java.nio.file.Path tmp;
+
+  final Configuration conf = new Configuration();
+
+  @BeforeAll
+  static void trainOnce() {
+    Map<Key, List<?>> values = new LinkedHashMap<>();
+    values.put(SpecKeys.INPUT_DIM, List.of(4));
+    values.put(SpecKeys.CLASSES, List.of(3));
+    values.put(SpecKeys.TEACHER_WIDTH, List.of(8));
+    values.put(SpecKeys.TRAIN_SIZE, List.of(64));
+    values.put(SpecKeys.TEST_SIZE, List.of(32));
+    values.put(SpecKeys.WIDTH, List.of(4, 8));
+    values.put(SpecKeys.DEPTH, List.of(1));
+    values.put(SpecKeys.BATCH_SIZE, List.of(16));
+    values.put(SpecKeys.STEPS, List.of(6));
+    values.put(SpecKeys.EVAL_POINTS, List.of(4));
+    runs = SweepSpec.of("staging-test", 3, 1, 10, values).expand();
+    assertEquals(2, runs.size());
+    result = Trainer.run(runs.get(0));
+    assertEquals(RunResult.OK, result.status(), result.reason());
+    assertTrue(result.curve().size() >= 2, "a curve of several points: " + result.curve());
+  }
+
+  static Provenance provenance(int attempt) {
+    return new Provenance(
+        "9.9.9-test",
+        "Test JVM 17",
+        "TestOS 1.0",
+        "amd64",
+        "CpuBackend/OPENBLAS",
+        "cpu",
+        "app-123",
+        "driver",
+        "host-a",
+        attempt);
+  }
+
+  Path dir() {
+    return new Path(tmp.resolve("staging").toUri());
+  }
+
+  /** Every group in a Parquet file, read with parquet-hadoop's example reader. */
+  List<Group> read(Path file) throws IOException {
+    List<Group> rows = new ArrayList<>();
+    try (ParquetReader<Group> reader =
+        ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
+      for (Group g = reader.read(); g != null; g = reader.read()) {
+        rows.add(g);
+      }
+    }
+    return rows;
+  }
+
+  MessageType schemaOf(Path file) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+      return reader.getFooter().getFileMetaData().getSchema();
+    }
+  }
+
+  /** Names of the plain files in the local staging directory. */
+  List<String> fileNames() throws IOException {
+    try (Stream<java.nio.file.Path> files = Files.list(tmp.resolve("staging"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void writesOneRowWithConfigResultProvenanceAndCurve() throws IOException {
+    RunConfig run = runs.get(0);
+    Path file = Staging.write(conf, dir(), new RunRecord(run, result, provenance(0), FINISHED));
+    assertEquals(run.runId() + ".parquet", file.getName());
+    assertTrue(Files.isRegularFile(tmp.resolve("staging").resolve(file.getName())));
+
+    assertEquals(RunSchema.MESSAGE, schemaOf(file), "the file is written with RunSchema");
+
+    List<Group> rows = read(file);
+    assertEquals(1, rows.size(), "one run, one row");
+    Group g = rows.get(0);
+    assertEquals("staging-test", g.getString("sweep", 0));
+    assertEquals(run.runId(), g.getString("run_id", 0));
+    assertEquals(run.sweepSeed(), g.getLong("sweep_seed", 0));
+    assertEquals(run.repeat(), g.getInteger("repeat", 0));
+    assertEquals("teacher_student", g.getString("dataset", 0));
+    assertEquals("classification", g.getString("task", 0));
+    assertEquals(4, g.getInteger("input_dim", 0));
+    assertEquals(3, g.getInteger("classes", 0));
+    assertEquals(64, g.getInteger("train_size", 0));
+    assertEquals(run.width(), g.getInteger("width", 0));
+    assertEquals(1, g.getInteger("depth", 0));
+    assertEquals(run.learningRate(), g.getDouble("learning_rate", 0));
+    assertEquals(run.initScale(), g.getDouble("init_scale", 0));
+    assertEquals(6, g.getInteger("steps", 0));
+    assertEquals(run.seed(), g.getLong("seed", 0));
+    assertEquals(run.dataSeed(), g.getLong("data_seed", 0));
+    assertEquals(run.canonicalJson(), g.getString("config_json", 0));
+    assertEquals(run, RunConfig.fromJson(run.sweep(), g.getString("config_json", 0)));
+
+    assertEquals(RunResult.OK, g.getString("status", 0));
+    assertEquals("", g.getString("reason", 0));
+    assertEquals(result.params(), g.getLong("params", 0));
+    assertEquals(result.testLoss(), g.getDouble("final_test_loss", 0));
+    assertEquals(result.trainError(), g.getDouble("final_train_error", 0));
+    assertEquals(result.steps(), g.getLong("steps_done", 0));
+    assertEquals(result.interpolationStep(), g.getLong("interpolation_step", 0));
+    Group layers = g.getGroup("weight_change_layers", 0);
+    assertEquals(result.layerWeightChange().size(), layers.getFieldRepetitionCount("list"));
+
+    assertEquals("cpu", g.getString("device", 0));
+    assertEquals("9.9.9-test", g.getString("sweeplab_version", 0));
+    assertEquals("CpuBackend/OPENBLAS", g.getString("nd4j_backend", 0));
+    assertEquals("app-123", g.getString("spark_app_id", 0));
+    assertEquals("host-a", g.getString("host", 0));
+    assertEquals(0, g.getInteger("attempt", 0));
+    assertEquals(FINISHED, g.getLong("finished_at", 0));
+
+    Group curve = g.getGroup(RunSchema.CURVE, 0);
+    int points = curve.getFieldRepetitionCount("list");
+    assertEquals(result.curve().size(), points, "one list element per curve point");
+    for (int i = 0; i < points; i++) {
+      Group e = curve.getGroup("list", i).getGroup("element", 0);
+      CurvePoint want = result.curve().get(i);
+      assertEquals(want.step(), e.getLong("step", 0), "step of point " + i);
+      assertEquals(want.testLoss(), e.getDouble("test_loss", 0), "test loss of point " + i);
+      assertEquals(
+          want.activations().size(),
+          e.getGroup("activations", 0).getFieldRepetitionCount("list"),
+          "activations of point " + i);
+    }
+  }
+
+  @Test
+  void writingTheSameRunTwiceLeavesOneFileAndNoTemporaries() throws IOException {
+    RunConfig run = runs.get(0);
+    Staging.write(conf, dir(), new RunRecord(run, result, provenance(0), FINISHED));
+    Path second = Staging.write(conf, dir(), new RunRecord(run, result, provenance(1), FINISHED));
+
+    List<String> names = fileNames();
+    List<String> visible = names.stream().filter(n -> !n.startsWith(".")).toList();
+    assertEquals(List.of(run.runId() + ".parquet"), visible, "all files: " + names);
+    assertTrue(
+        names.stream().noneMatch(n -> n.contains(".tmp")), "no temporary file is left: " + names);
+    assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
+
+    List<Group> rows = read(second);
+    assertEquals(1, rows.size());
+    assertEquals(1, rows.get(0).getInteger("attempt", 0), "the retry replaced the first file");
+  }
+
+  @Test
+  void failedRunIsStagedWithItsReasonAndNoCurve() throws IOException {
+    RunConfig run = runs.get(1);
+    RunResult failed = RunResult.failed(new IllegalStateException("out of cheese"), 12);
+    Path file = Staging.write(conf, dir(), new RunRecord(run, failed, provenance(0), FINISHED));
+    Group g = read(file).get(0);
+    assertEquals(run.runId(), g.getString("run_id", 0));
+    assertEquals(RunResult.FAILED, g.getString("status", 0));
+    assertEquals("IllegalStateException: out of cheese", g.getString("reason", 0));
+    assertTrue(Double.isNaN(g.getDouble("final_test_loss", 0)));
+    assertEquals(12, g.getLong("wall_ms", 0));
+    assertEquals(0, g.getGroup(RunSchema.CURVE, 0).getFieldRepetitionCount("list"));
+  }
+
+  @Test
+  void runIdsListsStagedRunsAndIgnoresEverythingElse() throws IOException {
+    for (RunConfig run : runs) {
+      Staging.write(conf, dir(), new RunRecord(run, result, provenance(0), FINISHED));
+    }
+    java.nio.file.Path local = tmp.resolve("staging");
+    Files.writeString(local.resolve(".hidden.parquet"), "not a run");
+    Files.writeString(local.resolve("._write_probe"), "");
+    Files.writeString(local.resolve(".abc.1234.tmp"), "a crashed writer's temporary");
+    Files.writeString(local.resolve("_SUCCESS"), "");
+    Files.writeString(local.resolve("notes.txt"), "hello");
+    Files.writeString(local.resolve("run.parquet.bak"), "old");
+    Files.createDirectory(local.resolve("subdir.parquet"));
+
+    Set<String> expected = runs.stream().map(RunConfig::runId).collect(Collectors.toSet());
+    assertEquals(2, expected.size());
+    assertEquals(expected, Staging.runIds(conf, dir()));
+  }
+
+  @Test
+  void runIdsOfAMissingDirectoryIsEmpty() throws IOException {
+    Path missing = new Path(tmp.resolve("never").resolve("created").toUri());
+    assertEquals(Set.of(), Staging.runIds(conf, missing));
+    assertFalse(Files.exists(tmp.resolve("never")), "listing creates nothing");
+  }
+
+  @Test
+  void writeCreatesTheDirectory() throws IOException {
+    Path nested = new Path(tmp.resolve("a").resolve("b").resolve("sweep=x").toUri());
+    Path file = Staging.write(conf, nested, new RunRecord(runs.get(0), result, provenance(0), 1));
+    assertTrue(Files.isRegularFile(tmp.resolve("a/b/sweep=x/" + file.getName())));
+    assertEquals(Set.of(runs.get(0).runId()), Staging.runIds(conf, nested));
+  }
+}
