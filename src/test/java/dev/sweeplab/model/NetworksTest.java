@@ -100,8 +100,7 @@ class NetworksTest {
   @Test
   void initScaleMultipliesEverySigma() {
     RunConfig base = run("standard", 128, "adam");
-    RunConfig scaled =
-        RunConfig.of(base.sweep(), withInitScale(base.columns(), 4.0));
+    RunConfig scaled = RunConfig.of(base.sweep(), withInitScale(base.columns(), 4.0));
     MultiLayerNetwork a = Networks.build(base);
     MultiLayerNetwork b = Networks.build(scaled);
     for (int l = 0; l < 3; l++) {
