@@ -117,7 +117,7 @@ class TeacherStudentTest {
         assertTrue(label >= 0 && label < K, "test label in [0, " + K + "): " + label);
       }
       for (int c = 0; c < K; c++) {
-        // At the quickstart's shape (d 16, h 32, K 4) each class holds 17-33% of the samples.
+        // At the quickstart's shape (d 16, h 32, K 4) each class holds 16-33% of these samples.
         assertTrue(
             counts[c] >= 0.05 * n,
             "seed "
