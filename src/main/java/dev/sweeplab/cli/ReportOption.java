@@ -1,6 +1,7 @@
 package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Summary;
+import dev.sweeplab.report.AnalysisPlots;
 import dev.sweeplab.report.CoordCheckPlot;
 import dev.sweeplab.report.SweepReport;
 import dev.sweeplab.report.Table;
@@ -40,6 +41,16 @@ final class ReportOption {
         figures.add(
             CoordCheckPlot.write(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.COORD_CHECK, spec)));
+      }
+      if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()) {
+        figures.add(
+            AnalysisPlots.doubleDescent(
+                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.DOUBLE_DESCENT, spec)));
+      }
+      if (!spec.analysis(SpecKeys.SCALING_X).isEmpty()) {
+        figures.add(
+            AnalysisPlots.scaling(
+                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.SCALING_FITS, spec)));
       }
       List<Path> files = SweepReport.write(dir, spec.name(), summary, figures);
       System.out.println(

@@ -54,7 +54,11 @@ public final class Summary {
     for (Row row : result.collectAsList()) {
       List<Object> values = new ArrayList<>();
       for (int i = 0; i < row.length(); i++) {
-        values.add(row.get(i));
+        // Arrays leave Spark as Scala sequences; the report takes plain Java lists.
+        values.add(
+            row.isNullAt(i) || !(row.get(i) instanceof scala.collection.Seq)
+                ? row.get(i)
+                : new ArrayList<>(row.getList(i)));
       }
       rows.add(values);
     }

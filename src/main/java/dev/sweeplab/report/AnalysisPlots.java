@@ -1,0 +1,108 @@
+package dev.sweeplab.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Figures of the analysis tables: test error along the double-descent axis with its seed spread,
+ * the detected peak and the interpolation threshold marked (Nakkiran et al. 2019, Fig. 1); and the
+ * scaling-law points on log–log axes with the fitted E + A·x^−α (Kaplan et al. 2020, Fig. 1).
+ */
+public final class AnalysisPlots {
+  private AnalysisPlots() {}
+
+  /**
+   * From {@code double_descent} rows (group, axis, x, test_error, test_error_sd, detected, peak_x,
+   * interpolation_threshold): one line per group, markers per group.
+   */
+  public static SweepReport.Figure doubleDescent(Path dir, String sweep, Table dd)
+      throws IOException {
+    List<Series> series = new ArrayList<>();
+    List<Chart.Marker> markers = new ArrayList<>();
+    String axis = "x";
+    boolean logX = false;
+    for (List<Object> row : dd.rows()) {
+      String group = (String) row.get(dd.column("group"));
+      axis = (String) row.get(dd.column("axis"));
+      List<Double> x = doubles(row.get(dd.column("x")));
+      series.add(
+          new Series(
+              group,
+              x,
+              doubles(row.get(dd.column("test_error"))),
+              doubles(row.get(dd.column("test_error_sd")))));
+      logX |= x.get(0) > 0 && x.get(x.size() - 1) / x.get(0) >= 8;
+      Object peak = row.get(dd.column("peak_x"));
+      if (Boolean.TRUE.equals(row.get(dd.column("detected"))) && peak instanceof Number p) {
+        markers.add(new Chart.Marker("peak (" + group + ")", p.doubleValue()));
+      }
+      Object threshold = row.get(dd.column("interpolation_threshold"));
+      if (threshold instanceof Number t) {
+        markers.add(new Chart.Marker("interpolation threshold (" + group + ")", t.doubleValue()));
+      }
+    }
+    Path base = dir.resolve("double_descent_" + axis);
+    Plots.lines(
+        base,
+        Chart.of(sweep + ": test error vs " + axis, axis, "test error (mean ± sd over seeds)", logX)
+            .withMarkers(markers),
+        series);
+    return new SweepReport.Figure(
+        "Double descent along " + axis + ": peak and interpolation threshold marked",
+        Path.of(base + ".svg"));
+  }
+
+  /** From {@code scaling_fits} rows of form power_law: points and fitted curve per group. */
+  public static SweepReport.Figure scaling(Path dir, String sweep, Table fits) throws IOException {
+    List<Series> series = new ArrayList<>();
+    String x = "x";
+    String y = "y";
+    for (List<Object> row : fits.rows()) {
+      if (!"power_law".equals(row.get(fits.column("form")))) {
+        continue;
+      }
+      x = (String) row.get(fits.column("x"));
+      y = (String) row.get(fits.column("y"));
+      String group = (String) row.get(fits.column("group"));
+      List<Double> xs = doubles(row.get(fits.column("xs")));
+      List<Double> ys = doubles(row.get(fits.column("ys")));
+      List<List<Double>> sorted = new ArrayList<>();
+      for (int i = 0; i < xs.size(); i++) {
+        sorted.add(List.of(xs.get(i), ys.get(i)));
+      }
+      sorted.sort((a, b) -> Double.compare(a.get(0), b.get(0)));
+      List<Double> nan = sorted.stream().map(p -> Double.NaN).toList();
+      series.add(
+          new Series(
+              group + " (measured)",
+              sorted.stream().map(p -> p.get(0)).toList(),
+              sorted.stream().map(p -> p.get(1)).toList(),
+              nan));
+      double e = ((Number) row.get(fits.column("E"))).doubleValue();
+      double a = ((Number) row.get(fits.column("A"))).doubleValue();
+      double alpha = ((Number) row.get(fits.column("alpha"))).doubleValue();
+      series.add(
+          new Series(
+              String.format(
+                  java.util.Locale.ROOT, "%s fit: %.3g + %.3g x^-%.3f", group, e, a, alpha),
+              sorted.stream().map(p -> p.get(0)).toList(),
+              sorted.stream().map(p -> e + a * Math.pow(p.get(0), -alpha)).toList(),
+              nan));
+    }
+    Path base = dir.resolve("scaling_" + y + "_vs_" + x);
+    Plots.lines(base, Chart.of(sweep + ": " + y + " vs " + x, x, y, true).withLogY(), series);
+    return new SweepReport.Figure(
+        "Scaling: " + y + " against " + x + " with the fitted E + A x^-alpha per group",
+        Path.of(base + ".svg"));
+  }
+
+  private static List<Double> doubles(Object value) {
+    List<Double> out = new ArrayList<>();
+    if (value instanceof List<?> list) {
+      list.forEach(v -> out.add(((Number) v).doubleValue()));
+    }
+    return out;
+  }
+}
