@@ -1,90 +1,85 @@
 package dev.sweeplab.data;
 
 import dev.sweeplab.spec.UserError;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Opening data files through the Hadoop FileSystem (a local directory, HDFS, S3A...), gzip or not,
- * with errors that name the file.
+ * Finding data files in a directory given as a local path or any Hadoop URI (HDFS, S3A...), with
+ * errors that say which directory and which names were looked for.
  */
 final class DataFiles {
+  private static final Configuration CONF = new Configuration();
+
   private DataFiles() {}
 
-  /** The first of {@code names} that exists in {@code dir}; a UserError listing them if none. */
-  static Path find(String dir, List<String> names) {
+  /** A path as people wrote it: a local file without its {@code file:} scheme. */
+  static String show(Path path) {
+    return "file".equals(path.toUri().getScheme()) ? path.toUri().getPath() : path.toString();
+  }
+
+  /** The file system that holds {@code path}. */
+  static FileSystem fileSystem(Path path) {
     try {
-      Path base = new Path(dir);
-      FileSystem fs = base.getFileSystem(new Configuration());
-      for (String name : names) {
-        Path p = new Path(base, name);
-        if (fs.isFile(p)) {
-          return p;
-        }
+      return path.getFileSystem(CONF);
+    } catch (IOException e) {
+      throw UserError.io("reach the file system of", path.toString(), e);
+    }
+  }
+
+  /**
+   * The first of {@code names} (relative to {@code dir}) that is a file; a UserError naming the
+   * directory, the {@code what} and every name tried when none is.
+   */
+  static FileStatus find(String dir, String what, List<String> names) {
+    if (dir == null || dir.isBlank()) {
+      throw UserError.of(
+          "dataset.path is empty: give the directory (or Hadoop URI) that holds the " + what);
+    }
+    Path base = new Path(dir);
+    FileSystem fs = fileSystem(base);
+    try {
+      if (!fs.getFileStatus(base).isDirectory()) {
+        throw UserError.of(
+            "dataset.path '"
+                + dir
+                + "' is a file; it must be the directory that holds the "
+                + what);
       }
+    } catch (FileNotFoundException e) {
+      throw UserError.of(
+          "data directory '"
+              + dir
+              + "' (dataset.path) does not exist; it should hold "
+              + String.join(", ", names));
     } catch (IOException e) {
       throw UserError.io("look for data files in", dir, e);
     }
-    throw UserError.of(
-        "data file missing in '"
-            + dir
-            + "': looked for "
-            + String.join(" or ", names)
-            + " (set dataset.path to the directory that holds them)");
-  }
-
-  /** A stream over the file's contents, un-gzipped when it starts with gzip's magic bytes. */
-  static DataInputStream open(Path file) {
-    try {
-      InputStream raw =
-          new BufferedInputStream(file.getFileSystem(new Configuration()).open(file), 1 << 16);
-      raw.mark(2);
-      int b1 = raw.read();
-      int b2 = raw.read();
-      raw.reset();
-      InputStream in = b1 == 0x1f && b2 == 0x8b ? new GZIPInputStream(raw, 1 << 16) : raw;
-      return new DataInputStream(new BufferedInputStream(in, 1 << 16));
-    } catch (ZipException e) {
-      throw UserError.of("'" + file + "' is not a valid gzip file: " + e.getMessage());
-    } catch (IOException e) {
-      throw UserError.io("open data file", file.toString(), e);
-    }
-  }
-
-  /** Reads exactly {@code bytes.length} bytes or fails naming the file and the shortfall. */
-  static void readFully(DataInputStream in, byte[] bytes, Path file, String what) {
-    int got = 0;
-    try {
-      while (got < bytes.length) {
-        int n = in.read(bytes, got, bytes.length - got);
-        if (n < 0) {
-          throw new EOFException();
+    for (String name : names) {
+      Path p = new Path(base, name);
+      try {
+        FileStatus status = fs.getFileStatus(p);
+        if (status.isFile()) {
+          return status;
         }
-        got += n;
+      } catch (FileNotFoundException e) {
+        // try the next name
+      } catch (IOException e) {
+        throw UserError.io("look for the " + what + " file", p.toString(), e);
       }
-    } catch (EOFException e) {
-      throw UserError.of(
-          "'"
-              + file
-              + "' is truncated: expected "
-              + bytes.length
-              + " bytes of "
-              + what
-              + ", got "
-              + got);
-    } catch (ZipException e) {
-      throw UserError.of("'" + file + "' is a broken gzip file: " + e.getMessage());
-    } catch (IOException e) {
-      throw UserError.io("read " + what + " from", file.toString(), e);
     }
+    throw UserError.of(
+        "data file missing: no "
+            + what
+            + " file in '"
+            + dir
+            + "'; looked for "
+            + String.join(", ", names)
+            + ". Set dataset.path to the directory that holds them");
   }
 }

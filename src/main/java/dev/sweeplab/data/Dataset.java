@@ -1,16 +1,19 @@
 package dev.sweeplab.data;
 
+import java.util.Arrays;
+
 /**
- * A supervised data set held in plain arrays, row-major: {@code x[i * inputDim + j]}. For
+ * A supervised data set held in plain arrays, row-major float32: {@code x[i * inputDim + j]}. For
  * classification {@code labels[i]} is the class; for regression {@code targets[i * outputs + k]}.
  * Instances are shared between runs through {@link DatasetCache}: never mutate the arrays.
  *
  * @param inputDim features per sample
  * @param outputs classes (classification) or output dimension (regression)
  * @param classification whether labels (true) or targets (false) are set
- * @param train training split
- * @param test test split
- * @param noisyLabels training labels that label noise changed
+ * @param train training split (label noise, if any, is in its labels)
+ * @param test test split (always clean)
+ * @param noisyLabels training labels that label noise changed; the realised noise rate is this over
+ *     {@code train.size()}
  */
 public record Dataset(
     int inputDim, int outputs, boolean classification, Split train, Split test, int noisyLabels) {
@@ -23,9 +26,9 @@ public record Dataset(
       if (n >= size) {
         return this;
       }
-      float[] px = java.util.Arrays.copyOf(x, n * inputDim);
-      int[] pl = labels == null ? null : java.util.Arrays.copyOf(labels, n);
-      float[] pt = targets == null ? null : java.util.Arrays.copyOf(targets, n * outputs);
+      float[] px = Arrays.copyOf(x, n * inputDim);
+      int[] pl = labels == null ? null : Arrays.copyOf(labels, n);
+      float[] pt = targets == null ? null : Arrays.copyOf(targets, n * outputs);
       return new Split(n, px, pl, pt);
     }
   }

@@ -1,10 +1,28 @@
 package dev.sweeplab.data;
 
 import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.UserError;
+import java.io.Serializable;
+import java.util.Set;
 
 /**
  * What identifies a data set: the fields of a run that shape its data, and the data seed. Runs with
- * equal specs share one {@link Dataset} in a JVM.
+ * equal specs share one {@link Dataset} in a JVM ({@link DatasetCache}); the files behind a
+ * file-backed one are parsed once per (name, path) whatever the other fields. Checked when built:
+ * the fields a spec file could get wrong are named in the error.
+ *
+ * @param name teacher_student, mnist, fashion_mnist or cifar10
+ * @param task classification or regression (file-backed sets: classification)
+ * @param inputDim inputs per sample (file-backed sets: fixed by the files)
+ * @param classes classes, or regression outputs
+ * @param teacherWidth hidden units of the teacher (teacher_student only)
+ * @param trainSize training samples
+ * @param testSize test samples
+ * @param path directory or Hadoop URI of the files (file-backed sets only)
+ * @param labelNoise probability that a training label is replaced by another class
+ * @param normalize standardize, unit or none (images only)
+ * @param subset prefix or balanced
+ * @param seed the data seed ({@link RunConfig#dataSeed()})
  */
 public record DatasetSpec(
     String name,
@@ -18,7 +36,27 @@ public record DatasetSpec(
     double labelNoise,
     String normalize,
     String subset,
-    long seed) {
+    long seed)
+    implements Serializable {
+  private static final Set<String> NORMALIZE = Set.of("standardize", "unit", "none");
+  private static final Set<String> SUBSET = Set.of("prefix", "balanced");
+
+  public DatasetSpec {
+    if (!(labelNoise >= 0 && labelNoise < 1)) {
+      throw UserError.badValue("dataset.label_noise", labelNoise, "must be a fraction in [0, 1)");
+    }
+    if (!NORMALIZE.contains(normalize)) {
+      throw UserError.badValue(
+          "dataset.normalize", normalize, "must be one of standardize, unit, none");
+    }
+    if (!SUBSET.contains(subset)) {
+      throw UserError.badValue("dataset.subset", subset, "must be one of prefix, balanced");
+    }
+    if (trainSize < 0 || testSize < 0) {
+      throw UserError.badValue(
+          "dataset.train_size and test_size", trainSize + ", " + testSize, "must be >= 0");
+    }
+  }
 
   /** The data set a run trains on. */
   public static DatasetSpec of(RunConfig run) {
@@ -37,6 +75,7 @@ public record DatasetSpec(
         run.dataSeed());
   }
 
+  /** Whether samples carry a class label (rather than regression targets). */
   public boolean classification() {
     return "classification".equals(task);
   }

@@ -1,115 +1,181 @@
 package dev.sweeplab.data;
 
 import dev.sweeplab.spec.UserError;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.util.List;
-import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.FileStatus;
 
 /**
- * MNIST and Fashion-MNIST in LeCun's IDX format: {@code train-images-idx3-ubyte} (magic 0x803,
- * count, rows, cols, then uint8 pixels), {@code train-labels-idx1-ubyte} (magic 0x801, count, uint8
- * labels) and the {@code t10k-} test pair, each raw or gzipped ({@code .gz}).
+ * MNIST and Fashion-MNIST in LeCun's IDX format: {@code train-images-idx3-ubyte} (magic 0x00000803,
+ * then count, rows, cols as big-endian int32, then uint8 pixels row by row), {@code
+ * train-labels-idx1-ubyte} (magic 0x00000801, count, uint8 labels 0..9), and the {@code t10k-} test
+ * pair. Each file may be raw or gzipped, named with or without {@code .gz}: gzip is told by its
+ * magic bytes, not its name.
  */
 final class IdxReader {
   static final int IMAGES_MAGIC = 0x00000803;
   static final int LABELS_MAGIC = 0x00000801;
+  static final int CLASSES = 10;
+
+  private static final int IMAGES_HEADER = 16;
+  private static final int LABELS_HEADER = 8;
 
   private IdxReader() {}
 
-  /** Reads the four files in {@code dir}. */
-  static ImageData read(String dir, int classes) {
-    Split train = split(dir, "train", classes, true);
-    Split test = split(dir, "t10k", classes, true);
-    double[] m = ImageData.moments(train.pixels);
-    return new ImageData(
-        train.dim, classes, train.pixels, train.labels, test.pixels, test.labels, m[0], m[1]);
+  /** Reads the four files in {@code dir}, every pixel. */
+  static ImageData read(String dir) {
+    Split train = split(dir, "train", true);
+    Split test = split(dir, "t10k", true);
+    sameShape(train, test);
+    return ImageData.of(
+        train.dim,
+        CLASSES,
+        train.pixels,
+        train.labels,
+        train.source,
+        test.pixels,
+        test.labels,
+        test.source);
   }
 
-  /** Checks headers and counts only: train and test sample counts. */
-  static int[] counts(String dir, int classes) {
-    return new int[] {
-      split(dir, "train", classes, false).labels.length,
-      split(dir, "t10k", classes, false).labels.length
-    };
+  /**
+   * The pre-flight check: headers, file lengths (for raw files), and labels (small), without
+   * reading pixels.
+   */
+  static Images.Counts counts(String dir) {
+    Split train = split(dir, "train", false);
+    Split test = split(dir, "t10k", false);
+    sameShape(train, test);
+    return new Images.Counts(
+        train.dim, train.labels.length, train.source, test.labels.length, test.source);
   }
 
-  private record Split(int dim, byte[] pixels, int[] labels) {}
+  private record Split(int dim, byte[] pixels, int[] labels, String source) {}
 
-  private static Split split(String dir, String prefix, int classes, boolean body) {
-    Path images = DataFiles.find(dir, names(prefix + "-images-idx3-ubyte"));
-    Path labels = DataFiles.find(dir, names(prefix + "-labels-idx1-ubyte"));
+  private static Split split(String dir, String prefix, boolean readPixels) {
+    FileStatus imageFile =
+        DataFiles.find(dir, prefix + " images", names(prefix + "-images-idx3-ubyte"));
+    FileStatus labelFile =
+        DataFiles.find(dir, prefix + " labels", names(prefix + "-labels-idx1-ubyte"));
     int n;
     int dim;
     byte[] pixels = null;
-    try (DataInputStream in = DataFiles.open(images)) {
-      int[] header = header(in, images, IMAGES_MAGIC, 4);
-      n = header[0];
-      dim = header[1] * header[2];
-      if (body) {
-        pixels = new byte[n * dim];
-        DataFiles.readFully(in, pixels, images, n + " images of " + dim + " pixels");
-      }
-    } catch (IOException e) {
-      throw UserError.io("read", images.toString(), e);
-    }
-    int[] y;
-    try (DataInputStream in = DataFiles.open(labels)) {
-      int count = header(in, labels, LABELS_MAGIC, 2)[0];
-      if (count != n) {
+    String images;
+    try (DataFile in = DataFile.open(imageFile, true)) {
+      images = in.name();
+      int[] header = in.ints(4, "IDX header (magic, count, rows, cols)");
+      magic(in, header[0], IMAGES_MAGIC, "image");
+      n = nonNegative(in, header[1], "image count");
+      int rows = nonNegative(in, header[2], "rows");
+      int cols = nonNegative(in, header[3], "cols");
+      long bytes = (long) n * rows * cols;
+      if ((long) rows * cols == 0 || bytes > Integer.MAX_VALUE - 64) {
         throw UserError.of(
-            "'" + labels + "' has " + count + " labels but '" + images + "' has " + n + " images");
+            "'"
+                + images
+                + "' declares "
+                + n
+                + " images of "
+                + rows
+                + "x"
+                + cols
+                + " pixels,"
+                + " which is no usable image data set (empty, or over 2 GB of pixels)");
       }
-      y = new int[n];
-      if (body) {
-        byte[] raw = new byte[n];
-        DataFiles.readFully(in, raw, labels, n + " labels");
-        for (int i = 0; i < n; i++) {
-          y[i] = raw[i] & 0xff;
-          if (y[i] >= classes) {
-            throw UserError.of(
-                "'"
-                    + labels
-                    + "' has label "
-                    + y[i]
-                    + " at position "
-                    + i
-                    + "; labels must be 0.."
-                    + (classes - 1));
-          }
+      dim = rows * cols;
+      String what = n + " images of " + rows + "x" + cols + " pixels";
+      in.expectLength(IMAGES_HEADER + bytes, what);
+      if (readPixels) {
+        pixels = new byte[(int) bytes];
+        in.readFully(pixels, "pixels (" + what + ")");
+        in.expectEnd(what);
+      }
+    }
+    int[] labels = new int[n];
+    try (DataFile in = DataFile.open(labelFile, true)) {
+      int[] header = in.ints(2, "IDX header (magic, count)");
+      magic(in, header[0], LABELS_MAGIC, "label");
+      if (header[1] != n) {
+        throw UserError.of(
+            "'"
+                + in.name()
+                + "' declares "
+                + header[1]
+                + " labels but '"
+                + images
+                + "' declares "
+                + n
+                + " images: a label file must have one label per image");
+      }
+      in.expectLength(LABELS_HEADER + (long) n, n + " labels");
+      byte[] raw = new byte[n];
+      in.readFully(raw, n + " labels");
+      in.expectEnd(n + " labels");
+      for (int i = 0; i < n; i++) {
+        labels[i] = raw[i] & 0xff;
+        if (labels[i] >= CLASSES) {
+          throw UserError.of(
+              "'"
+                  + in.name()
+                  + "' has label "
+                  + labels[i]
+                  + " at position "
+                  + i
+                  + "; labels must be 0.."
+                  + (CLASSES - 1));
         }
       }
-    } catch (IOException e) {
-      throw UserError.io("read", labels.toString(), e);
     }
-    return new Split(dim, pixels, y);
+    return new Split(dim, pixels, labels, images);
   }
 
-  /** Magic number check, then the dimension sizes (count first). */
-  private static int[] header(DataInputStream in, Path file, int magic, int ints) {
-    byte[] raw = new byte[4 * ints];
-    DataFiles.readFully(in, raw, file, "IDX header");
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(raw);
-    int found = b.getInt();
-    if (found != magic) {
+  private static void magic(DataFile in, int found, int expected, String kind) {
+    if (found == expected) {
+      return;
+    }
+    String hint =
+        found == IMAGES_MAGIC || found == LABELS_MAGIC
+            ? " (that is an IDX "
+                + (kind.equals("image") ? "label" : "image")
+                + " file: are the file names swapped?)"
+            : "";
+    throw UserError.of(
+        "'"
+            + in.name()
+            + "' is not an IDX "
+            + kind
+            + " file: magic number "
+            + String.format("0x%08x", found)
+            + ", expected "
+            + String.format("0x%08x", expected)
+            + hint);
+  }
+
+  private static int nonNegative(DataFile in, int value, String field) {
+    if (value < 0) {
       throw UserError.of(
           "'"
-              + file
-              + "' is not an IDX "
-              + (magic == IMAGES_MAGIC ? "image" : "label")
-              + " file: magic number 0x"
-              + String.format("%08x", found)
-              + ", expected 0x"
-              + String.format("%08x", magic));
+              + in.name()
+              + "' has a corrupt IDX header: "
+              + field
+              + " is "
+              + Integer.toUnsignedString(value));
     }
-    int[] dims = new int[ints - 1];
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = b.getInt();
-      if (dims[i] < 0) {
-        throw UserError.of("'" + file + "' has a negative dimension " + dims[i] + " in its header");
-      }
+    return value;
+  }
+
+  private static void sameShape(Split train, Split test) {
+    if (train.dim != test.dim) {
+      throw UserError.of(
+          "'"
+              + train.source
+              + "' holds images of "
+              + train.dim
+              + " pixels but '"
+              + test.source
+              + "' holds images of "
+              + test.dim
+              + ": training and test files must match");
     }
-    return dims;
   }
 
   private static List<String> names(String base) {

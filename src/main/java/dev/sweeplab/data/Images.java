@@ -2,128 +2,152 @@ package dev.sweeplab.data;
 
 import dev.sweeplab.spec.DataShapes;
 import dev.sweeplab.spec.UserError;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
- * File-backed data sets (MNIST, Fashion-MNIST, CIFAR-10): the full files parsed once per JVM and
- * (name, path), then per run the training subset (a seeded prefix or class-balanced), label noise
- * on it, the test subset, and normalisation.
+ * File-backed image data sets (MNIST, Fashion-MNIST, CIFAR-10). The full files are parsed once per
+ * JVM and (name, path), so runs that differ in {@code train_size}, {@code label_noise}, {@code
+ * subset} or {@code normalize} share one parse; each run then takes its training subset (seeded
+ * prefix or class-balanced), puts label noise on it, takes the first {@code test_size} of a seeded
+ * permutation of the test file (clean labels), and normalises the pixels.
  */
-public final class Images {
-  private static final int MAX_FILES = 3;
-  private static final Map<String, CompletableFuture<ImageData>> FILES =
-      new LinkedHashMap<>(8, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
+final class Images {
+  /** Parsed files: a few at most (CIFAR-10's are 184 MB), within a quarter of the heap. */
+  private static final BoundedCache<FilesKey, ImageData> FILES =
+      new BoundedCache<>(3, Runtime.getRuntime().maxMemory() / 4, ImageData::bytes);
 
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<ImageData>> e) {
-          return size() > MAX_FILES;
-        }
-      };
-  private static final long TEST_STREAM = 0x74657374L;
+  /** Pre-flight results, so a driver checking many runs over one directory reads it once. */
+  private static final BoundedCache<FilesKey, Counts> HEADERS =
+      new BoundedCache<>(32, Long.MAX_VALUE, c -> 0);
 
   private Images() {}
+
+  /** Which files: a data set's name and directory. */
+  record FilesKey(String name, String path) {}
+
+  /** What a data set's files hold: pixels per image, and samples per split with their source. */
+  record Counts(int inputDim, int train, String trainSource, int test, String testSource) {}
 
   /** The data set a run of {@code spec} trains and is tested on. */
   static Dataset dataset(DatasetSpec spec) {
     ImageData files = files(spec.name(), spec.path());
-    requireSizes(spec, files.trainCount(), files.testCount());
+    fits(spec, files.counts());
+    int n = spec.trainSize();
+    long trainOrder = Seeds.of(spec.seed(), Seeds.TRAIN_ORDER);
     int[] train =
-        "balanced".equals(spec.subset())
-            ? Subsets.balanced(files.trainLabels(), files.classes(), spec.trainSize(), spec.seed())
-            : Subsets.prefix(files.trainCount(), spec.trainSize(), spec.seed());
-    int[] test = Subsets.prefix(files.testCount(), spec.testSize(), spec.seed() ^ TEST_STREAM);
-    Dataset.Split trainSplit = split(files, files.trainX(), files.trainLabels(), train, spec);
+        spec.subset().equals("balanced")
+            ? Subsets.balanced(files.trainLabels(), files.classes(), n, trainOrder)
+            : Subsets.prefix(files.trainLabels().length, n, trainOrder);
+    int[] test =
+        Subsets.prefix(
+            files.testLabels().length, spec.testSize(), Seeds.of(spec.seed(), Seeds.TEST_ORDER));
+    float[] scale = scale(spec.normalize(), files);
+    Dataset.Split trainSplit = gather(files.trainX(), files.trainLabels(), train, files, scale);
     int flipped =
         LabelNoise.apply(trainSplit.labels(), files.classes(), spec.labelNoise(), spec.seed());
-    Dataset.Split testSplit = split(files, files.testX(), files.testLabels(), test, spec);
+    Dataset.Split testSplit = gather(files.testX(), files.testLabels(), test, files, scale);
     return new Dataset(files.inputDim(), files.classes(), true, trainSplit, testSplit, flipped);
   }
 
-  /** Checks the files' headers and sizes without reading their pixels. */
+  /**
+   * Checks that the files exist, their headers are sane and they hold enough samples for {@code
+   * spec}, without reading pixels.
+   */
   static void check(DatasetSpec spec) {
-    int[] counts =
-        "cifar10".equals(spec.name())
-            ? CifarReader.counts(spec.path())
-            : IdxReader.counts(spec.path(), DataShapes.of(spec.name()).classes());
-    requireSizes(spec, counts[0], counts[1]);
-  }
-
-  private static void requireSizes(DatasetSpec spec, int train, int test) {
-    if (spec.trainSize() > train) {
-      throw UserError.of(
-          "dataset.train_size = "
-              + spec.trainSize()
-              + " but the training file in '"
-              + spec.path()
-              + "' has "
-              + train
-              + " samples");
-    }
-    if (spec.testSize() > test) {
-      throw UserError.of(
-          "dataset.test_size = "
-              + spec.testSize()
-              + " but the test file in '"
-              + spec.path()
-              + "' has "
-              + test
-              + " samples");
-    }
-  }
-
-  private static Dataset.Split split(
-      ImageData files, byte[] pixels, int[] labels, int[] rows, DatasetSpec spec) {
-    int d = files.inputDim();
-    float[] x = new float[rows.length * d];
-    int[] y = new int[rows.length];
-    double shift = "standardize".equals(spec.normalize()) ? files.mean() : 0;
-    double scale =
-        switch (spec.normalize()) {
-          case "standardize" -> 1 / files.std();
-          case "unit" -> 1 / 255.0;
-          default -> 1;
-        };
-    for (int r = 0; r < rows.length; r++) {
-      int from = rows[r] * d;
-      for (int j = 0; j < d; j++) {
-        x[r * d + j] = (float) (((pixels[from + j] & 0xff) - shift) * scale);
-      }
-      y[r] = labels[rows[r]];
-    }
-    return new Dataset.Split(rows.length, x, y, null);
+    fits(
+        spec,
+        HEADERS.get(
+            key(spec.name(), spec.path()),
+            k -> cifar(k) ? CifarReader.counts(k.path()) : IdxReader.counts(k.path())));
   }
 
   /** The parsed files, read once per JVM; concurrent callers for the same files share the read. */
   static ImageData files(String name, String path) {
-    CompletableFuture<ImageData> future;
-    boolean mine = false;
-    String key = name + "@" + path;
-    synchronized (FILES) {
-      future = FILES.get(key);
-      if (future == null) {
-        future = new CompletableFuture<>();
-        FILES.put(key, future);
-        mine = true;
+    return FILES.get(
+        key(name, path), k -> cifar(k) ? CifarReader.read(k.path()) : IdxReader.read(k.path()));
+  }
+
+  /** How many times this JVM has parsed a data set's files. */
+  static long parses() {
+    return FILES.builds();
+  }
+
+  private static FilesKey key(String name, String path) {
+    if (DataShapes.of(name) == null) {
+      throw UserError.badValue(
+          "dataset.name", name, "is not a file-backed data set (mnist, fashion_mnist, cifar10)");
+    }
+    return new FilesKey(name, path);
+  }
+
+  private static boolean cifar(FilesKey key) {
+    return key.name().equals("cifar10");
+  }
+
+  /** The files must have the spec's input size and at least its sample counts. */
+  private static void fits(DatasetSpec spec, Counts counts) {
+    if (counts.inputDim() != spec.inputDim()) {
+      throw UserError.of(
+          "'"
+              + counts.trainSource()
+              + "' holds images of "
+              + counts.inputDim()
+              + " pixels, but "
+              + spec.name()
+              + " runs expect dataset.input_dim = "
+              + spec.inputDim()
+              + ": is dataset.path the right data set?");
+    }
+    if (spec.trainSize() > counts.train()) {
+      throw UserError.of(
+          "dataset.train_size = "
+              + spec.trainSize()
+              + " is more than the "
+              + counts.train()
+              + " samples in '"
+              + counts.trainSource()
+              + "'");
+    }
+    if (spec.testSize() > counts.test()) {
+      throw UserError.of(
+          "dataset.test_size = "
+              + spec.testSize()
+              + " is more than the "
+              + counts.test()
+              + " samples in '"
+              + counts.testSource()
+              + "'");
+    }
+  }
+
+  /** Pixel value (0..255) to input, per {@code normalize}. */
+  private static float[] scale(String normalize, ImageData files) {
+    float[] table = new float[256];
+    for (int v = 0; v < 256; v++) {
+      table[v] =
+          switch (normalize) {
+            case "standardize" -> (float) ((v - files.mean()) / files.std());
+            case "unit" -> (float) (v / 255.0);
+            case "none" -> v;
+            default ->
+                throw UserError.badValue(
+                    "dataset.normalize", normalize, "must be one of standardize, unit, none");
+          };
+    }
+    return table;
+  }
+
+  private static Dataset.Split gather(
+      byte[] pixels, int[] labels, int[] rows, ImageData files, float[] scale) {
+    int d = files.inputDim();
+    float[] x = new float[rows.length * d];
+    int[] y = new int[rows.length];
+    for (int r = 0; r < rows.length; r++) {
+      int from = rows[r] * d;
+      for (int j = 0; j < d; j++) {
+        x[r * d + j] = scale[pixels[from + j] & 0xff];
       }
+      y[r] = labels[rows[r]];
     }
-    if (mine) {
-      try {
-        future.complete("cifar10".equals(name) ? CifarReader.read(path) : IdxReader.read(path, 10));
-      } catch (RuntimeException e) {
-        synchronized (FILES) {
-          FILES.remove(key);
-        }
-        future.completeExceptionally(e);
-      }
-    }
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
+    return new Dataset.Split(rows.length, x, y, null);
   }
 }

@@ -1,53 +1,94 @@
 package dev.sweeplab.data;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.sweeplab.spec.UserError;
+import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.function.IntUnaryOperator;
 
 /**
- * Which samples of a file a run uses, in which order: a seeded permutation, or a class-balanced
- * interleaving of per-class permutations (one of each class in turn). Either way the order does not
- * depend on how many samples are taken, so a smaller subset is a prefix of a larger one.
+ * Which samples a run uses, in which order. {@code prefix}: a seeded permutation. {@code balanced}:
+ * classes taken round-robin (0, 1, ..., K-1, 0, 1, ...), each from its own seeded order. Either way
+ * the order is fixed by the seed alone and a run takes its first {@code train_size} entries, so
+ * under one seed a smaller subset is always a prefix of a larger one.
  */
-public final class Subsets {
+final class Subsets {
   private Subsets() {}
 
-  /** The first {@code n} indices of a seeded permutation of 0..size-1. */
-  public static int[] prefix(int size, int n, long seed) {
-    int[] order = permutation(size, seed);
-    return java.util.Arrays.copyOf(order, n);
+  /** The first {@code n} entries of a seeded permutation of 0..size-1. */
+  static int[] prefix(int size, int n, long seed) {
+    return Arrays.copyOf(permutation(size, seed), n);
   }
 
   /**
-   * The first {@code n} indices of a class-balanced order: round r takes the r-th sample of each
-   * class's seeded permutation, classes in order, skipping classes already used up.
+   * The first {@code n} entries of the class-balanced order of a finite file: round r takes the
+   * r-th sample of each class (in the seeded permutation), classes in order, skipping a class once
+   * it is used up. Class counts differ by at most one until a class runs out.
    */
-  public static int[] balanced(int[] labels, int classes, int n, long seed) {
-    List<List<Integer>> byClass = new ArrayList<>();
+  static int[] balanced(int[] labels, int classes, int n, long seed) {
+    if (n > labels.length) {
+      throw new IllegalArgumentException(n + " samples asked of " + labels.length);
+    }
+    int[] perClass = new int[classes];
+    for (int y : labels) {
+      perClass[y]++;
+    }
+    int[][] byClass = new int[classes][];
     for (int c = 0; c < classes; c++) {
-      byClass.add(new ArrayList<>());
+      byClass[c] = new int[perClass[c]];
     }
+    int[] filled = new int[classes];
     for (int i : permutation(labels.length, seed)) {
-      byClass.get(labels[i]).add(i);
+      int y = labels[i];
+      byClass[y][filled[y]++] = i;
     }
-    int[] out = new int[n];
-    int k = 0;
-    for (int round = 0; k < n; round++) {
-      boolean any = false;
-      for (int c = 0; c < classes && k < n; c++) {
-        if (round < byClass.get(c).size()) {
-          out[k++] = byClass.get(c).get(round);
-          any = true;
-        }
-      }
-      if (!any) {
-        throw new IllegalArgumentException("asked for " + n + " samples of " + labels.length);
-      }
-    }
-    return out;
+    return roundRobin(byClass, n);
   }
 
-  private static int[] permutation(int size, long seed) {
+  /**
+   * The first {@code n} entries of the class-balanced order over an unbounded generated stream
+   * whose sample i has class {@code labelAt(i)}: the k-th entry is the (k / K)-th sample of class k
+   * mod K in stream order, so class counts differ by at most one. Fails, naming the class, when the
+   * first {@code limit} samples do not hold enough of some class.
+   */
+  static int[] balanced(IntUnaryOperator labelAt, int classes, int n, int limit) {
+    int[][] byClass = new int[classes][];
+    int[] filled = new int[classes];
+    int missing = 0;
+    for (int c = 0; c < classes; c++) {
+      byClass[c] = new int[n / classes + (c < n % classes ? 1 : 0)];
+      missing += byClass[c].length;
+    }
+    for (int i = 0; missing > 0; i++) {
+      if (i >= limit) {
+        int c = 0;
+        while (filled[c] == byClass[c].length) {
+          c++;
+        }
+        throw UserError.of(
+            "dataset.subset = balanced needs "
+                + byClass[c].length
+                + " samples of class "
+                + c
+                + " for train_size = "
+                + n
+                + ", but the first "
+                + limit
+                + " generated samples hold only "
+                + filled[c]
+                + " (the teacher rarely picks it): use dataset.subset = prefix, or another"
+                + " seed or teacher");
+      }
+      int y = labelAt.applyAsInt(i);
+      if (filled[y] < byClass[y].length) {
+        byClass[y][filled[y]++] = i;
+        missing--;
+      }
+    }
+    return roundRobin(byClass, n);
+  }
+
+  /** A seeded Fisher–Yates permutation of 0..size-1. */
+  static int[] permutation(int size, long seed) {
     int[] order = new int[size];
     for (int i = 0; i < size; i++) {
       order[i] = i;
@@ -60,5 +101,18 @@ public final class Subsets {
       order[j] = t;
     }
     return order;
+  }
+
+  private static int[] roundRobin(int[][] byClass, int n) {
+    int[] out = new int[n];
+    int k = 0;
+    for (int round = 0; k < n; round++) {
+      for (int c = 0; c < byClass.length && k < n; c++) {
+        if (round < byClass[c].length) {
+          out[k++] = byClass[c][round];
+        }
+      }
+    }
+    return out;
   }
 }

@@ -1,58 +1,115 @@
 package dev.sweeplab.data;
 
+import dev.sweeplab.spec.UserError;
 import java.util.SplittableRandom;
 
 /**
  * The teacher–student data set: inputs x ~ N(0, I_d); a random teacher MLP d → h → K with tanh
  * hidden units, weights ~ N(0, 1/fan_in), labels the argmax of its outputs (classification) or the
- * outputs themselves (regression). Any size, seeded, and sample i depends only on (seed, split, i),
- * so a smaller training set is a prefix of a larger one under the same seed.
+ * outputs themselves (regression). Any size, seeded: sample i of a split depends only on (seed,
+ * split, i), so a smaller training set is a prefix of a larger one under the same seed. With {@code
+ * subset: balanced} the training set takes the classes round-robin from the generated stream (still
+ * a prefix of a larger one). Label noise applies to the training labels; {@code normalize} does not
+ * apply (the inputs are standard already).
  */
 public final class TeacherStudent {
-  private static final long TRAIN_STREAM = 0x7261696eL;
-  private static final long TEST_STREAM = 0x74657374L;
-
   private TeacherStudent() {}
 
   /** Generates the data set described by {@code spec}. */
   public static Dataset generate(DatasetSpec spec) {
+    int k = spec.classes();
     Teacher teacher =
-        new Teacher(spec.inputDim(), spec.teacherWidth(), spec.classes(), spec.seed());
-    Dataset.Split train = split(spec, teacher, TRAIN_STREAM, spec.trainSize());
-    Dataset.Split test = split(spec, teacher, TEST_STREAM, spec.testSize());
+        new Teacher(
+            spec.inputDim(),
+            spec.teacherWidth(),
+            k,
+            new SplittableRandom(Seeds.of(spec.seed(), Seeds.TEACHER)));
+    Stream train = new Stream(spec, teacher, Seeds.TRAIN_SAMPLES);
+    Stream test = new Stream(spec, teacher, Seeds.TEST_SAMPLES);
+    int n = spec.trainSize();
+    int[] rows;
+    if (spec.subset().equals("balanced")) {
+      if (!spec.classification()) {
+        throw UserError.badValue(
+            "dataset.subset",
+            "balanced",
+            "needs dataset.task = classification (it balances classes)");
+      }
+      // Enough for any class at 1/20 of its even share; rarer ones are an error, not a long scan.
+      int limit = (int) Math.min(Integer.MAX_VALUE, 20L * n + 10_000);
+      rows = Subsets.balanced(train::label, k, n, limit);
+    } else {
+      rows = firstN(n);
+    }
+    Dataset.Split trainSplit = train.split(rows);
+    Dataset.Split testSplit = test.split(firstN(spec.testSize()));
     int flipped =
         spec.classification()
-            ? LabelNoise.apply(train.labels(), spec.classes(), spec.labelNoise(), spec.seed())
+            ? LabelNoise.apply(trainSplit.labels(), k, spec.labelNoise(), spec.seed())
             : 0;
-    return new Dataset(
-        spec.inputDim(), spec.classes(), spec.classification(), train, test, flipped);
+    return new Dataset(spec.inputDim(), k, spec.classification(), trainSplit, testSplit, flipped);
   }
 
-  private static Dataset.Split split(DatasetSpec spec, Teacher teacher, long stream, int n) {
-    int d = spec.inputDim();
-    int k = spec.classes();
-    float[] x = new float[n * d];
-    int[] labels = spec.classification() ? new int[n] : null;
-    float[] targets = spec.classification() ? null : new float[n * k];
-    double[] sample = new double[d];
-    double[] out = new double[k];
-    long streamSeed = new SplittableRandom(spec.seed() ^ stream).nextLong();
+  private static int[] firstN(int n) {
+    int[] rows = new int[n];
     for (int i = 0; i < n; i++) {
-      SplittableRandom rng = new SplittableRandom(streamSeed + i * 0x9E3779B97F4A7C15L);
-      for (int j = 0; j < d; j++) {
+      rows[i] = i;
+    }
+    return rows;
+  }
+
+  /** One split's unbounded sample stream; not thread-safe (it reuses buffers). */
+  private static final class Stream {
+    private final DatasetSpec spec;
+    private final Teacher teacher;
+    private final long stream;
+    private final double[] sample;
+    private final double[] out;
+
+    Stream(DatasetSpec spec, Teacher teacher, long stream) {
+      this.spec = spec;
+      this.teacher = teacher;
+      this.stream = stream;
+      this.sample = new double[spec.inputDim()];
+      this.out = new double[spec.classes()];
+    }
+
+    /** Fills {@code sample} and {@code out} with sample i and the teacher's output on it. */
+    private void generate(int i) {
+      SplittableRandom rng = Seeds.rng(spec.seed(), stream, i);
+      for (int j = 0; j < sample.length; j++) {
         sample[j] = gaussian(rng);
-        x[i * d + j] = (float) sample[j];
       }
       teacher.forward(sample, out);
-      if (labels != null) {
-        labels[i] = argmax(out);
-      } else {
-        for (int c = 0; c < k; c++) {
-          targets[i * k + c] = (float) out[c];
+    }
+
+    int label(int i) {
+      generate(i);
+      return argmax(out);
+    }
+
+    Dataset.Split split(int[] rows) {
+      int d = sample.length;
+      int k = out.length;
+      int n = rows.length;
+      float[] x = new float[n * d];
+      int[] labels = spec.classification() ? new int[n] : null;
+      float[] targets = spec.classification() ? null : new float[n * k];
+      for (int r = 0; r < n; r++) {
+        generate(rows[r]);
+        for (int j = 0; j < d; j++) {
+          x[r * d + j] = (float) sample[j];
+        }
+        if (labels != null) {
+          labels[r] = argmax(out);
+        } else {
+          for (int c = 0; c < k; c++) {
+            targets[r * k + c] = (float) out[c];
+          }
         }
       }
+      return new Dataset.Split(n, x, labels, targets);
     }
-    return new Dataset.Split(n, x, labels, targets);
   }
 
   private static int argmax(double[] v) {
@@ -72,13 +129,12 @@ public final class TeacherStudent {
     return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
   }
 
-  /** The random teacher network. */
+  /** The random teacher network; immutable once built. */
   private static final class Teacher {
     private final double[][] w1;
     private final double[][] w2;
 
-    Teacher(int d, int h, int k, long seed) {
-      SplittableRandom rng = new SplittableRandom(seed);
+    Teacher(int d, int h, int k, SplittableRandom rng) {
       w1 = matrix(rng, h, d);
       w2 = matrix(rng, k, h);
     }

@@ -177,6 +177,27 @@ class TeacherStudentTest {
   }
 
   @Test
+  void samplesDoNotShareRandomDraws() {
+    // Seeding sample i with seed + i * golden gamma made sample i + 2 sample i shifted by one
+    // coordinate; every lagged pair of coordinates must be uncorrelated.
+    int n = 2000;
+    float[] x = TeacherStudent.generate(classification(n, 10, 13)).train().x();
+    for (int lag = 1; lag <= 3; lag++) {
+      for (int shift = -1; shift <= 1; shift++) {
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i + lag < n; i++) {
+          for (int j = 1; j + 1 < D; j++) {
+            sum += x[i * D + j] * x[(i + lag) * D + j + shift];
+            pairs++;
+          }
+        }
+        assertEquals(0, sum / pairs, 0.02, "correlation at lag " + lag + ", shift " + shift);
+      }
+    }
+  }
+
+  @Test
   void cacheReturnsOneInstancePerSpecAndBuildsOnce() {
     // A seed no other test uses, so this spec is not in the per-JVM cache yet.
     long seed = 0x7e57_da7aL;
