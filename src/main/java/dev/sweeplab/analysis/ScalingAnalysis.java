@@ -3,18 +3,34 @@ package dev.sweeplab.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
  * A scaling law fitted to the seed means of a group of configurations, with bootstrap intervals
- * over seeds (stratified by configuration: each replicate redraws every point's seeds with
- * replacement, re-averages and refits from the point estimate) and an extrapolation check (fit
- * without the largest x values, then predict them). Percentile intervals from a handful of seeds
- * per point are too narrow (the bootstrap cannot see variance the few seeds did not show): trust
- * them from about five seeds up.
+ * over seeds and an extrapolation check, so that a fitted exponent comes with how far to trust it.
+ *
+ * <p>The bootstrap is stratified by configuration (Efron &amp; Tibshirani 1993, ch. 8: resampling
+ * within each sample of a multi-sample design): each replicate redraws every configuration's seeds
+ * with replacement, re-averages and refits from the point estimate; the interval is the 2.5–97.5
+ * percentile range (ibid., ch. 13). Percentile intervals from a handful of seeds per point are too
+ * narrow (the bootstrap cannot see variance the few seeds did not show): trust them from about five
+ * seeds up. With a single value per point there are no seeds to redraw, and replicates resample the
+ * points themselves (bootstrapping pairs, ibid., ch. 9). The extrapolation check fits without the k
+ * largest x values and predicts them: what a scaling law is for.
  */
 public final class ScalingAnalysis {
   private ScalingAnalysis() {}
+
+  /** The law to fit. */
+  public enum Form {
+    /** y = E + A·x^−α. */
+    POWER_LAW,
+    /** y = A·x^−α. */
+    POWER_LAW_NO_FLOOR,
+    /** L = E + A/N^α + B/D^β, with x = N and x2 = D. */
+    JOINT
+  }
 
   /** Percentiles 2.5, 50 and 97.5 of one parameter over bootstrap replicates. */
   public record Interval(double low, double median, double high) {}
@@ -23,11 +39,11 @@ public final class ScalingAnalysis {
    * The fit and its intervals.
    *
    * @param fit the point estimate on seed means
-   * @param intervals per parameter, in the order E, A_1, α_1, (A_2, α_2)
+   * @param intervals per parameter, in the order of {@link #names(Form)}
    * @param replicates bootstrap replicates that converged
    * @param extrapolationError mean relative error |ŷ − y| / y on the held-out largest x (NaN when
    *     too few points to hold any out)
-   * @param heldOut how many distinct largest x values were held out
+   * @param heldOut how many distinct largest x values were held out (0 when none)
    */
   public record Result(
       LawFit fit,
@@ -36,29 +52,68 @@ public final class ScalingAnalysis {
       double extrapolationError,
       int heldOut) {}
 
+  /**
+   * The prediction of a law fitted without the largest x values.
+   *
+   * @param heldOut how many distinct largest x values were left out of the fit
+   * @param fit the law fitted to the others
+   * @param x x of each held-out point
+   * @param relativeErrors |ŷ − y| / y of each held-out point, y its seed mean
+   * @param meanRelativeError their mean
+   * @param maxRelativeError their maximum
+   */
+  public record Extrapolation(
+      int heldOut,
+      LawFit fit,
+      List<Double> x,
+      List<Double> relativeErrors,
+      double meanRelativeError,
+      double maxRelativeError) {}
+
   /** Fits y = E + A·x^−α (joint = false) or L(N, D) (joint = true, x2 = D). */
   public static Result analyse(List<SeedPoint> points, boolean joint, int replicates, long seed) {
-    LawFit fit = fitMeans(points, joint, null);
-    List<double[]> draws = new ArrayList<>();
+    return analyse(points, joint ? Form.JOINT : Form.POWER_LAW, replicates, seed);
+  }
+
+  /**
+   * Fits {@code form} to the seed means, bootstraps {@code replicates} times (deterministic for a
+   * given {@code seed}), and holds out a quarter of the distinct x values (at least one) to check
+   * extrapolation.
+   */
+  public static Result analyse(List<SeedPoint> points, Form form, int replicates, long seed) {
+    if (replicates < 0) {
+      throw new IllegalArgumentException("replicates must be >= 0, found " + replicates);
+    }
+    LawFit fit = fit(points, form);
     SplittableRandom rng = new SplittableRandom(seed);
+    boolean singleValues = points.stream().allMatch(p -> p.values().size() == 1);
+    List<List<SeedPoint>> resamples = new ArrayList<>();
     for (int b = 0; b < replicates; b++) {
       List<SeedPoint> resampled = new ArrayList<>();
-      for (SeedPoint p : points) {
-        List<Double> v = new ArrayList<>();
-        for (int s = 0; s < p.values().size(); s++) {
-          v.add(p.values().get(rng.nextInt(p.values().size())));
+      if (singleValues) {
+        // One value per point (no seeds to redraw): resample the points themselves.
+        for (int i = 0; i < points.size(); i++) {
+          resampled.add(points.get(rng.nextInt(points.size())));
         }
-        resampled.add(new SeedPoint(p.x(), p.x2(), v));
+      } else {
+        for (SeedPoint p : points) {
+          List<Double> v = new ArrayList<>();
+          for (int s = 0; s < p.values().size(); s++) {
+            v.add(p.values().get(rng.nextInt(p.values().size())));
+          }
+          resampled.add(new SeedPoint(p.x(), p.x2(), v));
+        }
       }
-      try {
-        draws.add(parameters(fitMeans(resampled, joint, fit)));
-      } catch (IllegalStateException e) {
-        // a replicate whose fit did not converge is left out and counted
-      }
+      resamples.add(resampled);
     }
+    List<double[]> draws =
+        resamples.parallelStream()
+            .map(r -> refit(r, fit))
+            .flatMap(Optional::stream)
+            .map(ScalingAnalysis::parameters)
+            .toList();
     List<Interval> intervals = new ArrayList<>();
-    int dims = parameters(fit).length;
-    for (int k = 0; k < dims; k++) {
+    for (int k = 0; k < names(form).size(); k++) {
       double[] column = new double[draws.size()];
       for (int b = 0; b < draws.size(); b++) {
         column[b] = draws.get(b)[k];
@@ -70,11 +125,75 @@ public final class ScalingAnalysis {
               : new Interval(
                   percentile(column, 0.025), percentile(column, 0.5), percentile(column, 0.975)));
     }
-    double[] extrapolation = extrapolate(points, joint);
-    return new Result(fit, intervals, draws.size(), extrapolation[0], (int) extrapolation[1]);
+    double[] xs = points.stream().mapToDouble(SeedPoint::x).distinct().sorted().toArray();
+    int hold = Math.max(1, xs.length / 4);
+    double cut = xs[Math.max(0, xs.length - hold)];
+    if (xs.length - hold < 3
+        || points.stream().filter(p -> p.x() < cut).count() < minimumPoints(form)) {
+      return new Result(fit, intervals, draws.size(), Double.NaN, 0);
+    }
+    Extrapolation e = extrapolate(points, form, hold);
+    return new Result(fit, intervals, draws.size(), e.meanRelativeError(), hold);
   }
 
-  /** E, A_1, α_1, ... in natural units (not logs). */
+  /**
+   * Fits {@code form} without the points at the {@code heldOut} largest distinct x values and
+   * predicts those.
+   */
+  public static Extrapolation extrapolate(List<SeedPoint> points, Form form, int heldOut) {
+    double[] xs = points.stream().mapToDouble(SeedPoint::x).distinct().sorted().toArray();
+    if (heldOut < 1 || heldOut >= xs.length) {
+      throw new IllegalArgumentException(
+          "heldOut must be between 1 and "
+              + (xs.length - 1)
+              + " (distinct x - 1), found "
+              + heldOut);
+    }
+    double cut = xs[xs.length - heldOut];
+    List<SeedPoint> fitted = points.stream().filter(p -> p.x() < cut).toList();
+    List<SeedPoint> held = points.stream().filter(p -> p.x() >= cut).toList();
+    LawFit partial = fit(fitted, form);
+    List<Double> x = new ArrayList<>();
+    List<Double> errors = new ArrayList<>();
+    for (SeedPoint p : held) {
+      double predicted =
+          form == Form.JOINT ? partial.predict(p.x(), p.x2()) : partial.predict(p.x());
+      x.add(p.x());
+      errors.add(Math.abs(predicted - p.mean()) / p.mean());
+    }
+    return new Extrapolation(
+        heldOut,
+        partial,
+        x,
+        errors,
+        errors.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+        errors.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+  }
+
+  /** Names matching {@link Result#intervals()}: E, A, α (and B, β for the joint form). */
+  public static List<String> names(boolean joint) {
+    return names(joint ? Form.JOINT : Form.POWER_LAW);
+  }
+
+  /** Names matching {@link Result#intervals()} (E is 0 without a floor). */
+  public static List<String> names(Form form) {
+    return form == Form.JOINT
+        ? List.of("E", "A", "alpha", "B", "beta")
+        : List.of("E", "A", "alpha");
+  }
+
+  /** The point estimate of {@code form} on the seed means of {@code points}. */
+  public static LawFit fit(List<SeedPoint> points, Form form) {
+    double[] x = points.stream().mapToDouble(SeedPoint::x).toArray();
+    double[] y = points.stream().mapToDouble(SeedPoint::mean).toArray();
+    return switch (form) {
+      case POWER_LAW -> LawFitter.powerLaw(x, y);
+      case POWER_LAW_NO_FLOOR -> LawFitter.powerLawNoFloor(x, y);
+      case JOINT -> LawFitter.joint(x, points.stream().mapToDouble(SeedPoint::x2).toArray(), y);
+    };
+  }
+
+  /** E, A_1, α_1, ... in natural units. */
   static double[] parameters(LawFit f) {
     double[] p = new double[1 + 2 * f.alpha().size()];
     p[0] = f.floor();
@@ -85,43 +204,29 @@ public final class ScalingAnalysis {
     return p;
   }
 
-  /** Names matching {@link #parameters}. */
-  public static List<String> names(boolean joint) {
-    return joint ? List.of("E", "A", "alpha", "B", "beta") : List.of("E", "A", "alpha");
-  }
-
-  private static LawFit fitMeans(List<SeedPoint> points, boolean joint, LawFit from) {
-    double[] x = points.stream().mapToDouble(SeedPoint::x).toArray();
+  private static Optional<LawFit> refit(List<SeedPoint> points, LawFit from) {
     double[] y = points.stream().mapToDouble(SeedPoint::mean).toArray();
-    if (joint) {
-      double[] d = points.stream().mapToDouble(SeedPoint::x2).toArray();
-      return from == null
-          ? LawFitter.joint(x, d, y)
-          : LawFitter.refit("joint", new double[][] {x, d}, y, from);
+    double[][] x =
+        from.alpha().size() == 2
+            ? new double[][] {
+              points.stream().mapToDouble(SeedPoint::x).toArray(),
+              points.stream().mapToDouble(SeedPoint::x2).toArray()
+            }
+            : new double[][] {points.stream().mapToDouble(SeedPoint::x).toArray()};
+    try {
+      return Optional.of(LawFitter.refit(from, x, y));
+    } catch (IllegalStateException e) {
+      // a replicate whose fit did not converge is left out; Result.replicates counts the others
+      return Optional.empty();
     }
-    return from == null
-        ? LawFitter.powerLaw(x, y)
-        : LawFitter.refit("power_law", new double[][] {x}, y, from);
   }
 
-  /** Holds out the largest x values (a quarter of the distinct ones, at least one). */
-  private static double[] extrapolate(List<SeedPoint> points, boolean joint) {
-    double[] xs = points.stream().mapToDouble(SeedPoint::x).distinct().sorted().toArray();
-    int hold = Math.max(1, xs.length / 4);
-    int minimumFitted = joint ? 6 : 4;
-    double cut = xs[xs.length - hold];
-    List<SeedPoint> fitted = points.stream().filter(p -> p.x() < cut).toList();
-    List<SeedPoint> held = points.stream().filter(p -> p.x() >= cut).toList();
-    if (xs.length - hold < 3 || fitted.size() < minimumFitted) {
-      return new double[] {Double.NaN, 0};
-    }
-    LawFit partial = fitMeans(fitted, joint, null);
-    double error = 0;
-    for (SeedPoint p : held) {
-      double predicted = joint ? partial.predict(p.x(), p.x2()) : partial.predict(p.x());
-      error += Math.abs(predicted - p.mean()) / p.mean();
-    }
-    return new double[] {error / held.size(), hold};
+  private static int minimumPoints(Form form) {
+    return switch (form) {
+      case POWER_LAW -> 4;
+      case POWER_LAW_NO_FLOOR -> 3;
+      case JOINT -> 6;
+    };
   }
 
   private static double percentile(double[] sorted, double q) {

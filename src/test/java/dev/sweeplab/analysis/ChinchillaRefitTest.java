@@ -70,10 +70,12 @@ class ChinchillaRefitTest {
         fit.alpha().get(0),
         fit.alpha().get(1),
         fit.loss(),
-        fit.converged(),
+        fit.startsConverged(),
         fit.starts(),
         ms);
     assertEquals(4500, fit.starts());
+    assertTrue(fit.converged(), "the polished optimum met its convergence test");
+    assertEquals(240, fit.points());
     assertEquals(1.82, fit.floor(), 0.01 * 1.82, "E within 1 %");
     assertEquals(0.348, fit.alpha().get(0), 0.01, "alpha");
     assertEquals(0.366, fit.alpha().get(1), 0.01, "beta");

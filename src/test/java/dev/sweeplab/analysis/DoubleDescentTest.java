@@ -2,6 +2,7 @@ package dev.sweeplab.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -100,5 +101,36 @@ class DoubleDescentTest {
         DoubleDescent.detect(curve(w -> 0.3 - 0.01 * Math.log(w), w -> 1.0, 0, 1, 3));
     assertFalse(flat.detected());
     assertTrue(Double.isNaN(flat.thresholdX()), "train error never reaches the tolerance");
+  }
+
+  @Test
+  void aPointWithOneSeedAmongSeveralKeepsThePooledNoise() {
+    List<DoubleDescent.Point> points =
+        new ArrayList<>(
+            curve(DoubleDescentTest::doubleDescent, DoubleDescentTest::train, 0.005, 3, 4));
+    DoubleDescent.Point first = points.get(0);
+    points.set(0, new DoubleDescent.Point(first.x(), first.testErrors().subList(0, 1), 0.4));
+    DoubleDescent.Result r = DoubleDescent.detect(points);
+    assertTrue(r.detected(), r.toString());
+    assertEquals(32, r.peakX());
+    assertTrue(Double.isNaN(r.std().get(0)));
+    assertTrue(
+        r.noise() > 0.001 && r.noise() < 0.02, "pooled over the seeded points: " + r.noise());
+  }
+
+  @Test
+  void badCurvesAreRejectedWithTheValue() {
+    assertThrows(IllegalArgumentException.class, () -> DoubleDescent.detect(List.of()));
+    IllegalArgumentException twice =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DoubleDescent.detect(
+                    List.of(
+                        new DoubleDescent.Point(8, List.of(0.3), 0.1),
+                        new DoubleDescent.Point(8, List.of(0.2), 0.1))));
+    assertTrue(twice.getMessage().contains("x = 8.0"), twice.getMessage());
+    assertThrows(
+        IllegalArgumentException.class, () -> new DoubleDescent.Point(4, List.of(Double.NaN), 0));
   }
 }

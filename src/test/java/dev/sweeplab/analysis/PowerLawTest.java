@@ -1,6 +1,7 @@
 package dev.sweeplab.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -37,10 +38,7 @@ class PowerLawTest {
   @Test
   void recoversAKnownLawFromNoisyPoints() {
     List<SeedPoint> points = law(0.5, 20, 0.6, 0.02, 1);
-    LawFit fit =
-        LawFitter.powerLaw(
-            points.stream().mapToDouble(SeedPoint::x).toArray(),
-            points.stream().mapToDouble(SeedPoint::mean).toArray());
+    LawFit fit = LawFitter.powerLaw(xs(points), means(points));
     assertEquals(0.5, fit.floor(), 0.05, "E");
     assertEquals(20, fit.coefficient(0), 6, "A");
     assertEquals(0.6, fit.alpha().get(0), 0.06, "alpha");
@@ -48,41 +46,59 @@ class PowerLawTest {
   }
 
   @Test
+  void recoversAnExactLawTightly() {
+    List<SeedPoint> points = law(0.3, 10, 0.7, 0.0, 1, 5);
+    LawFit fit = LawFitter.powerLaw(xs(points), means(points));
+    assertEquals(0.3, fit.floor(), 1e-4, "E");
+    assertEquals(10, fit.coefficient(0), 1e-3, "A");
+    assertEquals(0.7, fit.alpha().get(0), 1e-4, "alpha");
+    assertTrue(fit.converged());
+    assertEquals(10, fit.points());
+    assertEquals(45, fit.starts());
+    assertTrue(fit.rmsLogResidual() < 1e-6, "residual " + fit.rmsLogResidual());
+    assertEquals(0.3 + 10 * Math.pow(1e6, -0.7), fit.predict(1e6), 1e-4);
+  }
+
+  @Test
   void aLawWithoutFloorFitsAVanishingFloor() {
     List<SeedPoint> points = law(0, 5, 0.5, 0.0, 2);
-    LawFit fit =
-        LawFitter.powerLaw(
-            points.stream().mapToDouble(SeedPoint::x).toArray(),
-            points.stream().mapToDouble(SeedPoint::mean).toArray());
+    LawFit fit = LawFitter.powerLaw(xs(points), means(points));
     double smallest = 5 * Math.pow(2, -13 * 0.5);
     assertTrue(fit.floor() < 0.05 * smallest, "E ~ 0: " + fit.floor());
     assertEquals(0.5, fit.alpha().get(0), 0.01);
   }
 
   @Test
-  void exactLawExtrapolatesToTheHeldOutLargestPoints() {
-    ScalingAnalysis.Result r = ScalingAnalysis.analyse(law(0.3, 10, 0.7, 0.0, 3), false, 20, 9);
-    assertEquals(2, r.heldOut(), "a quarter of 10 distinct x values");
-    assertTrue(r.extrapolationError() < 0.01, "error " + r.extrapolationError());
+  void theNoFloorVariantRecoversAPureLaw() {
+    List<SeedPoint> points = law(0, 5, 0.5, 0.02, 3);
+    LawFit fit = LawFitter.powerLawNoFloor(xs(points), means(points));
+    assertEquals("power_law_no_floor", fit.form());
+    assertEquals(0, fit.floor());
+    assertEquals(5, fit.coefficient(0), 0.5, "A");
+    assertEquals(0.5, fit.alpha().get(0), 0.01, "alpha");
+    assertTrue(fit.converged());
+    assertEquals(5 * Math.pow(1e5, -0.5), fit.predict(1e5), 0.05 * 5 * Math.pow(1e5, -0.5));
   }
 
   @Test
-  void bootstrapIntervalsCoverTheTrueParameters() {
-    int covered = 0;
-    int trials = 5;
-    for (long t = 0; t < trials; t++) {
-      // Eight seeds per point: with very few, percentile-bootstrap intervals are too narrow.
-      ScalingAnalysis.Result r =
-          ScalingAnalysis.analyse(law(0.5, 20, 0.6, 0.05, 8, 100 + t), false, 60, t);
-      assertEquals(60, r.replicates(), "every replicate converged");
-      ScalingAnalysis.Interval alpha = r.intervals().get(2);
-      ScalingAnalysis.Interval floor = r.intervals().get(0);
-      assertTrue(alpha.low() <= alpha.median() && alpha.median() <= alpha.high(), "" + alpha);
-      if (alpha.low() <= 0.6 && 0.6 <= alpha.high() && floor.low() <= 0.5 && 0.5 <= floor.high()) {
-        covered++;
-      }
-    }
-    assertTrue(
-        covered >= trials - 1, "95% intervals covered the truth in " + covered + "/" + trials);
+  void badInputIsRejectedWithTheValue() {
+    IllegalArgumentException negative =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LawFitter.powerLaw(new double[] {1, 2, 3, 4}, new double[] {1, 0.5, -0.1, 0.2}));
+    assertTrue(negative.getMessage().contains("-0.1"), negative.getMessage());
+    IllegalArgumentException few =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> LawFitter.powerLaw(new double[] {1, 2}, new double[] {1, 0.5}));
+    assertTrue(few.getMessage().contains("found 2"), few.getMessage());
+  }
+
+  static double[] xs(List<SeedPoint> points) {
+    return points.stream().mapToDouble(SeedPoint::x).toArray();
+  }
+
+  static double[] means(List<SeedPoint> points) {
+    return points.stream().mapToDouble(SeedPoint::mean).toArray();
   }
 }

@@ -1,0 +1,147 @@
+package dev.sweeplab.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.analysis.ScalingAnalysis.Form;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ScalingAnalysisTest {
+  @Test
+  void bootstrapIntervalsCoverTheTrueParameters() {
+    int covered = 0;
+    int trials = 5;
+    for (long t = 0; t < trials; t++) {
+      // Eight seeds per point: with very few, percentile-bootstrap intervals are too narrow.
+      ScalingAnalysis.Result r =
+          ScalingAnalysis.analyse(PowerLawTest.law(0.5, 20, 0.6, 0.05, 8, 100 + t), false, 60, t);
+      assertEquals(60, r.replicates(), "every replicate converged");
+      ScalingAnalysis.Interval alpha = r.intervals().get(2);
+      ScalingAnalysis.Interval floor = r.intervals().get(0);
+      assertTrue(alpha.low() <= alpha.median() && alpha.median() <= alpha.high(), "" + alpha);
+      if (alpha.low() <= 0.6 && 0.6 <= alpha.high() && floor.low() <= 0.5 && 0.5 <= floor.high()) {
+        covered++;
+      }
+    }
+    assertTrue(
+        covered >= trials - 1, "95% intervals covered the truth in " + covered + "/" + trials);
+  }
+
+  @Test
+  void theBootstrapIsDeterministicForASeed() {
+    List<SeedPoint> points = PowerLawTest.law(0.5, 20, 0.6, 0.05, 4, 7);
+    ScalingAnalysis.Result a = ScalingAnalysis.analyse(points, Form.POWER_LAW, 30, 11);
+    ScalingAnalysis.Result b = ScalingAnalysis.analyse(points, Form.POWER_LAW, 30, 11);
+    assertEquals(a, b);
+    ScalingAnalysis.Result other = ScalingAnalysis.analyse(points, Form.POWER_LAW, 30, 12);
+    assertTrue(!a.intervals().equals(other.intervals()), "another seed, other replicates");
+  }
+
+  @Test
+  void exactLawExtrapolatesToTheHeldOutLargestPoints() {
+    List<SeedPoint> points = PowerLawTest.law(0.3, 10, 0.7, 0.0, 3);
+    ScalingAnalysis.Result r = ScalingAnalysis.analyse(points, false, 20, 9);
+    assertEquals(2, r.heldOut(), "a quarter of 10 distinct x values");
+    assertTrue(r.extrapolationError() < 1e-4, "error " + r.extrapolationError());
+    ScalingAnalysis.Extrapolation three = ScalingAnalysis.extrapolate(points, Form.POWER_LAW, 3);
+    assertEquals(List.of(2048.0, 4096.0, 8192.0), three.x());
+    assertEquals(7, three.fit().points());
+    assertTrue(three.maxRelativeError() < 1e-4, "" + three);
+  }
+
+  @Test
+  void extrapolationExposesAMissingFloor() {
+    List<SeedPoint> points = PowerLawTest.law(0.3, 10, 0.7, 0.0, 3);
+    ScalingAnalysis.Extrapolation withoutFloor =
+        ScalingAnalysis.extrapolate(points, Form.POWER_LAW_NO_FLOOR, 3);
+    assertTrue(withoutFloor.meanRelativeError() > 0.05, "" + withoutFloor);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ScalingAnalysis.extrapolate(points, Form.POWER_LAW, 10));
+  }
+
+  @Test
+  void theNoFloorFormHasAZeroFloorInterval() {
+    ScalingAnalysis.Result r =
+        ScalingAnalysis.analyse(
+            PowerLawTest.law(0, 5, 0.5, 0.02, 4, 3), Form.POWER_LAW_NO_FLOOR, 30, 1);
+    assertEquals(new ScalingAnalysis.Interval(0, 0, 0), r.intervals().get(0));
+    ScalingAnalysis.Interval alpha = r.intervals().get(2);
+    assertTrue(alpha.low() < 0.5 && 0.5 < alpha.high(), "" + alpha);
+  }
+
+  @Test
+  void recoversAKnownJointLaw() {
+    // L = 1.7 + 400/N^0.34 + 900/D^0.28 on a 5 x 6 grid, 1 % multiplicative noise, 3 seeds.
+    SplittableRandom rng = new SplittableRandom(5);
+    List<SeedPoint> points = new ArrayList<>();
+    for (int i = 7; i <= 11; i++) {
+      for (int j = 8; j <= 13; j++) {
+        double n = Math.pow(10, i);
+        double d = Math.pow(10, j);
+        double l = 1.7 + 400 * Math.pow(n, -0.34) + 900 * Math.pow(d, -0.28);
+        List<Double> seeds = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+          seeds.add(l * Math.exp(0.01 * PowerLawTest.gaussian(rng)));
+        }
+        points.add(new SeedPoint(n, d, seeds));
+      }
+    }
+    ScalingAnalysis.Result r = ScalingAnalysis.analyse(points, true, 20, 2);
+    LawFit fit = r.fit();
+    assertEquals("joint", fit.form());
+    assertEquals(1.7, fit.floor(), 0.1, "E");
+    assertEquals(0.34, fit.alpha().get(0), 0.03, "alpha");
+    assertEquals(0.28, fit.alpha().get(1), 0.03, "beta");
+    assertEquals(5, r.intervals().size());
+    assertEquals(20, r.replicates());
+    assertTrue(r.extrapolationError() < 0.03, "error " + r.extrapolationError());
+  }
+
+  @Test
+  void pointsThatFollowNoPowerLawStillGiveFiniteFitsAndIntervals() {
+    // A rise, a dip and a rise: the best law has E = 0 and a negative exponent.
+    List<SeedPoint> bumpy =
+        List.of(
+            new SeedPoint(27, Double.NaN, List.of(0.30, 0.32)),
+            new SeedPoint(51, Double.NaN, List.of(0.51, 0.62)),
+            new SeedPoint(99, Double.NaN, List.of(0.45, 0.50)),
+            new SeedPoint(387, Double.NaN, List.of(0.57, 0.68)));
+    // A step then flat: unbounded, the fit runs to alpha -> infinity, A -> infinity.
+    List<SeedPoint> step =
+        List.of(
+            new SeedPoint(27, Double.NaN, List.of(0.90, 1.00)),
+            new SeedPoint(51, Double.NaN, List.of(0.50, 0.55)),
+            new SeedPoint(99, Double.NaN, List.of(0.56, 0.50)),
+            new SeedPoint(387, Double.NaN, List.of(0.52, 0.55)));
+    for (List<SeedPoint> points : List.of(bumpy, step)) {
+      ScalingAnalysis.Result r = ScalingAnalysis.analyse(points, false, 20, 1);
+      LawFit fit = r.fit();
+      assertTrue(
+          Double.isFinite(fit.floor())
+              && Double.isFinite(fit.coefficient(0))
+              && Math.abs(fit.alpha().get(0)) <= LawFitter.MAX_EXPONENT,
+          fit.toString());
+      assertEquals(20, r.replicates(), "every replicate refits from the finite estimate");
+      for (ScalingAnalysis.Interval i : r.intervals()) {
+        assertTrue(Double.isFinite(i.low()) && Double.isFinite(i.high()), "" + i);
+      }
+    }
+    LawFit pinned = ScalingAnalysis.fit(step, Form.POWER_LAW);
+    assertEquals(LawFitter.MAX_EXPONENT, pinned.alpha().get(0), "" + pinned);
+    assertTrue(!pinned.converged(), "a law pinned at the box is flagged: " + pinned);
+  }
+
+  @Test
+  void singleValuesPerPointResampleThePoints() {
+    List<SeedPoint> points = PowerLawTest.law(0.5, 20, 0.6, 0.03, 1, 21);
+    ScalingAnalysis.Result r = ScalingAnalysis.analyse(points, Form.POWER_LAW, 40, 3);
+    ScalingAnalysis.Interval alpha = r.intervals().get(2);
+    assertTrue(alpha.low() < alpha.high(), "a case bootstrap has spread: " + alpha);
+    assertTrue(alpha.low() <= 0.6 && 0.6 <= alpha.high(), "" + alpha);
+  }
+}
