@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       AnalyzeCommand.class,
       ReportCommand.class,
+      FitCommand.class,
       SqlCommand.class
     })
 public final class Main implements Runnable {
