@@ -1,6 +1,5 @@
 package dev.sweeplab.engine;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.slf4j.Logger;
@@ -14,18 +13,16 @@ final class Progress extends SparkListener {
   private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
   private static final long EVERY_MS = 5_000;
 
-  private final int stageJobGroupTasks;
   private final double[] cost;
   private final double totalCost;
   private final long start = System.currentTimeMillis();
-  private final AtomicInteger done = new AtomicInteger();
+  private int done;
   private double doneCost;
   private long lastLog = start;
 
   /** {@code cost[i]} is the cost estimate of partition i's run. */
   Progress(double[] cost) {
     this.cost = cost.clone();
-    this.stageJobGroupTasks = cost.length;
     double sum = 0;
     for (double c : cost) {
       sum += c;
@@ -42,19 +39,19 @@ final class Progress extends SparkListener {
     if (index >= 0 && index < cost.length) {
       doneCost += cost[index];
     }
-    int n = done.incrementAndGet();
+    int n = ++done;
     long now = System.currentTimeMillis();
-    if (now - lastLog >= EVERY_MS || n == stageJobGroupTasks) {
+    if (now - lastLog >= EVERY_MS || n == cost.length) {
       lastLog = now;
-      double fraction = totalCost > 0 ? doneCost / totalCost : (double) n / stageJobGroupTasks;
+      double fraction = totalCost > 0 ? doneCost / totalCost : (double) n / cost.length;
       long elapsed = now - start;
       String eta =
-          fraction > 0 && n < stageJobGroupTasks
+          fraction > 0 && n < cost.length
               ? ", about " + Math.round(elapsed * (1 - fraction) / fraction / 1000.0) + " s left"
               : "";
       LOG.info(
           "runs trained: {}/{} ({}% of estimated cost) after {} s{}",
-          n, stageJobGroupTasks, Math.round(100 * fraction), elapsed / 1000, eta);
+          n, cost.length, Math.round(100 * fraction), elapsed / 1000, eta);
     }
   }
 }
