@@ -58,7 +58,8 @@ public final class DoubleDescent {
    * @param detected whether a peak was found
    * @param peakX x of the peak (NaN if none)
    * @param peakValue mean test error at the peak
-   * @param prominence peak height above the higher of its two flanking minima
+   * @param prominence height of the most prominent interior local maximum above the higher of its
+   *     two flanking minima, whether or not it passed as a peak (0 for a monotone curve)
    * @param noise the noise scale the prominence was compared with
    * @param thresholdX the interpolation threshold (NaN if train error never reaches the tolerance)
    * @param minBefore lowest mean test error before the peak (or of the whole curve if none)
@@ -121,9 +122,11 @@ public final class DoubleDescent {
         break;
       }
     }
-    int best = -1;
-    double bestProminence = 0;
-    double bestNoise = Double.NaN;
+    // The candidate is the interior local maximum with the largest prominence; it is a peak when
+    // that prominence exceeds k times the noise scale.
+    double noise = seeds ? Math.sqrt(2) * pooled : roughness;
+    int candidate = -1;
+    double candidateProminence = 0;
     for (int i = 1; i < n - 1; i++) {
       if (!(mean[i] > mean[i - 1] && mean[i] >= mean[i + 1])) {
         continue;
@@ -131,16 +134,14 @@ public final class DoubleDescent {
       int left = argmin(mean, 0, i);
       int right = argmin(mean, i + 1, n);
       double prominence = mean[i] - Math.max(mean[left], mean[right]);
-      double noise = seeds ? Math.sqrt(2) * pooled : roughness;
-      if (prominence > k * noise && prominence > bestProminence) {
-        best = i;
-        bestProminence = prominence;
-        bestNoise = noise;
+      if (prominence > candidateProminence) {
+        candidate = i;
+        candidateProminence = prominence;
       }
     }
     List<Double> xs = sorted.stream().map(Point::x).toList();
     List<Double> train = sorted.stream().map(Point::trainError).toList();
-    if (best < 0) {
+    if (candidate < 0 || !(candidateProminence > k * noise)) {
       return new Result(
           xs,
           list(mean),
@@ -149,8 +150,8 @@ public final class DoubleDescent {
           false,
           Double.NaN,
           Double.NaN,
-          0,
-          seeds ? Math.sqrt(2) * pooled : roughness,
+          candidateProminence,
+          noise,
           threshold,
           mean[argmin(mean, 0, n)],
           Double.NaN);
@@ -161,13 +162,13 @@ public final class DoubleDescent {
         list(std),
         train,
         true,
-        xs.get(best),
-        mean[best],
-        bestProminence,
-        bestNoise,
+        xs.get(candidate),
+        mean[candidate],
+        candidateProminence,
+        noise,
         threshold,
-        mean[argmin(mean, 0, best)],
-        mean[argmin(mean, best + 1, n)]);
+        mean[argmin(mean, 0, candidate)],
+        mean[argmin(mean, candidate + 1, n)]);
   }
 
   private static int argmin(double[] v, int from, int to) {

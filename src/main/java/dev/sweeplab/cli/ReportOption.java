@@ -43,7 +43,7 @@ final class ReportOption {
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.COORD_CHECK, spec)));
       }
       if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()) {
-        figures.add(
+        figures.addAll(
             AnalysisPlots.doubleDescent(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.DOUBLE_DESCENT, spec)));
       }

@@ -8,7 +8,6 @@ import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Warehouse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -31,29 +30,35 @@ public final class Analyses {
       written.add(Warehouse.COORD_CHECK + ": " + rows + " rows");
     }
     if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()) {
-      Map<String, DoubleDescent.Result> dd = DoubleDescentJob.write(spark, warehouse, spec);
-      dd.forEach(
-          (group, r) ->
-              written.add(
-                  Warehouse.DOUBLE_DESCENT
-                      + " ["
-                      + group
-                      + "]: "
-                      + (r.detected()
-                          ? "peak at "
-                              + spec.analysis(SpecKeys.DOUBLE_DESCENT_X)
-                              + " = "
-                              + fmt(r.peakX())
-                              + " (test error "
-                              + fmt(r.peakValue())
-                              + ", prominence "
-                              + fmt(r.prominence())
-                              + " vs noise "
-                              + fmt(r.noise())
-                              + ")"
-                          : "no peak")
-                      + ", interpolation threshold "
-                      + (Double.isNaN(r.thresholdX()) ? "not reached" : fmt(r.thresholdX()))));
+      for (DoubleDescentJob.Detection d : DoubleDescentJob.write(spark, warehouse, spec)) {
+        DoubleDescent.Result r = d.result();
+        written.add(
+            Warehouse.DOUBLE_DESCENT
+                + " ["
+                + d.group()
+                + "] "
+                + d.metric()
+                + ": "
+                + (r.detected()
+                    ? "peak at "
+                        + spec.analysis(SpecKeys.DOUBLE_DESCENT_X)
+                        + " = "
+                        + fmt(r.peakX())
+                        + " ("
+                        + fmt(r.peakValue())
+                        + ", prominence "
+                        + fmt(r.prominence())
+                        + " vs noise "
+                        + fmt(r.noise())
+                        + ")"
+                    : "no peak (prominence "
+                        + fmt(r.prominence())
+                        + " vs noise "
+                        + fmt(r.noise())
+                        + ")")
+                + ", interpolation threshold "
+                + (Double.isNaN(r.thresholdX()) ? "not reached" : fmt(r.thresholdX())));
+      }
     }
     if (!spec.analysis(SpecKeys.SCALING_X).isEmpty()) {
       for (Row row : ScalingJob.write(spark, warehouse, spec)) {

@@ -17,23 +17,30 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Double-descent detection over a committed sweep: Spark gathers, per group and x, each seed's
- * final test error and the mean training error (from {@code runs}, or from {@code curves} along the
- * training step), and {@link DoubleDescent} finds the peak and the interpolation threshold. Writes
- * the {@code double_descent} table. Driver-only.
+ * final test error and test loss and the mean training error (from {@code runs}, or from {@code
+ * curves} along the training step), and {@link DoubleDescent} finds the peak and the interpolation
+ * threshold of each metric's curve. Test error is the quantity of Nakkiran et al.; test loss is
+ * analysed too because its peak at the threshold is far larger (a memorising network is confidently
+ * wrong on noisy examples) and shows where the error peak is too small to separate from seed noise.
+ * Writes the {@code double_descent} table, one row per group and metric. Driver-only.
  */
 final class DoubleDescentJob {
+  /** The metrics whose curves are analysed, as columns of the gathered rows. */
+  static final List<String> METRICS = List.of("test_error", "test_loss");
+
   static final StructType SCHEMA =
       new StructType()
           .add("sweep", DataTypes.StringType, false)
           .add("group", DataTypes.StringType, false)
           .add("axis", DataTypes.StringType, false)
+          .add("metric", DataTypes.StringType, false)
           .add("x", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-          .add("test_error", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-          .add("test_error_sd", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+          .add("value", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+          .add("value_sd", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
           .add("train_error", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
           .add("detected", DataTypes.BooleanType, false)
           .add("peak_x", DataTypes.DoubleType, true)
-          .add("peak_test_error", DataTypes.DoubleType, true)
+          .add("peak_value", DataTypes.DoubleType, true)
           .add("prominence", DataTypes.DoubleType, false)
           .add("noise", DataTypes.DoubleType, false)
           .add("interpolation_threshold", DataTypes.DoubleType, true)
@@ -42,9 +49,11 @@ final class DoubleDescentJob {
 
   private DoubleDescentJob() {}
 
-  /** Replaces the sweep's partition of {@code double_descent}; returns one result per group. */
-  static Map<String, DoubleDescent.Result> write(
-      SparkSession spark, Warehouse warehouse, SweepSpec spec) {
+  /** One analysed curve: a group's metric along the axis. */
+  record Detection(String group, String metric, DoubleDescent.Result result) {}
+
+  /** Replaces the sweep's partition of {@code double_descent}; returns one detection per row. */
+  static List<Detection> write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
     String axis = spec.analysis(SpecKeys.DOUBLE_DESCENT_X);
     List<String> groups = Groups.columns(spec, Set.of(axis));
     Tables.register(spark, warehouse);
@@ -53,60 +62,77 @@ final class DoubleDescentJob {
         axis.equals("step")
             ? "SELECT "
                 + Groups.select(groups, "r.")
-                + "c.step AS x, c.test_error, c.train_error FROM curves c JOIN runs r ON"
-                + " c.sweep = r.sweep AND c.run_id = r.run_id WHERE r.sweep = '"
+                + "c.step AS x, c.test_error, c.test_loss, c.train_error FROM curves c JOIN runs r"
+                + " ON c.sweep = r.sweep AND c.run_id = r.run_id WHERE r.sweep = '"
                 + sweep
                 + "' AND r.status = 'ok'"
             : "SELECT "
                 + Groups.select(groups, "")
                 + "CAST("
                 + axis
-                + " AS DOUBLE) AS x, final_test_error AS test_error, final_train_error AS"
-                + " train_error FROM runs WHERE sweep = '"
+                + " AS DOUBLE) AS x, final_test_error AS test_error, final_test_loss AS test_loss,"
+                + " final_train_error AS train_error FROM runs WHERE sweep = '"
                 + sweep
                 + "' AND status = 'ok'";
+    // group -> x -> one {test_error, test_loss, train_error} per seed
     Map<String, Map<Double, List<double[]>>> byGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
       byGroup
           .computeIfAbsent(Groups.name(row, groups), g -> new LinkedHashMap<>())
           .computeIfAbsent(((Number) row.getAs("x")).doubleValue(), x -> new ArrayList<>())
-          .add(new double[] {row.getAs("test_error"), row.getAs("train_error")});
+          .add(
+              new double[] {
+                row.getAs("test_error"), row.getAs("test_loss"), row.getAs("train_error")
+              });
     }
-    Map<String, DoubleDescent.Result> results = new LinkedHashMap<>();
+    List<Detection> detections = new ArrayList<>();
     List<Row> out = new ArrayList<>();
     byGroup.forEach(
         (group, byX) -> {
-          List<DoubleDescent.Point> points = new ArrayList<>();
-          byX.forEach(
-              (x, seeds) ->
-                  points.add(
-                      new DoubleDescent.Point(
-                          x,
-                          seeds.stream().map(s -> s[0]).toList(),
-                          seeds.stream().mapToDouble(s -> s[1]).average().orElse(Double.NaN))));
-          DoubleDescent.Result r = DoubleDescent.detect(points);
-          results.put(group, r);
-          out.add(
-              RowFactory.create(
-                  spec.name(),
-                  group,
-                  axis,
-                  r.x(),
-                  r.mean(),
-                  r.std(),
-                  r.trainError(),
-                  r.detected(),
-                  nullIfNaN(r.peakX()),
-                  nullIfNaN(r.peakValue()),
-                  r.prominence(),
-                  r.noise(),
-                  nullIfNaN(r.thresholdX()),
-                  nullIfNaN(r.minBefore()),
-                  nullIfNaN(r.minAfter())));
+          for (int m = 0; m < METRICS.size(); m++) {
+            int metric = m;
+            List<DoubleDescent.Point> points = new ArrayList<>();
+            byX.forEach(
+                (x, seeds) -> {
+                  List<Double> values =
+                      seeds.stream()
+                          .map(s -> s[metric])
+                          .filter(v -> Double.isFinite(v) && v >= 0)
+                          .toList();
+                  if (!values.isEmpty()) {
+                    double train =
+                        seeds.stream().mapToDouble(s -> s[2]).average().orElse(Double.NaN);
+                    points.add(new DoubleDescent.Point(x, values, train));
+                  }
+                });
+            if (points.size() < 3) {
+              continue; // e.g. test_error of a regression task: there is none
+            }
+            DoubleDescent.Result r = DoubleDescent.detect(points);
+            detections.add(new Detection(group, METRICS.get(metric), r));
+            out.add(
+                RowFactory.create(
+                    spec.name(),
+                    group,
+                    axis,
+                    METRICS.get(metric),
+                    r.x(),
+                    r.mean(),
+                    r.std(),
+                    r.trainError(),
+                    r.detected(),
+                    nullIfNaN(r.peakX()),
+                    nullIfNaN(r.peakValue()),
+                    r.prominence(),
+                    r.noise(),
+                    nullIfNaN(r.thresholdX()),
+                    nullIfNaN(r.minBefore()),
+                    nullIfNaN(r.minAfter())));
+          }
         });
     Commit.overwritePartition(
         spark.createDataFrame(out, SCHEMA), warehouse.table(Warehouse.DOUBLE_DESCENT).toString());
-    return results;
+    return detections;
   }
 
   static Double nullIfNaN(double v) {

@@ -79,7 +79,7 @@ final class ScalingJob {
     String sweep = spec.name().replace("'", "''");
     String query;
     if (x.equals("step")) {
-      String y = metric.replace("final_", "");
+      String y = metric.replaceFirst("^(final|best)_", "");
       query =
           "SELECT "
               + Groups.select(groups, "r.")

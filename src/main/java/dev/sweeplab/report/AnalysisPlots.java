@@ -14,16 +14,29 @@ public final class AnalysisPlots {
   private AnalysisPlots() {}
 
   /**
-   * From {@code double_descent} rows (group, axis, x, test_error, test_error_sd, detected, peak_x,
-   * interpolation_threshold): one line per group, markers per group.
+   * From {@code double_descent} rows (group, axis, metric, x, value, value_sd, detected, peak_x,
+   * interpolation_threshold): one figure per metric, one line per group, markers per group.
    */
-  public static SweepReport.Figure doubleDescent(Path dir, String sweep, Table dd)
+  public static List<SweepReport.Figure> doubleDescent(Path dir, String sweep, Table dd)
+      throws IOException {
+    List<SweepReport.Figure> figures = new ArrayList<>();
+    for (String metric :
+        dd.rows().stream().map(r -> (String) r.get(dd.column("metric"))).distinct().toList()) {
+      figures.add(doubleDescent(dir, sweep, dd, metric));
+    }
+    return figures;
+  }
+
+  private static SweepReport.Figure doubleDescent(Path dir, String sweep, Table dd, String metric)
       throws IOException {
     List<Series> series = new ArrayList<>();
     List<Chart.Marker> markers = new ArrayList<>();
     String axis = "x";
     boolean logX = false;
     for (List<Object> row : dd.rows()) {
+      if (!metric.equals(row.get(dd.column("metric")))) {
+        continue;
+      }
       String group = (String) row.get(dd.column("group"));
       axis = (String) row.get(dd.column("axis"));
       List<Double> x = doubles(row.get(dd.column("x")));
@@ -31,8 +44,8 @@ public final class AnalysisPlots {
           new Series(
               group,
               x,
-              doubles(row.get(dd.column("test_error"))),
-              doubles(row.get(dd.column("test_error_sd")))));
+              doubles(row.get(dd.column("value"))),
+              doubles(row.get(dd.column("value_sd")))));
       logX |= x.get(0) > 0 && x.get(x.size() - 1) / x.get(0) >= 8;
       Object peak = row.get(dd.column("peak_x"));
       if (Boolean.TRUE.equals(row.get(dd.column("detected"))) && peak instanceof Number p) {
@@ -43,14 +56,20 @@ public final class AnalysisPlots {
         markers.add(new Chart.Marker("interpolation threshold (" + group + ")", t.doubleValue()));
       }
     }
-    Path base = dir.resolve("double_descent_" + axis);
+    String label = metric.replace('_', ' ');
+    Path base = dir.resolve("double_descent_" + axis + "_" + metric);
     Plots.lines(
         base,
-        Chart.of(sweep + ": test error vs " + axis, axis, "test error (mean ± sd over seeds)", logX)
+        Chart.of(
+                sweep + ": " + label + " vs " + axis, axis, label + " (mean ± sd over seeds)", logX)
             .withMarkers(markers),
         series);
     return new SweepReport.Figure(
-        "Double descent along " + axis + ": peak and interpolation threshold marked",
+        "Double descent of "
+            + label
+            + " along "
+            + axis
+            + ": peak and interpolation threshold marked",
         Path.of(base + ".svg"));
   }
 

@@ -253,8 +253,14 @@ public final class SpecKeys {
           Type.STRING,
           "final_test_loss",
           false,
-          oneOf("final_test_loss", "final_test_error", "final_train_loss"),
-          "the runs column the scaling law is fitted to");
+          oneOf(
+              "final_test_loss",
+              "final_test_error",
+              "final_train_loss",
+              "best_test_loss",
+              "best_test_error"),
+          "the runs column the scaling law is fitted to (best_*: the lowest value on the learning"
+              + " curve, as early stopping would give)");
   public static final Key COORD_CHECK =
       new Key(
           "analysis.coord_check",

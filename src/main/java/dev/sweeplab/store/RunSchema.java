@@ -58,7 +58,12 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.INT64).named("params");
     for (String c :
         new String[] {
-          "final_train_loss", "final_train_error", "final_test_loss", "final_test_error"
+          "final_train_loss",
+          "final_train_error",
+          "final_test_loss",
+          "final_test_error",
+          "best_test_loss",
+          "best_test_error"
         }) {
       m.required(PrimitiveTypeName.DOUBLE).named(c);
     }

@@ -106,6 +106,8 @@ public final class Staging {
     g.add("final_train_error", r.trainError());
     g.add("final_test_loss", r.testLoss());
     g.add("final_test_error", r.testError());
+    g.add("best_test_loss", r.bestTestLoss());
+    g.add("best_test_error", r.bestTestError());
     g.add("steps_done", r.steps());
     g.add("epochs_done", r.epochs());
     g.add("wall_ms", r.wallMs());

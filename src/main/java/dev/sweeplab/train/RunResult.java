@@ -46,6 +46,20 @@ public record RunResult(
     curve = List.copyOf(curve);
   }
 
+  /**
+   * The lowest test loss on the learning curve: the loss early stopping on the test split would
+   * report (Kaplan et al. 2020 fit L(N) to the converged or early-stopped loss). NaN without a
+   * curve.
+   */
+  public double bestTestLoss() {
+    return curve.stream().mapToDouble(CurvePoint::testLoss).min().orElse(Double.NaN);
+  }
+
+  /** The lowest test error on the learning curve (NaN without a curve or for regression). */
+  public double bestTestError() {
+    return curve.stream().mapToDouble(CurvePoint::testError).min().orElse(Double.NaN);
+  }
+
   /** A run that threw before it could finish. */
   public static RunResult failed(Throwable error, long wallMs) {
     String reason = error.getClass().getSimpleName() + ": " + error.getMessage();

@@ -119,6 +119,23 @@ class DoubleDescentTest {
   }
 
   @Test
+  void aBumpWithinSeedNoiseIsReportedButNotCalledAPeak() {
+    // Mean curve 0.40, 0.35, 0.36, 0.30 with seeds spread by ±0.05: the bump at x = 4 is 0.01 high
+    // against a noise scale of √2 · 0.05/√3 ≈ 0.04.
+    List<DoubleDescent.Point> points = new ArrayList<>();
+    double[] means = {0.40, 0.35, 0.36, 0.30};
+    for (int i = 0; i < means.length; i++) {
+      double m = means[i];
+      points.add(new DoubleDescent.Point(1 << i, List.of(m - 0.05, m, m + 0.05), 0.1));
+    }
+    DoubleDescent.Result r = DoubleDescent.detect(points);
+    assertFalse(r.detected(), r.toString());
+    assertTrue(Double.isNaN(r.peakX()));
+    assertEquals(0.01, r.prominence(), 1e-12);
+    assertEquals(Math.sqrt(2) * 0.05 / Math.sqrt(3), r.noise(), 1e-12);
+  }
+
+  @Test
   void badCurvesAreRejectedWithTheValue() {
     assertThrows(IllegalArgumentException.class, () -> DoubleDescent.detect(List.of()));
     IllegalArgumentException twice =

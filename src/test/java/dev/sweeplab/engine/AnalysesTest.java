@@ -76,20 +76,34 @@ class AnalysesTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("science").toString());
     new SweepRunner(spark, warehouse).run(spec, false);
     List<String> written = Analyses.run(spark, warehouse, spec);
-    assertEquals(3 + 3 + 1, written.size(), "3 curves, 3 power laws and the joint fit: " + written);
+    assertEquals(
+        3 * 2 + 3 + 1,
+        written.size(),
+        "3 curves of test error and test loss, 3 power laws and the joint fit: " + written);
 
     Tables.register(spark, warehouse);
     List<Row> dd =
         sql(
-            "SELECT group, axis, size(x), size(test_error), detected, interpolation_threshold"
-                + " FROM double_descent ORDER BY group");
-    assertEquals(3, dd.size());
+            "SELECT group, axis, size(x), size(value), detected, interpolation_threshold, metric"
+                + " FROM double_descent ORDER BY group, metric");
+    assertEquals(6, dd.size());
     assertEquals("train_size=128", dd.get(0).getString(0));
-    for (Row r : dd) {
+    for (int i = 0; i < dd.size(); i++) {
+      Row r = dd.get(i);
       assertEquals("width", r.getString(1));
       assertEquals(4, r.getInt(2));
       assertEquals(4, r.getInt(3));
+      assertEquals(i % 2 == 0 ? "test_error" : "test_loss", r.getString(6));
     }
+    // best_* is the minimum along the learning curve, so never above the final value.
+    List<Row> best =
+        sql(
+            "SELECT count(*), sum(CASE WHEN best_test_loss <= final_test_loss AND best_test_error"
+                + " <= final_test_error THEN 1 ELSE 0 END) FROM runs r JOIN (SELECT"
+                + " run_id, min(test_loss) AS m FROM curves GROUP BY run_id) c ON r.run_id ="
+                + " c.run_id WHERE abs(r.best_test_loss - c.m) < 1e-12");
+    assertEquals(24, best.get(0).getLong(0), "every run's best_test_loss is its curve's minimum");
+    assertEquals(24, best.get(0).getLong(1));
     List<Row> fits =
         sql(
             "SELECT form, group, points, E, alpha, alpha_low, alpha_high, B, replicates"
