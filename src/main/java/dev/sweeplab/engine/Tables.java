@@ -22,13 +22,21 @@ public final class Tables {
 
   private Tables() {}
 
-  /** Registers each table that exists as a temporary view of the same name; returns their names. */
+  /**
+   * Registers each table that exists as a temporary view of the same name; returns their names.
+   * Schemas are merged over partitions, so a warehouse written by an older version (without a
+   * column added since) stays readable: the older sweeps read null there.
+   */
   public static List<String> register(SparkSession spark, Warehouse warehouse) {
     List<String> found = new ArrayList<>();
     for (String name : ALL) {
       Path dir = warehouse.table(name);
       if (exists(spark, dir)) {
-        spark.read().parquet(dir.toString()).createOrReplaceTempView(name);
+        spark
+            .read()
+            .option("mergeSchema", "true")
+            .parquet(dir.toString())
+            .createOrReplaceTempView(name);
         found.add(name);
       }
     }

@@ -131,7 +131,10 @@ class SweepRunnerTest extends SparkTestBase {
     new SweepRunner(spark, warehouse).run(spec, false);
     String location = warehouse.table(Warehouse.RUNS).toString();
     spark.sql("DROP TABLE IF EXISTS readme_runs");
-    spark.sql("CREATE TABLE readme_runs USING parquet LOCATION '" + location + "'");
+    spark.sql(
+        "CREATE TABLE readme_runs USING parquet OPTIONS (mergeSchema 'true') LOCATION '"
+            + location
+            + "'");
     spark.sql("MSCK REPAIR TABLE readme_runs");
     assertRows(
         "the README's query",
