@@ -216,6 +216,17 @@ public final class SpecKeys {
           false,
           atLeast(1),
           "refuse a grid larger than this");
+  public static final Key RUN_TIMEOUT =
+      new Key(
+          "limits.run_timeout",
+          "run_timeout",
+          Type.STRING,
+          "none",
+          false,
+          Rule.matches(
+              "none|[0-9]+(\\.[0-9]+)?[smh]?",
+              "'none' or a duration: seconds (90 or 90s), minutes (30m) or hours (2h)"),
+          "stop a run that trains longer than this and record it as 'timeout'; the sweep goes on");
 
   public static final Key DOUBLE_DESCENT_X =
       new Key(
@@ -302,7 +313,7 @@ public final class SpecKeys {
           EVAL_POINTS);
 
   /** Keys that shape the sweep but not a run. */
-  public static final List<Key> LIMITS = List.of(MAX_RUNS);
+  public static final List<Key> LIMITS = List.of(MAX_RUNS, RUN_TIMEOUT);
 
   /** Keys of the analysis a sweep asks for after its runs. */
   public static final List<Key> ANALYSIS =

@@ -116,6 +116,10 @@ public final class SpecParser {
     long seed = (Long) scalar(SpecKeys.SEED, flat);
     int repeats = (Integer) scalar(SpecKeys.REPEATS, flat);
     int maxRuns = (Integer) scalar(SpecKeys.MAX_RUNS, flat);
+    if (flat.get(SpecKeys.RUN_TIMEOUT.path()) instanceof Number n) {
+      flat.put(SpecKeys.RUN_TIMEOUT.path(), n.toString()); // plain seconds: 90 means 90s
+    }
+    String runTimeout = ((String) scalar(SpecKeys.RUN_TIMEOUT, flat)).trim();
 
     Map<Key, List<Object>> values = new LinkedHashMap<>();
     for (Key key : SpecKeys.RUN) {
@@ -131,7 +135,8 @@ public final class SpecParser {
       analysis.put(key, (String) scalar(key, flat));
     }
     checkAnalysis(analysis, values);
-    SweepSpec spec = new SweepSpec(name, description, seed, repeats, maxRuns, values, analysis);
+    SweepSpec spec =
+        new SweepSpec(name, description, seed, repeats, maxRuns, runTimeout, values, analysis);
     // Exact product: a long could overflow (four 65536-value axes wrap to 0) and pass the limit.
     BigInteger count = BigInteger.valueOf(repeats);
     for (List<Object> v : values.values()) {

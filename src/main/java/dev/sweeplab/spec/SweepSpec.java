@@ -16,6 +16,8 @@ import java.util.TreeMap;
  * @param seed sweep seed
  * @param repeats seeds per configuration
  * @param maxRuns largest grid accepted
+ * @param runTimeout longest a run may train ({@code none}, or seconds, minutes or hours: 90, 90s,
+ *     30m, 2h); a run past it stops and is recorded as {@code timeout}
  * @param values run key → its values (one or more), in registry order
  * @param analysis analysis key → its value (the {@code analysis:} section, defaults filled)
  */
@@ -25,12 +27,37 @@ public record SweepSpec(
     long seed,
     int repeats,
     int maxRuns,
+    String runTimeout,
     Map<Key, List<Object>> values,
     Map<Key, String> analysis) {
 
   public SweepSpec {
     values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
     analysis = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(analysis));
+  }
+
+  /** {@link #runTimeout} in milliseconds; 0 for none. */
+  public long runTimeoutMs() {
+    if (runTimeout.equals("none")) {
+      return 0;
+    }
+    char unit = runTimeout.charAt(runTimeout.length() - 1);
+    double scale = unit == 'h' ? 3_600_000 : unit == 'm' ? 60_000 : 1000;
+    String number =
+        Character.isDigit(unit) ? runTimeout : runTimeout.substring(0, runTimeout.length() - 1);
+    return Math.round(Double.parseDouble(number) * scale);
+  }
+
+  /**
+   * This spec under another partition name, e.g. a nightly sweep's partition for its date; run
+   * identities (and so seeds) do not include the name and stay the same.
+   */
+  public SweepSpec named(String partition) {
+    if (!SpecKeys.NAME.rule().test().test(partition)) {
+      throw UserError.badValue("name", partition, SpecKeys.NAME.rule().text());
+    }
+    return new SweepSpec(
+        partition, description, seed, repeats, maxRuns, runTimeout, values, analysis);
   }
 
   /** The value of one {@code analysis.*} key. */
@@ -114,6 +141,7 @@ public record SweepSpec(
     tree.put(SpecKeys.SEED.path(), seed);
     tree.put(SpecKeys.REPEATS.path(), repeats);
     tree.put(SpecKeys.MAX_RUNS.path(), maxRuns);
+    tree.put(SpecKeys.RUN_TIMEOUT.path(), runTimeout);
     values.forEach((key, v) -> tree.put(key.path(), v.size() == 1 ? v.get(0) : v));
     analysis.forEach((key, v) -> tree.put(key.path(), v));
     return CanonicalJson.write(tree);
