@@ -35,8 +35,8 @@ final class RunCommand implements Callable<Integer> {
     try (SparkSession spark = Sessions.open("sweeplab " + sweep.name(), where.master)) {
       SweepOutcome o = new SweepRunner(spark, where.resolve()).run(sweep, fresh);
       System.out.printf(
-          "sweep %s: %d runs planned, %d trained now, %d reused; %d ok, %d diverged, %d failed;"
-              + " %.1f s%n",
+          "sweep %s: %d runs planned, %d trained now, %d reused; %d ok, %d diverged, %d failed,"
+              + " %d timeout; %.1f s%n",
           sweep.name(),
           o.planned(),
           o.trained(),
@@ -44,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
           o.ok(),
           o.diverged(),
           o.failed(),
+          o.timeout(),
           o.wallMs() / 1000.0);
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)

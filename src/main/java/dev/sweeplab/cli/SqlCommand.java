@@ -40,7 +40,10 @@ final class SqlCommand implements Callable<Integer> {
                 + " --warehouse DIR");
       }
       try {
-        spark.sql(query).show(limit, false);
+        // Collected inside the read, so the rows come from one committed state.
+        String shown =
+            Tables.read(spark, where.resolve(), () -> spark.sql(query).showString(limit, 0, false));
+        System.out.print(shown);
       } catch (Exception e) {
         if (!(e instanceof AnalysisException)) {
           throw e;

@@ -3,26 +3,81 @@ package dev.sweeplab.engine;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 
 import dev.sweeplab.store.RunSchema;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.train.RunResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Compacts a sweep's staged run files into the {@code runs} and {@code curves} tables. Each table's
- * partition for the sweep is replaced as a whole by Spark's dynamic partition overwrite, so
- * committing again never duplicates a row, and other sweeps' partitions are untouched. Driver-only.
+ * Publishes a sweep's new partitions of one or more tables so that readers see all of the old ones
+ * or all of the new ones. Driver-only.
+ *
+ * <p>The protocol, on any Hadoop FileSystem with atomic directory rename (local, HDFS):
+ *
+ * <ol>
+ *   <li>Each table's new partition is written in full to {@code <table>/_pending/<commit>/}
+ *       (readers skip names starting with an underscore).
+ *   <li>A marker {@code <warehouse>/_commits/<commit>.pending} naming the sweep and the tables is
+ *       created: from here on readers that go through {@link Tables#read} wait.
+ *   <li>Per table, the current partition directory is renamed into {@code <table>/_trash/<commit>/}
+ *       and the pending one renamed into its place: two renames per table.
+ *   <li>The marker is renamed to {@code <commit>.done}; readers that started before it retry.
+ * </ol>
+ *
+ * A reader through {@link Tables#read} compares the {@code _commits} listing before and after its
+ * query and retries when it changed, so it never returns a mix of old and new partitions. A plain
+ * Parquet reader (Spark SQL by path, DuckDB) that lists a table during the few renames of step 3
+ * can see the sweep's partition missing, never half-written or duplicated. Replaced partitions stay
+ * in {@code _trash} for {@link #TRASH_TTL_MS}, so a plain reader that listed the old files can
+ * still read them; later commits delete them. A driver killed inside step 3 leaves its marker
+ * pending; the next commit to the warehouse (or {@link #recover}) finishes the swap from the
+ * pending data.
  */
 final class Commit {
+  private static final Logger LOG = LoggerFactory.getLogger(Commit.class);
+
+  static final String COMMITS = "_commits";
+  static final String PENDING = ".pending";
+  static final String DONE = ".done";
+
+  /** How long replaced partitions are kept for readers that listed them before the swap. */
+  static final long TRASH_TTL_MS = 10 * 60_000L;
+
+  /** A pending marker older than this belongs to a driver that died during its swap. */
+  static final long STALE_MS = 2 * 60_000L;
+
   private Commit() {}
 
-  /** Replaces the sweep's partitions with the staged runs whose ids are in {@code planned}. */
-  static void runsAndCurves(
+  /**
+   * The sweep's {@code runs} and {@code curves} rows from its staged files whose ids are in {@code
+   * planned}: one row per run, preferring a finished run over a timed-out attempt of it, then the
+   * latest.
+   */
+  static Map<String, Dataset<Row>> runsAndCurves(
       SparkSession spark, Warehouse warehouse, String sweep, List<String> planned) {
     Dataset<Row> ids = spark.createDataset(planned, Encoders.STRING()).toDF("run_id");
     Dataset<Row> staged =
@@ -30,40 +85,169 @@ final class Commit {
             .read()
             .parquet(warehouse.staging(sweep).toString())
             .join(broadcast(ids), "run_id")
-            .cache();
+            .withColumn(
+                "_rank",
+                row_number()
+                    .over(
+                        Window.partitionBy("run_id")
+                            .orderBy(
+                                when(col("status").equalTo(RunResult.TIMEOUT), 1).otherwise(0),
+                                col("finished_at").desc())))
+            .where(col("_rank").equalTo(1))
+            .drop("_rank");
+    Dataset<Row> runs =
+        staged.select(RunSchema.runColumns().stream().map(c -> col(c)).toArray(Column[]::new));
+    Dataset<Row> curves =
+        staged
+            .select(col("sweep"), col("run_id"), explode(col(RunSchema.CURVE)).as("p"))
+            .select(
+                col("sweep"),
+                col("run_id"),
+                col("p.step"),
+                col("p.epoch"),
+                col("p.train_loss"),
+                col("p.train_error"),
+                col("p.test_loss"),
+                col("p.test_error"),
+                col("p.activations"));
+    Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
+    tables.put(Warehouse.RUNS, runs);
+    tables.put(Warehouse.CURVES, curves);
+    return tables;
+  }
+
+  /** Replaces the sweep's partition of one table (see {@link #publish}). */
+  static void replace(
+      SparkSession spark, Warehouse warehouse, String sweep, String table, Dataset<Row> rows) {
+    Map<String, Dataset<Row>> one = new LinkedHashMap<>();
+    one.put(table, rows);
+    publish(spark, warehouse, sweep, one);
+  }
+
+  /**
+   * Replaces the sweep's partition of every table in {@code tables} at once; a null value removes
+   * the sweep's partition of that table. Rows carry a {@code sweep} column equal to {@code sweep}
+   * (it becomes the partition directory). Other sweeps' partitions are untouched.
+   */
+  static void publish(
+      SparkSession spark, Warehouse warehouse, String sweep, Map<String, Dataset<Row>> tables) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String id = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
     try {
-      Dataset<Row> runs =
-          staged.select(
-              RunSchema.runColumns().stream()
-                  .map(c -> col(c))
-                  .toArray(org.apache.spark.sql.Column[]::new));
-      overwritePartition(runs, warehouse.table(Warehouse.RUNS).toString());
-      Dataset<Row> curves =
-          staged
-              .select(col("sweep"), col("run_id"), explode(col(RunSchema.CURVE)).as("p"))
-              .select(
-                  col("sweep"),
-                  col("run_id"),
-                  col("p.step"),
-                  col("p.epoch"),
-                  col("p.train_loss"),
-                  col("p.train_error"),
-                  col("p.test_loss"),
-                  col("p.test_error"),
-                  col("p.activations"));
-      overwritePartition(curves, warehouse.table(Warehouse.CURVES).toString());
-    } finally {
-      staged.unpersist();
+      FileSystem fs = new Path(warehouse.root()).getFileSystem(conf);
+      recover(fs, warehouse);
+      emptyTrash(fs, warehouse, tables.keySet());
+      for (Map.Entry<String, Dataset<Row>> t : tables.entrySet()) {
+        if (t.getValue() != null) {
+          t.getValue()
+              .drop("sweep")
+              .coalesce(1)
+              .write()
+              .mode(SaveMode.Overwrite)
+              .parquet(pending(warehouse, t.getKey(), id, sweep).toString());
+        }
+      }
+      Path marker = new Path(commits(warehouse), id + PENDING);
+      try (FSDataOutputStream out = fs.create(marker, false)) {
+        out.write(
+            (sweep + "\n" + String.join("\n", tables.keySet()) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+      }
+      swap(fs, warehouse, id, sweep, new ArrayList<>(tables.keySet()));
+      finish(fs, warehouse, id);
+    } catch (IOException e) {
+      throw new UncheckedIOException("commit " + id + " of sweep " + sweep + " failed", e);
     }
   }
 
-  /** Replaces the partitions of {@code table} that {@code rows} has, leaving the others. */
-  static void overwritePartition(Dataset<Row> rows, String table) {
-    rows.coalesce(1)
-        .write()
-        .mode(SaveMode.Overwrite)
-        .option("partitionOverwriteMode", "dynamic")
-        .partitionBy("sweep")
-        .parquet(table);
+  /** Step 3 and the clean-up of the pending directories. */
+  private static void swap(
+      FileSystem fs, Warehouse warehouse, String id, String sweep, List<String> tables)
+      throws IOException {
+    for (String table : tables) {
+      Path live = warehouse.partition(table, sweep);
+      Path next = pending(warehouse, table, id, sweep);
+      Path old =
+          new Path(new Path(new Path(warehouse.table(table), "_trash"), id), "sweep=" + sweep);
+      if (fs.exists(live)) {
+        fs.mkdirs(old.getParent());
+        rename(fs, live, old);
+      }
+      if (fs.exists(next)) {
+        rename(fs, next, live);
+      }
+      fs.delete(new Path(new Path(warehouse.table(table), "_pending"), id), true);
+    }
+  }
+
+  private static void finish(FileSystem fs, Warehouse warehouse, String id) throws IOException {
+    Path dir = commits(warehouse);
+    rename(fs, new Path(dir, id + PENDING), new Path(dir, id + DONE));
+    // Keep the newest done marker per warehouse: readers compare listings, not history.
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (name.endsWith(DONE) && !name.equals(id + DONE)) {
+        fs.delete(f.getPath(), false);
+      }
+    }
+  }
+
+  /**
+   * Finishes commits whose driver died during the swap (pending markers older than {@link
+   * #STALE_MS}): their new partitions were written in full before the marker, so the swap is
+   * completed from them. Returns how many were finished.
+   */
+  static int recover(FileSystem fs, Warehouse warehouse) throws IOException {
+    Path dir = commits(warehouse);
+    if (!fs.exists(dir)) {
+      return 0;
+    }
+    int finished = 0;
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (!name.endsWith(PENDING)
+          || System.currentTimeMillis() - f.getModificationTime() < STALE_MS) {
+        continue;
+      }
+      String id = name.substring(0, name.length() - PENDING.length());
+      List<String> lines;
+      try (var in = fs.open(f.getPath())) {
+        lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+      }
+      LOG.warn("finishing commit {} of sweep {}, left pending by a driver that stopped", id, lines);
+      swap(fs, warehouse, id, lines.get(0), lines.subList(1, lines.size()));
+      finish(fs, warehouse, id);
+      finished++;
+    }
+    return finished;
+  }
+
+  private static void emptyTrash(FileSystem fs, Warehouse warehouse, Iterable<String> tables)
+      throws IOException {
+    for (String table : tables) {
+      Path trash = new Path(warehouse.table(table), "_trash");
+      if (!fs.exists(trash)) {
+        continue;
+      }
+      for (FileStatus f : fs.listStatus(trash)) {
+        if (System.currentTimeMillis() - f.getModificationTime() > TRASH_TTL_MS) {
+          fs.delete(f.getPath(), true);
+        }
+      }
+    }
+  }
+
+  static Path commits(Warehouse warehouse) {
+    return new Path(warehouse.root(), COMMITS);
+  }
+
+  private static Path pending(Warehouse warehouse, String table, String id, String sweep) {
+    return new Path(new Path(new Path(warehouse.table(table), "_pending"), id), "sweep=" + sweep);
+  }
+
+  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("could not rename " + from + " to " + to);
+    }
   }
 }

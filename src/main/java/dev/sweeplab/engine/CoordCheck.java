@@ -45,7 +45,7 @@ final class CoordCheck {
     Tables.register(spark, warehouse);
     Dataset<Row> rows = spark.sql(query(spec)).cache();
     try {
-      Commit.overwritePartition(rows, warehouse.table(Warehouse.COORD_CHECK).toString());
+      Commit.replace(spark, warehouse, spec.name(), Warehouse.COORD_CHECK, rows);
       return rows.count();
     } finally {
       rows.unpersist();

@@ -130,8 +130,12 @@ final class DoubleDescentJob {
                     nullIfNaN(r.minAfter())));
           }
         });
-    Commit.overwritePartition(
-        spark.createDataFrame(out, SCHEMA), warehouse.table(Warehouse.DOUBLE_DESCENT).toString());
+    Commit.replace(
+        spark,
+        warehouse,
+        spec.name(),
+        Warehouse.DOUBLE_DESCENT,
+        spark.createDataFrame(out, SCHEMA));
     return detections;
   }
 

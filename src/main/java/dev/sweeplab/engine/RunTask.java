@@ -14,13 +14,15 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.apache.spark.TaskKilledException;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The executor side of one run: train it, stage its result as one Parquet file, report back. A
- * failure of the run itself becomes a {@code failed} row; only a failure to stage (an
- * infrastructure fault) throws, and Spark retries the task.
+ * The executor side of one run: train it (within the sweep's time limit), stage its result as one
+ * Parquet file, report back. A failure of the run itself becomes a {@code failed} row; only a
+ * failure to stage (an infrastructure fault) throws, and Spark retries the task. A killed attempt
+ * stages nothing.
  */
 final class RunTask implements Function<RunConfig, TaskOutcome> {
   private static final long serialVersionUID = 1L;
@@ -28,18 +30,28 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
   private final Warehouse warehouse;
   private final Broadcast<Map<String, String>> hadoopConf;
   private final String appId;
+  private final long timeoutMs;
 
-  RunTask(Warehouse warehouse, Broadcast<Map<String, String>> hadoopConf, String appId) {
+  RunTask(
+      Warehouse warehouse,
+      Broadcast<Map<String, String>> hadoopConf,
+      String appId,
+      long timeoutMs) {
     this.warehouse = warehouse;
     this.hadoopConf = hadoopConf;
     this.appId = appId;
+    this.timeoutMs = timeoutMs;
   }
 
   @Override
   public TaskOutcome call(RunConfig run) throws Exception {
     TaskContext task = TaskContext.get();
     int attempt = task == null ? 0 : task.attemptNumber();
-    RunResult result = Trainer.run(run);
+    RunResult result = Trainer.run(run, timeoutMs);
+    if (task != null && task.isInterrupted()) {
+      // Killed (a speculative copy whose twin finished, or a cancelled job): stage nothing.
+      throw new TaskKilledException("run " + run.runId() + " killed before staging");
+    }
     Provenance provenance =
         new Provenance(
             Platform.version(),
@@ -57,7 +69,8 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
     Staging.write(
         conf,
         warehouse.staging(run.sweep()),
-        new RunRecord(run, result, provenance, System.currentTimeMillis()));
+        new RunRecord(run, result, provenance, System.currentTimeMillis()),
+        timeoutMs);
     return new TaskOutcome(run.runId(), result.status(), result.wallMs(), attempt);
   }
 

@@ -66,8 +66,8 @@ final class ScalingJob {
     if (!x2.isEmpty()) {
       out.addAll(fit(spark, warehouse, spec, x, x2, metric));
     }
-    Commit.overwritePartition(
-        spark.createDataFrame(out, SCHEMA), warehouse.table(Warehouse.SCALING_FITS).toString());
+    Commit.replace(
+        spark, warehouse, spec.name(), Warehouse.SCALING_FITS, spark.createDataFrame(out, SCHEMA));
     return out;
   }
 

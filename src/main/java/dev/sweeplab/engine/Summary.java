@@ -37,16 +37,22 @@ public final class Summary {
 
   /** The summary of {@code spec}'s committed runs. */
   public static Table of(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
-    Tables.register(spark, warehouse);
-    return collect(spark.sql(query(spec)));
+    return Tables.read(spark, warehouse, () -> collect(spark.sql(query(spec))));
   }
 
   /** A sweep's rows of an analysis table, as a plain table for the report. */
   public static Table table(SparkSession spark, Warehouse warehouse, String table, SweepSpec spec) {
-    Tables.register(spark, warehouse);
-    return collect(
-        spark.sql(
-            "SELECT * FROM " + table + " WHERE sweep = '" + spec.name().replace("'", "''") + "'"));
+    return Tables.read(
+        spark,
+        warehouse,
+        () ->
+            collect(
+                spark.sql(
+                    "SELECT * FROM "
+                        + table
+                        + " WHERE sweep = '"
+                        + spec.name().replace("'", "''")
+                        + "'")));
   }
 
   private static Table collect(Dataset<Row> result) {

@@ -9,7 +9,15 @@ package dev.sweeplab.engine;
  * @param ok committed runs that finished
  * @param diverged committed runs stopped by a non-finite loss
  * @param failed committed runs that threw
+ * @param timeout committed runs stopped at the sweep's {@code limits.run_timeout}
  * @param wallMs wall time of the execution
  */
 public record SweepOutcome(
-    long planned, long reused, long trained, long ok, long diverged, long failed, long wallMs) {}
+    long planned,
+    long reused,
+    long trained,
+    long ok,
+    long diverged,
+    long failed,
+    long timeout,
+    long wallMs) {}

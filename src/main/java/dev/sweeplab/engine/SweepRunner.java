@@ -8,9 +8,11 @@ import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.Platform;
+import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -21,19 +23,23 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Executes a sweep on Spark: plans its runs, skips those already staged (resume), trains the rest
- * one per task in longest-first order, commits staging into the tables, and appends the {@code
- * sweeps} row. Driver-only.
+ * one per task in longest-first order, and publishes the runs, curves and the {@code sweeps} row in
+ * one commit (see {@link Commit}): readers see all of the sweep's new state or none of it. Nothing
+ * is written before the spec's data files have been checked. Driver-only.
  */
 public final class SweepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
@@ -52,7 +58,8 @@ public final class SweepRunner {
           .add("runs_trained", DataTypes.LongType, false)
           .add("runs_ok", DataTypes.LongType, false)
           .add("runs_diverged", DataTypes.LongType, false)
-          .add("runs_failed", DataTypes.LongType, false);
+          .add("runs_failed", DataTypes.LongType, false)
+          .add("runs_timeout", DataTypes.LongType, true);
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -68,13 +75,17 @@ public final class SweepRunner {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String sweep = spec.name();
     Path staging = warehouse.staging(sweep);
-    prepare(hadoop, staging, sweep, fresh);
+    long limit = spec.runTimeoutMs();
 
     List<RunConfig> planned = spec.expand();
-    Set<String> staged = stagedRunIds(hadoop, staging);
+    Set<String> finished = fresh ? Set.of() : staged(() -> Staging.runIds(hadoop, staging));
+    Map<String, Long> timedOut = fresh ? Map.of() : staged(() -> Staging.timedOut(hadoop, staging));
     List<RunConfig> todo = new ArrayList<>();
     for (RunConfig run : planned) {
-      if (!staged.contains(run.runId())) {
+      Long stoppedAt = timedOut.get(run.runId());
+      // A run that timed out is tried again only under a longer limit than it had (or none).
+      boolean stillTooLong = stoppedAt != null && limit > 0 && limit <= stoppedAt;
+      if (!finished.contains(run.runId()) && !stillTooLong) {
         todo.add(run);
       }
     }
@@ -85,40 +96,59 @@ public final class SweepRunner {
         planned.size(),
         reused,
         todo.size());
+    // Bad data stops here, before anything is written, with the file and the problem named.
+    todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
+    prepare(hadoop, staging, fresh);
     if (!todo.isEmpty()) {
-      // Bad data stops here, before any training, with the file and the problem named.
-      todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
-      train(todo);
+      train(todo, limit);
     }
+
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
-    Commit.runsAndCurves(spark, warehouse, sweep, ids);
-    Map<String, Long> byStatus = statusCounts(sweep);
-    long committed = byStatus.values().stream().mapToLong(Long::longValue).sum();
-    if (committed != planned.size()) {
-      throw new IllegalStateException(
-          "sweep "
-              + sweep
-              + ": "
-              + planned.size()
-              + " runs planned but "
-              + committed
-              + " committed; staging is in "
-              + staging);
+    Map<String, Dataset<Row>> tables = Commit.runsAndCurves(spark, warehouse, sweep, ids);
+    Dataset<Row> runs = tables.get(Warehouse.RUNS).cache();
+    tables.put(Warehouse.RUNS, runs);
+    try {
+      Map<String, Long> byStatus = new HashMap<>();
+      for (Row row : runs.groupBy("status").count().collectAsList()) {
+        byStatus.put(row.getString(0), row.getLong(1));
+      }
+      long staged = byStatus.values().stream().mapToLong(Long::longValue).sum();
+      if (staged != planned.size()) {
+        throw new IllegalStateException(
+            "sweep "
+                + sweep
+                + ": "
+                + planned.size()
+                + " runs planned but "
+                + staged
+                + " staged; nothing was committed. Staging is in "
+                + staging);
+      }
+      SweepOutcome outcome =
+          new SweepOutcome(
+              planned.size(),
+              reused,
+              todo.size(),
+              byStatus.getOrDefault(RunResult.OK, 0L),
+              byStatus.getOrDefault(RunResult.DIVERGED, 0L),
+              byStatus.getOrDefault(RunResult.FAILED, 0L),
+              byStatus.getOrDefault(RunResult.TIMEOUT, 0L),
+              System.currentTimeMillis() - start);
+      tables.put(Warehouse.SWEEPS, sweepRows(spec, start, outcome, fresh));
+      if (fresh) {
+        // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
+        for (String table : Tables.ALL) {
+          tables.putIfAbsent(table, null);
+        }
+      }
+      Commit.publish(spark, warehouse, sweep, tables);
+      return outcome;
+    } finally {
+      runs.unpersist();
     }
-    SweepOutcome outcome =
-        new SweepOutcome(
-            planned.size(),
-            reused,
-            todo.size(),
-            byStatus.getOrDefault("ok", 0L),
-            byStatus.getOrDefault("diverged", 0L),
-            byStatus.getOrDefault("failed", 0L),
-            System.currentTimeMillis() - start);
-    appendSweepRow(spec, start, outcome);
-    return outcome;
   }
 
-  private void train(List<RunConfig> todo) {
+  private void train(List<RunConfig> todo, long timeoutMs) {
     List<RunConfig> order = new ArrayList<>(todo);
     // Longest first, so the biggest runs do not start last and straggle; run_id breaks ties.
     order.sort(
@@ -134,9 +164,11 @@ public final class SweepRunner {
       jsc.setJobDescription("train " + order.size() + " runs");
       List<TaskOutcome> outcomes =
           jsc.parallelize(order, order.size())
-              .map(new RunTask(warehouse, hadoopConf, spark.sparkContext().applicationId()))
+              .map(
+                  new RunTask(
+                      warehouse, hadoopConf, spark.sparkContext().applicationId(), timeoutMs))
               .collect();
-      long notOk = outcomes.stream().filter(o -> !"ok".equals(o.status())).count();
+      long notOk = outcomes.stream().filter(o -> !RunResult.OK.equals(o.status())).count();
       LOG.info("trained {} runs, {} not ok", outcomes.size(), notOk);
     } finally {
       spark.sparkContext().removeSparkListener(progress);
@@ -144,14 +176,11 @@ public final class SweepRunner {
     }
   }
 
-  private void prepare(Configuration hadoop, Path staging, String sweep, boolean fresh) {
+  private void prepare(Configuration hadoop, Path staging, boolean fresh) {
     try {
       FileSystem fs = staging.getFileSystem(hadoop);
       if (fresh) {
         fs.delete(staging, true);
-        for (String table : Tables.ALL) {
-          fs.delete(warehouse.partition(table, sweep), true);
-        }
       }
       fs.mkdirs(staging);
       Path probe = new Path(staging, "._write_probe");
@@ -163,29 +192,23 @@ public final class SweepRunner {
     }
   }
 
-  private static Set<String> stagedRunIds(Configuration hadoop, Path staging) {
+  /** A listing of staging; a failure to list is the user's warehouse problem. */
+  private <T> T staged(StagingListing<T> listing) {
     try {
-      return Staging.runIds(hadoop, staging);
+      return listing.list();
     } catch (IOException e) {
-      throw UserError.io("list staged runs in", staging.toString(), e);
+      throw UserError.io("list staged runs in", warehouse.root(), e);
     }
   }
 
-  private Map<String, Long> statusCounts(String sweep) {
-    Map<String, Long> counts = new HashMap<>();
-    for (Row row :
-        spark
-            .read()
-            .parquet(warehouse.partition(Warehouse.RUNS, sweep).toString())
-            .groupBy("status")
-            .count()
-            .collectAsList()) {
-      counts.put(row.getString(0), row.getLong(1));
-    }
-    return counts;
+  private interface StagingListing<T> {
+    T list() throws IOException;
   }
 
-  private void appendSweepRow(SweepSpec spec, long start, SweepOutcome o) {
+  /**
+   * The sweep's {@code sweeps} rows after this execution: earlier ones (unless fresh) and its own.
+   */
+  private Dataset<Row> sweepRows(SweepSpec spec, long start, SweepOutcome o, boolean fresh) {
     Row row =
         RowFactory.create(
             spec.name(),
@@ -200,13 +223,27 @@ public final class SweepRunner {
             o.trained(),
             o.ok(),
             o.diverged(),
-            o.failed());
-    spark
-        .createDataFrame(List.of(row), SWEEPS_SCHEMA)
-        .coalesce(1)
-        .write()
-        .mode(SaveMode.Append)
-        .partitionBy("sweep")
-        .parquet(warehouse.table(Warehouse.SWEEPS).toString());
+            o.failed(),
+            o.timeout());
+    Dataset<Row> rows = spark.createDataFrame(List.of(row), SWEEPS_SCHEMA);
+    Path earlier = warehouse.partition(Warehouse.SWEEPS, spec.name());
+    if (fresh || !Tables.exists(spark, earlier)) {
+      return rows;
+    }
+    // Rows of executions before a column was added read null there.
+    Dataset<Row> old =
+        spark
+            .read()
+            .option("mergeSchema", "true")
+            .parquet(earlier.toString())
+            .withColumn("sweep", functions.lit(spec.name()));
+    for (StructField f : SWEEPS_SCHEMA.fields()) {
+      if (!Arrays.asList(old.columns()).contains(f.name())) {
+        old = old.withColumn(f.name(), functions.lit(null).cast(f.dataType()));
+      }
+    }
+    return old.select(
+            Arrays.stream(SWEEPS_SCHEMA.fieldNames()).map(functions::col).toArray(Column[]::new))
+        .union(rows);
   }
 }

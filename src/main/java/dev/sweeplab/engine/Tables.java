@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -41,6 +43,83 @@ public final class Tables {
       }
     }
     return found;
+  }
+
+  /**
+   * Registers the tables and runs {@code query} on them, isolated from commits (see {@link
+   * Commit}): the query waits while a commit is swapping partitions and is run again when one
+   * finished while it ran, so its result reflects one committed state of the warehouse. A commit
+   * left pending by a driver that died is waited on for at most {@link Commit#STALE_MS}.
+   */
+  public static <T> T read(SparkSession spark, Warehouse warehouse, Supplier<T> query) {
+    Path commits = Commit.commits(warehouse);
+    for (int attempt = 1; attempt <= MAX_READ_ATTEMPTS; attempt++) {
+      List<String> before = commitState(spark, commits, true);
+      if (before == null) {
+        sleep(20); // a commit is swapping partitions right now
+        attempt--;
+        continue;
+      }
+      T result;
+      try {
+        register(spark, warehouse);
+        result = query.get();
+      } catch (RuntimeException e) {
+        // Files renamed away under a running query surface as errors: retry if a commit ran.
+        if (!before.equals(commitState(spark, commits, false))) {
+          continue;
+        }
+        throw e;
+      }
+      if (before.equals(commitState(spark, commits, false))) {
+        return result;
+      }
+    }
+    throw new IllegalStateException(
+        "the warehouse "
+            + warehouse.root()
+            + " changed under "
+            + MAX_READ_ATTEMPTS
+            + " attempts of one query: commits arrive faster than it runs");
+  }
+
+  private static final int MAX_READ_ATTEMPTS = 50;
+
+  /**
+   * The sorted names in {@code _commits}; null when {@code nullIfSwapping} and a commit younger
+   * than {@link Commit#STALE_MS} is pending.
+   */
+  private static List<String> commitState(
+      SparkSession spark, Path commits, boolean nullIfSwapping) {
+    try {
+      FileSystem fs = commits.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(commits)) {
+        return List.of();
+      }
+      List<String> names = new ArrayList<>();
+      for (FileStatus f : fs.listStatus(commits)) {
+        String name = f.getPath().getName();
+        if (nullIfSwapping
+            && name.endsWith(Commit.PENDING)
+            && System.currentTimeMillis() - f.getModificationTime() < Commit.STALE_MS) {
+          return null;
+        }
+        names.add(name);
+      }
+      names.sort(null);
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not look at " + commits, e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for a commit", e);
+    }
   }
 
   static boolean exists(SparkSession spark, Path dir) {

@@ -5,9 +5,13 @@ import dev.sweeplab.train.CurvePoint;
 import dev.sweeplab.train.RunResult;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,17 +27,37 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
 /**
  * Per-run staging files: one Parquet file per run, {@code <run_id>.parquet}, written with
  * parquet-hadoop through the Hadoop FileSystem under a hidden temporary name and then renamed, so a
- * reader sees a whole file or none. A retried task replaces its file; it never adds a second one.
+ * reader sees a whole file or none. The first attempt to stage a run wins: a retried or speculative
+ * attempt that finds the file already there discards its own (the numbers are the same; a run is a
+ * pure function of its config), so a staged file is never replaced or briefly absent.
+ *
+ * <p>A run stopped by the sweep's time limit is staged as {@code <run_id>.timeout-<limit
+ * ms>.parquet}: it is not finished, so {@link #runIds} leaves it out, and {@link #timedOut} tells
+ * under which limit it stopped. When the run later finishes its file is written and the timed-out
+ * one removed; the commit prefers the finished one if both are seen.
  */
 public final class Staging {
   private static final String SUFFIX = ".parquet";
+  private static final Pattern FINISHED = Pattern.compile("([0-9a-f]{16})\\.parquet");
+  private static final Pattern TIMED_OUT =
+      Pattern.compile("([0-9a-f]{16})\\.timeout-([0-9]+)\\.parquet");
 
   private Staging() {}
 
-  /** Writes {@code record} into {@code dir} and returns the final path. */
+  /** Writes a finished run's {@code record} into {@code dir} and returns the final path. */
   public static Path write(Configuration conf, Path dir, RunRecord record) throws IOException {
+    return write(conf, dir, record, 0);
+  }
+
+  /**
+   * Writes {@code record} into {@code dir} and returns the final path; {@code timeoutMs} is the
+   * limit a {@code timeout} run was stopped at.
+   */
+  public static Path write(Configuration conf, Path dir, RunRecord record, long timeoutMs)
+      throws IOException {
     String runId = record.config().runId();
-    Path target = new Path(dir, runId + SUFFIX);
+    boolean timedOut = RunResult.TIMEOUT.equals(record.result().status());
+    Path target = new Path(dir, runId + (timedOut ? ".timeout-" + timeoutMs + SUFFIX : SUFFIX));
     Path temp = new Path(dir, "." + runId + "." + UUID.randomUUID() + ".tmp");
     FileSystem fs = dir.getFileSystem(conf);
     fs.mkdirs(dir);
@@ -49,31 +73,60 @@ public final class Staging {
       fs.delete(temp, false);
       throw new IOException("could not write staging file " + temp + " for run " + runId, e);
     }
-    fs.delete(target, false);
+    if (timedOut) {
+      fs.delete(target, false); // a later timeout of the same run replaces an earlier one
+    } else if (fs.exists(target)) {
+      fs.delete(temp, false); // another attempt staged it first
+      return target;
+    }
     if (!fs.rename(temp, target)) {
       fs.delete(temp, false);
+      if (!timedOut && fs.exists(target)) {
+        return target; // lost a race with another attempt (HDFS refuses to overwrite)
+      }
       throw new IOException("could not rename " + temp + " to " + target);
+    }
+    // The newest state of the run is the only one left: earlier timed-out attempts go.
+    for (FileStatus f : list(fs, dir)) {
+      String name = f.getPath().getName();
+      if (name.startsWith(runId + ".timeout-") && !name.equals(target.getName())) {
+        fs.delete(f.getPath(), false);
+      }
     }
     return target;
   }
 
-  /** Run ids that have a complete staging file in {@code dir} (none if it does not exist). */
+  /** Run ids that have a finished staging file in {@code dir} (none if it does not exist). */
   public static Set<String> runIds(Configuration conf, Path dir) throws IOException {
     Set<String> ids = new HashSet<>();
-    FileSystem fs = dir.getFileSystem(conf);
-    FileStatus[] files;
-    try {
-      files = fs.listStatus(dir);
-    } catch (FileNotFoundException e) {
-      return ids;
-    }
-    for (FileStatus f : files) {
-      String name = f.getPath().getName();
-      if (f.isFile() && name.endsWith(SUFFIX) && !name.startsWith(".")) {
-        ids.add(name.substring(0, name.length() - SUFFIX.length()));
+    for (FileStatus f : list(dir.getFileSystem(conf), dir)) {
+      Matcher m = FINISHED.matcher(f.getPath().getName());
+      if (f.isFile() && m.matches()) {
+        ids.add(m.group(1));
       }
     }
     return ids;
+  }
+
+  /** Run id → the limit (ms) it timed out under, for runs staged only as timed out. */
+  public static Map<String, Long> timedOut(Configuration conf, Path dir) throws IOException {
+    Map<String, Long> limits = new HashMap<>();
+    for (FileStatus f : list(dir.getFileSystem(conf), dir)) {
+      Matcher m = TIMED_OUT.matcher(f.getPath().getName());
+      if (f.isFile() && m.matches()) {
+        limits.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
+      }
+    }
+    limits.keySet().removeAll(runIds(conf, dir));
+    return limits;
+  }
+
+  private static FileStatus[] list(FileSystem fs, Path dir) throws IOException {
+    try {
+      return fs.listStatus(dir);
+    } catch (FileNotFoundException e) {
+      return new FileStatus[0];
+    }
   }
 
   private static Group toGroup(RunRecord record) {

@@ -7,7 +7,9 @@ import java.util.List;
  * What one training run produced. Errors are fractions misclassified (NaN for regression); losses
  * are the training objective (cross-entropy or MSE) on the full split.
  *
- * @param status {@code ok}, {@code diverged} (non-finite loss) or {@code failed} (exception)
+ * @param status {@code ok}, {@code diverged} (non-finite loss), {@code timeout} (stopped at the
+ *     sweep's {@code limits.run_timeout}; the numbers are those at the step it stopped) or {@code
+ *     failed} (exception)
  * @param reason why a run did not end {@code ok}; empty otherwise
  * @param params trainable parameters of the network
  * @param steps optimizer steps taken
@@ -40,6 +42,7 @@ public record RunResult(
   public static final String OK = "ok";
   public static final String DIVERGED = "diverged";
   public static final String FAILED = "failed";
+  public static final String TIMEOUT = "timeout";
 
   public RunResult {
     layerWeightChange = List.copyOf(layerWeightChange);

@@ -24,15 +24,30 @@ public final class Trainer {
 
   /** Runs {@code run} to the end and reports; never throws for a failure of the run itself. */
   public static RunResult run(RunConfig run) {
+    return run(run, 0);
+  }
+
+  /**
+   * Runs {@code run} and reports; a run still training {@code timeoutMs} after it started (data
+   * loading included; 0: no limit) stops after its current step, is evaluated there and comes back
+   * as {@link RunResult#TIMEOUT}. The check is made between steps, so one step is never cut short.
+   */
+  public static RunResult run(RunConfig run, long timeoutMs) {
     long start = System.nanoTime();
+    long deadline = timeoutMs > 0 ? start + timeoutMs * 1_000_000 : Long.MAX_VALUE;
     try {
-      return train(run, DatasetCache.get(DatasetSpec.of(run)), start);
+      return train(run, DatasetCache.get(DatasetSpec.of(run)), start, deadline, timeoutMs);
     } catch (Exception | OutOfMemoryError e) {
       return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
   static RunResult train(RunConfig run, Dataset data, long startNanos) {
+    return train(run, data, startNanos, Long.MAX_VALUE, 0);
+  }
+
+  private static RunResult train(
+      RunConfig run, Dataset data, long startNanos, long deadlineNanos, long timeoutMs) {
     MultiLayerNetwork net = Networks.build(run);
     WeightChange change = new WeightChange(net);
     Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
@@ -57,6 +72,26 @@ public final class Trainer {
         }
       }
       if (step == total) {
+        break;
+      }
+      if (Thread.currentThread().isInterrupted()) {
+        throw new IllegalStateException("interrupted at step " + step + " of " + total);
+      }
+      if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+        if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
+          curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
+        }
+        status = RunResult.TIMEOUT;
+        reason =
+            "stopped at step "
+                + step
+                + " of "
+                + total
+                + " after "
+                + (System.nanoTime() - startNanos) / 1_000_000
+                + " ms: limits.run_timeout is "
+                + timeoutMs
+                + " ms";
         break;
       }
       Batches.Batch batch = batches.next();

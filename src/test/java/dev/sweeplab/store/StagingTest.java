@@ -184,7 +184,46 @@ class StagingTest {
 
     List<Group> rows = read(second);
     assertEquals(1, rows.size());
-    assertEquals(1, rows.get(0).getInteger("attempt", 0), "the retry replaced the first file");
+    assertEquals(
+        0,
+        rows.get(0).getInteger("attempt", 0),
+        "the first attempt's file stays: a staged run is never replaced or briefly absent");
+  }
+
+  @Test
+  void aTimedOutRunIsStagedApartAndGivesWayWhenItFinishes() throws IOException {
+    RunConfig run = runs.get(0);
+    RunResult stopped =
+        new RunResult(
+            RunResult.TIMEOUT,
+            "stopped at step 3",
+            result.params(),
+            result.trainLoss(),
+            result.trainError(),
+            result.testLoss(),
+            result.testError(),
+            3,
+            0.1,
+            5,
+            result.weightChange(),
+            result.layerWeightChange(),
+            -1,
+            0,
+            result.curve());
+    Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 60_000);
+    Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(1), FINISHED), 90_000);
+    assertEquals(List.of(run.runId() + ".timeout-90000.parquet"), visibleFiles());
+    assertEquals(Set.of(), Staging.runIds(conf, dir()), "a timed-out run is not finished");
+    assertEquals(Map.of(run.runId(), 90_000L), Staging.timedOut(conf, dir()));
+
+    Staging.write(conf, dir(), new RunRecord(run, result, provenance(2), FINISHED), 0);
+    assertEquals(List.of(run.runId() + ".parquet"), visibleFiles());
+    assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
+    assertEquals(Map.of(), Staging.timedOut(conf, dir()));
+  }
+
+  private List<String> visibleFiles() throws IOException {
+    return fileNames().stream().filter(n -> !n.startsWith(".")).sorted().toList();
   }
 
   @Test

@@ -59,6 +59,28 @@ class TrainerTest {
   }
 
   @Test
+  void aRunPastItsTimeLimitStopsAndSaysWhere() {
+    // 10^6 steps of a width-256 net take minutes; the 1.5 s limit stops it after a few hundred.
+    RunConfig config =
+        run(Map.of(SpecKeys.WIDTH, List.of(256), SpecKeys.STEPS, List.of(1_000_000)));
+    long start = System.nanoTime();
+    RunResult result = Trainer.run(config, 1500);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(RunResult.TIMEOUT, result.status(), result.reason());
+    assertTrue(result.steps() > 0 && result.steps() < 1_000_000, "steps " + result.steps());
+    assertTrue(
+        result.reason().contains("stopped at step " + result.steps() + " of 1000000"),
+        result.reason());
+    assertTrue(result.reason().contains("limits.run_timeout is 1500 ms"), result.reason());
+    assertTrue(ms < 60_000, "stopped soon after the limit, not at the end: " + ms + " ms");
+    CurvePoint last = result.curve().get(result.curve().size() - 1);
+    assertEquals(result.steps(), last.step(), "evaluated where it stopped");
+    assertTrue(Double.isFinite(result.testLoss()), "numbers at the stopping step: " + result);
+    assertEquals(
+        RunResult.OK, Trainer.run(run(Map.of(SpecKeys.STEPS, List.of(5))), 60_000).status());
+  }
+
+  @Test
   void paramsMatchTheCostModel() {
     RunConfig config = run(Map.of(SpecKeys.DEPTH, List.of(3), SpecKeys.STEPS, List.of(1)));
     RunResult result = Trainer.run(config);
