@@ -33,7 +33,12 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (for tests). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    return commandLine(new Main()).execute(args);
+  }
+
+  /** A command line for {@code command} with sweeplab's handling of user and internal errors. */
+  static CommandLine commandLine(Object command) {
+    CommandLine cli = new CommandLine(command);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           UserError user = userError(e);
@@ -47,7 +52,7 @@ public final class Main implements Runnable {
           err.flush();
           return 1;
         });
-    return cli.execute(args);
+    return cli;
   }
 
   /** The user error in a cause chain (Spark wraps executor-side errors), or null. */

@@ -6,7 +6,11 @@ import dev.sweeplab.engine.SweepOutcome;
 import dev.sweeplab.engine.SweepRunner;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -29,9 +33,20 @@ final class RunCommand implements Callable<Integer> {
       description = "discard this sweep's earlier results and train every run again")
   boolean fresh;
 
+  @Option(
+      names = "--night",
+      arity = "0..1",
+      fallbackValue = "today",
+      paramLabel = "DATE",
+      description =
+          "a scheduled sweep: write into the partition <name>-night-DATE (an ISO date, default"
+              + " today in UTC), so each night keeps its own results and running the same night"
+              + " again resumes and replaces that night only")
+  String night;
+
   @Override
   public Integer call() {
-    SweepSpec sweep = SpecParser.parse(spec);
+    SweepSpec sweep = nightly(SpecParser.parse(spec), night);
     try (SparkSession spark = Sessions.open("sweeplab " + sweep.name(), where.master)) {
       SweepOutcome o = new SweepRunner(spark, where.resolve()).run(sweep, fresh);
       System.out.printf(
@@ -52,5 +67,19 @@ final class RunCommand implements Callable<Integer> {
       report.write(spark, where.resolve(), sweep);
     }
     return 0;
+  }
+
+  /** {@code spec} under its partition for {@code night} (null: not a nightly run). */
+  static SweepSpec nightly(SweepSpec spec, String night) {
+    if (night == null) {
+      return spec;
+    }
+    LocalDate date;
+    try {
+      date = night.equals("today") ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(night);
+    } catch (DateTimeParseException e) {
+      throw UserError.badValue("--night", night, "must be an ISO date such as 2026-11-24");
+    }
+    return spec.named(spec.name() + "-night-" + date);
   }
 }

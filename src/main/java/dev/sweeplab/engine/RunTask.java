@@ -45,6 +45,7 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
 
   @Override
   public TaskOutcome call(RunConfig run) throws Exception {
+    Faults.haltIfInjected(run.runId()); // tests only: inert unless a test set its local property
     TaskContext task = TaskContext.get();
     int attempt = task == null ? 0 : task.attemptNumber();
     RunResult result = Trainer.run(run, timeoutMs);

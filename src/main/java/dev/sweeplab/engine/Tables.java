@@ -64,7 +64,7 @@ public final class Tables {
       try {
         register(spark, warehouse);
         result = query.get();
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's exceptions are checked in Java but thrown undeclared
         // Files renamed away under a running query surface as errors: retry if a commit ran.
         if (!before.equals(commitState(spark, commits, false))) {
           continue;
