@@ -5,6 +5,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.IntConsumer;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.apache.hadoop.fs.FileStatus;
@@ -64,33 +65,80 @@ final class DataFile implements AutoCloseable {
 
   /** Reads exactly {@code bytes.length} bytes, or fails naming the file and the shortfall. */
   void readFully(byte[] bytes, String what) {
-    int got = 0;
+    int got = readUpTo(bytes, what);
+    if (got < bytes.length) {
+      throw failure(path, new EOFException(), what, bytes.length, got);
+    }
+  }
+
+  /**
+   * Reads and discards exactly {@code count} bytes: for a gzip file this is what finds a cut or
+   * corrupt stream without holding its content.
+   */
+  void skipFully(long count, String what) {
+    byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(count, 1))];
+    long got = 0;
     try {
-      while (got < bytes.length) {
-        int n = in.read(bytes, got, bytes.length - got);
+      while (got < count) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, count - got));
         if (n < 0) {
           throw new EOFException();
         }
         got += n;
       }
     } catch (IOException e) {
-      throw failure(path, e, what, bytes.length, got);
+      throw failure(path, e, what, count, got);
     }
   }
 
-  /** {@code count} big-endian 32-bit integers. */
-  int[] ints(int count, String what) {
+  /** Whether the file is gzipped (and read decompressed). */
+  boolean gzip() {
+    return gzip;
+  }
+
+  /**
+   * A header of {@code count} big-endian 32-bit integers, the first a magic number handed to {@code
+   * magic} as soon as it is read: a file of another kind is named as such (and not as truncated)
+   * even when it is shorter than the header.
+   */
+  int[] header(int count, String what, IntConsumer magic) {
     byte[] raw = new byte[4 * count];
-    readFully(raw, what);
+    int got = readUpTo(raw, what);
+    if (got >= 4) {
+      magic.accept(intAt(raw, 0));
+    }
+    if (got < raw.length) {
+      throw failure(path, new EOFException(), what, raw.length, got);
+    }
     int[] out = new int[count];
     for (int i = 0; i < count; i++) {
-      out[i] =
-          (raw[4 * i] & 0xff) << 24
-              | (raw[4 * i + 1] & 0xff) << 16
-              | (raw[4 * i + 2] & 0xff) << 8
-              | (raw[4 * i + 3] & 0xff);
+      out[i] = intAt(raw, 4 * i);
     }
     return out;
+  }
+
+  private static int intAt(byte[] raw, int at) {
+    return (raw[at] & 0xff) << 24
+        | (raw[at + 1] & 0xff) << 16
+        | (raw[at + 2] & 0xff) << 8
+        | (raw[at + 3] & 0xff);
+  }
+
+  /** Reads until {@code bytes} is full or the file ends; how many bytes were read. */
+  private int readUpTo(byte[] bytes, String what) {
+    int got = 0;
+    try {
+      while (got < bytes.length) {
+        int n = in.read(bytes, got, bytes.length - got);
+        if (n < 0) {
+          break;
+        }
+        got += n;
+      }
+    } catch (IOException e) {
+      throw failure(path, e, what, bytes.length, got);
+    }
+    return got;
   }
 
   /**

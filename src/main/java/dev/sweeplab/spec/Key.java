@@ -55,9 +55,12 @@ public record Key(
           "must be a finite number > 0");
     }
 
+    /** One of {@code values}; an empty value means "none" and is what leaving the key out gives. */
     static Rule oneOf(String... values) {
       List<String> allowed = List.of(values);
-      return new Rule(allowed::contains, "must be one of " + String.join(", ", allowed));
+      List<String> named = allowed.stream().filter(v -> !v.isEmpty()).toList();
+      String none = named.size() < allowed.size() ? " (or left out, for none)" : "";
+      return new Rule(allowed::contains, "must be one of " + String.join(", ", named) + none);
     }
 
     static Rule matches(String regex, String what) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,14 +98,14 @@ public final class SpecParser {
         for (Map.Entry<?, ?> inner : section.entrySet()) {
           String path = k + "." + inner.getKey();
           if (!SpecKeys.BY_PATH.containsKey(path)) {
-            throw UserError.unknownKey(path, SpecKeys.acceptedIn(k));
+            throw unknownKey(path, k);
           }
           flat.put(path, inner.getValue());
         }
       } else if (SpecKeys.BY_PATH.containsKey(k) && SpecKeys.BY_PATH.get(k).section().isEmpty()) {
         flat.put(k, e.getValue());
       } else {
-        throw UserError.unknownKey(k, SpecKeys.acceptedIn(""));
+        throw unknownKey(k, "");
       }
     }
     if (!flat.containsKey(SpecKeys.NAME.path())) {
@@ -158,6 +159,24 @@ public final class SpecParser {
               + ". Shrink an axis or raise limits.max_runs.");
     }
     return spec;
+  }
+
+  /**
+   * An unknown key in {@code section} ("" for the top level), suggesting the keys of that name in
+   * other sections: {@code epochs} at the top level is {@code training.epochs}.
+   */
+  private static UserError unknownKey(String path, String section) {
+    String leaf =
+        section.isEmpty()
+            ? path.substring(path.lastIndexOf('.') + 1)
+            : path.substring(section.length() + 1);
+    List<String> elsewhere = new ArrayList<>();
+    for (Key key : SpecKeys.BY_PATH.values()) {
+      if (key.leaf().equals(leaf) && !key.section().equals(section)) {
+        elsewhere.add(key.path());
+      }
+    }
+    return UserError.unknownKey(path, SpecKeys.acceptedIn(section), elsewhere);
   }
 
   /** An analysis axis must be swept (or be the step), and the joint fit needs its partner. */
@@ -215,6 +234,8 @@ public final class SpecParser {
       if (flat.containsKey(key.path()) && !values.get(key).equals(List.of(implied.get(key)))) {
         throw UserError.of(
             key.path()
+                + " = "
+                + UserError.show(flat.get(key.path()))
                 + " is fixed by dataset.name = "
                 + dataset
                 + " ("
@@ -267,6 +288,8 @@ public final class SpecParser {
         if (!values.get(key).equals(List.of(key.defaultValue()))) {
           throw UserError.of(
               key.path()
+                  + " = "
+                  + UserError.show(values.get(key).get(0))
                   + " applies to file-backed data sets only; dataset.name = "
                   + dataset
                   + " generates its data: remove it");

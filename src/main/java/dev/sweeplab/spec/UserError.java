@@ -1,6 +1,7 @@
 package dev.sweeplab.spec;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -36,9 +37,27 @@ public final class UserError extends RuntimeException {
 
   /** A key nobody knows, with the nearest known key suggested. */
   public static UserError unknownKey(String path, Collection<String> accepted) {
+    return unknownKey(path, accepted, List.of());
+  }
+
+  /**
+   * A key unknown where it was written; {@code elsewhere} are the full paths of keys of that name in
+   * other sections (or the top level), suggested instead of the nearest local key when there are
+   * any: "unknown key 'epochs'. Did you mean 'training.epochs' (training: {epochs: ...})?".
+   */
+  static UserError unknownKey(String path, Collection<String> accepted, List<String> elsewhere) {
     String leaf = path.substring(path.lastIndexOf('.') + 1);
     String nearest = Nearest.of(leaf, accepted);
     String hint = nearest == null ? "" : " Did you mean '" + nearest + "'?";
+    if (!elsewhere.isEmpty()) {
+      hint =
+          " Did you mean "
+              + elsewhere.stream()
+                  .sorted()
+                  .map(UserError::whereWritten)
+                  .collect(Collectors.joining(" or "))
+              + "?";
+    }
     return new UserError(
         "unknown key '"
             + path
@@ -59,6 +78,16 @@ public final class UserError extends RuntimeException {
   public static UserError io(String doing, String path, Throwable cause) {
     String why = cause == null ? "" : ": " + cause.getMessage();
     return new UserError("could not " + doing + " '" + path + "'" + why, cause);
+  }
+
+  /** A key path and how it is written: "'training.epochs' (training: {epochs: ...})". */
+  private static String whereWritten(String path) {
+    int dot = path.indexOf('.');
+    String how =
+        dot < 0
+            ? "at the top level"
+            : path.substring(0, dot) + ": {" + path.substring(dot + 1) + ": ...}";
+    return "'" + path + "' (" + how + ")";
   }
 
   static String show(Object value) {
