@@ -1,5 +1,7 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.data.DatasetCache;
+import dev.sweeplab.data.DatasetSpec;
 import dev.sweeplab.engine.Analyses;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.SweepOutcome;
@@ -47,6 +49,10 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SweepSpec sweep = nightly(SpecParser.parse(spec), night);
+    // What a person can get wrong fails here, in a second, before Spark starts or anything is
+    // written: the warehouse path, then every data set the runs read (the engine checks again).
+    where.preflight();
+    sweep.expand().stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
     try (SparkSession spark = Sessions.open("sweeplab " + sweep.name(), where.master)) {
       SweepOutcome o = new SweepRunner(spark, where.resolve()).run(sweep, fresh);
       System.out.printf(

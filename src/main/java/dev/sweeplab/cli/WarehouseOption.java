@@ -1,6 +1,10 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Warehouse;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The {@code --warehouse} and {@code --master} options shared by commands that open Spark. */
@@ -19,5 +23,40 @@ final class WarehouseOption {
 
   Warehouse resolve() {
     return new Warehouse(warehouse);
+  }
+
+  /**
+   * Fails before Spark starts when a local warehouse cannot be written: the nearest part of its
+   * path that exists must be a writable directory (a regular file there, or above it, can never
+   * hold tables). Writes nothing; other file systems are checked when the engine first writes.
+   */
+  void preflight() {
+    URI uri = new org.apache.hadoop.fs.Path(warehouse).toUri();
+    if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+      return;
+    }
+    Path root = Path.of(uri.getPath()).toAbsolutePath();
+    for (Path at = root; at != null; at = at.getParent()) {
+      if (!Files.exists(at)) {
+        continue;
+      }
+      if (!Files.isDirectory(at)) {
+        throw UserError.of(
+            "--warehouse '"
+                + warehouse
+                + "' cannot be a directory: '"
+                + at
+                + "' is a file. Give a directory that exists or can be created, or a Hadoop URI");
+      }
+      if (!Files.isWritable(at)) {
+        throw UserError.of(
+            "--warehouse '"
+                + warehouse
+                + "' cannot be written: '"
+                + at
+                + "' is not writable. Give a directory you can write, or a Hadoop URI");
+      }
+      return;
+    }
   }
 }

@@ -29,8 +29,9 @@ public final class DatasetCache {
   /**
    * Checks, on the driver and before any training, that the data a run needs can be had: for a
    * file-backed set, that its files exist with sane headers and hold enough samples of the right
-   * size, reading headers (and the small label files) but not pixels. Throws a {@link UserError}
-   * naming the file and the problem, the same one training would meet.
+   * size, reading headers and the small label files, and passing over gzipped pixels without
+   * keeping them. Throws a {@link UserError} naming the file and the problem, the same one training
+   * would meet.
    */
   public static void check(DatasetSpec spec) {
     if (DataShapes.of(spec.name()) != null) {

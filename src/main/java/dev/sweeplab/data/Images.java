@@ -50,7 +50,7 @@ final class Images {
 
   /**
    * Checks that the files exist, their headers are sane and they hold enough samples for {@code
-   * spec}, without reading pixels.
+   * spec}, without keeping pixels (see {@link IdxReader#counts}).
    */
   static void check(DatasetSpec spec) {
     fits(
