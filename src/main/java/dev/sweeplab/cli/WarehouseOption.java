@@ -31,7 +31,13 @@ final class WarehouseOption {
    * hold tables). Writes nothing; other file systems are checked when the engine first writes.
    */
   void preflight() {
-    URI uri = new org.apache.hadoop.fs.Path(warehouse).toUri();
+    URI uri;
+    try {
+      uri = new org.apache.hadoop.fs.Path(warehouse).toUri();
+    } catch (IllegalArgumentException e) {
+      throw UserError.badValue(
+          "--warehouse", warehouse, "must be a directory or a Hadoop URI (" + e.getMessage() + ")");
+    }
     if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
       return;
     }

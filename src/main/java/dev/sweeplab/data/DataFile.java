@@ -87,7 +87,7 @@ final class DataFile implements AutoCloseable {
         got += n;
       }
     } catch (IOException e) {
-      throw failure(path, e, what, count, got);
+      throw thrown(e, what, count, got);
     }
   }
 
@@ -136,7 +136,7 @@ final class DataFile implements AutoCloseable {
         got += n;
       }
     } catch (IOException e) {
-      throw failure(path, e, what, bytes.length, got);
+      throw thrown(e, what, bytes.length, got);
     }
     return got;
   }
@@ -192,6 +192,25 @@ final class DataFile implements AutoCloseable {
     } catch (IOException e) {
       throw UserError.io("close", path, e);
     }
+  }
+
+  /**
+   * A read that threw. An EOFException from the stream itself is a gzip stream cut off; how many
+   * bytes arrived before it is unknown (a buffered read drops its count when it throws).
+   */
+  private UserError thrown(IOException e, String what, long expected, long got) {
+    if (e instanceof EOFException) {
+      return UserError.of(
+          "'"
+              + path
+              + "' is truncated: its "
+              + (gzip ? "gzip stream" : "data")
+              + " breaks off within the "
+              + expected
+              + " bytes of "
+              + what);
+    }
+    return failure(path, e, what, expected, got);
   }
 
   private static UserError failure(

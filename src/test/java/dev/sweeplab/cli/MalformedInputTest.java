@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -49,7 +50,7 @@ import picocli.CommandLine.Command;
 class MalformedInputTest {
   private static final Path CORPUS = resource("/malformed");
   private static final Set<String> KINDS = Set.of("spec", "data", "cli");
-  private static final Pattern DIRECTIVE = Pattern.compile("# ([a-z]+): (.*)");
+  private static final Pattern DIRECTIVE = Pattern.compile("# ([a-z]+):(.*)");
   private static final Pattern STACK_FRAME = Pattern.compile("(?m)^\\s+at \\S+\\(");
   private static final Pattern EXCEPTION_CLASS =
       Pattern.compile("\\b(java|javax|scala|org\\.apache|picocli|dev\\.sweeplab)\\.[\\w.$]+");
@@ -98,7 +99,7 @@ class MalformedInputTest {
   @Test
   void anInternalErrorExitsOneWithItsStackTrace() {
     StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine(new Broken(new IllegalStateException("a bug")));
+    CommandLine cli = Main.commandLine(new Broken(() -> new IllegalStateException("a bug")));
     cli.setErr(new PrintWriter(err, true));
     assertEquals(1, cli.execute(), err.toString());
     assertTrue(err.toString().startsWith("java.lang.IllegalStateException: a bug"), err.toString());
@@ -113,25 +114,26 @@ class MalformedInputTest {
     UserError user = UserError.badValue("model.width", 0, "must be >= 1");
     CommandLine cli =
         Main.commandLine(
-            new Broken(new RuntimeException("job aborted", new RuntimeException("task", user))));
+            new Broken(
+                () -> new RuntimeException("job aborted", new RuntimeException("task", user))));
     cli.setErr(new PrintWriter(err, true));
     assertEquals(2, cli.execute(), err.toString());
     assertEquals(
         "sweeplab: error: model.width must be >= 1, found 0", err.toString().strip(), "no trace");
   }
 
-  /** A command that throws what it is given. */
+  /** A command that throws what it is given, as a bug in a real one would. */
   @Command(name = "broken")
   static final class Broken implements Callable<Integer> {
-    private final RuntimeException failure;
+    private final Supplier<RuntimeException> failure;
 
-    Broken(RuntimeException failure) {
+    Broken(Supplier<RuntimeException> failure) {
       this.failure = failure;
     }
 
     @Override
     public Integer call() {
-      throw failure;
+      throw failure.get();
     }
   }
 
@@ -173,7 +175,9 @@ class MalformedInputTest {
           written.toList(),
           "nothing written (no warehouse, no report) beside the spec in " + dir);
     }
-    assertFalse(Files.exists(Path.of(warehouse)), "no warehouse at " + warehouse);
+    if (!warehouse.isEmpty()) {
+      assertFalse(Files.exists(Path.of(warehouse)), "no warehouse at " + warehouse);
+    }
 
     if (c.kind().equals("spec")) {
       Result plan = CliTest.cli("plan", spec);
