@@ -82,12 +82,15 @@ final class DataFile implements AutoCloseable {
       while (got < count) {
         int n = in.read(buffer, 0, (int) Math.min(buffer.length, count - got));
         if (n < 0) {
-          throw new EOFException();
+          break;
         }
         got += n;
       }
     } catch (IOException e) {
       throw thrown(e, what, count, got);
+    }
+    if (got < count) {
+      throw failure(path, new EOFException(), what, count, got);
     }
   }
 

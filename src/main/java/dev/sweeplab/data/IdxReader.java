@@ -38,9 +38,9 @@ final class IdxReader {
   }
 
   /**
-   * The pre-flight check: headers, file lengths (for raw files), and labels (small), without keeping
-   * pixels; gzipped images are decompressed and discarded, since only that shows a cut or corrupt
-   * stream (one pass over Fashion-MNIST's 30 MB, once per JVM).
+   * The pre-flight check: headers, file lengths (for raw files), and labels (small), without
+   * keeping pixels; gzipped images are decompressed and discarded, since only that shows a cut or
+   * corrupt stream (one pass over Fashion-MNIST's 30 MB, once per JVM).
    */
   static Images.Counts counts(String dir) {
     Split train = split(dir, "train", false);

@@ -29,24 +29,58 @@ public final class AnalysisPlots {
 
   private static SweepReport.Figure doubleDescent(Path dir, String sweep, Table dd, String metric)
       throws IOException {
+    Plot plot = doubleDescentPlot(sweep, dd, metric);
+    Path base = dir.resolve("double_descent_" + plot.axis() + "_" + metric);
+    Plots.lines(base, plot.chart(), plot.series());
+    return new SweepReport.Figure(
+        "Double descent of "
+            + metric.replace('_', ' ')
+            + " along "
+            + plot.axis()
+            + ": peak and interpolation threshold marked",
+        Path.of(base + ".svg"));
+  }
+
+  /** What one figure shows: its axis, chart settings and lines. */
+  record Plot(String axis, Chart chart, List<Series> series) {}
+
+  /** The double-descent figure of one metric. */
+  static Plot doubleDescentPlot(String sweep, Table dd, String metric) {
+    List<List<Object>> rows =
+        dd.rows().stream().filter(r -> metric.equals(r.get(dd.column("metric")))).toList();
+    // A log axis when x spans a factor of 8 or more among its positive values; step 0 (the
+    // untrained net) cannot be placed on it and is left out of the figure (not of the table).
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
+    for (List<Object> row : rows) {
+      for (double x : doubles(row.get(dd.column("x")))) {
+        if (x > 0) {
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+      }
+    }
+    boolean logX = max / min >= 8;
     List<Series> series = new ArrayList<>();
     List<Chart.Marker> markers = new ArrayList<>();
     String axis = "x";
-    boolean logX = false;
-    for (List<Object> row : dd.rows()) {
-      if (!metric.equals(row.get(dd.column("metric")))) {
-        continue;
-      }
+    for (List<Object> row : rows) {
       String group = (String) row.get(dd.column("group"));
       axis = (String) row.get(dd.column("axis"));
       List<Double> x = doubles(row.get(dd.column("x")));
-      series.add(
-          new Series(
-              group,
-              x,
-              doubles(row.get(dd.column("value"))),
-              doubles(row.get(dd.column("value_sd")))));
-      logX |= x.get(0) > 0 && x.get(x.size() - 1) / x.get(0) >= 8;
+      List<Double> y = doubles(row.get(dd.column("value")));
+      List<Double> sd = doubles(row.get(dd.column("value_sd")));
+      List<Double> px = new ArrayList<>();
+      List<Double> py = new ArrayList<>();
+      List<Double> psd = new ArrayList<>();
+      for (int i = 0; i < x.size(); i++) {
+        if (!logX || x.get(i) > 0) {
+          px.add(x.get(i));
+          py.add(y.get(i));
+          psd.add(sd.get(i));
+        }
+      }
+      series.add(new Series(group, px, py, psd));
       Object peak = row.get(dd.column("peak_x"));
       if (Boolean.TRUE.equals(row.get(dd.column("detected"))) && peak instanceof Number p) {
         markers.add(new Chart.Marker("peak (" + group + ")", p.doubleValue()));
@@ -57,20 +91,12 @@ public final class AnalysisPlots {
       }
     }
     String label = metric.replace('_', ' ');
-    Path base = dir.resolve("double_descent_" + axis + "_" + metric);
-    Plots.lines(
-        base,
+    return new Plot(
+        axis,
         Chart.of(
                 sweep + ": " + label + " vs " + axis, axis, label + " (mean ± sd over seeds)", logX)
             .withMarkers(markers),
         series);
-    return new SweepReport.Figure(
-        "Double descent of "
-            + label
-            + " along "
-            + axis
-            + ": peak and interpolation threshold marked",
-        Path.of(base + ".svg"));
   }
 
   /** From {@code scaling_fits} rows of form power_law: points and fitted curve per group. */

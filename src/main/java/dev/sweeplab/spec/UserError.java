@@ -41,8 +41,8 @@ public final class UserError extends RuntimeException {
   }
 
   /**
-   * A key unknown where it was written; {@code elsewhere} are the full paths of keys of that name in
-   * other sections (or the top level), suggested instead of the nearest local key when there are
+   * A key unknown where it was written; {@code elsewhere} are the full paths of keys of that name
+   * in other sections (or the top level), suggested instead of the nearest local key when there are
    * any: "unknown key 'epochs'. Did you mean 'training.epochs' (training: {epochs: ...})?".
    */
   static UserError unknownKey(String path, Collection<String> accepted, List<String> elsewhere) {

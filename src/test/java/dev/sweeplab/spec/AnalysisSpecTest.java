@@ -55,8 +55,8 @@ class AnalysisSpecTest {
             UserError.class,
             () -> parse("name: f", "dataset: {name: fashion_mnist, input_dim: 100}"));
     assertEquals(
-        "dataset.input_dim is fixed by dataset.name = fashion_mnist (784 inputs, 10 classes,"
-            + " classification): remove it",
+        "dataset.input_dim = 100 is fixed by dataset.name = fashion_mnist (784 inputs, 10"
+            + " classes, classification): remove it",
         e.getMessage());
     UserError big =
         assertThrows(
