@@ -53,15 +53,7 @@ class DriverKillTest {
     int planned = sweep.expand().size();
     Path staging = Path.of(new Warehouse(warehouse.toString()).staging("killed").toString());
 
-    Process first =
-        sweeplab(
-            tmp.resolve("first.log"),
-            "run",
-            spec.toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--reports",
-            tmp.resolve("reports").toString());
+    Process first = run(spec, warehouse, "first");
     long deadline = System.currentTimeMillis() + 240_000;
     while (staged(staging).size() < 3) {
       assertTrue(
@@ -77,15 +69,7 @@ class DriverKillTest {
     assertTrue(
         !Files.exists(warehouse.resolve("runs")), "nothing committed before the sweep finished");
 
-    Process second =
-        sweeplab(
-            tmp.resolve("second.log"),
-            "run",
-            spec.toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--reports",
-            tmp.resolve("reports").toString());
+    Process second = run(spec, warehouse, "second");
     assertTrue(second.waitFor(300, TimeUnit.SECONDS), "the rerun finished");
     String log = log(tmp, "second");
     assertEquals(0, second.exitValue(), log);
@@ -122,6 +106,18 @@ class DriverKillTest {
           c,
           retrained);
     }
+  }
+
+  /** {@code sweeplab run SPEC --warehouse W} in a new JVM, logging to {@code <name>.log}. */
+  private Process run(Path spec, Path warehouse, String name) throws IOException {
+    return sweeplab(
+        tmp.resolve(name + ".log"),
+        "run",
+        spec.toString(),
+        "--warehouse",
+        warehouse.toString(),
+        "--reports",
+        tmp.resolve("reports").toString());
   }
 
   /** {@code sweeplab ARGS} in a new JVM on the test classpath, output to {@code log}. */
