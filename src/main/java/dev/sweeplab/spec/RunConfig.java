@@ -160,10 +160,30 @@ public record RunConfig(
     return p;
   }
 
-  /** Cost estimate for scheduling: about params × samples seen (forward + backward ∝ this). */
+  /** Samples per split evaluated at each learning-curve point; the final evaluation uses all. */
+  public static final int CURVE_SAMPLES = 2048;
+
+  /**
+   * Fixed cost of one optimizer step per dense layer, in FLOP-equivalents: ND4J runs about 15 ops
+   * per layer per step at ~50 µs each whatever the width (44 ops and ~2.2 ms for a 3-layer width-16
+   * net in ../shared/STACK-NOTES.md), about 0.7 ms, which is what ~3·10^7 FLOP take at the ~40
+   * GFLOP/s one core reaches on wide layers. It is what makes small runs cost more than their
+   * arithmetic.
+   */
+  static final double LAYER_STEP_OVERHEAD = 3e7;
+
+  /**
+   * Cost estimate for scheduling and progress, in FLOP-equivalents: per step 6 × params × batch
+   * (forward and backward) plus the per-layer overhead; per learning-curve point a forward pass (2
+   * × params per sample) over up to {@link #CURVE_SAMPLES} of each split; the final evaluation over
+   * both splits in full.
+   */
   public double cost() {
-    double samples = (double) totalSteps() * Math.min(batchSize, trainSize);
-    return params() * samples;
+    double p = params();
+    double step = 6 * p * Math.min(batchSize, trainSize) + (depth + 1) * LAYER_STEP_OVERHEAD;
+    double curve = 2 * p * (Math.min(CURVE_SAMPLES, trainSize) + Math.min(CURVE_SAMPLES, testSize));
+    double last = 2 * p * ((double) trainSize + testSize);
+    return totalSteps() * step + evalPoints * curve + last;
   }
 
   private static Number num(Map<String, ?> c, String column) {

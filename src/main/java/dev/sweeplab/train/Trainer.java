@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Trainer {
   /** Samples per split used for learning-curve points; the final evaluation uses all of them. */
-  static final int CURVE_SAMPLES = 2048;
+  static final int CURVE_SAMPLES = RunConfig.CURVE_SAMPLES;
 
   private Trainer() {}
 

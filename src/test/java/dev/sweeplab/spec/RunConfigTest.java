@@ -318,13 +318,34 @@ class RunConfigTest {
   }
 
   @Test
-  void costIsParamsTimesSamplesSeen() {
-    assertEquals(6922.0 * 80 * 128, pinned("s").cost());
+  void costCountsTrainingEvaluationAndPerStepOverhead() {
+    RunConfig r = pinned("s");
+    double p = 6922;
+    // 80 steps of batch 128 at depth 2, 20 curve points over min(2048, n) of each split, then both
+    // splits in full (pinned: train 1000, test 1000, eval_points 20).
+    double expected =
+        80 * (6 * p * 128 + 3 * RunConfig.LAYER_STEP_OVERHEAD)
+            + r.evalPoints() * 2 * p * (1000 + 1000)
+            + 2 * p * (1000 + 1000);
+    assertEquals(expected, r.cost(), 1e-6 * expected);
     // a batch larger than the training set sees only the training set per step
     RunConfig small =
         parse("name: s", "dataset: {train_size: 10}", "training: {batch_size: 128}")
             .expand()
             .get(0);
-    assertEquals((double) small.params() * small.totalSteps() * 10, small.cost());
+    double sp = small.params();
+    assertEquals(
+        small.totalSteps() * (6 * sp * 10 + 3 * RunConfig.LAYER_STEP_OVERHEAD)
+            + small.evalPoints() * 2 * sp * (10 + 1000)
+            + 2 * sp * (10 + 1000),
+        small.cost(),
+        1e-6 * small.cost());
+  }
+
+  @Test
+  void aTinyNetIsDominatedByItsPerStepOverhead() {
+    RunConfig tiny = parse("name: s", "model: {width: 4, depth: 2}").expand().get(0);
+    double arithmetic = tiny.totalSteps() * 6.0 * tiny.params() * 128;
+    assertTrue(tiny.cost() > 5 * arithmetic, "overhead dominates: " + tiny.cost());
   }
 }
