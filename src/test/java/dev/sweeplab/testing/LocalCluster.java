@@ -31,9 +31,13 @@ import org.apache.spark.sql.SparkSession;
  * which wants a Spark home with a {@code jars/} directory and a Scala version. Outside a Spark
  * distribution the worker takes its home from the {@code spark.test.home} system property when
  * {@code spark.testing} is set, as Spark's own tests do; both are set only while the session starts
- * (the workers read them then) and restored after. The fake home is {@code target/local-cluster/},
- * an empty {@code jars/} and the workers' {@code work/} directory, where each executor's stdout and
- * stderr are kept.
+ * (the workers read them then) and restored after, so later {@code local[2]} sessions of the same
+ * test JVM do not see them. This session keeps {@code spark.testing} in its conf, and Spark passes
+ * {@code SPARK_TESTING} on to its executors: they run in Spark's test mode, as in Spark's own
+ * suites. The fake home is {@code target/local-cluster/}: an empty {@code jars/} and the workers'
+ * {@code work/} directory, which holds each executor's stdout and stderr while the session runs
+ * (it is gone once the session stops). The Scala version reaches the command builder through
+ * the executor environment.
  */
 public final class LocalCluster {
   public static final String MASTER = "local-cluster[2,1,1024]";
