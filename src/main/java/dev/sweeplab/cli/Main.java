@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       ReportCommand.class,
       FitCommand.class,
-      SqlCommand.class
+      SqlCommand.class,
+      BenchCommand.class
     })
 public final class Main implements Runnable {
   static final int USER_ERROR = 2;

@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
       SweepOutcome o = new SweepRunner(spark, where.resolve()).run(sweep, fresh);
       System.out.printf(
           "sweep %s: %d runs planned, %d trained now, %d reused; %d ok, %d diverged, %d failed,"
-              + " %d timeout; %.1f s%n",
+              + " %d timeout; %.1f s (training %.1f s, commit %.1f s)%n",
           sweep.name(),
           o.planned(),
           o.trained(),
@@ -66,7 +66,9 @@ final class RunCommand implements Callable<Integer> {
           o.diverged(),
           o.failed(),
           o.timeout(),
-          o.wallMs() / 1000.0);
+          o.wallMs() / 1000.0,
+          o.trainMs() / 1000.0,
+          o.commitMs() / 1000.0);
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println("wrote " + line));

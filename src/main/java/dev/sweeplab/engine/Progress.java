@@ -45,10 +45,16 @@ final class Progress extends SparkListener {
       lastLog = now;
       double fraction = totalCost > 0 ? doneCost / totalCost : (double) n / cost.length;
       long elapsed = now - start;
+      // Until a twentieth of the cost is done the rate is mostly the runs still in flight, whose
+      // time is spent but not yet counted: no estimate rather than a wild one.
       String eta =
-          fraction > 0 && n < cost.length
-              ? ", about " + Math.round(elapsed * (1 - fraction) / fraction / 1000.0) + " s left"
-              : "";
+          n == cost.length
+              ? ""
+              : fraction >= 0.05 && n >= 2
+                  ? ", about "
+                      + Math.round(elapsed * (1 - fraction) / fraction / 1000.0)
+                      + " s left"
+                  : ", time left estimated once more runs have finished";
       LOG.info(
           "runs trained: {}/{} ({}% of estimated cost) after {} s{}",
           n, cost.length, Math.round(100 * fraction), elapsed / 1000, eta);

@@ -11,6 +11,8 @@ package dev.sweeplab.engine;
  * @param failed committed runs that threw
  * @param timeout committed runs stopped at the sweep's {@code limits.run_timeout}
  * @param wallMs wall time of the execution
+ * @param trainMs of which the training stage (Spark job of the runs), 0 when nothing was trained
+ * @param commitMs of which reading staging and publishing the tables
  */
 public record SweepOutcome(
     long planned,
@@ -20,4 +22,13 @@ public record SweepOutcome(
     long diverged,
     long failed,
     long timeout,
-    long wallMs) {}
+    long wallMs,
+    long trainMs,
+    long commitMs) {
+
+  /** The same outcome with its timings. */
+  SweepOutcome timed(long wallMs, long trainMs, long commitMs) {
+    return new SweepOutcome(
+        planned, reused, trained, ok, diverged, failed, timeout, wallMs, trainMs, commitMs);
+  }
+}

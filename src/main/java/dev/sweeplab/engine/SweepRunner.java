@@ -99,9 +99,11 @@ public final class SweepRunner {
     // Bad data stops here, before anything is written, with the file and the problem named.
     todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
     prepare(hadoop, staging, fresh);
+    long trainStart = System.currentTimeMillis();
     if (!todo.isEmpty()) {
       train(todo, limit);
     }
+    long commitStart = System.currentTimeMillis();
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
     Map<String, Dataset<Row>> tables = Commit.runsAndCurves(spark, warehouse, sweep, ids);
@@ -133,7 +135,9 @@ public final class SweepRunner {
               byStatus.getOrDefault(RunResult.DIVERGED, 0L),
               byStatus.getOrDefault(RunResult.FAILED, 0L),
               byStatus.getOrDefault(RunResult.TIMEOUT, 0L),
-              System.currentTimeMillis() - start);
+              System.currentTimeMillis() - start,
+              0,
+              0);
       tables.put(Warehouse.SWEEPS, sweepRows(spec, start, outcome, fresh));
       if (fresh) {
         // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
@@ -142,7 +146,8 @@ public final class SweepRunner {
         }
       }
       Commit.publish(spark, warehouse, sweep, tables);
-      return outcome;
+      long end = System.currentTimeMillis();
+      return outcome.timed(end - start, commitStart - trainStart, end - commitStart);
     } finally {
       runs.unpersist();
     }
@@ -171,6 +176,7 @@ public final class SweepRunner {
       long notOk = outcomes.stream().filter(o -> !RunResult.OK.equals(o.status())).count();
       LOG.info("trained {} runs, {} not ok", outcomes.size(), notOk);
     } finally {
+      jsc.setJobDescription(null); // the commit's jobs are not "train" jobs
       spark.sparkContext().removeSparkListener(progress);
       hadoopConf.destroy();
     }

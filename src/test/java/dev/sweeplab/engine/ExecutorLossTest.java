@@ -8,6 +8,7 @@ import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.LocalCluster;
+import dev.sweeplab.testing.ReliabilityLedger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,6 +121,15 @@ class ExecutorLossTest {
       System.out.printf(
           "ExecutorLossTest %s: %d runs, halted %s; %s; %d ms%n",
           name, planned.size(), halted, events, System.currentTimeMillis() - start);
+      ReliabilityLedger.Counts counts = ReliabilityLedger.count(spark, spec);
+      assertEquals(new ReliabilityLedger.Counts(planned.size(), planned.size(), 0, 0), counts);
+      assertEquals(0, events.retrained(), "no run trained to the end twice: " + events);
+      ReliabilityLedger.record(
+          halted.size()
+              + " executors lost on local-cluster"
+              + (settings.isEmpty() ? "" : ", speculation on"),
+          counts,
+          events.retrained());
       return events;
     } finally {
       spark.stop();

@@ -7,6 +7,7 @@ import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.LocalCluster;
+import dev.sweeplab.testing.ReliabilityLedger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -84,6 +85,13 @@ class OffHeapBoundTest {
       System.out.printf(
           "OffHeapBoundTest: maxPhysicalBytes=%s, width 8192 failed: %s; %d ms%n",
           BOUND, reason, System.currentTimeMillis() - start);
+      ReliabilityLedger.Counts counts = ReliabilityLedger.count(spark, spec);
+      assertEquals(new ReliabilityLedger.Counts(2, 2, 0, 0), counts);
+      assertEquals(0, events.retrained(), events.toString());
+      ReliabilityLedger.record(
+          "run past the executor's native-memory bound (local-cluster)",
+          counts,
+          events.retrained());
     } finally {
       spark.stop();
     }

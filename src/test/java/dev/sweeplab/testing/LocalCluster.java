@@ -10,13 +10,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerSpeculativeTaskSubmitted;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
 import org.apache.spark.sql.SparkSession;
 
@@ -35,9 +38,9 @@ import org.apache.spark.sql.SparkSession;
  * test JVM do not see them. This session keeps {@code spark.testing} in its conf, and Spark passes
  * {@code SPARK_TESTING} on to its executors: they run in Spark's test mode, as in Spark's own
  * suites. The fake home is {@code target/local-cluster/}: an empty {@code jars/} and the workers'
- * {@code work/} directory, which holds each executor's stdout and stderr while the session runs
- * (it is gone once the session stops). The Scala version reaches the command builder through
- * the executor environment.
+ * {@code work/} directory, which holds each executor's stdout and stderr while the session runs (it
+ * is gone once the session stops). The Scala version reaches the command builder through the
+ * executor environment.
  */
 public final class LocalCluster {
   public static final String MASTER = "local-cluster[2,1,1024]";
@@ -170,6 +173,29 @@ public final class LocalCluster {
     public final AtomicInteger speculativeSubmitted = new AtomicInteger();
     public final AtomicInteger speculativeLaunched = new AtomicInteger();
     public final List<String> removedReasons = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Set<Integer> trainStages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<Integer, Integer> trainSuccesses =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void onJobStart(SparkListenerJobStart event) {
+      String description = event.properties().getProperty("spark.job.description", "");
+      if (description.startsWith("train ")) {
+        event.stageIds().foreach(id -> trainStages.add((Integer) id));
+      }
+    }
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd event) {
+      if (trainStages.contains(event.stageId()) && event.taskInfo().successful()) {
+        trainSuccesses.merge(event.taskInfo().index(), 1, Integer::sum);
+      }
+    }
+
+    /** Runs whose training task succeeded more than once (each extra success counted). */
+    public int retrained() {
+      return trainSuccesses.values().stream().mapToInt(c -> c - 1).sum();
+    }
 
     @Override
     public void onExecutorAdded(SparkListenerExecutorAdded event) {
@@ -205,7 +231,9 @@ public final class LocalCluster {
           + "; speculative tasks submitted "
           + speculativeSubmitted
           + ", launched "
-          + speculativeLaunched;
+          + speculativeLaunched
+          + "; runs trained more than once "
+          + retrained();
     }
   }
 }

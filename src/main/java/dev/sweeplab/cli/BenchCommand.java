@@ -1,0 +1,271 @@
+package dev.sweeplab.cli;
+
+import dev.sweeplab.spec.UserError;
+import dev.sweeplab.train.StepBench;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code sweeplab bench}: how fast sweeplab trains one step of an MLP, against the same step in
+ * PyTorch on the same CPU ({@code bench/peer_torch.py}). {@code bench step} measures one size in
+ * this JVM ({@link StepBench}); {@code bench} (or {@code bench all}) measures each width in a fresh
+ * JVM, so JIT and ND4J state do not carry from one size to the next, runs the PyTorch peer for the
+ * same sizes when the Python given has torch, and prints a Markdown table.
+ *
+ * <p>Threads: ND4J's OpenMP and BLAS read {@code OMP_NUM_THREADS} once, when the JVM starts, so a
+ * measurement asked to use {@code --threads} other than the environment's runs in a child JVM (same
+ * java, JVM options and class path) started with {@code OMP_NUM_THREADS}, {@code
+ * OPENBLAS_NUM_THREADS} and {@code MKL_NUM_THREADS} set to it; the PyTorch peer is started with the
+ * same variables, since {@code torch.set_num_threads} does not limit the BLAS.
+ */
+@Command(
+    name = "bench",
+    description = {
+      "Step speed: ms per training step and GFLOP/s of sweeplab (DL4J) against PyTorch on CPU.",
+      "Without a subcommand it prints the table, as 'bench all' does."
+    },
+    subcommands = {BenchCommand.Step.class, BenchCommand.All.class})
+final class BenchCommand implements Callable<Integer> {
+  /** Set in a child JVM's environment, so that it never starts another. */
+  static final String CHILD = "SWEEPLAB_BENCH_CHILD";
+
+  @Mixin TableOptions table;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    return BenchTable.run(table);
+  }
+
+  /** The shape and length of a measurement, shared by {@code step} and the table. */
+  static final class Shape {
+    @Option(names = "--depth", defaultValue = "2", description = "hidden layers (default 2)")
+    int depth;
+
+    @Option(names = "--batch", defaultValue = "128", description = "minibatch (default 128)")
+    int batch;
+
+    @Option(names = "--input", defaultValue = "784", description = "input features (default 784)")
+    int input;
+
+    @Option(names = "--classes", defaultValue = "10", description = "classes (default 10)")
+    int classes;
+
+    @Option(
+        names = "--steps",
+        defaultValue = "500",
+        description = "timed steps, after max(20, steps/5) warm-up steps (default 500)")
+    int steps;
+
+    @Option(
+        names = "--threads",
+        defaultValue = "1",
+        description = "OpenMP / BLAS threads (default 1)")
+    int threads;
+
+    /** The size at {@code width}, with every option checked. */
+    StepBench.Size size(int width) {
+      if (steps < 1) {
+        throw UserError.badValue("--steps", steps, "must be >= 1");
+      }
+      if (threads < 1) {
+        throw UserError.badValue("--threads", threads, "must be >= 1");
+      }
+      return new StepBench.Size(width, depth, batch, input, classes);
+    }
+
+    /**
+     * The options of one measurement at {@code width}, as the step command and the peer take them.
+     */
+    List<String> args(int width) {
+      return List.of(
+          "--width",
+          "" + width,
+          "--depth",
+          "" + depth,
+          "--batch",
+          "" + batch,
+          "--input",
+          "" + input,
+          "--classes",
+          "" + classes,
+          "--steps",
+          "" + steps,
+          "--threads",
+          "" + threads);
+    }
+
+    /** The thread variables a child process must start with. */
+    Map<String, String> env() {
+      String n = Integer.toString(threads);
+      return Map.of("OMP_NUM_THREADS", n, "OPENBLAS_NUM_THREADS", n, "MKL_NUM_THREADS", n);
+    }
+  }
+
+  /** Options of the table ({@code bench} and {@code bench all}). */
+  static final class TableOptions {
+    @Option(
+        names = "--widths",
+        split = ",",
+        defaultValue = "16,64,256,1024",
+        description = "widths to measure (default 16,64,256,1024)")
+    List<Integer> widths;
+
+    @Mixin Shape shape;
+
+    @Option(
+        names = "--python",
+        defaultValue = "/usr/bin/python3",
+        description = "Python that runs the PyTorch peer (default /usr/bin/python3)")
+    String python;
+
+    @Option(
+        names = "--peer",
+        description = "the peer script (default bench/peer_torch.py of this checkout)")
+    Path peer;
+  }
+
+  @Command(
+      name = "step",
+      description = {
+        "Time one size; print one line: width depth batch ms_per_step gflops.",
+        "ms_per_step is the median of 5 blocks' mean step time; gflops = 6 x params x batch / time."
+      })
+  static final class Step implements Callable<Integer> {
+    @Option(names = "--width", defaultValue = "64", description = "hidden units (default 64)")
+    int width;
+
+    @Mixin Shape shape;
+
+    @Option(
+        names = "--blas",
+        description =
+            "also print a second line, starting with '# ', naming ND4J's backend and BLAS")
+    boolean blas;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      StepBench.Size size = shape.size(width);
+      String omp = System.getenv("OMP_NUM_THREADS");
+      if (!Integer.toString(shape.threads).equals(omp)) {
+        if (System.getenv(CHILD) != null) {
+          throw new IllegalStateException(
+              "child JVM started with OMP_NUM_THREADS=" + omp + ", not " + shape.threads);
+        }
+        List<String> args = new ArrayList<>(List.of("bench", "step"));
+        args.addAll(shape.args(width));
+        if (blas) {
+          args.add("--blas");
+        }
+        Output child = Output.of(javaCommand(args), shape.env());
+        System.out.print(child.out());
+        System.out.flush();
+        return child.code();
+      }
+      StepBench.Result r = StepBench.measure(size, shape.steps);
+      System.out.println(r.line());
+      if (blas) {
+        System.out.println("# " + StepBench.backend());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "all", description = "The table: every width, sweeplab and the PyTorch peer.")
+  static final class All implements Callable<Integer> {
+    @Mixin TableOptions table;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      return BenchTable.run(table);
+    }
+  }
+
+  /**
+   * What a child process printed on stdout and its exit code; its stderr goes to ours as it comes.
+   */
+  record Output(int code, String out) {
+    static Output of(List<String> command, Map<String, String> env)
+        throws IOException, InterruptedException {
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(env);
+      builder.environment().put(CHILD, "1");
+      builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+      builder.redirectInput(ProcessBuilder.Redirect.DISCARD.file());
+      Process p = builder.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return new Output(p.waitFor(), out);
+    }
+
+    /** The {@code width depth batch ms_per_step gflops} line's numbers. */
+    double[] numbers() {
+      for (String line : out.lines().toList()) {
+        String[] fields = line.strip().split(" ");
+        if (!line.startsWith("#") && fields.length == 5) {
+          double[] v = new double[5];
+          for (int i = 0; i < 5; i++) {
+            v[i] = Double.parseDouble(fields[i]);
+          }
+          return v;
+        }
+      }
+      throw new IllegalStateException("no 'width depth batch ms_per_step gflops' line in: " + out);
+    }
+
+    /** The text of the first line starting with "# ", or null. */
+    String note() {
+      return out.lines()
+          .filter(l -> l.startsWith("# "))
+          .map(l -> l.substring(2))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  /** This JVM's java, JVM options and class path running {@link Main} with {@code args}. */
+  static List<String> javaCommand(List<String> args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.addAll(args);
+    return command;
+  }
+
+  /**
+   * {@code bench/peer_torch.py} in the checkout this code runs from (up from target/classes or the
+   * jar), else under the working directory.
+   */
+  static Path peerScript() {
+    Path script = Path.of("bench", "peer_torch.py");
+    try {
+      Path code =
+          Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      for (Path dir = code; dir != null; dir = dir.getParent()) {
+        if (Files.isRegularFile(dir.resolve(script))) {
+          return dir.resolve(script);
+        }
+      }
+    } catch (URISyntaxException | RuntimeException e) {
+      // no code location: fall back to the working directory
+    }
+    return script.toAbsolutePath();
+  }
+
+  static String format(String pattern, Object... args) {
+    return String.format(Locale.ROOT, pattern, args);
+  }
+}

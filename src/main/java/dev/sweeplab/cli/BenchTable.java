@@ -1,0 +1,141 @@
+package dev.sweeplab.cli;
+
+import static dev.sweeplab.cli.BenchCommand.format;
+
+import dev.sweeplab.cli.BenchCommand.Output;
+import dev.sweeplab.cli.BenchCommand.Shape;
+import dev.sweeplab.cli.BenchCommand.TableOptions;
+import dev.sweeplab.spec.UserError;
+import dev.sweeplab.train.StepBench;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The step-speed table of {@code sweeplab bench}: for each width, {@code bench step} in a fresh JVM
+ * and the PyTorch peer in its own process, one after the other (never two measurements at once),
+ * then one Markdown table with the ratio sweeplab / PyTorch of the time per step, and a line naming
+ * the BLAS each side actually loaded.
+ */
+final class BenchTable {
+  static final String INSTALL =
+      "install torch for it (Debian: apt-get install python3-torch libopenblas0-pthread) or pass"
+          + " --python";
+
+  private BenchTable() {}
+
+  /** One row: the measured numbers, with NaN where the peer was not run. */
+  record Row(StepBench.Size size, double ms, double gflops, double peerMs, double peerGflops) {}
+
+  static int run(TableOptions options) throws IOException, InterruptedException {
+    Shape shape = options.shape;
+    if (options.widths == null || options.widths.isEmpty()) {
+      throw UserError.badValue("--widths", "", "must list at least one width, e.g. 16,64");
+    }
+    List<StepBench.Size> sizes = new ArrayList<>();
+    for (int width : options.widths) {
+      if (width < 1) {
+        throw UserError.badValue("--widths", width, "must list widths >= 1,");
+      }
+      sizes.add(shape.size(width));
+    }
+    String sweeplabBlas = null;
+    List<double[]> sweeplab = new ArrayList<>();
+    for (StepBench.Size size : sizes) {
+      System.err.println("bench: sweeplab, width " + size.width() + " ...");
+      List<String> args = new ArrayList<>(List.of("bench", "step"));
+      args.addAll(shape.args(size.width()));
+      args.add("--blas");
+      Output out = Output.of(BenchCommand.javaCommand(args), shape.env());
+      if (out.code() != 0) {
+        throw new IllegalStateException(
+            "bench step at width " + size.width() + " exited with code " + out.code());
+      }
+      sweeplab.add(out.numbers());
+      sweeplabBlas = sweeplabBlas == null ? out.note() : sweeplabBlas;
+    }
+    Path script = options.peer != null ? options.peer : BenchCommand.peerScript();
+    String peerNote = peerSkipped(options.python, script, shape);
+    String peerBlas = null;
+    List<double[]> peer = new ArrayList<>();
+    for (int i = 0; peerNote == null && i < sizes.size(); i++) {
+      int width = sizes.get(i).width();
+      System.err.println("bench: PyTorch peer, width " + width + " ...");
+      List<String> command = new ArrayList<>(List.of(options.python, script.toString()));
+      command.addAll(shape.args(width));
+      command.add("--blas");
+      Output out = Output.of(command, shape.env());
+      if (out.code() != 0) {
+        peerNote =
+            "PyTorch peer failed at width " + width + " (exit " + out.code() + ", see stderr)";
+        break;
+      }
+      peer.add(out.numbers());
+      peerBlas = peerBlas == null ? out.note() : peerBlas;
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < sizes.size(); i++) {
+      double[] s = sweeplab.get(i);
+      double[] p = i < peer.size() ? peer.get(i) : new double[] {0, 0, 0, Double.NaN, Double.NaN};
+      rows.add(new Row(sizes.get(i), s[3], s[4], p[3], p[4]));
+    }
+    print(rows, shape, sweeplabBlas, peerNote != null ? peerNote : peerBlas);
+    return 0;
+  }
+
+  /** Why the peer cannot run, or null when it can. */
+  static String peerSkipped(String python, Path script, Shape shape) throws InterruptedException {
+    if (!Files.isRegularFile(script)) {
+      return "PyTorch peer skipped: no script " + script + " (--peer names it)";
+    }
+    try {
+      Output torch = Output.of(List.of(python, "-c", "import torch"), shape.env());
+      if (torch.code() == 0) {
+        return null;
+      }
+      return "PyTorch peer skipped: " + python + " cannot import torch; " + INSTALL;
+    } catch (IOException e) {
+      return "PyTorch peer skipped: cannot run " + python + " (" + e.getMessage() + "); " + INSTALL;
+    }
+  }
+
+  static void print(List<Row> rows, Shape shape, String sweeplabBlas, String peerBlas) {
+    StringBuilder t = new StringBuilder();
+    t.append(
+        "| width | params | sweeplab ms/step | sweeplab GFLOP/s | PyTorch ms/step"
+            + " | PyTorch GFLOP/s | sweeplab / PyTorch |\n");
+    t.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Row r : rows) {
+      boolean peer = !Double.isNaN(r.peerMs());
+      t.append(
+          format(
+              "| %d | %,d | %.3f | %.2f | %s | %s | %s |%n",
+              r.size().width(),
+              r.size().params(),
+              r.ms(),
+              r.gflops(),
+              peer ? format("%.3f", r.peerMs()) : "-",
+              peer ? format("%.2f", r.peerGflops()) : "-",
+              peer ? format("%.2f", r.ms() / r.peerMs()) : "-"));
+    }
+    t.append(
+        format(
+            "%nMLP %d -> w x %d -> %d, batch %d, Adam, %d thread(s); %d timed steps after %d"
+                + " warm-up, median of %d blocks; each sweeplab size in a fresh JVM."
+                + " GFLOP/s = 6 x params x batch / time per step.%n",
+            shape.input,
+            shape.depth,
+            shape.classes,
+            shape.batch,
+            shape.threads,
+            shape.steps,
+            StepBench.warmup(shape.steps),
+            Math.min(StepBench.BLOCKS, shape.steps)));
+    t.append("sweeplab: ").append(sweeplabBlas == null ? "BLAS unknown" : sweeplabBlas);
+    t.append("\nPyTorch: ").append(peerBlas == null ? "BLAS unknown" : peerBlas).append('\n');
+    System.out.print(t);
+    System.out.flush();
+  }
+}

@@ -1,0 +1,169 @@
+package dev.sweeplab.engine;
+
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.Warehouse;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Benchmarks of the sweep machinery around the training steps (issue 5): how close a heterogeneous
+ * sweep's wall time comes to its training time spread over the cores, what each run costs beyond
+ * its training, and whether a 10,000-run sweep plans, runs and commits with bounded driver memory.
+ * Figures are measured in one run on whatever machine runs it; compare ratios. Driver-only.
+ */
+public final class SweepBench {
+  private SweepBench() {}
+
+  /**
+   * The heterogeneous sweep: 5 widths × 5 step counts × {@code repeats} seeds on teacher–student
+   * data, whose estimated costs differ by over 100 times (width 8 for 10 steps to width 512 for
+   * 1280).
+   */
+  public static SweepSpec heterogeneous(int repeats) {
+    return SpecParser.parse(
+        """
+        name: bench_efficiency
+        seed: 1
+        repeats: %d
+        dataset: {input_dim: 32, classes: 10, teacher_width: 64, train_size: 1024, test_size: 512}
+        model: {width: {log2: [8, 512], points: 5}, depth: 2}
+        training: {steps: {log2: [10, 1280], points: 5}, batch_size: 64, eval_points: 4}
+        """
+            .formatted(repeats),
+        "bench_efficiency.yaml");
+  }
+
+  /** What the heterogeneous sweep measured. */
+  public record Efficiency(
+      int runs,
+      int cores,
+      double costRatio,
+      long wallMs,
+      long trainStageMs,
+      long commitMs,
+      long sumRunMs,
+      long maxRunMs) {
+    /** Training-stage wall time over Σ run time / cores: 1.0 is every core busy throughout. */
+    public double stageRatio() {
+      return trainStageMs / ((double) sumRunMs / cores);
+    }
+
+    /** Whole-sweep wall time (planning and commit included) over Σ run time / cores. */
+    public double wallRatio() {
+      return wallMs / ((double) sumRunMs / cores);
+    }
+
+    /** Core time per run beyond its own training: scheduling, data, staging and the commit. */
+    public double overheadPerRunMs() {
+      return (wallMs * (double) cores - sumRunMs) / runs;
+    }
+  }
+
+  /** Runs the heterogeneous sweep afresh in {@code warehouse} and reads its timings back. */
+  public static Efficiency efficiency(SparkSession spark, Warehouse warehouse, int repeats) {
+    SweepSpec spec = heterogeneous(repeats);
+    List<RunConfig> runs = spec.expand();
+    double min = runs.stream().mapToDouble(RunConfig::cost).min().orElse(1);
+    double max = runs.stream().mapToDouble(RunConfig::cost).max().orElse(1);
+    SweepOutcome o = new SweepRunner(spark, warehouse).run(spec, true);
+    Row sums =
+        Tables.read(
+            spark,
+            warehouse,
+            () ->
+                spark
+                    .sql(
+                        "SELECT sum(wall_ms), max(wall_ms) FROM runs WHERE sweep ="
+                            + " 'bench_efficiency'")
+                    .first());
+    return new Efficiency(
+        runs.size(),
+        spark.sparkContext().defaultParallelism(),
+        max / min,
+        o.wallMs(),
+        o.trainMs(),
+        o.commitMs(),
+        sums.getLong(0),
+        sums.getLong(1));
+  }
+
+  /** What the many-run sweep measured; heap figures are MB of driver heap in use after a GC. */
+  public record Scale(
+      int runs,
+      long planMs,
+      long heapBeforeMb,
+      long heapPlannedMb,
+      long wallMs,
+      long trainStageMs,
+      long commitMs,
+      long heapAfterMb,
+      long peakHeapMb) {}
+
+  /** Plans, runs and commits {@code runs} tiny runs (one configuration, {@code runs} seeds). */
+  public static Scale scale(SparkSession spark, Warehouse warehouse, int runs) {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: bench_scale
+            seed: 2
+            repeats: %d
+            dataset: {input_dim: 4, classes: 2, teacher_width: 4, train_size: 32, test_size: 32}
+            model: {width: 2, depth: 1}
+            training: {steps: 2, batch_size: 16, eval_points: 2}
+            limits: {max_runs: %d}
+            """
+                .formatted(runs, runs),
+            "bench_scale.yaml");
+    long before = heapAfterGc();
+    resetPeaks();
+    long t0 = System.nanoTime();
+    List<RunConfig> planned = spec.expand();
+    long planMs = (System.nanoTime() - t0) / 1_000_000;
+    long heapPlanned = heapAfterGc();
+    if (planned.size() != runs) {
+      throw new IllegalStateException("planned " + planned.size() + " runs, not " + runs);
+    }
+    planned = null; // the runner plans again; keep only its own copy alive
+    SweepOutcome o = new SweepRunner(spark, warehouse).run(spec, true);
+    return new Scale(
+        runs,
+        planMs,
+        before,
+        heapPlanned,
+        o.wallMs(),
+        o.trainMs(),
+        o.commitMs(),
+        heapAfterGc(),
+        peakHeapMb());
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20;
+  }
+
+  private static void resetPeaks() {
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+  }
+
+  /** Sum over heap pools of their peak use since {@link #resetPeaks}: an upper bound. */
+  private static long peakHeapMb() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak >> 20;
+  }
+}

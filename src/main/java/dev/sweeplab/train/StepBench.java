@@ -1,0 +1,232 @@
+package dev.sweeplab.train;
+
+import dev.sweeplab.model.Networks;
+import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Step speed of the networks sweeplab trains: milliseconds per training step and the GFLOP/s that
+ * achieves, on one fixed random minibatch, so DL4J's per-step cost can be compared with the same
+ * step in PyTorch ({@code bench/peer_torch.py}, which times it the same way).
+ *
+ * <p>The network is the one a run of the same shape trains, built by {@link Networks#build} from a
+ * {@link RunConfig}: MLP input → width × depth → classes, ReLU, softmax + cross-entropy, Adam at
+ * 10⁻³, standard parameterization. After a warm-up of max(20, steps / 5) steps, {@code steps} calls
+ * of {@code net.fit(features, labels)} are timed in {@link #BLOCKS} consecutive blocks of (nearly)
+ * equal length; the time per step reported is the <b>median of the blocks' mean step times</b>, so
+ * one block slowed by a GC pause or another process does not move it.
+ *
+ * <p>GFLOP/s = 6 × params × batch / seconds per step / 10⁹: 2 FLOPs per parameter and sample
+ * forward, 4 backward (Kaplan et al. 2020, §2.1), counting every weight and bias; the optimizer
+ * update and the activations are left out, so it slightly understates the work done.
+ *
+ * <p>Plain Java, no Spark. It measures in the calling thread with as many BLAS / OpenMP threads as
+ * {@code OMP_NUM_THREADS} allowed when the JVM started; {@link #backend()} says what ND4J uses.
+ */
+public final class StepBench {
+  /** Timed blocks per measurement; the reported step time is the median of their means. */
+  public static final int BLOCKS = 5;
+
+  private StepBench() {}
+
+  /**
+   * The shape measured.
+   *
+   * @param width hidden units per layer
+   * @param depth hidden layers
+   * @param batch minibatch size
+   * @param input input features
+   * @param classes output classes (at least 2)
+   */
+  public record Size(int width, int depth, int batch, int input, int classes) {
+    public Size {
+      atLeast("--width", width, 1);
+      atLeast("--depth", depth, 1);
+      atLeast("--batch", batch, 1);
+      atLeast("--input", input, 1);
+      atLeast("--classes", classes, 2);
+    }
+
+    /** Every weight and bias: (input + 1)·w + (depth − 1)·(w + 1)·w + (w + 1)·classes. */
+    public long params() {
+      long w = width;
+      return (input + 1L) * w + (depth - 1L) * (w + 1) * w + (w + 1) * classes;
+    }
+
+    /** Estimated FLOPs of one training step: 6 × params × batch. */
+    public double flopsPerStep() {
+      return 6.0 * params() * batch;
+    }
+  }
+
+  /**
+   * One measurement.
+   *
+   * @param size the shape measured
+   * @param params the network's parameter count, as DL4J reports it
+   * @param warmup steps run before timing
+   * @param steps steps timed
+   * @param msPerStep median over {@link #BLOCKS} blocks of the mean step time, in milliseconds
+   * @param loss the last minibatch loss (finite unless something broke)
+   */
+  public record Result(
+      Size size, long params, int warmup, int steps, double msPerStep, double loss) {
+    /** Achieved GFLOP/s: 6 × params × batch / seconds per step / 10⁹. */
+    public double gflops() {
+      return 6.0 * params * size.batch() / (msPerStep / 1e3) / 1e9;
+    }
+
+    /** {@code width depth batch ms_per_step gflops}, space-separated, for scripts. */
+    public String line() {
+      return String.format(
+          Locale.ROOT,
+          "%d %d %d %.4f %.3f",
+          size.width(),
+          size.depth(),
+          size.batch(),
+          msPerStep,
+          gflops());
+    }
+  }
+
+  /** Warm-up steps before timing {@code steps}: max(20, steps / 5). */
+  public static int warmup(int steps) {
+    return Math.max(20, steps / 5);
+  }
+
+  /** Measures {@code steps} timed steps of {@code size} after {@link #warmup(int)} steps. */
+  public static Result measure(Size size, int steps) {
+    return measure(size, warmup(steps), steps);
+  }
+
+  /** Measures {@code steps} timed steps of {@code size} after {@code warmup} untimed ones. */
+  public static Result measure(Size size, int warmup, int steps) {
+    atLeast("--steps", steps, 1);
+    MultiLayerNetwork net = Networks.build(config(size));
+    SplittableRandom random = new SplittableRandom(0);
+    float[][] x = new float[size.batch()][size.input()];
+    float[][] y = new float[size.batch()][size.classes()];
+    for (int i = 0; i < size.batch(); i++) {
+      for (int j = 0; j < size.input(); j++) {
+        x[i][j] = (float) random.nextGaussian();
+      }
+      y[i][random.nextInt(size.classes())] = 1f;
+    }
+    INDArray features = Nd4j.createFromArray(x);
+    INDArray labels = Nd4j.createFromArray(y);
+    for (int i = 0; i < warmup; i++) {
+      net.fit(features, labels);
+    }
+    int blocks = Math.min(BLOCKS, steps);
+    double[] msPerStep = new double[blocks];
+    for (int b = 0; b < blocks; b++) {
+      int n = steps / blocks + (b < steps % blocks ? 1 : 0);
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        net.fit(features, labels);
+      }
+      msPerStep[b] = (System.nanoTime() - start) / 1e6 / n;
+    }
+    return new Result(size, net.numParams(), warmup, steps, median(msPerStep), net.score());
+  }
+
+  /** The run whose network is measured: the size on teacher–student data, Adam, standard. */
+  public static RunConfig config(Size size) {
+    Map<Key, List<?>> values = new LinkedHashMap<>();
+    values.put(SpecKeys.INPUT_DIM, List.of(size.input()));
+    values.put(SpecKeys.CLASSES, List.of(size.classes()));
+    values.put(SpecKeys.TRAIN_SIZE, List.of(Math.max(1000, size.batch())));
+    values.put(SpecKeys.WIDTH, List.of(size.width()));
+    values.put(SpecKeys.DEPTH, List.of(size.depth()));
+    values.put(SpecKeys.BATCH_SIZE, List.of(size.batch()));
+    values.put(SpecKeys.OPTIMIZER, List.of("adam"));
+    values.put(SpecKeys.LEARNING_RATE, List.of(1e-3));
+    values.put(SpecKeys.PARAMETERIZATION, List.of("standard"));
+    values.put(SpecKeys.ACTIVATION, List.of("relu"));
+    return SweepSpec.of("step-bench", 0, 1, 1, values).expand().get(0);
+  }
+
+  /**
+   * What ND4J computes with: backend and BLAS vendor, the native libraries actually mapped into
+   * this process (from /proc/self/maps: ND4J's own, whose jar says generic, avx2 or avx512, and
+   * every BLAS, whose jar or path says whether it is ND4J's bundled OpenBLAS or a system library),
+   * and the BLAS and OpenMP thread counts.
+   */
+  public static String backend() {
+    Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+    return "ND4J "
+        + Platform.nd4jBackend()
+        + " ("
+        + String.join(", ", nativeLibraries())
+        + "), blas threads "
+        + Nd4j.factory().blas().getMaxThreads()
+        + ", omp threads "
+        + env.get("omp.threads")
+        + ", OMP_NUM_THREADS="
+        + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
+  }
+
+  /**
+   * The mapped shared libraries named like a BLAS or like ND4J's native library (JavaCPP's JNI
+   * wrappers left out), each as its file name and the jar JavaCPP unpacked it from, or its full
+   * path when it does not come from a jar; or one entry saying why there are none.
+   */
+  static List<String> nativeLibraries() {
+    TreeSet<String> found = new TreeSet<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+        int slash = line.indexOf('/');
+        Path path = slash < 0 ? null : Path.of(line.substring(slash).strip());
+        String name = path == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if ((name.contains("blas") || name.contains("nd4jcpu"))
+            && name.contains(".so")
+            && !name.startsWith("libjni")) {
+          found.add(describe(path));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return List.of("native libraries unknown: " + e.getMessage());
+    }
+    return found.isEmpty() ? List.of("no BLAS library mapped") : List.copyOf(found);
+  }
+
+  private static String describe(Path library) {
+    for (Path dir = library.getParent(); dir != null; dir = dir.getParent()) {
+      Path name = dir.getFileName();
+      if (name != null && name.toString().endsWith(".jar")) {
+        return library.getFileName() + " from " + name;
+      }
+    }
+    return library.toString();
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static void atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw UserError.badValue(option, value, "must be >= " + min);
+    }
+  }
+}

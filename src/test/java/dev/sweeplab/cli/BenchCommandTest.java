@@ -1,0 +1,92 @@
+package dev.sweeplab.cli;
+
+import static dev.sweeplab.cli.CliTest.assertOnlyUserError;
+import static dev.sweeplab.cli.CliTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.cli.CliTest.Result;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code sweeplab bench} with tiny sizes: the output formats scripts rely on, the child JVM that
+ * sets the thread count, and the table. No timing is asserted.
+ */
+class BenchCommandTest {
+  static final List<String> TINY =
+      List.of("--depth", "1", "--batch", "16", "--input", "12", "--classes", "3", "--steps", "5");
+
+  static Result bench(List<String> prefix, String... more) {
+    List<String> args = new java.util.ArrayList<>(prefix);
+    args.addAll(TINY);
+    args.addAll(List.of(more));
+    return cli(args.toArray(String[]::new));
+  }
+
+  static double[] numbers(String line) {
+    String[] fields = line.split(" ");
+    assertEquals(5, fields.length, "width depth batch ms_per_step gflops: <" + line + ">");
+    double[] v = new double[5];
+    for (int i = 0; i < 5; i++) {
+      v[i] = Double.parseDouble(fields[i]);
+    }
+    return v;
+  }
+
+  @Test
+  void stepPrintsOneLineOfFiveNumbers() {
+    // Surefire starts this JVM with OMP_NUM_THREADS=1, so --threads 1 measures in-process.
+    Result r = bench(List.of("bench", "step", "--width", "8", "--threads", "1"));
+    assertEquals(0, r.code(), r.toString());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(1, lines.size(), r.toString());
+    double[] v = numbers(lines.get(0));
+    assertEquals(8, v[0]);
+    assertEquals(1, v[1]);
+    assertEquals(16, v[2]);
+    assertTrue(v[3] > 0 && v[4] > 0, r.toString());
+  }
+
+  @Test
+  void anotherThreadCountIsMeasuredInAChildJvmStartedWithIt() {
+    Result r = bench(List.of("bench", "step", "--width", "8", "--threads", "2", "--blas"));
+    assertEquals(0, r.code(), r.toString());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(2, lines.size(), r.toString());
+    assertEquals(8, numbers(lines.get(0))[0]);
+    assertTrue(lines.get(1).startsWith("# ND4J "), r.toString());
+    assertTrue(lines.get(1).contains("omp threads 2, OMP_NUM_THREADS=2"), r.toString());
+  }
+
+  @Test
+  void tablePrintsARowPerWidthAndSaysWhyThePeerWasSkipped() {
+    Result r =
+        bench(
+            List.of("bench", "--widths", "8,12"),
+            "--python",
+            "/nonexistent/python3",
+            "--threads",
+            "1");
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("| width | params | sweeplab ms/step"), r.toString());
+    assertTrue(r.out().contains("\n| 8 | 131 | "), r.toString());
+    assertTrue(r.out().contains("\n| 12 | 195 | "), r.toString());
+    assertTrue(r.out().contains("| - | - | - |"), r.toString());
+    assertTrue(r.out().contains("\nsweeplab: ND4J "), r.toString());
+    assertTrue(
+        r.out().contains("PyTorch: PyTorch peer skipped: cannot run /nonexistent/python3"),
+        r.toString());
+    assertTrue(
+        r.out().contains("apt-get install python3-torch libopenblas0-pthread"), r.toString());
+  }
+
+  @Test
+  void aBadSizeIsAUserErrorNamingTheOption() {
+    assertOnlyUserError(cli("bench", "step", "--width", "0"), "--width must be >= 1, found 0");
+    assertOnlyUserError(
+        cli("bench", "--widths", "16,0", "--python", "/nonexistent/python3"),
+        "--widths must list widths >= 1, found 0");
+    assertOnlyUserError(cli("bench", "all", "--steps", "0"), "--steps must be >= 1, found 0");
+  }
+}

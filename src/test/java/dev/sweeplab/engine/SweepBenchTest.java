@@ -1,0 +1,42 @@
+package dev.sweeplab.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.testing.SparkTestBase;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sweep benchmarks run end to end at small sizes; their figures are checked for sense only. */
+class SweepBenchTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @Test
+  void theHeterogeneousSweepSpansTwoOrdersOfMagnitudeAndReportsItsTimes() {
+    SweepBench.Efficiency e =
+        SweepBench.efficiency(spark, new Warehouse(tmp.resolve("e").toString()), 1);
+    assertEquals(25, e.runs());
+    assertEquals(200, SweepBench.heterogeneous(8).expand().size(), "the benchmark's size");
+    assertTrue(e.costRatio() >= 100, "costs differ by >= 100x: " + e.costRatio());
+    assertEquals(2, e.cores());
+    assertTrue(e.sumRunMs() > 0 && e.maxRunMs() <= e.sumRunMs(), e.toString());
+    assertTrue(e.trainStageMs() > 0 && e.commitMs() > 0, e.toString());
+    assertTrue(e.wallMs() >= e.trainStageMs() + e.commitMs(), e.toString());
+    assertTrue(e.stageRatio() > 0 && Double.isFinite(e.overheadPerRunMs()), e.toString());
+  }
+
+  @Test
+  void manyTinyRunsPlanRunAndCommit() {
+    SweepBench.Scale s = SweepBench.scale(spark, new Warehouse(tmp.resolve("s").toString()), 40);
+    assertEquals(40, s.runs());
+    assertTrue(s.wallMs() >= s.trainStageMs() + s.commitMs(), s.toString());
+    assertTrue(s.peakHeapMb() >= s.heapAfterMb() || s.peakHeapMb() > 0, s.toString());
+    Tables.register(spark, new Warehouse(tmp.resolve("s").toString()));
+    assertRows(
+        "every run committed once",
+        sql("SELECT count(*), count(DISTINCT run_id) FROM runs WHERE sweep = 'bench_scale'"),
+        row(40L, 40L));
+  }
+}
