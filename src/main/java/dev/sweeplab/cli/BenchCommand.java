@@ -1,5 +1,7 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.engine.Sessions;
+import dev.sweeplab.engine.SweepBench;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.train.StepBench;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,11 +35,18 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "bench",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = {
       "Step speed: ms per training step and GFLOP/s of sweeplab (DL4J) against PyTorch on CPU.",
       "Without a subcommand it prints the table, as 'bench all' does."
     },
-    subcommands = {BenchCommand.Step.class, BenchCommand.All.class})
+    subcommands = {
+      BenchCommand.Step.class,
+      BenchCommand.All.class,
+      BenchCommand.Sweep.class,
+      BenchCommand.Scale.class
+    })
 final class BenchCommand implements Callable<Integer> {
   /** Set in a child JVM's environment, so that it never starts another. */
   static final String CHILD = "SWEEPLAB_BENCH_CHILD";
@@ -138,6 +148,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Command(
       name = "step",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
       description = {
         "Time one size; print one line: width depth batch ms_per_step gflops.",
         "ms_per_step is the median of 5 blocks' mean step time; gflops = 6 x params x batch / time."
@@ -182,13 +194,102 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "all", description = "The table: every width, sweeplab and the PyTorch peer.")
+  @Command(
+      name = "all",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      description = "The table: every width, sweeplab and the PyTorch peer.")
   static final class All implements Callable<Integer> {
     @Mixin TableOptions table;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
       return BenchTable.run(table);
+    }
+  }
+
+  @Command(
+      name = "sweep",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      description = {
+        "Sweep efficiency: a heterogeneous sweep (5 widths x 5 step counts x REPEATS seeds, costs"
+            + " over 100x apart) on Spark; wall time against the sum of run times over the cores,"
+            + " and the time each run costs beyond its training."
+      })
+  static final class Sweep implements Callable<Integer> {
+    @Option(
+        names = "--repeats",
+        defaultValue = "8",
+        description = "seeds per configuration (default ${DEFAULT-VALUE}: 200 runs)")
+    int repeats;
+
+    @Mixin WarehouseOption where;
+
+    @Override
+    public Integer call() {
+      try (SparkSession spark = Sessions.open("sweeplab bench sweep", where.master)) {
+        SweepBench.Efficiency e = SweepBench.efficiency(spark, where.resolve(), repeats);
+        System.out.printf(
+            Locale.ROOT,
+            "| runs | cores | cost max/min | wall s | training stage s | commit s | sum of run"
+                + " times s | longest run s | stage / (sum/cores) | wall / (sum/cores) | overhead"
+                + " per run ms |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"
+                + "| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.3f | %.3f | %.0f |%n",
+            e.runs(),
+            e.cores(),
+            e.costRatio(),
+            e.wallMs() / 1e3,
+            e.trainStageMs() / 1e3,
+            e.commitMs() / 1e3,
+            e.sumRunMs() / 1e3,
+            e.maxRunMs() / 1e3,
+            e.stageRatio(),
+            e.wallRatio(),
+            e.overheadPerRunMs());
+      }
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      description = {
+        "Scale: plan, run and commit RUNS tiny runs; times and driver heap (MB in use after a GC)."
+      })
+  static final class Scale implements Callable<Integer> {
+    @Option(
+        names = "--runs",
+        defaultValue = "10000",
+        description = "runs in the sweep (default ${DEFAULT-VALUE})")
+    int runs;
+
+    @Mixin WarehouseOption where;
+
+    @Override
+    public Integer call() {
+      try (SparkSession spark = Sessions.open("sweeplab bench scale", where.master)) {
+        SweepBench.Scale s = SweepBench.scale(spark, where.resolve(), runs);
+        System.out.printf(
+            Locale.ROOT,
+            "| runs | plan s | heap before MB | heap planned MB | wall s | training stage s | commit"
+                + " s | per run ms | heap after MB | peak heap MB |%n"
+                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"
+                + "| %d | %.2f | %d | %d | %.1f | %.1f | %.1f | %.1f | %d | %d |%n",
+            s.runs(),
+            s.planMs() / 1e3,
+            s.heapBeforeMb(),
+            s.heapPlannedMb(),
+            s.wallMs() / 1e3,
+            s.trainStageMs() / 1e3,
+            s.commitMs() / 1e3,
+            (double) s.wallMs() / s.runs(),
+            s.heapAfterMb(),
+            s.peakHeapMb());
+      }
+      return 0;
     }
   }
 

@@ -37,7 +37,7 @@ final class BenchTable {
     List<StepBench.Size> sizes = new ArrayList<>();
     for (int width : options.widths) {
       if (width < 1) {
-        throw UserError.badValue("--widths", width, "must list widths >= 1,");
+        throw UserError.badValue("--widths", width, "must list widths >= 1");
       }
       sizes.add(shape.size(width));
     }

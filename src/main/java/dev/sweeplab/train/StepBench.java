@@ -93,11 +93,14 @@ public final class StepBench {
       return 6.0 * params * size.batch() / (msPerStep / 1e3) / 1e9;
     }
 
-    /** {@code width depth batch ms_per_step gflops}, space-separated, for scripts. */
+    /**
+     * {@code width depth batch ms_per_step gflops}, space-separated, for scripts: ms to 4 decimals,
+     * GFLOP/s to 4 significant digits (Java's {@code %.4g}, as the PyTorch peer prints it).
+     */
     public String line() {
       return String.format(
           Locale.ROOT,
-          "%d %d %d %.4f %.3f",
+          "%d %d %d %.4f %.4g",
           size.width(),
           size.depth(),
           size.batch(),
