@@ -104,10 +104,17 @@ public final class AnalysisPlots {
     List<Series> series = new ArrayList<>();
     String x = "x";
     String y = "y";
-    for (List<Object> row : fits.rows()) {
-      if (!"power_law".equals(row.get(fits.column("form")))) {
-        continue;
-      }
+    List<List<Object>> rows =
+        new ArrayList<>(
+            fits.rows().stream()
+                .filter(r -> "power_law".equals(r.get(fits.column("form"))))
+                .toList());
+    // Groups in the order of their value (train_size=512 before train_size=2048), not as stored.
+    rows.sort(
+        java.util.Comparator.comparing(
+            (List<Object> r) -> SweepReport.groupKey((String) r.get(fits.column("group")))));
+    int color = 0;
+    for (List<Object> row : rows) {
       x = (String) row.get(fits.column("x"));
       y = (String) row.get(fits.column("y"));
       String group = (String) row.get(fits.column("group"));
@@ -124,7 +131,9 @@ public final class AnalysisPlots {
               group + " (measured)",
               sorted.stream().map(p -> p.get(0)).toList(),
               sorted.stream().map(p -> p.get(1)).toList(),
-              nan));
+              nan,
+              color,
+              Series.Draw.POINTS));
       double e = ((Number) row.get(fits.column("E"))).doubleValue();
       double a = ((Number) row.get(fits.column("A"))).doubleValue();
       double alpha = ((Number) row.get(fits.column("alpha"))).doubleValue();
@@ -134,7 +143,9 @@ public final class AnalysisPlots {
                   java.util.Locale.ROOT, "%s fit: %.3g + %.3g x^-%.3f", group, e, a, alpha),
               sorted.stream().map(p -> p.get(0)).toList(),
               sorted.stream().map(p -> e + a * Math.pow(p.get(0), -alpha)).toList(),
-              nan));
+              nan,
+              color++,
+              Series.Draw.LINE));
     }
     Path base = dir.resolve("scaling_" + y + "_vs_" + x);
     Plots.lines(base, Chart.of(sweep + ": " + y + " vs " + x, x, y, true).withLogY(), series);

@@ -18,6 +18,18 @@ public final class Plots {
   private static final int WIDTH = 800;
   private static final int HEIGHT = 560;
 
+  /** Colours for series that share one per group (a colour-blind-safe qualitative set). */
+  private static final java.awt.Color[] PALETTE = {
+    new java.awt.Color(0x0072B2),
+    new java.awt.Color(0xE69F00),
+    new java.awt.Color(0x009E73),
+    new java.awt.Color(0xCC79A7),
+    new java.awt.Color(0x56B4E9),
+    new java.awt.Color(0xD55E00),
+    new java.awt.Color(0xF0E442),
+    new java.awt.Color(0x000000)
+  };
+
   private Plots() {}
 
   /**
@@ -48,7 +60,17 @@ public final class Plots {
           bars
               ? chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()), spread)
               : chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()));
-      line.setMarker(SeriesMarkers.CIRCLE);
+      line.setMarker(s.draw() == Series.Draw.LINE ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+      if (s.draw() == Series.Draw.POINTS) {
+        line.setLineStyle(SeriesLines.NONE);
+      } else if (s.color() >= 0) {
+        line.setLineStyle(SeriesLines.SOLID);
+      }
+      if (s.color() >= 0) {
+        java.awt.Color c = PALETTE[s.color() % PALETTE.length];
+        line.setLineColor(c);
+        line.setMarkerColor(c);
+      }
       for (double y : s.y()) {
         if (Double.isFinite(y) && (!spec.logY() || y > 0)) {
           yMin = Math.min(yMin, y);

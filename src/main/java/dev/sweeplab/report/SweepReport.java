@@ -141,4 +141,19 @@ public final class SweepReport {
     Object v = column < 0 ? null : row.get(column);
     return v instanceof Number n ? n.doubleValue() : Double.NaN;
   }
+
+  /**
+   * A sort key for a group name such as {@code "train_size=512, width=8"} that orders the numbers
+   * in it by value (512 before 2048), not as text.
+   */
+  static String groupKey(String group) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\d+(\\.\\d+)?").matcher(group);
+    StringBuilder key = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(
+          key, String.format(java.util.Locale.ROOT, "%024.6f", Double.parseDouble(m.group())));
+    }
+    m.appendTail(key);
+    return key.toString();
+  }
 }

@@ -75,4 +75,15 @@ class SweepReportTest {
         "| a    | value  |\n| ---- | ------ |\n| x    |        |\n| long | 0.1235 |\n",
         t.markdown());
   }
+
+  @Test
+  void groupsSortByTheirNumbersNotAsText() {
+    List<String> groups =
+        new java.util.ArrayList<>(
+            List.of("train_size=2048", "train_size=512", "train_size=16384", "train_size=1024.5"));
+    groups.sort(java.util.Comparator.comparing(SweepReport::groupKey));
+    assertEquals(
+        List.of("train_size=512", "train_size=1024.5", "train_size=2048", "train_size=16384"),
+        groups);
+  }
 }
