@@ -229,24 +229,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (SparkSession spark = Sessions.open("sweeplab bench sweep", where.master)) {
-        SweepBench.Efficiency e = SweepBench.efficiency(spark, where.resolve(), repeats);
-        System.out.printf(
-            Locale.ROOT,
-            "| runs | cores | cost max/min | wall s | training stage s | commit s | sum of run"
-                + " times s | longest run s | stage / (sum/cores) | wall / (sum/cores) | overhead"
-                + " per run ms |%n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"
-                + "| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.3f | %.3f | %.0f |%n",
-            e.runs(),
-            e.cores(),
-            e.costRatio(),
-            e.wallMs() / 1e3,
-            e.trainStageMs() / 1e3,
-            e.commitMs() / 1e3,
-            e.sumRunMs() / 1e3,
-            e.maxRunMs() / 1e3,
-            e.stageRatio(),
-            e.wallRatio(),
-            e.overheadPerRunMs());
+        System.out.print(SweepBench.efficiency(spark, where.resolve(), repeats).table().markdown());
       }
       return 0;
     }
@@ -271,23 +254,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (SparkSession spark = Sessions.open("sweeplab bench scale", where.master)) {
-        SweepBench.Scale s = SweepBench.scale(spark, where.resolve(), runs);
-        System.out.printf(
-            Locale.ROOT,
-            "| runs | plan s | heap before MB | heap planned MB | wall s | training stage s | commit"
-                + " s | per run ms | heap after MB | peak heap MB |%n"
-                + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n"
-                + "| %d | %.2f | %d | %d | %.1f | %.1f | %.1f | %.1f | %d | %d |%n",
-            s.runs(),
-            s.planMs() / 1e3,
-            s.heapBeforeMb(),
-            s.heapPlannedMb(),
-            s.wallMs() / 1e3,
-            s.trainStageMs() / 1e3,
-            s.commitMs() / 1e3,
-            (double) s.wallMs() / s.runs(),
-            s.heapAfterMb(),
-            s.peakHeapMb());
+        System.out.print(SweepBench.scale(spark, where.resolve(), runs).table().markdown());
       }
       return 0;
     }

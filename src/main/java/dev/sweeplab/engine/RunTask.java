@@ -31,16 +31,23 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
   private final Broadcast<Map<String, String>> hadoopConf;
   private final String appId;
   private final long timeoutMs;
+  private final Map<String, Long> timedOut;
 
+  /**
+   * @param timeoutMs the sweep's per-run limit (0: none)
+   * @param timedOut run id → the limit of its timed-out staging file, for runs tried again
+   */
   RunTask(
       Warehouse warehouse,
       Broadcast<Map<String, String>> hadoopConf,
       String appId,
-      long timeoutMs) {
+      long timeoutMs,
+      Map<String, Long> timedOut) {
     this.warehouse = warehouse;
     this.hadoopConf = hadoopConf;
     this.appId = appId;
     this.timeoutMs = timeoutMs;
+    this.timedOut = Map.copyOf(timedOut);
   }
 
   @Override
@@ -71,7 +78,8 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
         conf,
         warehouse.staging(run.sweep()),
         new RunRecord(run, result, provenance, System.currentTimeMillis()),
-        timeoutMs);
+        timeoutMs,
+        timedOut.getOrDefault(run.runId(), 0L));
     return new TaskOutcome(run.runId(), result.status(), result.wallMs(), attempt);
   }
 

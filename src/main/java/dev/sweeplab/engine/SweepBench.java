@@ -1,5 +1,6 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.report.Table;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
@@ -63,6 +64,36 @@ public final class SweepBench {
     public double overheadPerRunMs() {
       return (wallMs * (double) cores - sumRunMs) / runs;
     }
+
+    /** The figures as a one-row table. */
+    public Table table() {
+      return new Table(
+          List.of(
+              "runs",
+              "cores",
+              "cost max/min",
+              "wall s",
+              "training stage s",
+              "commit s",
+              "sum of run times s",
+              "longest run s",
+              "stage / (sum/cores)",
+              "wall / (sum/cores)",
+              "overhead per run ms"),
+          List.of(
+              List.of(
+                  runs,
+                  cores,
+                  Math.round(costRatio),
+                  wallMs / 1e3,
+                  trainStageMs / 1e3,
+                  commitMs / 1e3,
+                  sumRunMs / 1e3,
+                  maxRunMs / 1e3,
+                  stageRatio(),
+                  wallRatio(),
+                  Math.round(overheadPerRunMs()))));
+    }
   }
 
   /** Runs the heterogeneous sweep afresh in {@code warehouse} and reads its timings back. */
@@ -103,7 +134,36 @@ public final class SweepBench {
       long trainStageMs,
       long commitMs,
       long heapAfterMb,
-      long peakHeapMb) {}
+      long peakHeapMb) {
+
+    /** The figures as a one-row table. */
+    public Table table() {
+      return new Table(
+          List.of(
+              "runs",
+              "plan s",
+              "heap before MB",
+              "heap planned MB",
+              "wall s",
+              "training stage s",
+              "commit s",
+              "per run ms",
+              "heap after MB",
+              "peak heap MB"),
+          List.of(
+              List.of(
+                  runs,
+                  planMs / 1e3,
+                  heapBeforeMb,
+                  heapPlannedMb,
+                  wallMs / 1e3,
+                  trainStageMs / 1e3,
+                  commitMs / 1e3,
+                  (double) wallMs / runs,
+                  heapAfterMb,
+                  peakHeapMb)));
+    }
+  }
 
   /** Plans, runs and commits {@code runs} tiny runs (one configuration, {@code runs} seeds). */
   public static Scale scale(SparkSession spark, Warehouse warehouse, int runs) {

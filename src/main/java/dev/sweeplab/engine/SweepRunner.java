@@ -101,7 +101,7 @@ public final class SweepRunner {
     prepare(hadoop, staging, fresh);
     long trainStart = System.currentTimeMillis();
     if (!todo.isEmpty()) {
-      train(todo, limit);
+      train(todo, limit, timedOut);
     }
     long commitStart = System.currentTimeMillis();
 
@@ -153,7 +153,7 @@ public final class SweepRunner {
     }
   }
 
-  private void train(List<RunConfig> todo, long timeoutMs) {
+  private void train(List<RunConfig> todo, long timeoutMs, Map<String, Long> timedOut) {
     List<RunConfig> order = new ArrayList<>(todo);
     // Longest first, so the biggest runs do not start last and straggle; run_id breaks ties.
     order.sort(
@@ -171,7 +171,11 @@ public final class SweepRunner {
           jsc.parallelize(order, order.size())
               .map(
                   new RunTask(
-                      warehouse, hadoopConf, spark.sparkContext().applicationId(), timeoutMs))
+                      warehouse,
+                      hadoopConf,
+                      spark.sparkContext().applicationId(),
+                      timeoutMs,
+                      timedOut))
               .collect();
       long notOk = outcomes.stream().filter(o -> !RunResult.OK.equals(o.status())).count();
       LOG.info("trained {} runs, {} not ok", outcomes.size(), notOk);

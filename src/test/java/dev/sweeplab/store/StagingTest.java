@@ -210,13 +210,14 @@ class StagingTest {
             -1,
             0,
             result.curve());
-    Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 60_000);
-    Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(1), FINISHED), 90_000);
+    Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 60_000, 0);
+    Staging.write(
+        conf, dir(), new RunRecord(run, stopped, provenance(1), FINISHED), 90_000, 60_000);
     assertEquals(List.of(run.runId() + ".timeout-90000.parquet"), visibleFiles());
     assertEquals(Set.of(), Staging.runIds(conf, dir()), "a timed-out run is not finished");
     assertEquals(Map.of(run.runId(), 90_000L), Staging.timedOut(conf, dir()));
 
-    Staging.write(conf, dir(), new RunRecord(run, result, provenance(2), FINISHED), 0);
+    Staging.write(conf, dir(), new RunRecord(run, result, provenance(2), FINISHED), 0, 90_000);
     assertEquals(List.of(run.runId() + ".parquet"), visibleFiles());
     assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
     assertEquals(Map.of(), Staging.timedOut(conf, dir()));
