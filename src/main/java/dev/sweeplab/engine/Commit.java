@@ -73,28 +73,31 @@ final class Commit {
   private Commit() {}
 
   /**
-   * The sweep's {@code runs} and {@code curves} rows from its staged files whose ids are in {@code
-   * planned}: one row per run, preferring a finished run over a timed-out attempt of it, then the
-   * latest.
+   * The sweep's staged rows whose run ids are in {@code planned}: one row per run, preferring a
+   * finished run over a timed-out attempt of it, then the latest. Cache it when both tables are
+   * built from it, so staging is read once.
    */
-  static Map<String, Dataset<Row>> runsAndCurves(
+  static Dataset<Row> staged(
       SparkSession spark, Warehouse warehouse, String sweep, List<String> planned) {
     Dataset<Row> ids = spark.createDataset(planned, Encoders.STRING()).toDF("run_id");
-    Dataset<Row> staged =
-        spark
-            .read()
-            .parquet(warehouse.staging(sweep).toString())
-            .join(broadcast(ids), "run_id")
-            .withColumn(
-                "_rank",
-                row_number()
-                    .over(
-                        Window.partitionBy("run_id")
-                            .orderBy(
-                                when(col("status").equalTo(RunResult.TIMEOUT), 1).otherwise(0),
-                                col("finished_at").desc())))
-            .where(col("_rank").equalTo(1))
-            .drop("_rank");
+    return spark
+        .read()
+        .parquet(warehouse.staging(sweep).toString())
+        .join(broadcast(ids), "run_id")
+        .withColumn(
+            "_rank",
+            row_number()
+                .over(
+                    Window.partitionBy("run_id")
+                        .orderBy(
+                            when(col("status").equalTo(RunResult.TIMEOUT), 1).otherwise(0),
+                            col("finished_at").desc())))
+        .where(col("_rank").equalTo(1))
+        .drop("_rank");
+  }
+
+  /** The {@code runs} and {@code curves} rows of {@link #staged} rows. */
+  static Map<String, Dataset<Row>> runsAndCurves(Dataset<Row> staged) {
     Dataset<Row> runs =
         staged.select(RunSchema.runColumns().stream().map(c -> col(c)).toArray(Column[]::new));
     Dataset<Row> curves =

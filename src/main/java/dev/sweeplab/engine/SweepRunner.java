@@ -106,23 +106,23 @@ public final class SweepRunner {
     long commitStart = System.currentTimeMillis();
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
-    Map<String, Dataset<Row>> tables = Commit.runsAndCurves(spark, warehouse, sweep, ids);
-    Dataset<Row> runs = tables.get(Warehouse.RUNS).cache();
-    tables.put(Warehouse.RUNS, runs);
+    Dataset<Row> staged = Commit.staged(spark, warehouse, sweep, ids).cache();
+    Map<String, Dataset<Row>> tables = Commit.runsAndCurves(staged);
+    Dataset<Row> runs = tables.get(Warehouse.RUNS);
     try {
       Map<String, Long> byStatus = new HashMap<>();
       for (Row row : runs.groupBy("status").count().collectAsList()) {
         byStatus.put(row.getString(0), row.getLong(1));
       }
-      long staged = byStatus.values().stream().mapToLong(Long::longValue).sum();
-      if (staged != planned.size()) {
+      long found = byStatus.values().stream().mapToLong(Long::longValue).sum();
+      if (found != planned.size()) {
         throw new IllegalStateException(
             "sweep "
                 + sweep
                 + ": "
                 + planned.size()
                 + " runs planned but "
-                + staged
+                + found
                 + " staged; nothing was committed. Staging is in "
                 + staging);
       }
@@ -149,7 +149,7 @@ public final class SweepRunner {
       long end = System.currentTimeMillis();
       return outcome.timed(end - start, commitStart - trainStart, end - commitStart);
     } finally {
-      runs.unpersist();
+      staged.unpersist();
     }
   }
 

@@ -228,7 +228,7 @@ class ReliabilityTest extends SparkTestBase {
   private Map<String, Dataset<Row>> stateOf(Warehouse warehouse, SweepSpec spec, String sweep) {
     List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
     Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
-    Commit.runsAndCurves(spark, warehouse, spec.name(), ids)
+    Commit.runsAndCurves(Commit.staged(spark, warehouse, spec.name(), ids))
         .forEach(
             (t, rows) -> tables.put(t, rows.withColumn("sweep", functions.lit(sweep)).cache()));
     long now = System.currentTimeMillis();
