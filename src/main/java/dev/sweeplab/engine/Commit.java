@@ -1,14 +1,13 @@
 package dev.sweeplab.engine;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.substring_index;
 
 import dev.sweeplab.store.RunSchema;
+import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +23,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,27 +72,36 @@ final class Commit {
   private Commit() {}
 
   /**
-   * The sweep's staged rows whose run ids are in {@code planned}: one row per run, preferring a
-   * finished run over a timed-out attempt of it, then the latest. Cache it when both tables are
-   * built from it, so staging is read once.
+   * The sweep's staged rows of the runs in {@code planned}: one row per run, from the one file
+   * {@link Staging#files} picks for it (its finished file, else its latest timed-out attempt), so
+   * there is nothing to de-duplicate and no shuffle. A planned run with no file has no row; the
+   * caller counts them. Staging is read as one directory and the picked files kept by name: handing
+   * Spark thousands of file paths instead makes it list them in a job of its own (seconds, and
+   * thousands of requests on an object store). Cache the result when both tables are built from it,
+   * so staging is read once.
    */
   static Dataset<Row> staged(
       SparkSession spark, Warehouse warehouse, String sweep, List<String> planned) {
-    Dataset<Row> ids = spark.createDataset(planned, Encoders.STRING()).toDF("run_id");
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Path dir = warehouse.staging(sweep);
+    List<String> names;
+    try {
+      names = Staging.files(conf, dir, planned).values().stream().map(Path::getName).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("list staged runs in " + dir, e);
+    }
+    // The staging files' schema as Spark's Parquet reader would infer it from a footer.
+    StructType schema =
+        new ParquetToSparkSchemaConverter(spark.sessionState().conf()).convert(RunSchema.MESSAGE);
+    if (names.isEmpty()) {
+      return spark.createDataFrame(List.of(), schema);
+    }
     return spark
         .read()
-        .parquet(warehouse.staging(sweep).toString())
-        .join(broadcast(ids), "run_id")
-        .withColumn(
-            "_rank",
-            row_number()
-                .over(
-                    Window.partitionBy("run_id")
-                        .orderBy(
-                            when(col("status").equalTo(RunResult.TIMEOUT), 1).otherwise(0),
-                            col("finished_at").desc())))
-        .where(col("_rank").equalTo(1))
-        .drop("_rank");
+        .schema(schema)
+        .option("pathGlobFilter", "*.parquet")
+        .parquet(dir.toString())
+        .where(substring_index(input_file_name(), "/", -1).isin(names.toArray()));
   }
 
   /** The {@code runs} and {@code curves} rows of {@link #staged} rows. */

@@ -9,6 +9,12 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -49,7 +55,8 @@ public final class SweepBench {
       long trainStageMs,
       long commitMs,
       long sumRunMs,
-      long maxRunMs) {
+      long maxRunMs,
+      TaskTimes tasks) {
     /** Training-stage wall time over Σ run time / cores: 1.0 is every core busy throughout. */
     public double stageRatio() {
       return trainStageMs / ((double) sumRunMs / cores);
@@ -63,6 +70,21 @@ public final class SweepBench {
     /** Core time per run beyond its own training: scheduling, data, staging and the commit. */
     public double overheadPerRunMs() {
       return (wallMs * (double) cores - sumRunMs) / runs;
+    }
+
+    /** Per run: Spark's share of a task, outside the task's own code (launch, deserialization). */
+    public double schedulingPerRunMs() {
+      return (double) (tasks.durationMs() - tasks.runMs()) / runs;
+    }
+
+    /** Per run: the task's own code beyond the run's training (staging write, provenance). */
+    public double inTaskPerRunMs() {
+      return (double) (tasks.runMs() - sumRunMs) / runs;
+    }
+
+    /** Core time of the training stage in which no task ran (stragglers, gaps between tasks). */
+    public double idleCoreS() {
+      return (trainStageMs * (double) cores - tasks.durationMs()) / 1e3;
     }
 
     /** The figures as a one-row table. */
@@ -79,7 +101,10 @@ public final class SweepBench {
               "longest run s",
               "stage / (sum/cores)",
               "wall / (sum/cores)",
-              "overhead per run ms"),
+              "overhead per run ms",
+              "scheduling ms/run",
+              "in task ms/run",
+              "idle core s"),
           List.of(
               List.of(
                   runs,
@@ -92,7 +117,10 @@ public final class SweepBench {
                   maxRunMs / 1e3,
                   stageRatio(),
                   wallRatio(),
-                  Math.round(overheadPerRunMs()))));
+                  Math.round(overheadPerRunMs()),
+                  schedulingPerRunMs(),
+                  inTaskPerRunMs(),
+                  idleCoreS())));
     }
   }
 
@@ -102,7 +130,14 @@ public final class SweepBench {
     List<RunConfig> runs = spec.expand();
     double min = runs.stream().mapToDouble(RunConfig::cost).min().orElse(1);
     double max = runs.stream().mapToDouble(RunConfig::cost).max().orElse(1);
-    SweepOutcome o = new SweepRunner(spark, warehouse).run(spec, true);
+    TaskTimes.Listener listener = new TaskTimes.Listener();
+    spark.sparkContext().addSparkListener(listener);
+    SweepOutcome o;
+    try {
+      o = new SweepRunner(spark, warehouse).run(spec, true);
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
     Row sums =
         Tables.read(
             spark,
@@ -121,7 +156,60 @@ public final class SweepBench {
         o.trainMs(),
         o.commitMs(),
         sums.getLong(0),
-        sums.getLong(1));
+        sums.getLong(1),
+        listener.times(o.trained()));
+  }
+
+  /**
+   * Sums over the tasks of the training stage (Spark jobs described "train …"), from Spark's task
+   * metrics.
+   *
+   * @param tasks tasks that ended (retries included)
+   * @param durationMs Σ from launch to end, as the scheduler saw it
+   * @param runMs Σ executor run time: the task's own code
+   */
+  public record TaskTimes(long tasks, long durationMs, long runMs) {
+    /** Collects {@link TaskTimes} while registered; events arrive on Spark's listener thread. */
+    static final class Listener extends SparkListener {
+      private final Set<Integer> trainStages = ConcurrentHashMap.newKeySet();
+      private final AtomicLong tasks = new AtomicLong();
+      private final AtomicLong durationMs = new AtomicLong();
+      private final AtomicLong runMs = new AtomicLong();
+
+      @Override
+      public void onJobStart(SparkListenerJobStart job) {
+        String description = job.properties().getProperty("spark.job.description");
+        if (description != null && description.startsWith("train ")) {
+          job.stageIds().foreach(id -> trainStages.add((Integer) id));
+        }
+      }
+
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (trainStages.contains(end.stageId()) && end.taskMetrics() != null) {
+          tasks.incrementAndGet();
+          durationMs.addAndGet(end.taskInfo().duration());
+          runMs.addAndGet(end.taskMetrics().executorRunTime());
+        }
+      }
+
+      /**
+       * The sums once at least {@code tasks} tasks have been seen (Spark delivers listener events
+       * asynchronously, after the job's result), or after 30 s with what arrived.
+       */
+      TaskTimes times(long atLeast) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (tasks.get() < atLeast && System.nanoTime() < deadline) {
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+        return new TaskTimes(tasks.get(), durationMs.get(), runMs.get());
+      }
+    }
   }
 
   /** What the many-run sweep measured; heap figures are MB of driver heap in use after a GC. */

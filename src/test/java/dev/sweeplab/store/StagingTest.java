@@ -223,6 +223,47 @@ class StagingTest {
     assertEquals(Map.of(), Staging.timedOut(conf, dir()));
   }
 
+  @Test
+  void filesPicksEachPlannedRunsFinishedFileElseItsLongestTimeout() throws IOException {
+    RunConfig a = runs.get(0);
+    RunConfig b = runs.get(1);
+    RunResult stopped =
+        new RunResult(
+            RunResult.TIMEOUT,
+            "stopped at step 3",
+            result.params(),
+            result.trainLoss(),
+            result.trainError(),
+            result.testLoss(),
+            result.testError(),
+            3,
+            0.1,
+            5,
+            result.weightChange(),
+            result.layerWeightChange(),
+            -1,
+            0,
+            result.curve());
+    // Two timed-out files of b, as a crash between a write and the removal of the earlier leaves.
+    Staging.write(conf, dir(), new RunRecord(b, stopped, provenance(0), FINISHED), 60_000, 0);
+    Staging.write(conf, dir(), new RunRecord(b, stopped, provenance(1), FINISHED), 90_000, 0);
+    Staging.write(conf, dir(), new RunRecord(a, stopped, provenance(0), FINISHED), 60_000, 0);
+    Staging.write(conf, dir(), new RunRecord(a, result, provenance(1), FINISHED), 0, 0);
+    Files.writeString(tmp.resolve("staging").resolve("notes.txt"), "not a run");
+
+    Map<String, Path> files = Staging.files(conf, dir(), List.of(a.runId(), b.runId(), "0123"));
+    assertEquals(
+        Map.of(
+            a.runId(), a.runId() + ".parquet",
+            b.runId(), b.runId() + ".timeout-90000.parquet"),
+        files.entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getName())));
+    assertEquals(
+        Set.of(b.runId()),
+        Staging.files(conf, dir(), List.of(b.runId())).keySet(),
+        "runs not planned are left out");
+  }
+
   private List<String> visibleFiles() throws IOException {
     return fileNames().stream().filter(n -> !n.startsWith(".")).sorted().toList();
   }
