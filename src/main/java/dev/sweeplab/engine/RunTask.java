@@ -17,6 +17,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.resource.ResourceInformation;
 
 /**
  * The executor side of one run: train it (within the sweep's time limit), stage its result as one
@@ -55,6 +56,7 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
     Faults.haltIfInjected(run.runId()); // tests only: inert unless a test set its local property
     TaskContext task = TaskContext.get();
     int attempt = task == null ? 0 : task.attemptNumber();
+    String device = device(task); // before the run creates any ND4J array in this thread
     RunResult result = Trainer.run(run, timeoutMs);
     if (task != null && task.isInterrupted()) {
       // Killed (a speculative copy whose twin finished, or a cancelled job): stage nothing.
@@ -67,7 +69,7 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
             Platform.os(),
             Platform.arch(),
             Platform.nd4jBackend(),
-            "cpu",
+            device,
             appId,
             SparkEnv.get() == null ? "" : SparkEnv.get().executorId(),
             host(),
@@ -81,6 +83,24 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
         timeoutMs,
         timedOut.getOrDefault(run.runId(), 0L));
     return new TaskOutcome(run.runId(), result.status(), result.wallMs(), attempt);
+  }
+
+  /**
+   * The GPU Spark assigned to this task, as {@code gpu:<address>}, or {@code cpu} when it assigned
+   * none. With ND4J's CUDA backend the task's thread is pinned to that device, so the run's arrays
+   * live there; with the CPU backend the address is only recorded (the row's nd4j_backend tells
+   * which). The address is the CUDA device ordinal the executor sees (discovery script).
+   */
+  static String device(TaskContext task) {
+    ResourceInformation gpu = task == null ? null : task.resourcesJMap().get("gpu");
+    if (gpu == null || gpu.addresses().length == 0) {
+      return "cpu";
+    }
+    String address = gpu.addresses()[0];
+    if (Platform.cudaBackend()) {
+      Platform.useGpu(Integer.parseInt(address));
+    }
+    return "gpu:" + String.join(",", gpu.addresses());
   }
 
   private static String host() {

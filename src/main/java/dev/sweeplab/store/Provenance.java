@@ -11,7 +11,8 @@ import java.io.Serializable;
  * @param os operating system name and version
  * @param arch CPU architecture
  * @param nd4jBackend ND4J backend and BLAS in use
- * @param device what trained the run ({@code cpu}, or a GPU address)
+ * @param device {@code gpu:<address>} when Spark assigned the task a GPU (ND4J is pinned to it on
+ *     the CUDA backend; nd4jBackend says which backend ran), else {@code cpu}
  * @param sparkAppId Spark application id
  * @param executorId Spark executor that ran the task
  * @param host machine name

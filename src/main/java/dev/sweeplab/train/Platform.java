@@ -30,6 +30,19 @@ public final class Platform {
         + Nd4j.factory().blas().getBlasVendor();
   }
 
+  /** Whether ND4J runs on its CUDA backend (nd4j-cuda, the {@code cuda} Maven profile). */
+  public static boolean cudaBackend() {
+    return Nd4j.getBackend().getClass().getSimpleName().startsWith("JCublas");
+  }
+
+  /**
+   * Pins ND4J's work in the calling thread to CUDA device {@code ordinal}: arrays it creates from
+   * now on are allocated there. Call before the thread creates any array; CUDA backend only.
+   */
+  public static void useGpu(int ordinal) {
+    Nd4j.getAffinityManager().unsafeSetDevice(ordinal);
+  }
+
   public static String java() {
     return System.getProperty("java.vendor") + " " + System.getProperty("java.version");
   }

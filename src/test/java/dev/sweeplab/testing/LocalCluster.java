@@ -46,7 +46,7 @@ public final class LocalCluster {
   public static final String MASTER = "local-cluster[2,1,1024]";
   public static final int EXECUTORS = 2;
 
-  static final Path HOME = Path.of("target", "local-cluster").toAbsolutePath();
+  public static final Path HOME = Path.of("target", "local-cluster").toAbsolutePath();
 
   private LocalCluster() {}
 
@@ -57,6 +57,19 @@ public final class LocalCluster {
    */
   public static SparkSession open(
       String appName, Map<String, String> settings, String... executorJavaOptions) {
+    return open(appName, MASTER, EXECUTORS, settings, executorJavaOptions);
+  }
+
+  /**
+   * As {@link #open(String, Map, String...)} on another {@code local-cluster[workers, cores,
+   * memory]} master, waiting for {@code executors} executors (one per worker).
+   */
+  public static SparkSession open(
+      String appName,
+      String master,
+      int executors,
+      Map<String, String> settings,
+      String... executorJavaOptions) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("spark.testing", "true");
     props.put("spark.test.home", home().toString());
@@ -75,7 +88,7 @@ public final class LocalCluster {
     try {
       // A new SparkConf reads spark.* system properties: this is how the settings reach Sessions.
       props.forEach(System::setProperty);
-      spark = Sessions.open(appName, MASTER);
+      spark = Sessions.open(appName, master);
     } finally {
       previous.forEach(
           (k, v) -> {
@@ -86,12 +99,12 @@ public final class LocalCluster {
             }
           });
     }
-    if (!MASTER.equals(spark.sparkContext().master())) {
+    if (!master.equals(spark.sparkContext().master())) {
       String running = spark.sparkContext().master();
       throw new IllegalStateException(
-          "a SparkContext on " + running + " is still running; stop it before opening " + MASTER);
+          "a SparkContext on " + running + " is still running; stop it before opening " + master);
     }
-    awaitExecutors(spark, EXECUTORS, 120_000);
+    awaitExecutors(spark, executors, 120_000);
     return spark;
   }
 
@@ -128,7 +141,11 @@ public final class LocalCluster {
 
   /** Waits until {@code count} executors are registered. */
   public static void awaitExecutors(SparkSession spark, int count, long timeoutMs) {
-    await(() -> executors(spark) >= count ? 1 : 0, 1, timeoutMs, count + " executors on " + MASTER);
+    await(
+        () -> executors(spark) >= count ? 1 : 0,
+        1,
+        timeoutMs,
+        count + " executors on " + spark.sparkContext().master());
   }
 
   /** Waits until {@code value} reaches {@code atLeast}: listener events arrive asynchronously. */

@@ -1,0 +1,257 @@
+package dev.sweeplab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster jar under {@code spark-submit}: a child JVM runs {@code
+ * org.apache.spark.deploy.SparkSubmit --master local[2]} with {@code target/sweeplab-cluster.jar}
+ * as the application jar and, as its own classpath, only what a Spark distribution brings (the
+ * Maven-resolved Spark, Scala, Hadoop and Parquet jars of this build: the test classpath less this
+ * project and every jar the cluster jar already holds). In client mode SparkSubmit runs the main
+ * class in its own JVM with the application jar added to a child class loader, so this checks that
+ * the shaded jar is complete and that ND4J finds its backend through the merged {@code
+ * META-INF/services}. Runs in {@code verify}, after {@code package} (failsafe).
+ */
+class SparkSubmitIT {
+  static final String NAME = "submit_smoke";
+
+  static final String SPEC =
+      """
+      name: submit_smoke
+      seed: 11
+      repeats: 2
+      dataset: {input_dim: 6, classes: 3, teacher_width: 8, train_size: 64, test_size: 32}
+      model: {width: [4, 8], depth: 1}
+      training: {batch_size: 32, steps: 5, eval_points: 2}
+      """;
+
+  static final int RUNS = 4;
+
+  static final long TIMEOUT_S = 300;
+
+  @TempDir Path tmp;
+
+  @Test
+  void aTinySweepRunsFromTheClusterJar() throws Exception {
+    Path jar =
+        Path.of(System.getProperty("sweeplab.clusterJar", "target/sweeplab-cluster.jar"))
+            .toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
+    Path spec = tmp.resolve(NAME + ".yaml");
+    Files.writeString(spec, SPEC);
+    Path warehouse = tmp.resolve("warehouse");
+    String classpath = sparkClasspath(jar);
+
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Xmx1g");
+    // spark-submit's launcher adds these Java 17 flags to the JVM it starts; this test starts
+    // SparkSubmit itself, so it passes them (--driver-java-options would only reach a JVM that
+    // SparkSubmit starts, which client mode does not).
+    cmd.add("@" + Path.of("conf", "jvm.options").toAbsolutePath());
+    cmd.add(
+        "-Dorg.bytedeco.javacpp.cachedir="
+            + System.getProperty(
+                "org.bytedeco.javacpp.cachedir",
+                Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()));
+    cmd.add("-Dlog4j.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath());
+    cmd.add("-Djava.awt.headless=true");
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add("org.apache.spark.deploy.SparkSubmit");
+    cmd.addAll(
+        List.of(
+            "--master",
+            "local[2]",
+            "--class",
+            Main.class.getName(),
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.ui.showConsoleProgress=false",
+            jar.toString(),
+            "run",
+            spec.toString(),
+            "--warehouse",
+            warehouse.toString(),
+            "--reports",
+            tmp.resolve("reports").toString()));
+    Path stdout = tmp.resolve("stdout.txt");
+    Path stderr = tmp.resolve("stderr.txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().remove("SPARK_HOME");
+    long start = System.currentTimeMillis();
+    Process child = pb.start();
+    if (!child.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      fail("spark-submit did not finish in " + TIMEOUT_S + " s" + tails(stdout, stderr));
+    }
+    long wallMs = System.currentTimeMillis() - start;
+    assertEquals(0, child.exitValue(), "spark-submit exit status" + tails(stdout, stderr));
+    String out = Files.readString(stdout);
+    assertTrue(
+        out.contains(
+            "sweep "
+                + NAME
+                + ": "
+                + RUNS
+                + " runs planned, "
+                + RUNS
+                + " trained now, 0 reused; "
+                + RUNS
+                + " ok, 0 diverged, 0 failed, 0 timeout"),
+        "run summary line" + tails(stdout, stderr));
+
+    Path partition = warehouse.resolve("runs").resolve("sweep=" + NAME);
+    List<Path> files;
+    try (Stream<Path> list = Files.list(partition)) {
+      files = list.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
+    }
+    assertFalse(files.isEmpty(), "Parquet files in " + partition);
+    long rows = 0;
+    Configuration conf = new Configuration();
+    for (Path f : files) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(
+              HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), conf))) {
+        rows += reader.getRecordCount();
+      }
+    }
+    assertEquals(RUNS, rows, "rows in the runs table's partition " + partition);
+    System.out.printf(
+        "SparkSubmitIT: %d runs through spark-submit with %s (%d MB) in %d ms; child classpath"
+            + " %d entries%n",
+        RUNS,
+        jar.getFileName(),
+        Files.size(jar) >> 20,
+        wallMs,
+        classpath.split(File.pathSeparator).length);
+  }
+
+  /**
+   * Libraries that Spark 3.5.9 depends on (its distribution's {@code jars/} has them) and that the
+   * cluster jar holds too, because DL4J or sweeplab declare them: Spark starts with its own copy
+   * (SparkSubmit needs slf4j before the application jar is loaded). Found with {@code mvn
+   * dependency:tree -Dverbose}: the shaded artifacts that also appear under spark-sql_2.12 and
+   * hadoop-client-*.
+   */
+  static final Set<String> SPARK_ALSO_BRINGS =
+      Set.of(
+          "com/fasterxml/jackson/core/jackson-annotations",
+          "com/fasterxml/jackson/core/jackson-core",
+          "com/fasterxml/jackson/core/jackson-databind",
+          "com/google/code/gson/gson",
+          "com/google/flatbuffers/flatbuffers-java",
+          "commons-codec/commons-codec",
+          "commons-io/commons-io",
+          "commons-logging/commons-logging",
+          "org/apache/commons/commons-collections4",
+          "org/apache/commons/commons-compress",
+          "org/apache/commons/commons-lang3",
+          "org/apache/commons/commons-math3",
+          "org/slf4j/slf4j-api");
+
+  /**
+   * The test JVM's classpath less this project (classes, test classes, its plain jar) and every jar
+   * whose files the cluster jar holds, except those Spark brings itself: what a Spark distribution
+   * puts on the classpath.
+   */
+  static String sparkClasspath(Path clusterJar) throws IOException {
+    List<String> kept = new ArrayList<>();
+    try (ZipFile shaded = new ZipFile(clusterJar.toFile())) {
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        Path p = Path.of(entry);
+        if (entry.isEmpty() || Files.isDirectory(p) || !Files.isRegularFile(p)) {
+          continue; // target/classes, target/test-classes
+        }
+        if (!inside(shaded, p) || sparkBrings(p)) {
+          kept.add(entry);
+        }
+      }
+    }
+    for (String entry : kept) {
+      for (String ours : List.of("/org/nd4j/", "/org/deeplearning4j/", "/org/bytedeco/")) {
+        assertFalse(entry.contains(ours), "ND4J and DL4J come from the cluster jar only: " + entry);
+      }
+    }
+    return String.join(File.pathSeparator, kept);
+  }
+
+  /** Whether {@code jar} (in a Maven repository layout) is one of {@link #SPARK_ALSO_BRINGS}. */
+  private static boolean sparkBrings(Path jar) {
+    Path artifact = jar.getParent() == null ? null : jar.getParent().getParent();
+    String path = artifact == null ? "" : artifact.toString().replace(File.separatorChar, '/');
+    return SPARK_ALSO_BRINGS.stream().anyMatch(ga -> path.endsWith("/" + ga));
+  }
+
+  /**
+   * Whether most of {@code jar}'s files (META-INF aside) are in {@code shaded}; for a jar of
+   * metadata only, whether {@code shaded} has its Maven descriptor.
+   */
+  private static boolean inside(ZipFile shaded, Path jar) throws IOException {
+    int files = 0;
+    int found = 0;
+    boolean descriptor = false;
+    try (ZipFile z = new ZipFile(jar.toFile())) {
+      for (Enumeration<? extends ZipEntry> e = z.entries(); e.hasMoreElements(); ) {
+        ZipEntry entry = e.nextElement();
+        String name = entry.getName();
+        if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
+          descriptor |= shaded.getEntry(name) != null;
+        }
+        if (entry.isDirectory()
+            || name.startsWith("META-INF/")
+            || name.endsWith("module-info.class")) {
+          continue;
+        }
+        files++;
+        if (shaded.getEntry(name) != null) {
+          found++;
+        }
+      }
+    }
+    return files > 0 ? 2 * found > files : descriptor;
+  }
+
+  private static String tails(Path stdout, Path stderr) throws IOException {
+    return "\n--- stdout (last 3000 chars) ---\n"
+        + tail(stdout, 3000)
+        + "\n--- stderr (last 6000 chars) ---\n"
+        + tail(stderr, 6000);
+  }
+
+  private static String tail(Path file, int chars) throws IOException {
+    if (!Files.exists(file)) {
+      return "(none)";
+    }
+    String s = Files.readString(file);
+    return s.length() <= chars ? s : "..." + s.substring(s.length() - chars);
+  }
+}
