@@ -1,0 +1,81 @@
+"""sweeplab nightly sweep from Apache Airflow, submitted to YARN with SparkSubmitOperator.
+
+Every night at 02:00 (the scheduler's time zone) Airflow runs
+
+    spark-submit --class dev.sweeplab.cli.Main target/sweeplab-cluster.jar \
+        run scaling_teacher.yaml --warehouse hdfs:///sweeplab/warehouse --night {{ ds }}
+
+with the Spark properties of conf/cluster-cpu.conf. The sweep writes into the partition
+scaling_teacher-night-<ds>; ds is the run's logical date (for this daily schedule, the day before
+the run starts), passed explicitly so that a retry or a manual re-run of a date after midnight
+resumes that date's partition instead of starting a new one. max_active_runs=1: a night still
+running holds the next one back; catchup=False: no back-filling of missed nights.
+
+Install: copy this file into the DAGs folder of a worker that has spark-submit, Hadoop client
+configuration and a built checkout (SWEEPLAB_HOME; target/sweeplab-cluster.jar), with
+apache-airflow-providers-apache-spark installed, and a Spark connection pointing at YARN:
+
+    airflow connections add spark_sweeplab --conn-type spark --conn-host yarn \
+        --conn-extra '{"deploy-mode": "cluster"}'
+
+Edit: SWEEPLAB_HOME (or set it in the worker's environment), JOB, WAREHOUSE, and for GPU
+executors PROPERTIES = "conf/cluster-gpu.conf" plus the discovery script (deploy/yarn/submit.sh
+shows the two extra settings).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from airflow import DAG
+from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
+
+SWEEPLAB_HOME = Path(os.environ.get("SWEEPLAB_HOME", "/opt/sweeplab"))
+JOB = "jobs/scaling_teacher.yaml"
+PROPERTIES = "conf/cluster-cpu.conf"
+JAR = "target/sweeplab-cluster.jar"
+WAREHOUSE = "hdfs:///sweeplab/warehouse"
+
+
+def spark_properties(path: Path) -> dict[str, str]:
+    """The properties of a Spark .conf file: "key=value", "key: value" or "key value" lines."""
+    properties = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\s*([^#!\s=:][^\s=:]*)\s*[=:\s]\s*(.*)", line)
+        if match:
+            properties[match.group(1)] = match.group(2).strip()
+    return properties
+
+
+with DAG(
+    dag_id="sweeplab_nightly",
+    description="sweeplab: nightly scaling_teacher sweep on YARN",
+    schedule="0 2 * * *",
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 1, "retry_delay": timedelta(minutes=10)},
+    tags=["sweeplab"],
+) as dag:
+    SparkSubmitOperator(
+        task_id="scaling_teacher",
+        conn_id="spark_sweeplab",
+        application=str(SWEEPLAB_HOME / JAR),
+        java_class="dev.sweeplab.cli.Main",
+        name="sweeplab scaling_teacher nightly",
+        conf=spark_properties(SWEEPLAB_HOME / PROPERTIES),
+        # In cluster mode the driver runs on a YARN node: ship the sweep file to its working directory.
+        files=str(SWEEPLAB_HOME / JOB),
+        application_args=[
+            "run",
+            Path(JOB).name,
+            "--warehouse",
+            WAREHOUSE,
+            "--night",
+            "{{ ds }}",
+        ],
+        execution_timeout=timedelta(hours=8),
+    )
