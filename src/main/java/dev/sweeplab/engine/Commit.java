@@ -1,10 +1,13 @@
 package dev.sweeplab.engine;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.substring_index;
 
+import dev.sweeplab.store.Provenance;
 import dev.sweeplab.store.RunSchema;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Warehouse;
@@ -106,8 +109,16 @@ final class Commit {
 
   /** The {@code runs} and {@code curves} rows of {@link #staged} rows. */
   static Map<String, Dataset<Row>> runsAndCurves(Dataset<Row> staged) {
+    // Runs staged by a version without trained_by were all trained in a task.
     Dataset<Row> runs =
-        staged.select(RunSchema.runColumns().stream().map(c -> col(c)).toArray(Column[]::new));
+        staged.select(
+            RunSchema.runColumns().stream()
+                .map(
+                    c ->
+                        c.equals("trained_by")
+                            ? coalesce(col(c), lit(Provenance.TASK)).as(c)
+                            : col(c))
+                .toArray(Column[]::new));
     Dataset<Row> curves =
         staged
             .select(col("sweep"), col("run_id"), explode(col(RunSchema.CURVE)).as("p"))

@@ -73,7 +73,8 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
             appId,
             SparkEnv.get() == null ? "" : SparkEnv.get().executorId(),
             host(),
-            attempt);
+            attempt,
+            Provenance.TASK);
     Configuration conf = new Configuration(false);
     hadoopConf.value().forEach(conf::set);
     Staging.write(
@@ -103,7 +104,7 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
     return "gpu:" + String.join(",", gpu.addresses());
   }
 
-  private static String host() {
+  static String host() {
     try {
       return InetAddress.getLocalHost().getHostName();
     } catch (UnknownHostException e) {

@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executes a sweep on Spark: plans its runs, skips those already staged (resume), trains the rest
- * one per task in longest-first order, and publishes the runs, curves and the {@code sweeps} row in
- * one commit (see {@link Commit}): readers see all of the sweep's new state or none of it. Nothing
- * is written before the spec's data files have been checked. Driver-only.
+ * one per task in longest-first order (those above {@code limits.distributed_above} before them,
+ * each data-parallel across the executors: {@link DistributedTraining}), and publishes the runs,
+ * curves and the {@code sweeps} row in one commit (see {@link Commit}): readers see all of the
+ * sweep's new state or none of it. Nothing is written before the spec's data files have been
+ * checked. Driver-only.
  */
 public final class SweepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
@@ -100,8 +102,16 @@ public final class SweepRunner {
     todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
     prepare(hadoop, staging, fresh);
     long trainStart = System.currentTimeMillis();
-    if (!todo.isEmpty()) {
-      train(todo, limit, timedOut);
+    List<RunConfig> distributed = todo.stream().filter(spec::distributed).toList();
+    List<RunConfig> tasks = todo.stream().filter(run -> !spec.distributed(run)).toList();
+    // Sequential: the distributed runs first, the biggest first, each using every executor; then
+    // the task runs as one Spark job. Overlapping the two would leave the distributed runs
+    // competing with tasks for the same cores.
+    if (!distributed.isEmpty()) {
+      trainDistributed(distributed, spec.distributedWorkers(), limit, timedOut);
+    }
+    if (!tasks.isEmpty()) {
+      train(tasks, limit, timedOut);
     }
     long commitStart = System.currentTimeMillis();
 
@@ -183,6 +193,25 @@ public final class SweepRunner {
       jsc.setJobDescription(null); // the commit's jobs are not "train" jobs
       spark.sparkContext().removeSparkListener(progress);
       hadoopConf.destroy();
+    }
+  }
+
+  private void trainDistributed(
+      List<RunConfig> runs, int workers, long timeoutMs, Map<String, Long> timedOut) {
+    List<RunConfig> order = new ArrayList<>(runs);
+    order.sort(
+        Comparator.comparingDouble(RunConfig::cost).reversed().thenComparing(RunConfig::runId));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    DistributedTraining training =
+        new DistributedTraining(jsc, warehouse, workers, timeoutMs, timedOut);
+    LOG.info(
+        "training {} runs above limits.distributed_above by {}", order.size(), training.method());
+    try {
+      for (RunConfig run : order) {
+        training.train(run);
+      }
+    } finally {
+      jsc.setJobDescription(null);
     }
   }
 

@@ -227,6 +227,27 @@ public final class SpecKeys {
               "none|[0-9]+(\\.[0-9]+)?[smh]?",
               "'none' or a duration: seconds (90 or 90s), minutes (30m) or hours (2h)"),
           "stop a run that trains longer than this and record it as 'timeout'; the sweep goes on");
+  public static final Key DISTRIBUTED_ABOVE =
+      new Key(
+          "limits.distributed_above",
+          "distributed_above",
+          Type.STRING,
+          "none",
+          false,
+          Rule.matches(
+              "none|[0-9]+(\\.[0-9]*)?([eE][+-]?[0-9]+)?",
+              "'none' or a cost in FLOP-equivalents (a number >= 0, e.g. 2e12 or 2.5E11)"),
+          "train a run whose estimated cost exceeds this data-parallel across the executors"
+              + " (DL4J parameter averaging) instead of in one task");
+  public static final Key DISTRIBUTED_WORKERS =
+      new Key(
+          "limits.distributed_workers",
+          "distributed_workers",
+          Type.INT,
+          0,
+          false,
+          atLeast(0),
+          "workers of a distributed run (parameter averaging); 0: Spark's default parallelism");
 
   public static final Key DOUBLE_DESCENT_X =
       new Key(
@@ -313,7 +334,8 @@ public final class SpecKeys {
           EVAL_POINTS);
 
   /** Keys that shape the sweep but not a run. */
-  public static final List<Key> LIMITS = List.of(MAX_RUNS, RUN_TIMEOUT);
+  public static final List<Key> LIMITS =
+      List.of(MAX_RUNS, RUN_TIMEOUT, DISTRIBUTED_ABOVE, DISTRIBUTED_WORKERS);
 
   /** Keys of the analysis a sweep asks for after its runs. */
   public static final List<Key> ANALYSIS =

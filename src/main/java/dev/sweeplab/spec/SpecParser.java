@@ -121,6 +121,12 @@ public final class SpecParser {
       flat.put(SpecKeys.RUN_TIMEOUT.path(), n.toString()); // plain seconds: 90 means 90s
     }
     String runTimeout = ((String) scalar(SpecKeys.RUN_TIMEOUT, flat)).trim();
+    if (flat.get(SpecKeys.DISTRIBUTED_ABOVE.path()) instanceof Number n) {
+      // YAML reads 2e12 as a number, "2e12" as text: both mean the same threshold.
+      flat.put(SpecKeys.DISTRIBUTED_ABOVE.path(), n.toString());
+    }
+    String distributedAbove = ((String) scalar(SpecKeys.DISTRIBUTED_ABOVE, flat)).trim();
+    int distributedWorkers = (Integer) scalar(SpecKeys.DISTRIBUTED_WORKERS, flat);
 
     Map<Key, List<Object>> values = new LinkedHashMap<>();
     for (Key key : SpecKeys.RUN) {
@@ -137,7 +143,17 @@ public final class SpecParser {
     }
     checkAnalysis(analysis, values);
     SweepSpec spec =
-        new SweepSpec(name, description, seed, repeats, maxRuns, runTimeout, values, analysis);
+        new SweepSpec(
+            name,
+            description,
+            seed,
+            repeats,
+            maxRuns,
+            runTimeout,
+            distributedAbove,
+            distributedWorkers,
+            values,
+            analysis);
     // Exact product: a long could overflow (four 65536-value axes wrap to 0) and pass the limit.
     BigInteger count = BigInteger.valueOf(repeats);
     for (List<Object> v : values.values()) {

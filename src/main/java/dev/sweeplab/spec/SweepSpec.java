@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * @param maxRuns largest grid accepted
  * @param runTimeout longest a run may train ({@code none}, or seconds, minutes or hours: 90, 90s,
  *     30m, 2h); a run past it stops and is recorded as {@code timeout}
+ * @param distributedAbove a cost ({@link RunConfig#cost()}, FLOP-equivalents) above which a run is
+ *     trained data-parallel across the executors instead of in one task, or {@code none}
+ * @param distributedWorkers workers of such a run; 0 for Spark's default parallelism
  * @param values run key → its values (one or more), in registry order
  * @param analysis analysis key → its value (the {@code analysis:} section, defaults filled)
  */
@@ -28,6 +31,8 @@ public record SweepSpec(
     int repeats,
     int maxRuns,
     String runTimeout,
+    String distributedAbove,
+    int distributedWorkers,
     Map<Key, List<Object>> values,
     Map<Key, String> analysis) {
 
@@ -49,6 +54,14 @@ public record SweepSpec(
   }
 
   /**
+   * Whether {@code run} is trained data-parallel across the executors: its estimated cost exceeds
+   * {@link #distributedAbove}. How a run is trained is not part of its identity (its run_id).
+   */
+  public boolean distributed(RunConfig run) {
+    return !distributedAbove.equals("none") && run.cost() > Double.parseDouble(distributedAbove);
+  }
+
+  /**
    * This spec under another partition name, e.g. a nightly sweep's partition for its date; run
    * identities (and so seeds) do not include the name and stay the same.
    */
@@ -57,7 +70,16 @@ public record SweepSpec(
       throw UserError.badValue("name", partition, SpecKeys.NAME.rule().text());
     }
     return new SweepSpec(
-        partition, description, seed, repeats, maxRuns, runTimeout, values, analysis);
+        partition,
+        description,
+        seed,
+        repeats,
+        maxRuns,
+        runTimeout,
+        distributedAbove,
+        distributedWorkers,
+        values,
+        analysis);
   }
 
   /** The value of one {@code analysis.*} key. */
@@ -142,6 +164,8 @@ public record SweepSpec(
     tree.put(SpecKeys.REPEATS.path(), repeats);
     tree.put(SpecKeys.MAX_RUNS.path(), maxRuns);
     tree.put(SpecKeys.RUN_TIMEOUT.path(), runTimeout);
+    tree.put(SpecKeys.DISTRIBUTED_ABOVE.path(), distributedAbove);
+    tree.put(SpecKeys.DISTRIBUTED_WORKERS.path(), distributedWorkers);
     values.forEach((key, v) -> tree.put(key.path(), v.size() == 1 ? v.get(0) : v));
     analysis.forEach((key, v) -> tree.put(key.path(), v));
     return CanonicalJson.write(tree);

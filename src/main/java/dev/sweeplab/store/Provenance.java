@@ -17,6 +17,9 @@ import java.io.Serializable;
  * @param executorId Spark executor that ran the task
  * @param host machine name
  * @param attempt Spark task attempt number (0 for the first)
+ * @param trainedBy how the run was trained: {@link #TASK} (one Spark task, one network) or {@code
+ *     parameter_averaging(workers=N, averaging_frequency=F)} (DL4J's data-parallel training across
+ *     N workers from the driver, parameters averaged every F minibatches per worker)
  */
 public record Provenance(
     String version,
@@ -28,5 +31,19 @@ public record Provenance(
     String sparkAppId,
     String executorId,
     String host,
-    int attempt)
-    implements Serializable {}
+    int attempt,
+    String trainedBy)
+    implements Serializable {
+
+  /** {@link #trainedBy} of a run trained inside one Spark task. */
+  public static final String TASK = "task";
+
+  /** {@link #trainedBy} of a run trained by DL4J's parameter averaging. */
+  public static String parameterAveraging(int workers, int averagingFrequency) {
+    return "parameter_averaging(workers="
+        + workers
+        + ", averaging_frequency="
+        + averagingFrequency
+        + ")";
+  }
+}

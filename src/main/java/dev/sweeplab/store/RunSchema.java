@@ -77,6 +77,7 @@ public final class RunSchema {
     for (String c :
         new String[] {
           "device",
+          "trained_by",
           "sweeplab_version",
           "java_version",
           "os",

@@ -205,6 +205,7 @@ public final class Staging {
     g.add("interpolation_step", r.interpolationStep());
     g.add("noisy_labels", r.noisyLabels());
     g.add("device", p.device());
+    g.add("trained_by", p.trainedBy());
     g.add("sweeplab_version", p.version());
     g.add("java_version", p.java());
     g.add("os", p.os());

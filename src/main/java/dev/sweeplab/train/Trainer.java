@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Trains one run: data from the per-JVM cache, a fresh network, minibatch steps in an order drawn
@@ -22,6 +23,41 @@ public final class Trainer {
 
   private Trainer() {}
 
+  /**
+   * How a run's optimizer steps are taken: one minibatch at a time in the calling thread ({@link
+   * #LOCAL}), or many minibatches at once by something else (data-parallel training across Spark
+   * executors). The trainer hands over the run's minibatches in their training order and never more
+   * than up to its next evaluation.
+   */
+  public interface Steps {
+    /** One step per minibatch, in this thread. */
+    Steps LOCAL =
+        new Steps() {
+          @Override
+          public int maxBatches() {
+            return 1;
+          }
+
+          @Override
+          public double fit(MultiLayerNetwork net, List<DataSet> batches) {
+            for (DataSet batch : batches) {
+              net.fit(batch.getFeatures(), batch.getLabels());
+            }
+            return net.score();
+          }
+        };
+
+    /** The most minibatches one {@link #fit} call takes. */
+    int maxBatches();
+
+    /**
+     * Trains {@code net} on {@code batches}, consecutive minibatches of the run, leaving the result
+     * in {@code net}; returns the (mean) minibatch loss of the last update, NaN or infinite when
+     * training diverged.
+     */
+    double fit(MultiLayerNetwork net, List<DataSet> batches);
+  }
+
   /** Runs {@code run} to the end and reports; never throws for a failure of the run itself. */
   public static RunResult run(RunConfig run) {
     return run(run, 0);
@@ -33,21 +69,34 @@ public final class Trainer {
    * as {@link RunResult#TIMEOUT}. The check is made between steps, so one step is never cut short.
    */
   public static RunResult run(RunConfig run, long timeoutMs) {
+    return run(run, timeoutMs, Steps.LOCAL);
+  }
+
+  /**
+   * Runs {@code run} as {@link #run(RunConfig, long)} does, its optimizer steps taken by {@code
+   * steps}; a step is then one minibatch consumed, wherever it was fitted.
+   */
+  public static RunResult run(RunConfig run, long timeoutMs, Steps steps) {
     long start = System.nanoTime();
     long deadline = timeoutMs > 0 ? start + timeoutMs * 1_000_000 : Long.MAX_VALUE;
     try {
-      return train(run, DatasetCache.get(DatasetSpec.of(run)), start, deadline, timeoutMs);
+      return train(run, DatasetCache.get(DatasetSpec.of(run)), start, deadline, timeoutMs, steps);
     } catch (Exception | OutOfMemoryError e) {
       return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
   static RunResult train(RunConfig run, Dataset data, long startNanos) {
-    return train(run, data, startNanos, Long.MAX_VALUE, 0);
+    return train(run, data, startNanos, Long.MAX_VALUE, 0, Steps.LOCAL);
   }
 
   private static RunResult train(
-      RunConfig run, Dataset data, long startNanos, long deadlineNanos, long timeoutMs) {
+      RunConfig run,
+      Dataset data,
+      long startNanos,
+      long deadlineNanos,
+      long timeoutMs,
+      Steps steps) {
     MultiLayerNetwork net = Networks.build(run);
     WeightChange change = new WeightChange(net);
     Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
@@ -94,10 +143,16 @@ public final class Trainer {
                 + " ms";
         break;
       }
-      Batches.Batch batch = batches.next();
-      net.fit(batch.features(), batch.labels());
-      step++;
-      if (!Double.isFinite(net.score())) {
+      long until = next < evalAt.length ? evalAt[next] : total;
+      int n = (int) Math.min(until - step, steps.maxBatches());
+      List<DataSet> chunk = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        Batches.Batch batch = batches.next();
+        chunk.add(new DataSet(batch.features(), batch.labels()));
+      }
+      double score = steps.fit(net, chunk);
+      step += n;
+      if (!Double.isFinite(score)) {
         curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
         status = RunResult.DIVERGED;
         reason = "non-finite minibatch loss at step " + step;

@@ -175,6 +175,7 @@ class SpecParserTest {
             + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","
             + "\"dataset.task\":\"classification\",\"dataset.teacher_width\":64,"
             + "\"dataset.test_size\":1000,\"dataset.train_size\":1000,\"description\":\"\","
+            + "\"limits.distributed_above\":\"none\",\"limits.distributed_workers\":0,"
             + "\"limits.max_runs\":10000,\"limits.run_timeout\":\"none\",\"model.activation\":\"relu\",\"model.base_width\":64,"
             + "\"model.depth\":2,\"model.init_scale\":1.0,"
             + "\"model.parameterization\":\"standard\","

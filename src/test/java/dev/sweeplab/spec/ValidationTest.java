@@ -54,7 +54,7 @@ class ValidationTest {
         parseFails("name: x", "limits:", "  max_run: 10"),
         "unknown key 'limits.max_run'",
         "Did you mean 'max_runs'?",
-        "Accepted here: max_runs, run_timeout.");
+        "Accepted here: distributed_above, distributed_workers, max_runs, run_timeout.");
   }
 
   @Test

@@ -73,7 +73,8 @@ class StagingTest {
         "app-123",
         "driver",
         "host-a",
-        attempt);
+        attempt,
+        Provenance.TASK);
   }
 
   Path dir() {
@@ -147,6 +148,7 @@ class StagingTest {
     assertEquals(result.layerWeightChange().size(), layers.getFieldRepetitionCount("list"));
 
     assertEquals("cpu", g.getString("device", 0));
+    assertEquals("task", g.getString("trained_by", 0));
     assertEquals("9.9.9-test", g.getString("sweeplab_version", 0));
     assertEquals("CpuBackend/OPENBLAS", g.getString("nd4j_backend", 0));
     assertEquals("app-123", g.getString("spark_app_id", 0));
