@@ -87,24 +87,25 @@ final class Commit {
       SparkSession spark, Warehouse warehouse, String sweep, List<String> planned) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     Path dir = warehouse.staging(sweep);
-    List<String> names;
+    Staging.Selection picked;
     try {
-      names = Staging.files(conf, dir, planned).values().stream().map(Path::getName).toList();
+      picked = Staging.files(conf, dir, planned);
     } catch (IOException e) {
       throw new UncheckedIOException("list staged runs in " + dir, e);
     }
     // The staging files' schema as Spark's Parquet reader would infer it from a footer.
     StructType schema =
         new ParquetToSparkSchemaConverter(spark.sessionState().conf()).convert(RunSchema.MESSAGE);
-    if (names.isEmpty()) {
+    if (picked.files().isEmpty()) {
       return spark.createDataFrame(List.of(), schema);
     }
-    return spark
-        .read()
-        .schema(schema)
-        .option("pathGlobFilter", "*.parquet")
-        .parquet(dir.toString())
-        .where(substring_index(input_file_name(), "/", -1).isin(names.toArray()));
+    Dataset<Row> all =
+        spark.read().schema(schema).option("pathGlobFilter", "*.parquet").parquet(dir.toString());
+    if (picked.everyFile()) {
+      return all; // the usual case: no name filter to ship with every task
+    }
+    Object[] names = picked.files().values().stream().map(Path::getName).toArray();
+    return all.where(substring_index(input_file_name(), "/", -1).isin(names));
   }
 
   /** The {@code runs} and {@code curves} rows of {@link #staged} rows. */

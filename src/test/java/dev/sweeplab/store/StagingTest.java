@@ -253,7 +253,9 @@ class StagingTest {
     Staging.write(conf, dir(), new RunRecord(a, result, provenance(1), FINISHED), 0, 0);
     Files.writeString(tmp.resolve("staging").resolve("notes.txt"), "not a run");
 
-    Map<String, Path> files = Staging.files(conf, dir(), List.of(a.runId(), b.runId(), "0123"));
+    Staging.Selection picked = Staging.files(conf, dir(), List.of(a.runId(), b.runId(), "0123"));
+    Map<String, Path> files = picked.files();
+    assertFalse(picked.everyFile(), "the superseded attempts are left out");
     assertEquals(
         Map.of(
             a.runId(), a.runId() + ".parquet",
@@ -262,8 +264,18 @@ class StagingTest {
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getName())));
     assertEquals(
         Set.of(b.runId()),
-        Staging.files(conf, dir(), List.of(b.runId())).keySet(),
+        Staging.files(conf, dir(), List.of(b.runId())).files().keySet(),
         "runs not planned are left out");
+    for (String name : List.of(a.runId(), b.runId())) {
+      for (java.nio.file.Path f : Files.newDirectoryStream(tmp.resolve("staging"), name + ".*")) {
+        if (!f.getFileName().toString().equals(files.get(name).getName())) {
+          Files.delete(f);
+        }
+      }
+    }
+    assertTrue(
+        Staging.files(conf, dir(), List.of(a.runId(), b.runId())).everyFile(),
+        "with one file per planned run a reader may take the whole directory");
   }
 
   private List<String> visibleFiles() throws IOException {
