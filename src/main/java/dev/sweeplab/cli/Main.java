@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PlanCommand.class,
       RunCommand.class,
+      StatusCommand.class,
       AnalyzeCommand.class,
       ReportCommand.class,
       FitCommand.class,

@@ -18,6 +18,7 @@ import org.apache.spark.TaskKilledException;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
+import org.apache.spark.util.LongAccumulator;
 
 /**
  * The executor side of one run: train it (within the sweep's time limit), stage its result as one
@@ -33,22 +34,26 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
   private final String appId;
   private final long timeoutMs;
   private final Map<String, Long> timedOut;
+  private final LongAccumulator notOk;
 
   /**
    * @param timeoutMs the sweep's per-run limit (0: none)
    * @param timedOut run id → the limit of its timed-out staging file, for runs tried again
+   * @param notOk counts the runs whose status is not ok (the driver's progress display)
    */
   RunTask(
       Warehouse warehouse,
       Broadcast<Map<String, String>> hadoopConf,
       String appId,
       long timeoutMs,
-      Map<String, Long> timedOut) {
+      Map<String, Long> timedOut,
+      LongAccumulator notOk) {
     this.warehouse = warehouse;
     this.hadoopConf = hadoopConf;
     this.appId = appId;
     this.timeoutMs = timeoutMs;
     this.timedOut = Map.copyOf(timedOut);
+    this.notOk = notOk;
   }
 
   @Override
@@ -83,6 +88,9 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
         new RunRecord(run, result, provenance, System.currentTimeMillis()),
         timeoutMs,
         timedOut.getOrDefault(run.runId(), 0L));
+    if (!RunResult.OK.equals(result.status())) {
+      notOk.add(1); // counted once: Spark merges the updates of successful tasks only
+    }
     return new TaskOutcome(run.runId(), result.status(), result.wallMs(), attempt);
   }
 

@@ -6,6 +6,7 @@ import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Staging;
+import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.Platform;
 import dev.sweeplab.train.RunResult;
@@ -32,6 +33,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * each data-parallel across the executors: {@link DistributedTraining}), and publishes the runs,
  * curves and the {@code sweeps} row in one commit (see {@link Commit}): readers see all of the
  * sweep's new state or none of it. Nothing is written before the spec's data files have been
- * checked. Driver-only.
+ * checked. Before training it leaves the sweep's {@link dev.sweeplab.store.SweepPlan} in staging
+ * for {@link SweepStatus}. Driver-only.
  */
 public final class SweepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
@@ -101,6 +104,13 @@ public final class SweepRunner {
     // Bad data stops here, before anything is written, with the file and the problem named.
     todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
     prepare(hadoop, staging, fresh);
+    // What `sweeplab status` reads while the sweep has no sweeps row yet (after prepare: --fresh
+    // deletes staging).
+    try {
+      SweepPlan.of(spec, start, spark.sparkContext().applicationId()).write(hadoop, staging);
+    } catch (IOException e) {
+      throw UserError.io("write the sweep's plan into", staging.toString(), e);
+    }
     long trainStart = System.currentTimeMillis();
     List<RunConfig> distributed = todo.stream().filter(spec::distributed).toList();
     List<RunConfig> tasks = todo.stream().filter(run -> !spec.distributed(run)).toList();
@@ -173,7 +183,8 @@ public final class SweepRunner {
     spark.sparkContext().hadoopConfiguration().forEach(e -> conf.put(e.getKey(), e.getValue()));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, String>> hadoopConf = jsc.broadcast(conf);
-    Progress progress = new Progress(cost);
+    LongAccumulator notOkRuns = spark.sparkContext().longAccumulator(Progress.NOT_OK);
+    Progress progress = Progress.console(cost, notOkRuns.id());
     spark.sparkContext().addSparkListener(progress);
     try {
       jsc.setJobDescription("train " + order.size() + " runs");
@@ -185,13 +196,16 @@ public final class SweepRunner {
                       hadoopConf,
                       spark.sparkContext().applicationId(),
                       timeoutMs,
-                      timedOut))
+                      timedOut,
+                      notOkRuns))
               .collect();
       long notOk = outcomes.stream().filter(o -> !RunResult.OK.equals(o.status())).count();
+      progress.complete(notOk);
       LOG.info("trained {} runs, {} not ok", outcomes.size(), notOk);
     } finally {
       jsc.setJobDescription(null); // the commit's jobs are not "train" jobs
       spark.sparkContext().removeSparkListener(progress);
+      progress.close();
       hadoopConf.destroy();
     }
   }

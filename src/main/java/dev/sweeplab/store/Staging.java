@@ -16,13 +16,23 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.MessageType;
 
 /**
  * Per-run staging files: one Parquet file per run, {@code <run_id>.parquet}, written with
@@ -34,7 +44,8 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
  * <p>A run stopped by the sweep's time limit is staged as {@code <run_id>.timeout-<limit
  * ms>.parquet}: it is not finished, so {@link #runIds} leaves it out, and {@link #timedOut} tells
  * under which limit it stopped. When the run later finishes its file is written and the timed-out
- * one removed; the commit prefers the finished one if both are seen.
+ * one removed; the commit prefers the finished one if both are seen. Other names in the directory
+ * (the driver's {@link SweepPlan} file, hidden temporary files) are not runs and are ignored.
  */
 public final class Staging {
   private static final String SUFFIX = ".parquet";
@@ -170,6 +181,48 @@ public final class Staging {
     timedOut.keySet().removeAll(finished.keySet());
     timedOut.putAll(finished);
     return new Selection(timedOut, timedOut.size() == runFiles);
+  }
+
+  /**
+   * The {@code status} of the run staged in {@code file}, read from the footer alone: a staging
+   * file holds one row, so its column statistics' minimum is the value. Files without statistics
+   * are read with the column projected to {@code status}.
+   */
+  public static String status(Configuration conf, Path file) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+      for (BlockMetaData block : reader.getFooter().getBlocks()) {
+        for (ColumnChunkMetaData column : block.getColumns()) {
+          Statistics<?> stats = column.getStatistics();
+          if (column.getPath().toDotString().equals("status")
+              && stats != null
+              && stats.hasNonNullValue()
+              && stats.genericGetMin() instanceof Binary min) {
+            return min.toStringUsingUTF8();
+          }
+        }
+      }
+    }
+    Configuration projected = new Configuration(conf);
+    projected.set(ReadSupport.PARQUET_READ_SCHEMA, STATUS_ONLY.toString());
+    try (ParquetReader<Group> reader =
+        ParquetReader.builder(new GroupReadSupport(), file).withConf(projected).build()) {
+      Group row = reader.read();
+      if (row == null) {
+        throw new IOException("staging file " + file + " holds no run");
+      }
+      return row.getString("status", 0);
+    }
+  }
+
+  private static final MessageType STATUS_ONLY =
+      new MessageType(
+          RunSchema.MESSAGE.getName(),
+          RunSchema.MESSAGE.getType(RunSchema.MESSAGE.getFieldIndex("status")));
+
+  /** The limit (ms) a timed-out run's staging file was stopped at; 0 for a finished run's file. */
+  public static long timeoutMs(Path file) {
+    Matcher m = TIMED_OUT.matcher(file.getName());
+    return m.matches() ? Long.parseLong(m.group(2)) : 0;
   }
 
   private static FileStatus[] list(FileSystem fs, Path dir) throws IOException {

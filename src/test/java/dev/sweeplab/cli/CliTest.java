@@ -210,6 +210,14 @@ class CliTest {
   }
 
   @Test
+  void statusOfAnEmptyWarehouseSaysThereAreNoSweeps() throws IOException {
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    Result r = cli("status", "--warehouse", empty.toString());
+    assertOnlyUserError(r, "no sweeps in warehouse", empty.toString());
+    assertEquals("", r.out());
+  }
+
+  @Test
   void runWithAWarehouseUnderARegularFileNamesThePath() throws IOException {
     Path spec = write("tiny.yaml", TINY);
     Path file = write("afile", "a regular file, not a directory");
@@ -256,6 +264,19 @@ class CliTest {
     assertEquals(0, again.code(), again.toString());
     assertTrue(
         again.out().contains("4 runs planned, 0 trained now, 4 reused; 4 ok"), again.toString());
+
+    Result status = cli("status", "--warehouse", warehouse);
+    assertEquals(0, status.code(), status.toString());
+    assertTrue(
+        Pattern.compile(
+                "^sweep cli-tiny: finished [0-9:]+, committed 4 runs \\(4 ok, 0 diverged, 0 failed,"
+                    + " 0 timeout\\)\n  started [0-9:]+ \\(app local-[0-9]+, host [^)]+\\); 4"
+                    + " planned, 4 reused, 0 trained\n$")
+            .matcher(status.out())
+            .find(),
+        status.toString());
+    Result unknown = cli("status", "nope", "--warehouse", warehouse);
+    assertOnlyUserError(unknown, "no sweep named 'nope'", "it has: cli-tiny");
 
     Result count =
         cli(
