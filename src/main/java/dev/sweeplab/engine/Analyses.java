@@ -109,13 +109,7 @@ public final class Analyses {
           spark.sql("SELECT DISTINCT sweep FROM sweeps ORDER BY sweep").collectAsList().stream()
               .map(r -> r.getString(0))
               .toList();
-      throw UserError.of(
-          "no sweep named '"
-              + sweep
-              + "' in warehouse '"
-              + warehouse.root()
-              + "'; it has: "
-              + (known.isEmpty() ? "none" : String.join(", ", known)));
+      throw UserError.unknownSweep(sweep, warehouse.root(), known);
     }
     return SpecParser.fromCanonicalJson(rows.get(0).getString(0));
   }

@@ -5,7 +5,6 @@ import dev.sweeplab.store.Provenance;
 import dev.sweeplab.store.RunRecord;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.train.Platform;
 import dev.sweeplab.train.RunResult;
 import dev.sweeplab.train.Trainer;
 import java.io.IOException;
@@ -80,18 +79,7 @@ final class DistributedTraining {
         result.status(),
         result.wallMs());
     Provenance provenance =
-        new Provenance(
-            Platform.version(),
-            Platform.java(),
-            Platform.os(),
-            Platform.arch(),
-            Platform.nd4jBackend(),
-            "cpu",
-            jsc.sc().applicationId(),
-            "driver",
-            RunTask.host(),
-            0,
-            method());
+        Provenance.here("cpu", jsc.sc().applicationId(), "driver", RunTask.host(), 0, method());
     try {
       Staging.write(
           hadoop,

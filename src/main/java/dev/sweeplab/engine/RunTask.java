@@ -68,12 +68,7 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
       throw new TaskKilledException("run " + run.runId() + " killed before staging");
     }
     Provenance provenance =
-        new Provenance(
-            Platform.version(),
-            Platform.java(),
-            Platform.os(),
-            Platform.arch(),
-            Platform.nd4jBackend(),
+        Provenance.here(
             device,
             appId,
             SparkEnv.get() == null ? "" : SparkEnv.get().executorId(),

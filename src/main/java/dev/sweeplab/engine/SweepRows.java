@@ -37,7 +37,8 @@ final class SweepRows {
     for (int attempt = 0; attempt < 50; attempt++) {
       List<String> before = commitState(fs, commits);
       if (before == null) {
-        sleep(20); // a commit is swapping partitions right now (a stale one is not waited on)
+        Tables.sleep(
+            20); // a commit is swapping partitions right now (a stale one is not waited on)
         attempt--;
         continue;
       }
@@ -150,14 +151,5 @@ final class SweepRows {
     }
     names.sort(null);
     return names;
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for a commit", e);
-    }
   }
 }

@@ -130,13 +130,7 @@ public record SweepStatus(
     Execution last = commits.isEmpty() ? null : commits.get(commits.size() - 1);
     if (plan == null && last == null && !fs.exists(dir)) {
       List<String> known = known(conf, warehouse);
-      throw UserError.of(
-          "no sweep named '"
-              + sweep
-              + "' in warehouse '"
-              + warehouse.root()
-              + "'; it has: "
-              + (known.isEmpty() ? "none" : String.join(", ", known)));
+      throw UserError.unknownSweep(sweep, warehouse.root(), known);
     }
     String spec = plan != null ? plan.spec() : last != null ? last.spec() : null;
     boolean committed = last != null && (plan == null || last.finished() >= plan.started());

@@ -113,7 +113,8 @@ public final class Tables {
     }
   }
 
-  private static void sleep(long ms) {
+  /** Sleeps while a commit finishes; an interrupt ends the wait with an exception. */
+  static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

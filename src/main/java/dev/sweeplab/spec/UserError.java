@@ -75,6 +75,17 @@ public final class UserError extends RuntimeException {
   }
 
   /** An I/O failure wrapped with the path and what was being done. */
+  /** No sweep called {@code sweep} in the warehouse at {@code root}, which has {@code known}. */
+  public static UserError unknownSweep(String sweep, String root, Collection<String> known) {
+    return of(
+        "no sweep named '"
+            + sweep
+            + "' in warehouse '"
+            + root
+            + "'; it has: "
+            + (known.isEmpty() ? "none" : String.join(", ", known)));
+  }
+
   public static UserError io(String doing, String path, Throwable cause) {
     String why = cause == null ? "" : ": " + cause.getMessage();
     return new UserError("could not " + doing + " '" + path + "'" + why, cause);

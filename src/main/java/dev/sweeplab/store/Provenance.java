@@ -1,5 +1,6 @@
 package dev.sweeplab.store;
 
+import dev.sweeplab.train.Platform;
 import java.io.Serializable;
 
 /**
@@ -37,6 +38,31 @@ public record Provenance(
 
   /** {@link #trainedBy} of a run trained inside one Spark task. */
   public static final String TASK = "task";
+
+  /**
+   * The provenance of a run trained in this JVM now: version, Java, OS, architecture and ND4J
+   * backend of this process, with where and how it ran.
+   */
+  public static Provenance here(
+      String device,
+      String sparkAppId,
+      String executorId,
+      String host,
+      int attempt,
+      String trainedBy) {
+    return new Provenance(
+        Platform.version(),
+        Platform.java(),
+        Platform.os(),
+        Platform.arch(),
+        Platform.nd4jBackend(),
+        device,
+        sparkAppId,
+        executorId,
+        host,
+        attempt,
+        trainedBy);
+  }
 
   /** {@link #trainedBy} of a run trained by DL4J's parameter averaging. */
   public static String parameterAveraging(int workers, int averagingFrequency) {

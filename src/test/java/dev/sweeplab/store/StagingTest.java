@@ -195,23 +195,7 @@ class StagingTest {
   @Test
   void aTimedOutRunIsStagedApartAndGivesWayWhenItFinishes() throws IOException {
     RunConfig run = runs.get(0);
-    RunResult stopped =
-        new RunResult(
-            RunResult.TIMEOUT,
-            "stopped at step 3",
-            result.params(),
-            result.trainLoss(),
-            result.trainError(),
-            result.testLoss(),
-            result.testError(),
-            3,
-            0.1,
-            5,
-            result.weightChange(),
-            result.layerWeightChange(),
-            -1,
-            0,
-            result.curve());
+    RunResult stopped = stoppedAtStep3();
     Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 60_000, 0);
     Staging.write(
         conf, dir(), new RunRecord(run, stopped, provenance(1), FINISHED), 90_000, 60_000);
@@ -229,23 +213,7 @@ class StagingTest {
   void filesPicksEachPlannedRunsFinishedFileElseItsLongestTimeout() throws IOException {
     RunConfig a = runs.get(0);
     RunConfig b = runs.get(1);
-    RunResult stopped =
-        new RunResult(
-            RunResult.TIMEOUT,
-            "stopped at step 3",
-            result.params(),
-            result.trainLoss(),
-            result.trainError(),
-            result.testLoss(),
-            result.testError(),
-            3,
-            0.1,
-            5,
-            result.weightChange(),
-            result.layerWeightChange(),
-            -1,
-            0,
-            result.curve());
+    RunResult stopped = stoppedAtStep3();
     // Two timed-out files of b, as a crash between a write and the removal of the earlier leaves.
     Staging.write(conf, dir(), new RunRecord(b, stopped, provenance(0), FINISHED), 60_000, 0);
     Staging.write(conf, dir(), new RunRecord(b, stopped, provenance(1), FINISHED), 90_000, 0);
@@ -276,6 +244,26 @@ class StagingTest {
     assertTrue(
         Staging.files(conf, dir(), List.of(a.runId(), b.runId())).everyFile(),
         "with one file per planned run a reader may take the whole directory");
+  }
+
+  /** {@code result} as if the time limit had stopped it at step 3. */
+  private static RunResult stoppedAtStep3() {
+    return new RunResult(
+        RunResult.TIMEOUT,
+        "stopped at step 3",
+        result.params(),
+        result.trainLoss(),
+        result.trainError(),
+        result.testLoss(),
+        result.testError(),
+        3,
+        0.1,
+        5,
+        result.weightChange(),
+        result.layerWeightChange(),
+        -1,
+        0,
+        result.curve());
   }
 
   private List<String> visibleFiles() throws IOException {
