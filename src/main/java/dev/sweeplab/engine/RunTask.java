@@ -107,11 +107,20 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
     return "gpu:" + String.join(",", gpu.addresses());
   }
 
+  /** This machine's name, looked up once per JVM (a lookup can cost a DNS round trip). */
   static String host() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "unknown";
+    return Host.NAME;
+  }
+
+  private static final class Host {
+    static final String NAME = lookUp();
+
+    private static String lookUp() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        return "unknown";
+      }
     }
   }
 }
