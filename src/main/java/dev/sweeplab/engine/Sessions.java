@@ -1,5 +1,6 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.store.ForklessLocalFileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -32,6 +33,19 @@ public final class Sessions {
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
     }
+    if (inProcess(conf.get("spark.master"))) {
+      // Local file writes without a forked chmod each (see ForklessLocalFileSystem). Only where
+      // every task runs in this JVM: executors elsewhere might start their file system before
+      // the application's jar is on their class path.
+      conf.setIfMissing("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName());
+    }
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * Whether {@code master} runs the tasks in the driver's JVM ({@code local}, {@code local[n]}).
+   */
+  static boolean inProcess(String master) {
+    return master.equals("local") || master.startsWith("local[");
   }
 }
