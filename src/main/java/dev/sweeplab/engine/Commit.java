@@ -1,36 +1,25 @@
 package dev.sweeplab.engine;
 
-import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.input_file_name;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.substring_index;
-
-import dev.sweeplab.store.Provenance;
-import dev.sweeplab.store.RunSchema;
-import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,71 +63,6 @@ final class Commit {
 
   private Commit() {}
 
-  /**
-   * The sweep's staged rows of the runs in {@code planned}: one row per run, from the one file
-   * {@link Staging#files} picks for it (its finished file, else its latest timed-out attempt), so
-   * there is nothing to de-duplicate and no shuffle. A planned run with no file has no row; the
-   * caller counts them. Staging is read as one directory and the picked files kept by name: handing
-   * Spark thousands of file paths instead makes it list them in a job of its own (seconds, and
-   * thousands of requests on an object store). Cache the result when both tables are built from it,
-   * so staging is read once.
-   */
-  static Dataset<Row> staged(
-      SparkSession spark, Warehouse warehouse, String sweep, List<String> planned) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
-    Path dir = warehouse.staging(sweep);
-    Staging.Selection picked;
-    try {
-      picked = Staging.files(conf, dir, planned);
-    } catch (IOException e) {
-      throw new UncheckedIOException("list staged runs in " + dir, e);
-    }
-    // The staging files' schema as Spark's Parquet reader would infer it from a footer.
-    StructType schema =
-        new ParquetToSparkSchemaConverter(spark.sessionState().conf()).convert(RunSchema.MESSAGE);
-    if (picked.files().isEmpty()) {
-      return spark.createDataFrame(List.of(), schema);
-    }
-    Dataset<Row> all =
-        spark.read().schema(schema).option("pathGlobFilter", "*.parquet").parquet(dir.toString());
-    if (picked.everyFile()) {
-      return all; // the usual case: no name filter to ship with every task
-    }
-    Object[] names = picked.files().values().stream().map(Path::getName).toArray();
-    return all.where(substring_index(input_file_name(), "/", -1).isin(names));
-  }
-
-  /** The {@code runs} and {@code curves} rows of {@link #staged} rows. */
-  static Map<String, Dataset<Row>> runsAndCurves(Dataset<Row> staged) {
-    // Runs staged by a version without trained_by were all trained in a task.
-    Dataset<Row> runs =
-        staged.select(
-            RunSchema.runColumns().stream()
-                .map(
-                    c ->
-                        c.equals("trained_by")
-                            ? coalesce(col(c), lit(Provenance.TASK)).as(c)
-                            : col(c))
-                .toArray(Column[]::new));
-    Dataset<Row> curves =
-        staged
-            .select(col("sweep"), col("run_id"), explode(col(RunSchema.CURVE)).as("p"))
-            .select(
-                col("sweep"),
-                col("run_id"),
-                col("p.step"),
-                col("p.epoch"),
-                col("p.train_loss"),
-                col("p.train_error"),
-                col("p.test_loss"),
-                col("p.test_error"),
-                col("p.activations"));
-    Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
-    tables.put(Warehouse.RUNS, runs);
-    tables.put(Warehouse.CURVES, curves);
-    return tables;
-  }
-
   /** Replaces the sweep's partition of one table (see {@link #publish}). */
   static void replace(
       SparkSession spark, Warehouse warehouse, String sweep, String table, Dataset<Row> rows) {
@@ -154,29 +78,64 @@ final class Commit {
    */
   static void publish(
       SparkSession spark, Warehouse warehouse, String sweep, Map<String, Dataset<Row>> tables) {
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    publish(
+        spark.sparkContext().hadoopConfiguration(),
+        warehouse,
+        sweep,
+        tables.keySet(),
+        pending -> {
+          for (Map.Entry<String, Dataset<Row>> t : tables.entrySet()) {
+            if (t.getValue() != null) {
+              t.getValue()
+                  .drop("sweep")
+                  .coalesce(1)
+                  .write()
+                  .mode(SaveMode.Overwrite)
+                  .parquet(pending.apply(t.getKey()).toString());
+            }
+          }
+        });
+  }
+
+  /** Writes a sweep's new partitions, each into the pending directory it is given. */
+  interface Writes {
+    /**
+     * @param pending table → the directory its new partition goes in; a table whose directory is
+     *     left missing has its partition removed by the commit
+     */
+    void into(Function<String, Path> pending) throws IOException;
+  }
+
+  /**
+   * Replaces the sweep's partition of every table in {@code tables} at once with what {@code
+   * writes} puts in their pending directories. If {@code writes} throws, nothing is published and
+   * the pending directories are removed.
+   */
+  static void publish(
+      Configuration conf,
+      Warehouse warehouse,
+      String sweep,
+      Collection<String> tables,
+      Writes writes) {
     String id = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
     try {
       FileSystem fs = new Path(warehouse.root()).getFileSystem(conf);
       recover(fs, warehouse);
-      emptyTrash(fs, warehouse, tables.keySet());
-      for (Map.Entry<String, Dataset<Row>> t : tables.entrySet()) {
-        if (t.getValue() != null) {
-          t.getValue()
-              .drop("sweep")
-              .coalesce(1)
-              .write()
-              .mode(SaveMode.Overwrite)
-              .parquet(pending(warehouse, t.getKey(), id, sweep).toString());
+      emptyTrash(fs, warehouse, tables);
+      try {
+        writes.into(table -> pending(warehouse, table, id, sweep));
+      } catch (Exception e) { // Spark's exceptions are checked in Java but thrown undeclared
+        for (String table : tables) {
+          fs.delete(new Path(new Path(warehouse.table(table), "_pending"), id), true);
         }
+        throw e;
       }
       Path marker = new Path(commits(warehouse), id + PENDING);
       try (FSDataOutputStream out = fs.create(marker, false)) {
         out.write(
-            (sweep + "\n" + String.join("\n", tables.keySet()) + "\n")
-                .getBytes(StandardCharsets.UTF_8));
+            (sweep + "\n" + String.join("\n", tables) + "\n").getBytes(StandardCharsets.UTF_8));
       }
-      swap(fs, warehouse, id, sweep, new ArrayList<>(tables.keySet()));
+      swap(fs, warehouse, id, sweep, new ArrayList<>(tables));
       finish(fs, warehouse, id);
     } catch (IOException e) {
       throw new UncheckedIOException("commit " + id + " of sweep " + sweep + " failed", e);

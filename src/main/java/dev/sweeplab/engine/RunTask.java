@@ -11,7 +11,6 @@ import dev.sweeplab.train.Trainer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
@@ -75,10 +74,8 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
             host(),
             attempt,
             Provenance.TASK);
-    Configuration conf = new Configuration(false);
-    hadoopConf.value().forEach(conf::set);
     Staging.write(
-        conf,
+        HadoopConf.of(hadoopConf),
         warehouse.staging(run.sweep()),
         new RunRecord(run, result, provenance, System.currentTimeMillis()),
         timeoutMs,

@@ -2,11 +2,10 @@ package dev.sweeplab.engine;
 
 import dev.sweeplab.engine.SweepStatus.Counts;
 import dev.sweeplab.engine.SweepStatus.Execution;
+import dev.sweeplab.store.ParquetRows;
 import dev.sweeplab.store.Warehouse;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -14,12 +13,6 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.schema.LogicalTypeAnnotation;
-import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
-import org.apache.parquet.schema.PrimitiveType;
-import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 
 /**
  * A sweep's committed {@code sweeps} rows read with parquet-hadoop, without Spark, so that {@code
@@ -72,25 +65,24 @@ final class SweepRows {
       if (!f.isFile() || name.startsWith("_") || name.startsWith(".")) {
         continue;
       }
-      try (ParquetReader<Group> reader =
-          ParquetReader.builder(new GroupReadSupport(), f.getPath()).withConf(conf).build()) {
-        for (Group g = reader.read(); g != null; g = reader.read()) {
-          rows.add(
-              new Execution(
-                  text(g, "spec"),
-                  text(g, "spark_app_id"),
-                  millis(g, "started"),
-                  millis(g, "finished"),
-                  count(g, "runs_planned"),
-                  count(g, "runs_reused"),
-                  count(g, "runs_trained"),
-                  new Counts(
-                      count(g, "runs_ok"),
-                      count(g, "runs_diverged"),
-                      count(g, "runs_failed"),
-                      count(g, "runs_timeout"))));
-        }
-      }
+      ParquetRows.read(
+          conf,
+          f.getPath(),
+          g ->
+              rows.add(
+                  new Execution(
+                      text(g, "spec"),
+                      text(g, "spark_app_id"),
+                      millis(g, "started"),
+                      millis(g, "finished"),
+                      count(g, "runs_planned"),
+                      count(g, "runs_reused"),
+                      count(g, "runs_trained"),
+                      new Counts(
+                          count(g, "runs_ok"),
+                          count(g, "runs_diverged"),
+                          count(g, "runs_failed"),
+                          count(g, "runs_timeout")))));
     }
     return rows;
   }
@@ -108,28 +100,9 @@ final class SweepRows {
     return has(g, field) ? g.getLong(field, 0) : 0;
   }
 
-  /** A timestamp as epoch ms: Spark writes INT96 by default, INT64 with a unit if configured. */
+  /** A timestamp as epoch ms (INT96 as Spark writes by default, or INT64 in any unit). */
   static long millis(Group g, String field) {
-    if (!has(g, field)) {
-      return 0;
-    }
-    PrimitiveType type = g.getType().getType(field).asPrimitiveType();
-    if (type.getPrimitiveTypeName() == PrimitiveTypeName.INT96) {
-      ByteBuffer b = g.getInt96(field, 0).toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-      long nanosOfDay = b.getLong();
-      long julianDay = Integer.toUnsignedLong(b.getInt());
-      return (julianDay - 2_440_588L) * 86_400_000L + nanosOfDay / 1_000_000L;
-    }
-    long value = g.getLong(field, 0);
-    LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
-    if (logical instanceof TimestampLogicalTypeAnnotation ts) {
-      return switch (ts.getUnit()) {
-        case MILLIS -> value;
-        case MICROS -> value / 1_000L;
-        case NANOS -> value / 1_000_000L;
-      };
-    }
-    return value;
+    return has(g, field) ? Math.floorDiv(ParquetRows.epochMicros(g, field, 0), 1_000L) : 0;
   }
 
   /** Names in {@code _commits}, sorted; null while a commit younger than the stale limit pends. */

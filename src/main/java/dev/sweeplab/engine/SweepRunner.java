@@ -8,14 +8,10 @@ import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.train.Platform;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,15 +20,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,23 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SweepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
-
-  static final StructType SWEEPS_SCHEMA =
-      new StructType()
-          .add("sweep", DataTypes.StringType, false)
-          .add("spec", DataTypes.StringType, false)
-          .add("version", DataTypes.StringType, false)
-          .add("spark_app_id", DataTypes.StringType, false)
-          .add("master", DataTypes.StringType, false)
-          .add("started", DataTypes.TimestampType, false)
-          .add("finished", DataTypes.TimestampType, false)
-          .add("runs_planned", DataTypes.LongType, false)
-          .add("runs_reused", DataTypes.LongType, false)
-          .add("runs_trained", DataTypes.LongType, false)
-          .add("runs_ok", DataTypes.LongType, false)
-          .add("runs_diverged", DataTypes.LongType, false)
-          .add("runs_failed", DataTypes.LongType, false)
-          .add("runs_timeout", DataTypes.LongType, true);
 
   private final SparkSession spark;
   private final Warehouse warehouse;
@@ -126,51 +97,10 @@ public final class SweepRunner {
     long commitStart = System.currentTimeMillis();
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
-    Dataset<Row> staged = Commit.staged(spark, warehouse, sweep, ids).cache();
-    Map<String, Dataset<Row>> tables = Commit.runsAndCurves(staged);
-    Dataset<Row> runs = tables.get(Warehouse.RUNS);
-    try {
-      Map<String, Long> byStatus = new HashMap<>();
-      for (Row row : runs.groupBy("status").count().collectAsList()) {
-        byStatus.put(row.getString(0), row.getLong(1));
-      }
-      long found = byStatus.values().stream().mapToLong(Long::longValue).sum();
-      if (found != planned.size()) {
-        throw new IllegalStateException(
-            "sweep "
-                + sweep
-                + ": "
-                + planned.size()
-                + " runs planned but "
-                + found
-                + " staged; nothing was committed. Staging is in "
-                + staging);
-      }
-      SweepOutcome outcome =
-          new SweepOutcome(
-              planned.size(),
-              reused,
-              todo.size(),
-              byStatus.getOrDefault(RunResult.OK, 0L),
-              byStatus.getOrDefault(RunResult.DIVERGED, 0L),
-              byStatus.getOrDefault(RunResult.FAILED, 0L),
-              byStatus.getOrDefault(RunResult.TIMEOUT, 0L),
-              System.currentTimeMillis() - start,
-              0,
-              0);
-      tables.put(Warehouse.SWEEPS, sweepRows(spec, start, outcome, fresh));
-      if (fresh) {
-        // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
-        for (String table : Tables.ALL) {
-          tables.putIfAbsent(table, null);
-        }
-      }
-      Commit.publish(spark, warehouse, sweep, tables);
-      long end = System.currentTimeMillis();
-      return outcome.timed(end - start, commitStart - trainStart, end - commitStart);
-    } finally {
-      staged.unpersist();
-    }
+    SweepOutcome outcome =
+        SweepCommit.commit(spark, warehouse, spec, ids, start, reused, todo.size(), fresh);
+    long end = System.currentTimeMillis();
+    return outcome.timed(end - start, commitStart - trainStart, end - commitStart);
   }
 
   private void train(List<RunConfig> todo, long timeoutMs, Map<String, Long> timedOut) {
@@ -179,10 +109,8 @@ public final class SweepRunner {
     order.sort(
         Comparator.comparingDouble(RunConfig::cost).reversed().thenComparing(RunConfig::runId));
     double[] cost = order.stream().mapToDouble(RunConfig::cost).toArray();
-    Map<String, String> conf = new HashMap<>();
-    spark.sparkContext().hadoopConfiguration().forEach(e -> conf.put(e.getKey(), e.getValue()));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<Map<String, String>> hadoopConf = jsc.broadcast(conf);
+    Broadcast<Map<String, String>> hadoopConf = HadoopConf.broadcast(spark);
     LongAccumulator notOkRuns = spark.sparkContext().longAccumulator(Progress.NOT_OK);
     Progress progress = Progress.console(cost, notOkRuns.id());
     spark.sparkContext().addSparkListener(progress);
@@ -256,47 +184,5 @@ public final class SweepRunner {
 
   private interface StagingListing<T> {
     T list() throws IOException;
-  }
-
-  /**
-   * The sweep's {@code sweeps} rows after this execution: earlier ones (unless fresh) and its own.
-   */
-  private Dataset<Row> sweepRows(SweepSpec spec, long start, SweepOutcome o, boolean fresh) {
-    Row row =
-        RowFactory.create(
-            spec.name(),
-            spec.canonicalJson(),
-            Platform.version(),
-            spark.sparkContext().applicationId(),
-            spark.sparkContext().master(),
-            new Timestamp(start),
-            new Timestamp(System.currentTimeMillis()),
-            o.planned(),
-            o.reused(),
-            o.trained(),
-            o.ok(),
-            o.diverged(),
-            o.failed(),
-            o.timeout());
-    Dataset<Row> rows = spark.createDataFrame(List.of(row), SWEEPS_SCHEMA);
-    Path earlier = warehouse.partition(Warehouse.SWEEPS, spec.name());
-    if (fresh || !Tables.exists(spark, earlier)) {
-      return rows;
-    }
-    // Rows of executions before a column was added read null there.
-    Dataset<Row> old =
-        spark
-            .read()
-            .option("mergeSchema", "true")
-            .parquet(earlier.toString())
-            .withColumn("sweep", functions.lit(spec.name()));
-    for (StructField f : SWEEPS_SCHEMA.fields()) {
-      if (!Arrays.asList(old.columns()).contains(f.name())) {
-        old = old.withColumn(f.name(), functions.lit(null).cast(f.dataType()));
-      }
-    }
-    return old.select(
-            Arrays.stream(SWEEPS_SCHEMA.fieldNames()).map(functions::col).toArray(Column[]::new))
-        .union(rows);
   }
 }

@@ -3,7 +3,6 @@ package dev.sweeplab.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
@@ -12,8 +11,6 @@ import dev.sweeplab.testing.SparkTestBase;
 import dev.sweeplab.train.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,8 +134,8 @@ class ReliabilityTest extends SparkTestBase {
             + " (SELECT count(*) FROM curves WHERE sweep = 'race'),"
             + " (SELECT max(runs_planned) FROM sweeps WHERE sweep = 'race')";
     AtomicBoolean done = new AtomicBoolean();
-    List<List<Long>> seen = new ArrayList<>();
-    List<Throwable> errors = new ArrayList<>();
+    List<List<Long>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     Thread reader =
         new Thread(
             () -> {
@@ -156,6 +152,13 @@ class ReliabilityTest extends SparkTestBase {
     int commits = 4;
     for (int i = 0; i < commits; i++) {
       Commit.publish(spark, warehouse, "race", i % 2 == 0 ? b : a);
+      // The next commit waits for a read to end after this one, so reads and commits interleave
+      // however fast either is; the reader starts its next read at once, during the next commit.
+      int reads = seen.size();
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (seen.size() == reads && errors.isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(5);
+      }
     }
     done.set(true);
     reader.join(120_000);
@@ -224,31 +227,19 @@ class ReliabilityTest extends SparkTestBase {
         name + ".yaml");
   }
 
-  /** The tables of {@code spec}'s staged runs, relabelled as partition {@code sweep}. */
+  /** The committed tables of {@code spec}, relabelled as partition {@code sweep}. */
   private Map<String, Dataset<Row>> stateOf(Warehouse warehouse, SweepSpec spec, String sweep) {
-    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
+    Tables.register(spark, warehouse);
     Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
-    Commit.runsAndCurves(Commit.staged(spark, warehouse, spec.name(), ids))
-        .forEach(
-            (t, rows) -> tables.put(t, rows.withColumn("sweep", functions.lit(sweep)).cache()));
-    long now = System.currentTimeMillis();
-    Row row =
-        RowFactory.create(
-            sweep,
-            "{}",
-            "test",
-            "app",
-            "local",
-            new Timestamp(now),
-            new Timestamp(now),
-            (long) ids.size(),
-            0L,
-            (long) ids.size(),
-            (long) ids.size(),
-            0L,
-            0L,
-            0L);
-    tables.put(Warehouse.SWEEPS, spark.createDataFrame(List.of(row), SweepRunner.SWEEPS_SCHEMA));
+    for (String t : List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS)) {
+      tables.put(
+          t,
+          spark
+              .table(t)
+              .where(functions.col("sweep").equalTo(spec.name()))
+              .withColumn("sweep", functions.lit(sweep))
+              .cache());
+    }
     return tables;
   }
 }

@@ -1,0 +1,176 @@
+package dev.sweeplab.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.testing.SparkTestBase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commit's tables as Spark reads them: written by plain tasks with parquet-hadoop, next to
+ * partitions Spark itself wrote (an older sweeplab), in several files when there are many runs.
+ */
+class SweepCommitTest extends SparkTestBase {
+  static final String SPEC =
+      """
+      name: %s
+      seed: 3
+      repeats: 5
+      dataset: {input_dim: 4, classes: 2, teacher_width: 4, train_size: 32, test_size: 32}
+      model: {width: 2, depth: 1}
+      training: {steps: 4, batch_size: 16, eval_points: 3}
+      """;
+
+  @TempDir Path tmp;
+
+  static SweepSpec spec(String name) {
+    return SpecParser.parse(SPEC.formatted(name), name + ".yaml");
+  }
+
+  @Test
+  void tablesWrittenByTheCommitReadAlongsidePartitionsSparkWrote() {
+    Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
+    // What an older sweeplab left: Spark-written partitions (INT96 timestamps, fewer columns).
+    spark
+        .sql(
+            "SELECT 'old_run' AS run_id, 'ok' AS status, 0.5D AS final_test_loss,"
+                + " timestamp'2026-01-02 03:04:05' AS finished_at")
+        .write()
+        .parquet(warehouse.partition(Warehouse.RUNS, "old").toString());
+    Timestamp started = Timestamp.valueOf("2026-01-02 03:00:00");
+    spark
+        .sql(
+            "SELECT '{}' AS spec, timestamp'2026-01-02 03:00:00' AS started,"
+                + " timestamp'2026-01-02 03:10:00' AS finished, 5L AS runs_planned")
+        .write()
+        .parquet(warehouse.partition(Warehouse.SWEEPS, "c").toString());
+
+    SweepOutcome o = new SweepRunner(spark, warehouse).run(spec("c"), false);
+    assertEquals(5, o.ok(), o.toString());
+
+    Tables.register(spark, warehouse);
+    assertRows(
+        "runs of both partitions, the old one's newer columns null",
+        sql(
+            "SELECT sweep, count(*), count(trained_by), count(best_test_loss),"
+                + " min(finished_at) > timestamp'2026-01-01 00:00:00' FROM runs GROUP BY sweep"
+                + " ORDER BY sweep"),
+        row("c", 5L, 5L, 5L, true),
+        row("old", 1L, 0L, 0L, true));
+    assertRows(
+        "curves: every evaluation point of every run",
+        sql("SELECT count(*), count(DISTINCT run_id), min(step) FROM curves WHERE sweep = 'c'"),
+        row(15L, 5L, 0L));
+    List<Row> sweeps =
+        sql(
+            "SELECT started, runs_planned, runs_ok, runs_timeout IS NULL FROM sweeps"
+                + " WHERE sweep = 'c' ORDER BY started");
+    assertEquals(2, sweeps.size(), sweeps.toString());
+    assertEquals(started, sweeps.get(0).getTimestamp(0), "the earlier row keeps its time");
+    assertEquals(true, sweeps.get(0).getBoolean(3), "the earlier row predates runs_timeout");
+    assertEquals(5L, sweeps.get(1).getLong(1));
+    assertEquals(5L, sweeps.get(1).getLong(2));
+    assertEquals(false, sweeps.get(1).getBoolean(3));
+    assertTrue(sweeps.get(1).getTimestamp(0).after(started));
+  }
+
+  @Test
+  void manyStagedRunsAreCompactedBySeveralTasksIntoSeveralFiles() throws IOException {
+    Warehouse warehouse = new Warehouse(tmp.resolve("many").toString());
+    SweepSpec spec = spec("many");
+    new SweepRunner(spark, warehouse).run(spec, false); // stages and commits the 5 runs
+    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
+
+    SweepOutcome o = SweepCommit.commit(spark, warehouse, spec, ids, 0, 5, 0, false, 2);
+
+    assertEquals(5, o.ok(), o.toString());
+    assertEquals(
+        List.of("part-00000.parquet", "part-00001.parquet"),
+        dataFiles(warehouse, Warehouse.RUNS, "many"),
+        "two tasks on local[2]: min(ceil(5 / 2), 2)");
+    assertEquals(
+        List.of("part-00000.parquet", "part-00001.parquet"),
+        dataFiles(warehouse, Warehouse.CURVES, "many"));
+    Tables.register(spark, warehouse);
+    assertRows(
+        "every run once, every point once",
+        sql(
+            "SELECT (SELECT count(DISTINCT run_id) FROM runs), (SELECT count(*) FROM runs),"
+                + " (SELECT count(*) FROM curves), (SELECT count(*) FROM sweeps)"),
+        row(5L, 5L, 15L, 2L));
+  }
+
+  @Test
+  void aPlannedRunWithoutStagingFileCommitsNothing() throws IOException {
+    Warehouse warehouse = new Warehouse(tmp.resolve("lost").toString());
+    SweepSpec spec = spec("lost");
+    new SweepRunner(spark, warehouse).run(spec, false);
+    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
+    Files.delete(Path.of(warehouse.staging("lost").toString()).resolve(ids.get(2) + ".parquet"));
+
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> SweepCommit.commit(spark, warehouse, spec, ids, 0, 5, 0, false));
+
+    assertTrue(e.getMessage().contains("5 runs planned but 4 staged"), e.getMessage());
+    assertTrue(e.getMessage().contains("nothing was committed"), e.getMessage());
+    assertFirstCommitIntact(warehouse);
+  }
+
+  @Test
+  void anUnreadableStagingFileFailsTheCommitNamingItAndCommitsNothing() throws IOException {
+    Warehouse warehouse = new Warehouse(tmp.resolve("bad").toString());
+    SweepSpec spec = spec("bad");
+    new SweepRunner(spark, warehouse).run(spec, false);
+    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
+    Path broken = Path.of(warehouse.staging("bad").toString()).resolve(ids.get(1) + ".parquet");
+    Files.writeString(broken, "truncated by a full disk");
+    Files.deleteIfExists(broken.resolveSibling("." + broken.getFileName() + ".crc"));
+
+    Exception e =
+        assertThrows(
+            Exception.class, () -> SweepCommit.commit(spark, warehouse, spec, ids, 0, 5, 0, false));
+
+    String messages = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
+    assertTrue(messages.contains(broken.getFileName().toString()), messages);
+    assertFirstCommitIntact(warehouse);
+  }
+
+  /** The tables as the sweep's first commit left them, and no pending commit data. */
+  private static void assertFirstCommitIntact(Warehouse warehouse) throws IOException {
+    Tables.register(spark, warehouse);
+    assertRows(
+        "the first commit's tables as they were",
+        sql("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM sweeps)"),
+        row(5L, 1L));
+    try (Stream<Path> pending =
+        Files.walk(Path.of(warehouse.root())).filter(p -> p.toString().contains("_pending/"))) {
+      assertEquals(List.of(), pending.toList(), "nothing left pending");
+    }
+  }
+
+  private static List<String> dataFiles(Warehouse warehouse, String table, String sweep)
+      throws IOException {
+    try (Stream<Path> files = Files.list(Path.of(warehouse.partition(table, sweep).toString()))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> !n.startsWith(".") && !n.startsWith("_"))
+          .sorted()
+          .toList();
+    }
+  }
+}
