@@ -81,7 +81,11 @@ public final class Staging {
             .withType(RunSchema.MESSAGE)
             .withConf(conf)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            // One row: compressing its ~100 one-value pages and building a dictionary per column
+            // cost more than the write itself (a profile of 1,000 tiny runs: 70 % of the task's
+            // time beyond training). The commit compresses the tables.
+            .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+            .withDictionaryEncoding(false)
             .build()) {
       writer.write(toGroup(record));
     } catch (IOException | RuntimeException e) {
