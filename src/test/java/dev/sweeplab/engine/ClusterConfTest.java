@@ -45,6 +45,10 @@ class ClusterConfTest {
     assertTrue(physical > 2 * heap, "maxPhysicalBytes " + physical + " leaves room past the heap");
     assertTrue(bytes >= physical, "maxBytes never fires before maxPhysicalBytes");
     assertTrue(flags.containsKey("org.bytedeco.javacpp.cachedir"), "a node-local JavaCPP cache");
+    assertTrue(
+        conf.getProperty("spark.executor.extraJavaOptions")
+            .contains("-XX:+ExplicitGCInvokesConcurrent"),
+        "finished runs' native memory is freed by concurrent cycles (NativeMemory)");
   }
 
   @Test
