@@ -69,7 +69,7 @@ final class SweepCommit {
     Path staging = warehouse.staging(sweep);
     List<Path> files;
     try {
-      files = new ArrayList<>(Staging.files(conf, staging, planned).files().values());
+      files = new ArrayList<>(Staging.files(conf, staging, planned).values());
     } catch (IOException e) {
       throw new UncheckedIOException("list staged runs in " + staging, e);
     }
@@ -77,8 +77,8 @@ final class SweepCommit {
       throw notAllStaged(sweep, planned.size(), files.size(), staging);
     }
     files.sort(Comparator.comparing(Path::getName)); // by run id: the same files, the same order
-    List<String> tables = new ArrayList<>(List.of(Warehouse.RUNS, Warehouse.CURVES));
-    tables.add(Warehouse.SWEEPS);
+    List<String> tables =
+        new ArrayList<>(List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS));
     if (fresh) {
       // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
       Tables.ALL.stream().filter(t -> !tables.contains(t)).forEach(tables::add);

@@ -138,14 +138,14 @@ public record SweepStatus(
     if (spec == null) {
       Set<String> ids = new HashSet<>(Staging.runIds(conf, dir));
       ids.addAll(Staging.timedOut(conf, dir).keySet());
-      Counts staged = count(conf, new ArrayList<>(Staging.files(conf, dir, ids).files().values()));
+      Counts staged = count(conf, new ArrayList<>(Staging.files(conf, dir, ids).values()));
       return new SweepStatus(sweep, plan, last, driver, -1, staged, -1, Double.NaN);
     }
     SweepSpec sweepSpec = SpecParser.fromCanonicalJson(spec);
     List<RunConfig> runs = sweepSpec.expand();
     long limit = sweepSpec.runTimeoutMs();
     Map<String, Path> files =
-        Staging.files(conf, dir, runs.stream().map(RunConfig::runId).toList()).files();
+        Staging.files(conf, dir, runs.stream().map(RunConfig::runId).toList());
     List<Path> done = new ArrayList<>();
     double doneCost = 0;
     double totalCost = 0;

@@ -139,26 +139,16 @@ public final class Staging {
   }
 
   /**
-   * Which staging files stand for a sweep's planned runs.
-   *
-   * @param files run id → its file, for the planned runs that have one
-   * @param everyFile whether these are all the run files in the directory (no superseded timed-out
-   *     attempt, no run outside the plan), so a reader may take the whole directory
-   */
-  public record Selection(Map<String, Path> files, boolean everyFile) {}
-
-  /**
    * The staging file that stands for each of {@code planned} run ids in {@code dir}: its finished
    * file if there is one, else its timed-out file with the longest limit (the latest attempt; a run
    * is retried only under a longer one). Ids with no file are absent. One listing of {@code dir}.
    */
-  public static Selection files(Configuration conf, Path dir, java.util.Collection<String> planned)
-      throws IOException {
+  public static Map<String, Path> files(
+      Configuration conf, Path dir, java.util.Collection<String> planned) throws IOException {
     Set<String> wanted = new HashSet<>(planned);
     Map<String, Path> finished = new HashMap<>();
     Map<String, Long> limit = new HashMap<>();
     Map<String, Path> timedOut = new HashMap<>();
-    int runFiles = 0;
     for (FileStatus f : list(dir.getFileSystem(conf), dir)) {
       if (!f.isFile()) {
         continue;
@@ -166,7 +156,6 @@ public final class Staging {
       String name = f.getPath().getName();
       Matcher m = FINISHED.matcher(name);
       if (m.matches()) {
-        runFiles++;
         if (wanted.contains(m.group(1))) {
           finished.put(m.group(1), f.getPath());
         }
@@ -174,7 +163,6 @@ public final class Staging {
       }
       m = TIMED_OUT.matcher(name);
       if (m.matches()) {
-        runFiles++;
         long ms = Long.parseLong(m.group(2));
         if (wanted.contains(m.group(1)) && ms > limit.getOrDefault(m.group(1), -1L)) {
           limit.put(m.group(1), ms);
@@ -184,7 +172,7 @@ public final class Staging {
     }
     timedOut.keySet().removeAll(finished.keySet());
     timedOut.putAll(finished);
-    return new Selection(timedOut, timedOut.size() == runFiles);
+    return timedOut;
   }
 
   /**
