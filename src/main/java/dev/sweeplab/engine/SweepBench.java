@@ -56,7 +56,8 @@ public final class SweepBench {
       long commitMs,
       long sumRunMs,
       long maxRunMs,
-      TaskTimes tasks) {
+      TaskTimes tasks,
+      long peakRssMb) {
     /** Training-stage wall time over Σ run time / cores: 1.0 is every core busy throughout. */
     public double stageRatio() {
       return trainStageMs / ((double) sumRunMs / cores);
@@ -104,7 +105,8 @@ public final class SweepBench {
               "overhead per run ms",
               "scheduling ms/run",
               "in task ms/run",
-              "idle core s"),
+              "idle core s",
+              "peak RSS MB"),
           List.of(
               List.of(
                   runs,
@@ -120,7 +122,8 @@ public final class SweepBench {
                   Math.round(overheadPerRunMs()),
                   schedulingPerRunMs(),
                   inTaskPerRunMs(),
-                  idleCoreS())));
+                  idleCoreS(),
+                  peakRssMb)));
     }
   }
 
@@ -157,7 +160,8 @@ public final class SweepBench {
         o.commitMs(),
         sums.getLong(0),
         sums.getLong(1),
-        listener.times(o.trained()));
+        listener.times(o.trained()),
+        peakRssMb());
   }
 
   /**
@@ -222,7 +226,8 @@ public final class SweepBench {
       long trainStageMs,
       long commitMs,
       long heapAfterMb,
-      long peakHeapMb) {
+      long peakHeapMb,
+      long peakRssMb) {
 
     /** The figures as a one-row table. */
     public Table table() {
@@ -237,7 +242,8 @@ public final class SweepBench {
               "commit s",
               "per run ms",
               "heap after MB",
-              "peak heap MB"),
+              "peak heap MB",
+              "peak RSS MB"),
           List.of(
               List.of(
                   runs,
@@ -249,7 +255,8 @@ public final class SweepBench {
                   commitMs / 1e3,
                   (double) wallMs / runs,
                   heapAfterMb,
-                  peakHeapMb)));
+                  peakHeapMb,
+                  peakRssMb)));
     }
   }
 
@@ -288,7 +295,27 @@ public final class SweepBench {
         o.trainMs(),
         o.commitMs(),
         heapAfterGc(),
-        peakHeapMb());
+        peakHeapMb(),
+        peakRssMb());
+  }
+
+  /**
+   * The process's peak resident memory so far in MB ({@code VmHWM}: heap, native memory of ND4J and
+   * everything else), or -1 where /proc/self/status does not exist. The bench runs in a JVM of its
+   * own, so this is the bench's peak.
+   */
+  static long peakRssMb() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10; // kB
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // not Linux: no figure
+    }
+    return -1;
   }
 
   private static long heapAfterGc() {

@@ -39,6 +39,7 @@ class SweepBenchTest extends SparkTestBase {
     assertEquals(40, s.runs());
     assertTrue(s.wallMs() >= s.trainStageMs() + s.commitMs(), s.toString());
     assertTrue(s.peakHeapMb() > 0, s.toString());
+    assertTrue(s.peakRssMb() > s.heapAfterMb(), "the process holds more than its live heap: " + s);
     assertEquals(s.table().columns().size(), s.table().rows().get(0).size());
     Tables.register(spark, new Warehouse(tmp.resolve("s").toString()));
     assertRows(
