@@ -5,6 +5,7 @@ import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -312,7 +313,7 @@ public final class SweepBench {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10; // kB
         }
       }
-    } catch (java.io.IOException | NumberFormatException e) {
+    } catch (IOException | NumberFormatException e) {
       // not Linux: no figure
     }
     return -1;

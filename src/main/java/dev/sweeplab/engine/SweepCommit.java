@@ -39,21 +39,9 @@ final class SweepCommit {
    * Commits the sweep's planned runs from staging; fails, committing nothing, unless every planned
    * run is staged. {@code reused}, {@code trained} and {@code start} (ms) go into the {@code
    * sweeps} row; {@code fresh} replaces the sweep's earlier rows and analyses instead of adding to
-   * them.
+   * them. Each compaction task reads at least {@code filesPerTask} staging files ({@link
+   * #FILES_PER_TASK} in production).
    */
-  static SweepOutcome commit(
-      SparkSession spark,
-      Warehouse warehouse,
-      SweepSpec spec,
-      List<String> planned,
-      long start,
-      long reused,
-      long trained,
-      boolean fresh) {
-    return commit(spark, warehouse, spec, planned, start, reused, trained, fresh, FILES_PER_TASK);
-  }
-
-  /** {@link #commit} with at least {@code filesPerTask} staging files per compaction task. */
   static SweepOutcome commit(
       SparkSession spark,
       Warehouse warehouse,

@@ -54,36 +54,24 @@ final class SweepRows {
 
   private static List<Execution> readPartition(Configuration conf, Path dir) throws IOException {
     List<Execution> rows = new ArrayList<>();
-    FileStatus[] files;
-    try {
-      files = dir.getFileSystem(conf).listStatus(dir);
-    } catch (FileNotFoundException e) {
-      return rows;
-    }
-    for (FileStatus f : files) {
-      String name = f.getPath().getName();
-      if (!f.isFile() || name.startsWith("_") || name.startsWith(".")) {
-        continue;
-      }
-      ParquetRows.read(
-          conf,
-          f.getPath(),
-          g ->
-              rows.add(
-                  new Execution(
-                      text(g, "spec"),
-                      text(g, "spark_app_id"),
-                      millis(g, "started"),
-                      millis(g, "finished"),
-                      count(g, "runs_planned"),
-                      count(g, "runs_reused"),
-                      count(g, "runs_trained"),
-                      new Counts(
-                          count(g, "runs_ok"),
-                          count(g, "runs_diverged"),
-                          count(g, "runs_failed"),
-                          count(g, "runs_timeout")))));
-    }
+    ParquetRows.readDirectory(
+        conf,
+        dir,
+        g ->
+            rows.add(
+                new Execution(
+                    text(g, "spec"),
+                    text(g, "spark_app_id"),
+                    millis(g, "started"),
+                    millis(g, "finished"),
+                    count(g, "runs_planned"),
+                    count(g, "runs_reused"),
+                    count(g, "runs_trained"),
+                    new Counts(
+                        count(g, "runs_ok"),
+                        count(g, "runs_diverged"),
+                        count(g, "runs_failed"),
+                        count(g, "runs_timeout")))));
     return rows;
   }
 

@@ -98,7 +98,16 @@ public final class SweepRunner {
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
     SweepOutcome outcome =
-        SweepCommit.commit(spark, warehouse, spec, ids, start, reused, todo.size(), fresh);
+        SweepCommit.commit(
+            spark,
+            warehouse,
+            spec,
+            ids,
+            start,
+            reused,
+            todo.size(),
+            fresh,
+            SweepCommit.FILES_PER_TASK);
     long end = System.currentTimeMillis();
     return outcome.timed(end - start, commitStart - trainStart, end - commitStart);
   }

@@ -1,13 +1,11 @@
 package dev.sweeplab.store;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.schema.GroupType;
@@ -125,18 +123,7 @@ public final class Compaction {
       throws IOException {
     List<Group> rows = new ArrayList<>();
     if (earlier != null) {
-      FileStatus[] files;
-      try {
-        files = earlier.getFileSystem(conf).listStatus(earlier);
-      } catch (FileNotFoundException e) {
-        files = new FileStatus[0];
-      }
-      for (FileStatus f : files) {
-        String name = f.getPath().getName();
-        if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-          ParquetRows.read(conf, f.getPath(), rows::add);
-        }
-      }
+      ParquetRows.readDirectory(conf, earlier, rows::add);
     }
     try (ParquetRows.Output out = ParquetRows.create(conf, file, SWEEPS)) {
       for (Group old : rows) {

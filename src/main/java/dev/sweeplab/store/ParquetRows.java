@@ -1,11 +1,13 @@
 package dev.sweeplab.store;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.page.PageReadStore;
@@ -53,6 +55,27 @@ public final class ParquetRows {
         for (long i = 0; i < pages.getRowCount(); i++) {
           row.accept(records.read());
         }
+      }
+    }
+  }
+
+  /**
+   * Hands every row of every data file in directory {@code dir} (names starting with {@code _} or
+   * {@code .} are Spark's and the commit's markers and temporary files) to {@code row}; a missing
+   * directory has none.
+   */
+  public static void readDirectory(Configuration conf, Path dir, Consumer<Group> row)
+      throws IOException {
+    FileStatus[] files;
+    try {
+      files = dir.getFileSystem(conf).listStatus(dir);
+    } catch (FileNotFoundException e) {
+      return;
+    }
+    for (FileStatus f : files) {
+      String name = f.getPath().getName();
+      if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+        read(conf, f.getPath(), row);
       }
     }
   }

@@ -91,22 +91,6 @@ public final class Trainer {
     return train(run, data, startNanos, Long.MAX_VALUE, 0, Steps.LOCAL);
   }
 
-  private static RunResult train(
-      RunConfig run,
-      Dataset data,
-      long startNanos,
-      long deadlineNanos,
-      long timeoutMs,
-      Steps steps) {
-    MultiLayerNetwork net = Networks.build(run);
-    WeightChange change = new WeightChange(net);
-    try {
-      return train(run, data, startNanos, deadlineNanos, timeoutMs, steps, net, change);
-    } finally {
-      release(net, change);
-    }
-  }
-
   /**
    * Frees the run's parameters, gradients, optimizer state and initial weights now. ND4J would free
    * their native memory only once the garbage collector reclaims their Java handles, and a
@@ -143,86 +127,90 @@ public final class Trainer {
       long startNanos,
       long deadlineNanos,
       long timeoutMs,
-      Steps steps,
-      MultiLayerNetwork net,
-      WeightChange change) {
-    Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
-    Evaluator curveEval = new Evaluator(data, CURVE_SAMPLES);
-    long total = run.totalSteps();
-    long[] evalAt = EvalSchedule.logSpaced(total, run.evalPoints());
-    List<CurvePoint> curve = new ArrayList<>();
-    int next = 0;
-    long step = 0;
-    String status = RunResult.OK;
-    String reason = "";
-    while (true) {
-      if (next < evalAt.length && evalAt[next] == step) {
-        next++;
-        Evaluator eval = step == total ? new Evaluator(data, Integer.MAX_VALUE) : curveEval;
-        CurvePoint point = eval.evaluate(net, step, batches.epochs(step));
-        curve.add(point);
-        if (!Double.isFinite(point.trainLoss())) {
+      Steps steps) {
+    MultiLayerNetwork net = Networks.build(run);
+    WeightChange change = new WeightChange(net);
+    try {
+      Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
+      Evaluator curveEval = new Evaluator(data, CURVE_SAMPLES);
+      long total = run.totalSteps();
+      long[] evalAt = EvalSchedule.logSpaced(total, run.evalPoints());
+      List<CurvePoint> curve = new ArrayList<>();
+      int next = 0;
+      long step = 0;
+      String status = RunResult.OK;
+      String reason = "";
+      while (true) {
+        if (next < evalAt.length && evalAt[next] == step) {
+          next++;
+          Evaluator eval = step == total ? new Evaluator(data, Integer.MAX_VALUE) : curveEval;
+          CurvePoint point = eval.evaluate(net, step, batches.epochs(step));
+          curve.add(point);
+          if (!Double.isFinite(point.trainLoss())) {
+            status = RunResult.DIVERGED;
+            reason = "non-finite training loss at step " + step;
+            break;
+          }
+        }
+        if (step == total) {
+          break;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          throw new IllegalStateException("interrupted at step " + step + " of " + total);
+        }
+        if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
+          if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
+            curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
+          }
+          status = RunResult.TIMEOUT;
+          reason =
+              "stopped at step "
+                  + step
+                  + " of "
+                  + total
+                  + " after "
+                  + (System.nanoTime() - startNanos) / 1_000_000
+                  + " ms: limits.run_timeout is "
+                  + timeoutMs
+                  + " ms";
+          break;
+        }
+        long until = next < evalAt.length ? evalAt[next] : total;
+        int n = (int) Math.min(until - step, steps.maxBatches());
+        List<DataSet> chunk = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          Batches.Batch batch = batches.next();
+          chunk.add(new DataSet(batch.features(), batch.labels()));
+        }
+        double score = steps.fit(net, chunk);
+        step += n;
+        if (!Double.isFinite(score)) {
+          curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
           status = RunResult.DIVERGED;
-          reason = "non-finite training loss at step " + step;
+          reason = "non-finite minibatch loss at step " + step;
           break;
         }
       }
-      if (step == total) {
-        break;
-      }
-      if (Thread.currentThread().isInterrupted()) {
-        throw new IllegalStateException("interrupted at step " + step + " of " + total);
-      }
-      if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
-        if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
-          curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
-        }
-        status = RunResult.TIMEOUT;
-        reason =
-            "stopped at step "
-                + step
-                + " of "
-                + total
-                + " after "
-                + (System.nanoTime() - startNanos) / 1_000_000
-                + " ms: limits.run_timeout is "
-                + timeoutMs
-                + " ms";
-        break;
-      }
-      long until = next < evalAt.length ? evalAt[next] : total;
-      int n = (int) Math.min(until - step, steps.maxBatches());
-      List<DataSet> chunk = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        Batches.Batch batch = batches.next();
-        chunk.add(new DataSet(batch.features(), batch.labels()));
-      }
-      double score = steps.fit(net, chunk);
-      step += n;
-      if (!Double.isFinite(score)) {
-        curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
-        status = RunResult.DIVERGED;
-        reason = "non-finite minibatch loss at step " + step;
-        break;
-      }
+      CurvePoint last = curve.get(curve.size() - 1);
+      return new RunResult(
+          status,
+          reason,
+          net.numParams(),
+          last.trainLoss(),
+          last.trainError(),
+          last.testLoss(),
+          last.testError(),
+          step,
+          batches.epochs(step),
+          (System.nanoTime() - startNanos) / 1_000_000,
+          change.total(net),
+          change.perLayer(net),
+          interpolationStep(curve),
+          data.noisyLabels(),
+          curve);
+    } finally {
+      release(net, change);
     }
-    CurvePoint last = curve.get(curve.size() - 1);
-    return new RunResult(
-        status,
-        reason,
-        net.numParams(),
-        last.trainLoss(),
-        last.trainError(),
-        last.testLoss(),
-        last.testError(),
-        step,
-        batches.epochs(step),
-        (System.nanoTime() - startNanos) / 1_000_000,
-        change.total(net),
-        change.perLayer(net),
-        interpolationStep(curve),
-        data.noisyLabels(),
-        curve);
   }
 
   private static long interpolationStep(List<CurvePoint> curve) {

@@ -124,7 +124,9 @@ class SweepCommitTest extends SparkTestBase {
     IllegalStateException e =
         assertThrows(
             IllegalStateException.class,
-            () -> SweepCommit.commit(spark, warehouse, spec, ids, 0, 5, 0, false));
+            () ->
+                SweepCommit.commit(
+                    spark, warehouse, spec, ids, 0, 5, 0, false, SweepCommit.FILES_PER_TASK));
 
     assertTrue(e.getMessage().contains("5 runs planned but 4 staged"), e.getMessage());
     assertTrue(e.getMessage().contains("nothing was committed"), e.getMessage());
@@ -143,7 +145,10 @@ class SweepCommitTest extends SparkTestBase {
 
     Exception e =
         assertThrows(
-            Exception.class, () -> SweepCommit.commit(spark, warehouse, spec, ids, 0, 5, 0, false));
+            Exception.class,
+            () ->
+                SweepCommit.commit(
+                    spark, warehouse, spec, ids, 0, 5, 0, false, SweepCommit.FILES_PER_TASK));
 
     String messages = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
     assertTrue(messages.contains(broken.getFileName().toString()), messages);
