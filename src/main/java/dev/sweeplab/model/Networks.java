@@ -55,6 +55,7 @@ public final class Networks {
     layers.layer(out.build());
     MultiLayerNetwork net = new MultiLayerNetwork(layers.build());
     net.init();
+    net.setUpdater(new ViewGradientUpdater(net)); // DL4J's updater, without M2.1's per-step detour
     return net;
   }
 
