@@ -90,7 +90,7 @@ final class DistributedTraining {
     } catch (IOException e) {
       throw new UncheckedIOException("stage run " + run.runId(), e);
     }
-    return new TaskOutcome(run.runId(), result.status(), result.wallMs(), 0);
+    return new TaskOutcome(run.runId(), result.status(), 0, false);
   }
 
   /** The run's steps taken by {@link SparkDl4jMultiLayer} with a parameter-averaging master. */

@@ -3,42 +3,61 @@ package dev.sweeplab.engine;
 import org.apache.spark.TaskContext;
 
 /**
- * FOR TESTS ONLY — fault injection. Inert unless a test sets the Spark local property {@value
- * #HALT_FIRST_ATTEMPT} on the driver ({@code SparkContext.setLocalProperty}); nothing in sweeplab
- * sets it, no spec key or CLI option reaches it, and a task without it returns at once.
+ * FOR TESTS ONLY — fault injection. Inert unless a test sets one of the Spark local properties
+ * below on the driver ({@code SparkContext.setLocalProperty}); nothing in sweeplab sets them, no
+ * spec key or CLI option reaches them, and a task without them returns at once. Each holds
+ * comma-separated run ids, and acts on the first attempt (attempt number 0) of a task as it comes
+ * to one of those runs:
  *
- * <p>With the property set to comma-separated run ids, the first attempt (attempt number 0) of the
- * task of each of those runs halts its executor JVM with {@code Runtime.halt}: no shutdown hooks,
- * no reply to the driver, exactly a lost executor. Spark then retries the task elsewhere as attempt
- * 1. In a local-mode session the executor is the driver's JVM, so this is for {@code local-cluster}
- * or real clusters only.
+ * <ul>
+ *   <li>{@value #HALT_FIRST_ATTEMPT} halts the executor JVM with {@code Runtime.halt}: no shutdown
+ *       hooks, no reply to the driver, exactly a lost executor. Spark then retries the task
+ *       elsewhere as attempt 1. In a local-mode session the executor is the driver's JVM, so this
+ *       is for {@code local-cluster} or real clusters only.
+ *   <li>{@value #FAIL_FIRST_ATTEMPT} fails the task with an exception, as a fault of the machine
+ *       would (a full disk, a lost connection); Spark retries it where the master allows retries
+ *       ({@code local[n,f]}, clusters).
+ * </ul>
  */
 final class Faults {
-  /** Local property: run ids whose first attempt halts its executor. */
+  /** Local property: run ids at which the first attempt of their task halts its executor. */
   static final String HALT_FIRST_ATTEMPT = "sweeplab.test.fault.halt_first_attempt";
+
+  /** Local property: run ids at which the first attempt of their task throws. */
+  static final String FAIL_FIRST_ATTEMPT = "sweeplab.test.fault.fail_first_attempt";
 
   /** The exit status of a halted executor, recognisable in the worker's log. */
   static final int HALT_STATUS = 86;
 
   private Faults() {}
 
-  /** Halts this executor JVM if the test asked for it for {@code runId}'s current attempt. */
-  static void haltIfInjected(String runId) {
+  /** Halts this executor JVM or throws if a test asked for it at {@code runId} in this attempt. */
+  static void injectIfAsked(String runId) {
     TaskContext task = TaskContext.get();
     if (task == null || task.attemptNumber() != 0) {
       return;
     }
-    String ids = task.getLocalProperty(HALT_FIRST_ATTEMPT);
+    if (listed(task.getLocalProperty(HALT_FIRST_ATTEMPT), runId)) {
+      System.err.println(
+          "sweeplab fault injection: halting executor on first attempt of run " + runId);
+      System.err.flush();
+      Runtime.getRuntime().halt(HALT_STATUS);
+    }
+    if (listed(task.getLocalProperty(FAIL_FIRST_ATTEMPT), runId)) {
+      throw new IllegalStateException(
+          "sweeplab fault injection: failing the first attempt at run " + runId);
+    }
+  }
+
+  private static boolean listed(String ids, String runId) {
     if (ids == null || ids.isBlank()) {
-      return;
+      return false;
     }
     for (String id : ids.split(",")) {
       if (id.strip().equals(runId)) {
-        System.err.println(
-            "sweeplab fault injection: halting executor on first attempt of run " + runId);
-        System.err.flush();
-        Runtime.getRuntime().halt(HALT_STATUS);
+        return true;
       }
     }
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 package dev.sweeplab.engine;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,8 @@ final class Progress extends SparkListener implements AutoCloseable {
   }
 
   private final double[] cost;
+  private final int[] runs;
+  private final int totalRuns;
   private final double totalCost;
   private final long notOkId;
   private final Sink sink;
@@ -54,17 +57,21 @@ final class Progress extends SparkListener implements AutoCloseable {
   private ScheduledExecutorService ticker;
 
   /**
-   * @param cost {@code cost[i]} is the cost estimate of partition i's run
+   * @param cost {@code cost[i]} is the cost estimate of partition i's runs
+   * @param runs {@code runs[i]} is the number of runs of partition i (see {@link Bundles})
    * @param notOkId id of the {@link #NOT_OK} accumulator
    * @param inPlace rewrite one line about every second (a terminal), or log every few seconds
    */
-  Progress(double[] cost, long notOkId, Sink sink, boolean inPlace, LongSupplier clock) {
-    this.cost = cost.clone();
-    double sum = 0;
-    for (double c : cost) {
-      sum += c;
+  Progress(
+      double[] cost, int[] runs, long notOkId, Sink sink, boolean inPlace, LongSupplier clock) {
+    if (runs.length != cost.length) {
+      throw new IllegalArgumentException(
+          cost.length + " partition costs but " + runs.length + " run counts");
     }
-    this.totalCost = sum;
+    this.cost = cost.clone();
+    this.runs = runs.clone();
+    this.totalCost = Arrays.stream(cost).sum();
+    this.totalRuns = Arrays.stream(runs).sum();
     this.notOkId = notOkId;
     this.sink = sink;
     this.inPlace = inPlace;
@@ -74,10 +81,11 @@ final class Progress extends SparkListener implements AutoCloseable {
   }
 
   /** Progress on the console: in place on stderr when it is a terminal, else logged. */
-  static Progress console(double[] cost, long notOkId) {
+  static Progress console(double[] cost, int[] runs, long notOkId) {
     boolean terminal = inPlace(System.console() != null, System.getenv());
     Sink sink = terminal ? new InPlace(System.err, InPlace.columns(System.getenv())) : LOG::info;
-    Progress progress = new Progress(cost, notOkId, sink, terminal, System::currentTimeMillis);
+    Progress progress =
+        new Progress(cost, runs, notOkId, sink, terminal, System::currentTimeMillis);
     if (terminal) {
       progress.ticker =
           Executors.newSingleThreadScheduledExecutor(
@@ -113,19 +121,17 @@ final class Progress extends SparkListener implements AutoCloseable {
     finished(end.taskInfo().index(), notOkRuns);
   }
 
-  /** Partition {@code index}'s run finished; {@code notOkRuns} of it (0 or 1) were not ok. */
+  /** Partition {@code index}'s runs finished; {@code notOkRuns} of them were not ok. */
   synchronized void finished(int index, long notOkRuns) {
-    if (complete) {
-      return; // an event that arrived after the stage's outcome was known
+    if (complete || index < 0 || index >= cost.length) {
+      return; // an event that arrived after the stage's outcome was known, or not of this stage
     }
-    if (index >= 0 && index < cost.length) {
-      doneCost += cost[index];
-    }
-    done++;
+    doneCost += cost[index];
+    done += runs[index];
     notOk += notOkRuns;
     changed = true;
     long now = clock.getAsLong();
-    if (now - lastShown >= (inPlace ? IN_PLACE_EVERY_MS : LOG_EVERY_MS) || done == cost.length) {
+    if (now - lastShown >= (inPlace ? IN_PLACE_EVERY_MS : LOG_EVERY_MS) || done == totalRuns) {
       show(now);
     }
   }
@@ -135,8 +141,8 @@ final class Progress extends SparkListener implements AutoCloseable {
    * the final state if the task-end events, which Spark delivers asynchronously, have not yet.
    */
   synchronized void complete(long notOkRuns) {
-    boolean shown = done == cost.length && notOk == notOkRuns && !changed;
-    done = cost.length;
+    boolean shown = done == totalRuns && notOk == notOkRuns && !changed;
+    done = totalRuns;
     doneCost = totalCost;
     notOk = notOkRuns;
     complete = true;
@@ -156,12 +162,12 @@ final class Progress extends SparkListener implements AutoCloseable {
   private void show(long now) {
     lastShown = now;
     changed = false;
-    double fraction = totalCost > 0 ? doneCost / totalCost : (double) done / cost.length;
+    double fraction = totalCost > 0 ? doneCost / totalCost : (double) done / totalRuns;
     long elapsed = now - start;
     sink.show(
         inPlace
-            ? shortLine(done, notOk, cost.length, fraction, elapsed)
-            : line(done, notOk, cost.length, fraction, elapsed));
+            ? shortLine(done, notOk, totalRuns, fraction, elapsed)
+            : line(done, notOk, totalRuns, fraction, elapsed));
   }
 
   /** Ends the display: the final state stays on the terminal, followed by a newline. */

@@ -8,25 +8,32 @@ import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.Platform;
 import dev.sweeplab.train.RunResult;
 import dev.sweeplab.train.Trainer;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.TaskKilledException;
-import org.apache.spark.api.java.function.Function;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The executor side of one run: train it (within the sweep's time limit), stage its result as one
- * Parquet file, report back. A failure of the run itself becomes a {@code failed} row; only a
- * failure to stage (an infrastructure fault) throws, and Spark retries the task. A killed attempt
- * stages nothing.
+ * The executor side of one task: its runs (see {@link Bundles}), one after the other. Each is
+ * trained within the sweep's time limit, staged as one Parquet file and reported back. A failure of
+ * a run itself becomes a {@code failed} row; only a failure to stage (an infrastructure fault)
+ * throws, and Spark retries the task. A retried task does not train again the runs its failed
+ * attempt staged: it reads their status and reports them. A killed attempt stages nothing more.
  */
-final class RunTask implements Function<RunConfig, TaskOutcome> {
-  private static final long serialVersionUID = 1L;
+final class RunTask implements FlatMapFunction<List<RunConfig>, TaskOutcome> {
+  private static final long serialVersionUID = 2L;
 
   private final Warehouse warehouse;
   private final Broadcast<Map<String, String>> hadoopConf;
@@ -56,11 +63,35 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
   }
 
   @Override
-  public TaskOutcome call(RunConfig run) throws Exception {
-    Faults.haltIfInjected(run.runId()); // tests only: inert unless a test set its local property
+  public Iterator<TaskOutcome> call(List<RunConfig> runs) throws Exception {
     TaskContext task = TaskContext.get();
     int attempt = task == null ? 0 : task.attemptNumber();
-    String device = device(task); // before the run creates any ND4J array in this thread
+    String device = device(task); // before the runs create any ND4J array in this thread
+    Configuration conf = HadoopConf.of(hadoopConf);
+    List<TaskOutcome> outcomes = new ArrayList<>(runs.size());
+    for (RunConfig run : runs) {
+      if (task != null && task.isInterrupted()) {
+        throw new TaskKilledException("task killed before run " + run.runId());
+      }
+      Path staging = warehouse.staging(run.sweep());
+      Path earlier = attempt > 0 ? Staging.staged(conf, staging, run.runId(), timeoutMs) : null;
+      String status =
+          earlier != null
+              ? Staging.status(conf, earlier)
+              : train(run, task, attempt, device, conf, staging);
+      if (!RunResult.OK.equals(status)) {
+        notOk.add(1); // counted once: Spark merges the updates of successful attempts only
+      }
+      outcomes.add(new TaskOutcome(run.runId(), status, attempt, earlier != null));
+    }
+    return outcomes.iterator();
+  }
+
+  /** Trains and stages {@code run}; returns its status. */
+  private String train(
+      RunConfig run, TaskContext task, int attempt, String device, Configuration conf, Path staging)
+      throws IOException {
+    Faults.injectIfAsked(run.runId()); // tests only: inert unless a test set its local property
     RunResult result = Trainer.run(run, timeoutMs);
     if (task != null && task.isInterrupted()) {
       // Killed (a speculative copy whose twin finished, or a cancelled job): stage nothing.
@@ -75,15 +106,12 @@ final class RunTask implements Function<RunConfig, TaskOutcome> {
             attempt,
             Provenance.TASK);
     Staging.write(
-        HadoopConf.of(hadoopConf),
-        warehouse.staging(run.sweep()),
+        conf,
+        staging,
         new RunRecord(run, result, provenance, System.currentTimeMillis()),
         timeoutMs,
         timedOut.getOrDefault(run.runId(), 0L));
-    if (!RunResult.OK.equals(result.status())) {
-      notOk.add(1); // counted once: Spark merges the updates of successful tasks only
-    }
-    return new TaskOutcome(run.runId(), result.status(), result.wallMs(), attempt);
+    return result.status();
   }
 
   /**

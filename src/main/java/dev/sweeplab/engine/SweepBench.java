@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
@@ -94,6 +95,7 @@ public final class SweepBench {
       return new Table(
           List.of(
               "runs",
+              "tasks",
               "cores",
               "cost max/min",
               "wall s",
@@ -111,6 +113,7 @@ public final class SweepBench {
           List.of(
               List.of(
                   runs,
+                  tasks.tasks(),
                   cores,
                   Math.round(costRatio),
                   wallMs / 1e3,
@@ -161,7 +164,7 @@ public final class SweepBench {
         o.commitMs(),
         sums.getLong(0),
         sums.getLong(1),
-        listener.times(o.trained()),
+        listener.times(o.trained() > 0),
         peakRssMb());
   }
 
@@ -177,6 +180,8 @@ public final class SweepBench {
     /** Collects {@link TaskTimes} while registered; events arrive on Spark's listener thread. */
     static final class Listener extends SparkListener {
       private final Set<Integer> trainStages = ConcurrentHashMap.newKeySet();
+      private final Set<Integer> trainJobs = ConcurrentHashMap.newKeySet();
+      private final Set<Integer> endedJobs = ConcurrentHashMap.newKeySet();
       private final AtomicLong tasks = new AtomicLong();
       private final AtomicLong durationMs = new AtomicLong();
       private final AtomicLong runMs = new AtomicLong();
@@ -186,7 +191,13 @@ public final class SweepBench {
         String description = job.properties().getProperty("spark.job.description");
         if (description != null && description.startsWith("train ")) {
           job.stageIds().foreach(id -> trainStages.add((Integer) id));
+          trainJobs.add(job.jobId());
         }
+      }
+
+      @Override
+      public void onJobEnd(SparkListenerJobEnd job) {
+        endedJobs.add(job.jobId());
       }
 
       @Override
@@ -199,12 +210,15 @@ public final class SweepBench {
       }
 
       /**
-       * The sums once at least {@code tasks} tasks have been seen (Spark delivers listener events
-       * asynchronously, after the job's result), or after 30 s with what arrived.
+       * The sums once the training jobs' end events have arrived (Spark delivers listener events
+       * asynchronously, after the job's result, and a job's task ends before its end), or after 30
+       * s with what arrived; at once if {@code trained} is false (no training job ran).
        */
-      TaskTimes times(long atLeast) {
+      TaskTimes times(boolean trained) {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (tasks.get() < atLeast && System.nanoTime() < deadline) {
+        while (trained
+            && (trainJobs.isEmpty() || !endedJobs.containsAll(trainJobs))
+            && System.nanoTime() < deadline) {
           try {
             Thread.sleep(20);
           } catch (InterruptedException e) {

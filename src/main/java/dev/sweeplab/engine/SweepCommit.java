@@ -94,6 +94,7 @@ final class SweepCommit {
                   planned.size(),
                   reused,
                   trained,
+                  0,
                   byStatus.getOrDefault(RunResult.OK, 0L),
                   byStatus.getOrDefault(RunResult.DIVERGED, 0L),
                   byStatus.getOrDefault(RunResult.FAILED, 0L),

@@ -6,6 +6,8 @@ package dev.sweeplab.engine;
  * @param planned runs in the grid
  * @param reused runs already staged by an earlier execution, not trained again
  * @param trained runs trained now
+ * @param kept of those, runs a failed attempt of their task had staged, which its retry kept
+ *     instead of training them again
  * @param ok committed runs that finished
  * @param diverged committed runs stopped by a non-finite loss
  * @param failed committed runs that threw
@@ -18,6 +20,7 @@ public record SweepOutcome(
     long planned,
     long reused,
     long trained,
+    long kept,
     long ok,
     long diverged,
     long failed,
@@ -26,9 +29,9 @@ public record SweepOutcome(
     long trainMs,
     long commitMs) {
 
-  /** The same outcome with its timings. */
-  SweepOutcome timed(long wallMs, long trainMs, long commitMs) {
+  /** The same outcome with the runs kept from failed attempts and its timings. */
+  SweepOutcome after(long kept, long wallMs, long trainMs, long commitMs) {
     return new SweepOutcome(
-        planned, reused, trained, ok, diverged, failed, timeout, wallMs, trainMs, commitMs);
+        planned, reused, trained, kept, ok, diverged, failed, timeout, wallMs, trainMs, commitMs);
   }
 }

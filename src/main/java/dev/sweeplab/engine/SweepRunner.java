@@ -27,22 +27,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executes a sweep on Spark: plans its runs, skips those already staged (resume), trains the rest
- * one per task in longest-first order (those above {@code limits.distributed_above} before them,
- * each data-parallel across the executors: {@link DistributedTraining}), and publishes the runs,
- * curves and the {@code sweeps} row in one commit (see {@link Commit}): readers see all of the
- * sweep's new state or none of it. Nothing is written before the spec's data files have been
- * checked. Before training it leaves the sweep's {@link dev.sweeplab.store.SweepPlan} in staging
- * for {@link SweepStatus}. Driver-only.
+ * longest first, tiny runs several to a task ({@link Bundles}), after those above {@code
+ * limits.distributed_above}, each trained data-parallel across the executors ({@link
+ * DistributedTraining}); then publishes the runs, curves and the {@code sweeps} row in one commit
+ * (see {@link Commit}): readers see all of the sweep's new state or none of it. Nothing is written
+ * before the spec's data files have been checked. Before training it leaves the sweep's {@link
+ * dev.sweeplab.store.SweepPlan} in staging for {@link SweepStatus}. Driver-only.
  */
 public final class SweepRunner {
   private static final Logger LOG = LoggerFactory.getLogger(SweepRunner.class);
 
   private final SparkSession spark;
   private final Warehouse warehouse;
+  private final int tasksPerCore;
 
   public SweepRunner(SparkSession spark, Warehouse warehouse) {
+    this(spark, warehouse, Bundles.TASKS_PER_CORE);
+  }
+
+  /** With {@code tasksPerCore} in place of {@link Bundles#TASKS_PER_CORE} (tests). */
+  SweepRunner(SparkSession spark, Warehouse warehouse, int tasksPerCore) {
     this.spark = spark;
     this.warehouse = warehouse;
+    this.tasksPerCore = tasksPerCore;
   }
 
   /** Runs {@code spec} to completion; {@code fresh} discards earlier results of the sweep first. */
@@ -91,9 +98,7 @@ public final class SweepRunner {
     if (!distributed.isEmpty()) {
       trainDistributed(distributed, spec.distributedWorkers(), limit, timedOut);
     }
-    if (!tasks.isEmpty()) {
-      train(tasks, limit, timedOut);
-    }
+    long kept = tasks.isEmpty() ? 0 : train(tasks, limit, timedOut);
     long commitStart = System.currentTimeMillis();
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
@@ -109,25 +114,24 @@ public final class SweepRunner {
             fresh,
             SweepCommit.FILES_PER_TASK);
     long end = System.currentTimeMillis();
-    return outcome.timed(end - start, commitStart - trainStart, end - commitStart);
+    return outcome.after(kept, end - start, commitStart - trainStart, end - commitStart);
   }
 
-  private void train(List<RunConfig> todo, long timeoutMs, Map<String, Long> timedOut) {
-    List<RunConfig> order = new ArrayList<>(todo);
-    // Longest first, so the biggest runs do not start last and straggle; run_id breaks ties.
-    order.sort(
-        Comparator.comparingDouble(RunConfig::cost).reversed().thenComparing(RunConfig::runId));
-    double[] cost = order.stream().mapToDouble(RunConfig::cost).toArray();
+  /** Trains {@code todo} as one Spark job; returns how many runs were kept from failed attempts. */
+  private long train(List<RunConfig> todo, long timeoutMs, Map<String, Long> timedOut) {
+    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+    List<List<RunConfig>> tasks = Bundles.of(todo, cores, tasksPerCore);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Map<String, String>> hadoopConf = HadoopConf.broadcast(spark);
     LongAccumulator notOkRuns = spark.sparkContext().longAccumulator(Progress.NOT_OK);
-    Progress progress = Progress.console(cost, notOkRuns.id());
+    Progress progress = Progress.console(Bundles.cost(tasks), Bundles.runs(tasks), notOkRuns.id());
     spark.sparkContext().addSparkListener(progress);
     try {
-      jsc.setJobDescription("train " + order.size() + " runs");
+      jsc.setJobDescription("train " + todo.size() + " runs");
+      LOG.info("training {} runs in {} tasks on {} cores", todo.size(), tasks.size(), cores);
       List<TaskOutcome> outcomes =
-          jsc.parallelize(order, order.size())
-              .map(
+          jsc.parallelize(tasks, tasks.size())
+              .flatMap(
                   new RunTask(
                       warehouse,
                       hadoopConf,
@@ -137,8 +141,14 @@ public final class SweepRunner {
                       notOkRuns))
               .collect();
       long notOk = outcomes.stream().filter(o -> !RunResult.OK.equals(o.status())).count();
+      long earlier = outcomes.stream().filter(TaskOutcome::earlier).count();
       progress.complete(notOk);
-      LOG.info("trained {} runs, {} not ok", outcomes.size(), notOk);
+      LOG.info(
+          "trained {} runs, {} not ok{}",
+          outcomes.size(),
+          notOk,
+          earlier > 0 ? ", " + earlier + " of them staged by a failed attempt of their task" : "");
+      return earlier;
     } finally {
       jsc.setJobDescription(null); // the commit's jobs are not "train" jobs
       spark.sparkContext().removeSparkListener(progress);

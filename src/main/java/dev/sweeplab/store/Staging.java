@@ -113,6 +113,23 @@ public final class Staging {
     return target;
   }
 
+  /**
+   * The file in {@code dir} that already stages {@code runId} for a sweep whose limit is {@code
+   * timeoutMs} (0: none): its finished file, or the file of a timeout at that same limit; null if
+   * neither exists. A retried task asks before training a run again (two existence checks, no
+   * listing).
+   */
+  public static Path staged(Configuration conf, Path dir, String runId, long timeoutMs)
+      throws IOException {
+    FileSystem fs = dir.getFileSystem(conf);
+    Path finished = new Path(dir, runId + SUFFIX);
+    if (fs.exists(finished)) {
+      return finished;
+    }
+    Path timedOut = new Path(dir, runId + ".timeout-" + timeoutMs + SUFFIX);
+    return timeoutMs > 0 && fs.exists(timedOut) ? timedOut : null;
+  }
+
   /** Run ids that have a finished staging file in {@code dir} (none if it does not exist). */
   public static Set<String> runIds(Configuration conf, Path dir) throws IOException {
     Set<String> ids = new HashSet<>();

@@ -2,6 +2,7 @@ package dev.sweeplab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.testing.SparkTestBase;
@@ -9,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +27,29 @@ class ProgressTest extends SparkTestBase {
   final List<String> shown = new ArrayList<>();
 
   Progress progress(double[] cost, boolean inPlace, Progress.Sink sink) {
-    return new Progress(cost, -1, sink, inPlace, clock::get);
+    int[] oneRunEach = new int[cost.length];
+    Arrays.fill(oneRunEach, 1);
+    return new Progress(cost, oneRunEach, -1, sink, inPlace, clock::get);
+  }
+
+  @Test
+  void aTaskOfSeveralRunsCountsThemAll() {
+    // Partition 0 holds three tiny runs (Bundles), partition 1 one run three times their cost.
+    Progress p =
+        new Progress(new double[] {3, 9}, new int[] {3, 1}, -1, shown::add, false, clock::get);
+    clock.set(10_000);
+    p.finished(0, 2);
+    clock.set(20_000);
+    p.finished(1, 0);
+    p.close();
+    assertEquals(
+        List.of(
+            "runs trained: 3/4, 2 not ok (25% of estimated cost) after 10 s, about 30 s left",
+            "runs trained: 4/4, 2 not ok (100% of estimated cost) after 20 s"),
+        shown);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new Progress(new double[] {1, 1}, new int[] {1}, -1, shown::add, false, clock::get));
   }
 
   @Test
@@ -146,20 +170,28 @@ class ProgressTest extends SparkTestBase {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     LongAccumulator notOk = spark.sparkContext().longAccumulator(Progress.NOT_OK);
     List<String> lines = new ArrayList<>();
-    Progress p = new Progress(new double[] {1, 1, 1, 1}, notOk.id(), lines::add, false, clock::get);
+    // Four tasks of 1, 2, 1 and 3 runs; the second and the fourth have runs that are not ok.
+    Progress p =
+        new Progress(
+            new double[] {1, 2, 1, 3},
+            new int[] {1, 2, 1, 3},
+            notOk.id(),
+            lines::add,
+            false,
+            clock::get);
     spark.sparkContext().addSparkListener(p);
     try {
       jsc.parallelize(List.of(1, 2, 3, 4), 4)
           .foreach(
               i -> {
                 if (i % 2 == 0) {
-                  notOk.add(1);
+                  notOk.add(i / 2);
                 }
               });
       spark.sparkContext().listenerBus().waitUntilEmpty();
     } finally {
       spark.sparkContext().removeSparkListener(p);
     }
-    assertEquals(List.of("runs trained: 4/4, 2 not ok (100% of estimated cost) after 0 s"), lines);
+    assertEquals(List.of("runs trained: 7/7, 3 not ok (100% of estimated cost) after 0 s"), lines);
   }
 }
