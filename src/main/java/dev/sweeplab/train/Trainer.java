@@ -96,9 +96,10 @@ public final class Trainer {
    * their native memory only once the garbage collector reclaims their Java handles, and a
    * long-lived run's handles reach the old generation, which G1 collects only when the heap (not
    * native memory) fills: the driver of a 200-run local sweep grew to 11–12 GB resident with a 4 GB
-   * heap. Not {@code MultiLayerNetwork.close()}: that also destroys the thread's workspaces, which
-   * the next run on this thread reuses, and calls {@code System.gc()}, a full collection that stops
-   * every task (200 ms per run).
+   * heap. The rest of what a run leaves (per-op buffers) goes with G1's early concurrent cycles
+   * ({@code -XX:InitiatingHeapOccupancyPercent=5} in {@code conf/jvm.options} and the cluster
+   * confs). Not {@code MultiLayerNetwork.close()}: that also destroys the thread's workspaces,
+   * which the next run on this thread reuses, and calls {@code System.gc()} (200 ms per run).
    */
   private static void release(MultiLayerNetwork net, WeightChange change) {
     try {
@@ -112,7 +113,6 @@ public final class Trainer {
     } catch (RuntimeException e) {
       // Freeing early is an optimisation; the garbage collector frees what is left.
     }
-    NativeMemory.runFinished(); // and what the run left to the collector
   }
 
   private static void close(INDArray array) {

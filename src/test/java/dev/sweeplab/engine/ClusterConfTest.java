@@ -45,10 +45,16 @@ class ClusterConfTest {
     assertTrue(physical > 2 * heap, "maxPhysicalBytes " + physical + " leaves room past the heap");
     assertTrue(bytes >= physical, "maxBytes never fires before maxPhysicalBytes");
     assertTrue(flags.containsKey("org.bytedeco.javacpp.cachedir"), "a node-local JavaCPP cache");
-    assertTrue(
-        conf.getProperty("spark.executor.extraJavaOptions")
-            .contains("-XX:+ExplicitGCInvokesConcurrent"),
-        "finished runs' native memory is freed by concurrent cycles (NativeMemory)");
+    String options = conf.getProperty("spark.executor.extraJavaOptions");
+    for (String flag :
+        List.of(
+            "-XX:InitiatingHeapOccupancyPercent=5",
+            "-XX:-G1UseAdaptiveIHOP",
+            "-XX:+ExplicitGCInvokesConcurrent")) {
+      assertTrue(
+          options.contains(flag),
+          flag + ": finished runs' native memory is freed by early concurrent cycles");
+    }
   }
 
   @Test
