@@ -56,11 +56,12 @@ final class RunCommand implements Callable<Integer> {
     try (SparkSession spark = Sessions.open("sweeplab " + sweep.name(), where.master)) {
       SweepOutcome o = new SweepRunner(spark, where.resolve()).run(sweep, fresh);
       System.out.printf(
-          "sweep %s: %d runs planned, %d trained now, %d reused; %d ok, %d diverged, %d failed,"
+          "sweep %s: %d runs planned, %d trained now%s, %d reused; %d ok, %d diverged, %d failed,"
               + " %d timeout; %.1f s (training %.1f s, commit %.1f s)%n",
           sweep.name(),
           o.planned(),
           o.trained(),
+          o.kept() > 0 ? " (" + o.kept() + " of them kept from failed task attempts)" : "",
           o.reused(),
           o.ok(),
           o.diverged(),
