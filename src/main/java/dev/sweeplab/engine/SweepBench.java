@@ -275,21 +275,25 @@ public final class SweepBench {
     }
   }
 
-  /** Plans, runs and commits {@code runs} tiny runs (one configuration, {@code runs} seeds). */
+  /** A sweep {@code name} of {@code runs} tiny runs: one configuration, {@code runs} seeds. */
+  public static SweepSpec tinyRuns(String name, int runs) {
+    return SpecParser.parse(
+        """
+        name: %s
+        seed: 2
+        repeats: %d
+        dataset: {input_dim: 4, classes: 2, teacher_width: 4, train_size: 32, test_size: 32}
+        model: {width: 2, depth: 1}
+        training: {steps: 2, batch_size: 16, eval_points: 2}
+        limits: {max_runs: %d}
+        """
+            .formatted(name, runs, runs),
+        name + ".yaml");
+  }
+
+  /** Plans, runs and commits {@code runs} tiny runs ({@link #tinyRuns}). */
   public static Scale scale(SparkSession spark, Warehouse warehouse, int runs) {
-    SweepSpec spec =
-        SpecParser.parse(
-            """
-            name: bench_scale
-            seed: 2
-            repeats: %d
-            dataset: {input_dim: 4, classes: 2, teacher_width: 4, train_size: 32, test_size: 32}
-            model: {width: 2, depth: 1}
-            training: {steps: 2, batch_size: 16, eval_points: 2}
-            limits: {max_runs: %d}
-            """
-                .formatted(runs, runs),
-            "bench_scale.yaml");
+    SweepSpec spec = tinyRuns("bench_scale", runs);
     long before = heapAfterGc();
     resetPeaks();
     long t0 = System.nanoTime();

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.testing.LocalCluster;
 import dev.sweeplab.testing.ReliabilityLedger;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -45,27 +40,27 @@ class BundledTasksTest {
 
   @Test
   void twelveRunsInTwoTasksEachLandOnce() throws Exception {
-    SweepSpec spec = BundlesTest.tiny("bundled", 12);
+    SweepSpec spec = SweepBench.tinyRuns("bundled", 12);
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
-    TrainTasks tasks = new TrainTasks();
+    LocalCluster.Events tasks = new LocalCluster.Events();
     SweepOutcome outcome = run(spec, warehouse, tasks);
     assertEquals(12, outcome.trained());
     assertEquals(12, outcome.ok(), outcome.toString());
     assertEquals(0, outcome.kept());
-    assertEquals(Map.of("Success", 2), tasks.ends(), "one task per core, six runs each");
+    assertEquals(Map.of("Success", 2), tasks.trainTaskEnds(), "one task per core, six runs each");
     Tables.register(spark, warehouse);
     assertEquals(new ReliabilityLedger.Counts(12, 12, 0, 0), ReliabilityLedger.count(spark, spec));
   }
 
   @Test
   void aRetriedTaskKeepsTheRunsItsFailedAttemptStaged() throws Exception {
-    SweepSpec spec = BundlesTest.tiny("bundled_retry", 12);
+    SweepSpec spec = SweepBench.tinyRuns("bundled_retry", 12);
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     // The first task's runs, in the order it trains them: its first attempt stages two, then
     // fails at the third.
     List<RunConfig> first = Bundles.of(spec.expand(), 2, 1).get(0);
     String failAt = first.get(2).runId();
-    TrainTasks tasks = new TrainTasks();
+    LocalCluster.Events tasks = new LocalCluster.Events();
     spark.sparkContext().setLocalProperty(Faults.FAIL_FIRST_ATTEMPT, failAt);
     SweepOutcome outcome;
     try {
@@ -73,9 +68,11 @@ class BundledTasksTest {
     } finally {
       spark.sparkContext().setLocalProperty(Faults.FAIL_FIRST_ATTEMPT, null);
     }
-    assertEquals(Map.of("Success", 2, "ExceptionFailure", 1), tasks.ends(), tasks.toString());
+    assertEquals(
+        Map.of("Success", 2, "ExceptionFailure", 1), tasks.trainTaskEnds(), tasks.toString());
     assertEquals(12, outcome.trained());
     assertEquals(2, outcome.kept(), "the two runs staged before the failure are not retrained");
+    assertEquals(0, tasks.retrained(), "no task succeeded twice");
     assertEquals(12, outcome.ok(), outcome.toString());
 
     Tables.register(spark, warehouse);
@@ -94,7 +91,7 @@ class BundledTasksTest {
   }
 
   /** Runs {@code spec} with one task per core, counting the training job's task ends by reason. */
-  private static SweepOutcome run(SweepSpec spec, Warehouse warehouse, TrainTasks tasks)
+  private static SweepOutcome run(SweepSpec spec, Warehouse warehouse, LocalCluster.Events tasks)
       throws Exception {
     spark.sparkContext().addSparkListener(tasks);
     try {
@@ -103,39 +100,6 @@ class BundledTasksTest {
       return outcome;
     } finally {
       spark.sparkContext().removeSparkListener(tasks);
-    }
-  }
-
-  /** Task ends of the training job, by the end reason's class name. */
-  static final class TrainTasks extends SparkListener {
-    private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicInteger> ends = new ConcurrentHashMap<>();
-
-    @Override
-    public void onJobStart(SparkListenerJobStart job) {
-      String description = job.properties().getProperty("spark.job.description", "");
-      if (description.startsWith("train ")) {
-        job.stageIds().foreach(id -> stages.add((Integer) id));
-      }
-    }
-
-    @Override
-    public void onTaskEnd(SparkListenerTaskEnd end) {
-      if (stages.contains(end.stageId())) {
-        ends.computeIfAbsent(
-                end.reason().getClass().getSimpleName().replace("$", ""), k -> new AtomicInteger())
-            .incrementAndGet();
-      }
-    }
-
-    Map<String, Integer> ends() {
-      return ends.entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().get()));
-    }
-
-    @Override
-    public String toString() {
-      return "train task ends " + ends();
     }
   }
 }

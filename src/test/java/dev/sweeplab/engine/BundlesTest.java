@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.RunConfig;
-import dev.sweeplab.spec.SpecParser;
-import dev.sweeplab.spec.SweepSpec;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -15,25 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /** How the runs of a sweep are grouped into Spark tasks: on cost estimates alone, no Spark. */
 class BundlesTest {
-  /** {@code runs} tiny runs: one configuration, {@code runs} seeds. */
-  static SweepSpec tiny(String name, int runs) {
-    return SpecParser.parse(
-        """
-        name: %s
-        seed: 2
-        repeats: %d
-        dataset: {input_dim: 4, classes: 2, teacher_width: 4, train_size: 32, test_size: 32}
-        model: {width: 2, depth: 1}
-        training: {steps: 2, batch_size: 16, eval_points: 2}
-        limits: {max_runs: %d}
-        """
-            .formatted(name, runs, runs),
-        name + ".yaml");
-  }
-
   @Test
   void tenThousandTinyRunsOnTwoCoresBecomeAFewDozenTasksEndingInSingleRuns() {
-    List<RunConfig> runs = tiny("tiny", 10_000).expand();
+    List<RunConfig> runs = SweepBench.tinyRuns("tiny", 10_000).expand();
     List<List<RunConfig>> tasks = Bundles.of(runs, 2, Bundles.TASKS_PER_CORE);
     assertEachRunOnce(runs, tasks);
     // 7/8 of the cost in 64 tasks of 156 runs, the last eighth in tasks that shrink with it.
@@ -88,7 +70,7 @@ class BundlesTest {
 
   @Test
   void oneTaskPerCoreSplitsEqualRunsEvenly() {
-    List<RunConfig> runs = tiny("tiny", 12).expand();
+    List<RunConfig> runs = SweepBench.tinyRuns("tiny", 12).expand();
     List<List<RunConfig>> tasks = Bundles.of(runs, 2, 1);
     assertEachRunOnce(runs, tasks);
     assertEquals(List.of(6, 6), tasks.stream().map(List::size).toList());
@@ -97,7 +79,7 @@ class BundlesTest {
   @Test
   void noRunsNoTasksAndNonsenseIsRefused() {
     assertEquals(List.of(), Bundles.of(List.of(), 2, 32));
-    List<RunConfig> runs = tiny("tiny", 3).expand();
+    List<RunConfig> runs = SweepBench.tinyRuns("tiny", 3).expand();
     assertThrows(IllegalArgumentException.class, () -> Bundles.of(runs, 0, 32));
     assertThrows(IllegalArgumentException.class, () -> Bundles.of(runs, 2, 0));
   }

@@ -193,6 +193,8 @@ public final class LocalCluster {
     private final Set<Integer> trainStages = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<Integer, Integer> trainSuccesses =
         new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Integer> trainTaskEnds =
+        new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public void onJobStart(SparkListenerJobStart event) {
@@ -204,9 +206,19 @@ public final class LocalCluster {
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd event) {
-      if (trainStages.contains(event.stageId()) && event.taskInfo().successful()) {
+      if (!trainStages.contains(event.stageId())) {
+        return;
+      }
+      trainTaskEnds.merge(
+          event.reason().getClass().getSimpleName().replace("$", ""), 1, Integer::sum);
+      if (event.taskInfo().successful()) {
         trainSuccesses.merge(event.taskInfo().index(), 1, Integer::sum);
       }
+    }
+
+    /** The training job's task ends by the end reason's class: Success, ExceptionFailure, …. */
+    public Map<String, Integer> trainTaskEnds() {
+      return Map.copyOf(trainTaskEnds);
     }
 
     /** Runs whose training task succeeded more than once (each extra success counted). */
