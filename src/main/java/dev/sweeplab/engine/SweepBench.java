@@ -85,6 +85,16 @@ public final class SweepBench {
       return (double) (tasks.runMs() - sumRunMs) / runs;
     }
 
+    /**
+     * Per run: garbage-collection time during the training tasks, summed over the tasks (Spark's
+     * {@code jvmGCTime}). Where tasks share a JVM ({@code local[n]}) a pause stops all of them and
+     * each counts it, so this is the task time (core time) the pauses took, inside runs and
+     * outside.
+     */
+    public double gcPerRunMs() {
+      return (double) tasks.gcMs() / runs;
+    }
+
     /** Core time of the training stage in which no task ran (stragglers, gaps between tasks). */
     public double idleCoreS() {
       return (trainStageMs * (double) cores - tasks.durationMs()) / 1e3;
@@ -108,6 +118,7 @@ public final class SweepBench {
               "overhead per run ms",
               "scheduling ms/run",
               "in task ms/run",
+              "GC in tasks ms/run",
               "idle core s",
               "peak RSS MB"),
           List.of(
@@ -126,6 +137,7 @@ public final class SweepBench {
                   Math.round(overheadPerRunMs()),
                   schedulingPerRunMs(),
                   inTaskPerRunMs(),
+                  gcPerRunMs(),
                   idleCoreS(),
                   peakRssMb)));
     }
@@ -175,8 +187,9 @@ public final class SweepBench {
    * @param tasks tasks that ended (retries included)
    * @param durationMs Σ from launch to end, as the scheduler saw it
    * @param runMs Σ executor run time: the task's own code
+   * @param gcMs Σ JVM garbage-collection time while each task ran
    */
-  public record TaskTimes(long tasks, long durationMs, long runMs) {
+  public record TaskTimes(long tasks, long durationMs, long runMs, long gcMs) {
     /** Collects {@link TaskTimes} while registered; events arrive on Spark's listener thread. */
     static final class Listener extends SparkListener {
       private final Set<Integer> trainStages = ConcurrentHashMap.newKeySet();
@@ -185,6 +198,7 @@ public final class SweepBench {
       private final AtomicLong tasks = new AtomicLong();
       private final AtomicLong durationMs = new AtomicLong();
       private final AtomicLong runMs = new AtomicLong();
+      private final AtomicLong gcMs = new AtomicLong();
 
       @Override
       public void onJobStart(SparkListenerJobStart job) {
@@ -206,6 +220,7 @@ public final class SweepBench {
           tasks.incrementAndGet();
           durationMs.addAndGet(end.taskInfo().duration());
           runMs.addAndGet(end.taskMetrics().executorRunTime());
+          gcMs.addAndGet(end.taskMetrics().jvmGCTime());
         }
       }
 
@@ -226,7 +241,7 @@ public final class SweepBench {
             break;
           }
         }
-        return new TaskTimes(tasks.get(), durationMs.get(), runMs.get());
+        return new TaskTimes(tasks.get(), durationMs.get(), runMs.get(), gcMs.get());
       }
     }
   }

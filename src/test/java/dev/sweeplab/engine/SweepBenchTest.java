@@ -30,6 +30,9 @@ class SweepBenchTest extends SparkTestBase {
     assertTrue(
         e.tasks().runMs() >= e.sumRunMs() && e.tasks().durationMs() >= e.tasks().runMs(),
         "a task runs its run; Spark's time around it comes on top: " + e);
+    assertTrue(
+        e.tasks().gcMs() >= 0 && e.gcPerRunMs() * e.runs() <= e.tasks().durationMs(),
+        "GC time within the tasks' time: " + e);
     assertEquals(e.table().columns().size(), e.table().rows().get(0).size());
     assertTrue(e.table().markdown().startsWith("| runs | tasks | cores | cost max/min |"));
   }
