@@ -15,8 +15,8 @@ import java.util.List;
  * self-scheduling), down to one run each, so the cores finish together.
  *
  * <p>With the default {@value #TASKS_PER_CORE} tasks per core a 10,000-run sweep of equal tiny runs
- * on 2 cores becomes about 110 tasks; a sweep of big runs keeps one task per run. A task that is
- * lost retrains at most {@code 1/tasksPerCore} of a core's share, less the runs it had staged (see
+ * on 2 cores becomes 106 tasks; a sweep of big runs keeps one task per run. A task that is lost
+ * retrains at most {@code 1/tasksPerCore} of a core's share, less the runs it had staged (see
  * {@link RunTask}).
  */
 final class Bundles {
