@@ -20,6 +20,10 @@ import java.util.List;
  * {@link RunTask}).
  */
 final class Bundles {
+  /** Longest first by estimated cost, run id breaking ties: the order runs are started in. */
+  static final Comparator<RunConfig> LONGEST_FIRST =
+      Comparator.comparingDouble(RunConfig::cost).reversed().thenComparing(RunConfig::runId);
+
   /** Tasks per core while at least an eighth of the cost remains. */
   static final int TASKS_PER_CORE = 32;
 
@@ -32,8 +36,7 @@ final class Bundles {
           "cores and tasks per core must be positive: " + cores + ", " + tasksPerCore);
     }
     List<RunConfig> order = new ArrayList<>(runs);
-    order.sort(
-        Comparator.comparingDouble(RunConfig::cost).reversed().thenComparing(RunConfig::runId));
+    order.sort(LONGEST_FIRST);
     double total = order.stream().mapToDouble(RunConfig::cost).sum();
     double remaining = total;
     double slots = (double) cores * tasksPerCore;

@@ -4,7 +4,6 @@ import dev.sweeplab.engine.SweepStatus.Counts;
 import dev.sweeplab.engine.SweepStatus.Execution;
 import dev.sweeplab.store.ParquetRows;
 import dev.sweeplab.store.Warehouse;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,13 +95,7 @@ final class SweepRows {
   /** Names in {@code _commits}, sorted; null while a commit younger than the stale limit pends. */
   private static List<String> commitState(FileSystem fs, Path commits) throws IOException {
     List<String> names = new ArrayList<>();
-    FileStatus[] files;
-    try {
-      files = fs.listStatus(commits);
-    } catch (FileNotFoundException e) {
-      return names;
-    }
-    for (FileStatus f : files) {
+    for (FileStatus f : Warehouse.list(fs, commits)) {
       String name = f.getPath().getName();
       if (name.endsWith(Commit.PENDING)
           && System.currentTimeMillis() - f.getModificationTime() < Commit.STALE_MS) {

@@ -11,7 +11,6 @@ import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -160,8 +159,7 @@ public final class SweepRunner {
   private void trainDistributed(
       List<RunConfig> runs, int workers, long timeoutMs, Map<String, Long> timedOut) {
     List<RunConfig> order = new ArrayList<>(runs);
-    order.sort(
-        Comparator.comparingDouble(RunConfig::cost).reversed().thenComparing(RunConfig::runId));
+    order.sort(Bundles.LONGEST_FIRST);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     DistributedTraining training =
         new DistributedTraining(jsc, warehouse, workers, timeoutMs, timedOut);

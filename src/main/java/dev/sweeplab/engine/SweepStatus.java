@@ -8,7 +8,6 @@ import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.RunResult;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -104,13 +103,7 @@ public record SweepStatus(
     Set<String> names = new TreeSet<>();
     for (Path dir :
         List.of(new Path(warehouse.root(), "_staging"), warehouse.table(Warehouse.SWEEPS))) {
-      FileStatus[] found;
-      try {
-        found = dir.getFileSystem(conf).listStatus(dir);
-      } catch (FileNotFoundException e) {
-        continue;
-      }
-      for (FileStatus f : found) {
+      for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
         String name = f.getPath().getName();
         if (f.isDirectory() && name.startsWith("sweep=")) {
           names.add(name.substring("sweep=".length()));

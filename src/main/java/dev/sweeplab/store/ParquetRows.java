@@ -1,6 +1,5 @@
 package dev.sweeplab.store;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -66,13 +65,7 @@ public final class ParquetRows {
    */
   public static void readDirectory(Configuration conf, Path dir, Consumer<Group> row)
       throws IOException {
-    FileStatus[] files;
-    try {
-      files = dir.getFileSystem(conf).listStatus(dir);
-    } catch (FileNotFoundException e) {
-      return;
-    }
-    for (FileStatus f : files) {
+    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
       String name = f.getPath().getName();
       if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
         read(conf, f.getPath(), row);

@@ -3,7 +3,6 @@ package dev.sweeplab.store;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.train.CurvePoint;
 import dev.sweeplab.train.RunResult;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -133,7 +132,7 @@ public final class Staging {
   /** Run ids that have a finished staging file in {@code dir} (none if it does not exist). */
   public static Set<String> runIds(Configuration conf, Path dir) throws IOException {
     Set<String> ids = new HashSet<>();
-    for (FileStatus f : list(dir.getFileSystem(conf), dir)) {
+    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
       Matcher m = FINISHED.matcher(f.getPath().getName());
       if (f.isFile() && m.matches()) {
         ids.add(m.group(1));
@@ -145,7 +144,7 @@ public final class Staging {
   /** Run id → the limit (ms) it timed out under, for runs staged only as timed out. */
   public static Map<String, Long> timedOut(Configuration conf, Path dir) throws IOException {
     Map<String, Long> limits = new HashMap<>();
-    for (FileStatus f : list(dir.getFileSystem(conf), dir)) {
+    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
       Matcher m = TIMED_OUT.matcher(f.getPath().getName());
       if (f.isFile() && m.matches()) {
         limits.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
@@ -166,7 +165,7 @@ public final class Staging {
     Map<String, Path> finished = new HashMap<>();
     Map<String, Long> limit = new HashMap<>();
     Map<String, Path> timedOut = new HashMap<>();
-    for (FileStatus f : list(dir.getFileSystem(conf), dir)) {
+    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
       if (!f.isFile()) {
         continue;
       }
@@ -232,14 +231,6 @@ public final class Staging {
   public static long timeoutMs(Path file) {
     Matcher m = TIMED_OUT.matcher(file.getName());
     return m.matches() ? Long.parseLong(m.group(2)) : 0;
-  }
-
-  private static FileStatus[] list(FileSystem fs, Path dir) throws IOException {
-    try {
-      return fs.listStatus(dir);
-    } catch (FileNotFoundException e) {
-      return new FileStatus[0];
-    }
   }
 
   private static Group toGroup(RunRecord record) {

@@ -1,6 +1,10 @@
 package dev.sweeplab.store;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.Serializable;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -29,5 +33,14 @@ public record Warehouse(String root) implements Serializable {
   /** Directory of one sweep's staged run files. */
   public Path staging(String sweep) {
     return new Path(new Path(root, "_staging"), "sweep=" + sweep);
+  }
+
+  /** The entries of {@code dir}; none when it does not exist (nothing staged or committed yet). */
+  public static FileStatus[] list(FileSystem fs, Path dir) throws IOException {
+    try {
+      return fs.listStatus(dir);
+    } catch (FileNotFoundException e) {
+      return new FileStatus[0];
+    }
   }
 }

@@ -11,7 +11,6 @@ import dev.sweeplab.testing.LocalCluster;
 import dev.sweeplab.testing.ReliabilityLedger;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,8 +73,7 @@ class ExecutorLossTest {
       Set<String> planned =
           runs.stream().map(RunConfig::runId).collect(Collectors.toCollection(TreeSet::new));
       // SweepRunner's order, longest first: halt the first run scheduled and the last.
-      runs.sort(
-          Comparator.comparingDouble(RunConfig::cost).reversed().thenComparing(RunConfig::runId));
+      runs.sort(Bundles.LONGEST_FIRST);
       List<String> halted = List.of(runs.get(0).runId(), runs.get(runs.size() - 1).runId());
       Warehouse warehouse = new Warehouse(tmp.resolve(name).toString());
 
