@@ -166,6 +166,12 @@ final class BenchCommand implements Callable<Integer> {
             "also print a second line, starting with '# ', naming ND4J's backend and BLAS")
     boolean blas;
 
+    @Option(
+        names = "--dl4j-fit",
+        description =
+            "time DL4J's own MultiLayerNetwork.fit instead of the step runs take (DenseStep)")
+    boolean dl4jFit;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       StepBench.Size size = shape.size(width);
@@ -180,15 +186,20 @@ final class BenchCommand implements Callable<Integer> {
         if (blas) {
           args.add("--blas");
         }
+        if (dl4jFit) {
+          args.add("--dl4j-fit");
+        }
         Output child = Output.of(javaCommand(args), shape.env());
         System.out.print(child.out());
         System.out.flush();
         return child.code();
       }
-      StepBench.Result r = StepBench.measure(size, shape.steps);
+      StepBench.Result r =
+          StepBench.measure(
+              size, shape.steps, dl4jFit ? StepBench.Method.DL4J_FIT : StepBench.Method.RUN);
       System.out.println(r.line());
       if (blas) {
-        System.out.println("# " + StepBench.backend());
+        System.out.println("# " + StepBench.backend() + "; step: " + r.method());
       }
       return 0;
     }

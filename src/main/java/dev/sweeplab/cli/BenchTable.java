@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * The step-speed table of {@code sweeplab bench}: for each width, {@code bench step} in a fresh JVM
- * and the PyTorch peer in its own process, one after the other (never two measurements at once),
+ * (the step runs take), {@code bench step --dl4j-fit} in another (DL4J's own {@code fit}, for
+ * comparison) and the PyTorch peer in its own process, one after the other (never two at once),
  * then one Markdown table with the ratio sweeplab / PyTorch of the time per step, and a line naming
  * the BLAS each side actually loaded.
  */
@@ -26,8 +27,17 @@ final class BenchTable {
 
   private BenchTable() {}
 
-  /** One row: the measured numbers, with NaN where the peer was not run. */
-  record Row(StepBench.Size size, double ms, double gflops, double peerMs, double peerGflops) {}
+  /**
+   * One row: sweeplab's step as runs take it, DL4J's own {@code fit} of the same network, and the
+   * peer, with NaN where the peer was not run.
+   */
+  record Row(
+      StepBench.Size size,
+      double ms,
+      double gflops,
+      double fitMs,
+      double peerMs,
+      double peerGflops) {}
 
   static int run(TableOptions options) throws IOException, InterruptedException {
     Shape shape = options.shape;
@@ -43,18 +53,14 @@ final class BenchTable {
     }
     String sweeplabBlas = null;
     List<double[]> sweeplab = new ArrayList<>();
+    List<double[]> fit = new ArrayList<>();
     for (StepBench.Size size : sizes) {
       System.err.println("bench: sweeplab, width " + size.width() + " ...");
-      List<String> args = new ArrayList<>(List.of("bench", "step"));
-      args.addAll(shape.args(size.width()));
-      args.add("--blas");
-      Output out = Output.of(BenchCommand.javaCommand(args), shape.env());
-      if (out.code() != 0) {
-        throw new IllegalStateException(
-            "bench step at width " + size.width() + " exited with code " + out.code());
-      }
+      Output out = step(size, shape, "--blas");
       sweeplab.add(out.numbers());
       sweeplabBlas = sweeplabBlas == null ? out.note() : sweeplabBlas;
+      System.err.println("bench: DL4J fit, width " + size.width() + " ...");
+      fit.add(step(size, shape, "--dl4j-fit").numbers());
     }
     Path script = options.peer != null ? options.peer : BenchCommand.peerScript();
     String peerNote = peerSkipped(options.python, script, shape);
@@ -79,10 +85,24 @@ final class BenchTable {
     for (int i = 0; i < sizes.size(); i++) {
       double[] s = sweeplab.get(i);
       double[] p = i < peer.size() ? peer.get(i) : new double[] {0, 0, 0, Double.NaN, Double.NaN};
-      rows.add(new Row(sizes.get(i), s[3], s[4], p[3], p[4]));
+      rows.add(new Row(sizes.get(i), s[3], s[4], fit.get(i)[3], p[3], p[4]));
     }
     print(rows, shape, sweeplabBlas, peerNote != null ? peerNote : peerBlas);
     return 0;
+  }
+
+  /** {@code bench step} of {@code size} in a fresh JVM, with {@code option}. */
+  private static Output step(StepBench.Size size, Shape shape, String option)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("bench", "step"));
+    args.addAll(shape.args(size.width()));
+    args.add(option);
+    Output out = Output.of(BenchCommand.javaCommand(args), shape.env());
+    if (out.code() != 0) {
+      throw new IllegalStateException(
+          "bench step " + option + " at width " + size.width() + " exited with code " + out.code());
+    }
+    return out;
   }
 
   /** Why the peer cannot run, or null when it can. */
@@ -104,18 +124,19 @@ final class BenchTable {
   static void print(List<Row> rows, Shape shape, String sweeplabBlas, String peerBlas) {
     StringBuilder t = new StringBuilder();
     t.append(
-        "| width | params | sweeplab ms/step | sweeplab GFLOP/s | PyTorch ms/step"
-            + " | PyTorch GFLOP/s | sweeplab / PyTorch |\n");
-    t.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| width | params | sweeplab ms/step | sweeplab GFLOP/s | DL4J fit ms/step"
+            + " | PyTorch ms/step | PyTorch GFLOP/s | sweeplab / PyTorch |\n");
+    t.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Row r : rows) {
       boolean peer = !Double.isNaN(r.peerMs());
       t.append(
           format(
-              "| %d | %,d | %.3f | %.2f | %s | %s | %s |%n",
+              "| %d | %,d | %.3f | %.2f | %.3f | %s | %s | %s |%n",
               r.size().width(),
               r.size().params(),
               r.ms(),
               r.gflops(),
+              r.fitMs(),
               peer ? format("%.3f", r.peerMs()) : "-",
               peer ? format("%.2f", r.peerGflops()) : "-",
               peer ? format("%.2f", r.ms() / r.peerMs()) : "-"));

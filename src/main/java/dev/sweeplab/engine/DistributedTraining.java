@@ -5,10 +5,12 @@ import dev.sweeplab.store.Provenance;
 import dev.sweeplab.store.RunRecord;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.train.Batches;
 import dev.sweeplab.train.RunResult;
 import dev.sweeplab.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -123,7 +125,11 @@ final class DistributedTraining {
     }
 
     @Override
-    public double fit(MultiLayerNetwork net, List<DataSet> batches) {
+    public double fit(MultiLayerNetwork net, Batches source, int n) {
+      List<DataSet> batches = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        batches.add(source.next());
+      }
       if (sparkNet == null || sparkNet.getNetwork() != net) {
         sparkNet = new SparkDl4jMultiLayer(jsc, net, master);
       }

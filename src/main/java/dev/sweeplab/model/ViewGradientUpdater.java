@@ -2,6 +2,7 @@ package dev.sweeplab.model;
 
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.MultiLayerUpdater;
@@ -25,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the same arithmetic on the same memory. A gradient in other memory goes through unchanged.
  */
 final class ViewGradientUpdater extends MultiLayerUpdater {
-  private long onView;
+  private long viewUpdates;
 
   ViewGradientUpdater(MultiLayerNetwork net) {
     super(net);
@@ -38,7 +39,7 @@ final class ViewGradientUpdater extends MultiLayerUpdater {
     INDArray flat = gradient.gradient();
     boolean substitute = flat != view && sameMemory(flat, view);
     if (substitute) {
-      onView++;
+      viewUpdates++;
     }
     super.update(
         substitute ? new OnView(gradient, view) : gradient,
@@ -63,9 +64,14 @@ final class ViewGradientUpdater extends MultiLayerUpdater {
         && b.elementWiseStride() == 1;
   }
 
+  /** A gradient whose flattened array is {@code view} itself, the network's gradient memory. */
+  static Gradient onView(INDArray view) {
+    return new OnView(new DefaultGradient(view), view);
+  }
+
   /** How many updates took DL4J's standard path through this updater (tests). */
   long updatesOnView() {
-    return onView;
+    return viewUpdates;
   }
 
   /** {@code gradient} with {@code view} as its flattened array; all else delegated. */

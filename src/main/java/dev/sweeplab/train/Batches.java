@@ -1,18 +1,18 @@
 package dev.sweeplab.train;
 
 import dev.sweeplab.data.Dataset;
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Minibatches over the training split: a fresh permutation each epoch drawn from the run's RNG, the
- * last partial batch of an epoch kept (so every sample is seen once per epoch).
+ * A run's minibatches over the training split, in training order: a fresh permutation each epoch
+ * drawn from the run's RNG, the last partial batch of an epoch kept (so every sample is seen once
+ * per epoch). Each minibatch comes either as a DL4J {@link DataSet} or written into buffers the
+ * caller owns.
  */
-final class Batches {
-  /** Features and one-hot (or regression) labels of one minibatch. */
-  record Batch(INDArray features, INDArray labels) {}
-
+public final class Batches {
   private final Dataset data;
   private final int batchSize;
   private final SplittableRandom rng;
@@ -37,17 +37,19 @@ final class Batches {
     return (double) step / stepsPerEpoch;
   }
 
-  Batch next() {
-    if (cursor >= order.length) {
-      shuffle();
-      cursor = 0;
-    }
-    int n = Math.min(batchSize, order.length - cursor);
+  /** The most samples a minibatch has. */
+  public int size() {
+    return batchSize;
+  }
+
+  /** The next minibatch: features and one-hot (or regression) labels. */
+  public DataSet next() {
+    int n = start();
     int d = data.inputDim();
     int k = data.outputs();
-    Dataset.Split train = data.train();
     float[] x = new float[n * d];
     float[] y = new float[n * k];
+    Dataset.Split train = data.train();
     for (int r = 0; r < n; r++) {
       int i = order[cursor + r];
       System.arraycopy(train.x(), i * d, x, r * d, d);
@@ -58,8 +60,43 @@ final class Batches {
       }
     }
     cursor += n;
-    return new Batch(
+    return new DataSet(
         Nd4j.create(x, new long[] {n, d}, 'c'), Nd4j.create(y, new long[] {n, k}, 'c'));
+  }
+
+  /**
+   * Writes the next minibatch row-major into {@code features} (rows × inputs) and {@code labels}
+   * (rows × outputs) from index 0 and returns its rows: the same minibatch {@link #next()} would
+   * have returned.
+   */
+  public int next(FloatBuffer features, FloatBuffer labels) {
+    int n = start();
+    int d = data.inputDim();
+    int k = data.outputs();
+    Dataset.Split train = data.train();
+    for (int r = 0; r < n; r++) {
+      int i = order[cursor + r];
+      features.put(r * d, train.x(), i * d, d);
+      if (data.classification()) {
+        for (int c = 0; c < k; c++) {
+          labels.put(r * k + c, 0f);
+        }
+        labels.put(r * k + train.labels()[i], 1f);
+      } else {
+        labels.put(r * k, train.targets(), i * k, k);
+      }
+    }
+    cursor += n;
+    return n;
+  }
+
+  /** Starts a new epoch when this one is done; returns the next minibatch's rows. */
+  private int start() {
+    if (cursor >= order.length) {
+      shuffle();
+      cursor = 0;
+    }
+    return Math.min(batchSize, order.length - cursor);
   }
 
   private void shuffle() {

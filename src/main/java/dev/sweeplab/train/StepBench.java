@@ -1,5 +1,6 @@
 package dev.sweeplab.train;
 
+import dev.sweeplab.model.DenseStep;
 import dev.sweeplab.model.Networks;
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -28,10 +30,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>The network is the one a run of the same shape trains, built by {@link Networks#build} from a
  * {@link RunConfig}: MLP input → width × depth → classes, ReLU, softmax + cross-entropy, Adam at
- * 10⁻³, standard parameterization. After a warm-up of max(20, steps / 5) steps, {@code steps} calls
- * of {@code net.fit(features, labels)} are timed in {@link #BLOCKS} consecutive blocks of (nearly)
- * equal length; the time per step reported is the <b>median of the blocks' mean step times</b>, so
- * one block slowed by a GC pause or another process does not move it.
+ * 10⁻³, standard parameterization; its steps are taken as a run takes them ({@link Method#RUN}:
+ * {@link DenseStep} on ND4J's CPU backend) or by DL4J's own {@code fit} ({@link Method#DL4J_FIT}).
+ * After a warm-up of max(20, steps / 5) steps, {@code steps} steps are timed in {@link #BLOCKS}
+ * consecutive blocks of (nearly) equal length; the time per step reported is the <b>median of the
+ * blocks' mean step times</b>, so one block slowed by a GC pause or another process does not move
+ * it.
  *
  * <p>GFLOP/s = 6 × params × batch / seconds per step / 10⁹: 2 FLOPs per parameter and sample
  * forward, 4 backward (Kaplan et al. 2020, §2.1), counting every weight and bias; the optimizer
@@ -85,9 +89,10 @@ public final class StepBench {
    * @param steps steps timed
    * @param msPerStep median over {@link #BLOCKS} blocks of the mean step time, in milliseconds
    * @param loss the last minibatch loss (finite unless something broke)
+   * @param method what took the steps
    */
   public record Result(
-      Size size, long params, int warmup, int steps, double msPerStep, double loss) {
+      Size size, long params, int warmup, int steps, double msPerStep, double loss, String method) {
     /** Achieved GFLOP/s: 6 × params × batch / seconds per step / 10⁹. */
     public double gflops() {
       return 6.0 * params * size.batch() / (msPerStep / 1e3) / 1e9;
@@ -114,40 +119,75 @@ public final class StepBench {
     return Math.max(20, steps / 5);
   }
 
+  /** {@link Result#method} of steps taken by {@link DenseStep}. */
+  public static final String DENSE_STEP =
+      "DenseStep (OpenBLAS sgemm on the network's memory, DL4J's updater)";
+
+  /** {@link Result#method} of steps taken by DL4J's {@code fit}. */
+  public static final String DL4J_FIT = "DL4J MultiLayerNetwork.fit";
+
+  /** How the measured steps are taken. */
+  public enum Method {
+    /**
+     * As a run trains in a Spark task ({@link Trainer.Steps#local()}): {@link DenseStep} where it
+     * can train the network (ND4J's CPU backend), else DL4J's {@code fit}.
+     */
+    RUN,
+    /** DL4J's own {@code MultiLayerNetwork.fit(features, labels)}, for comparison. */
+    DL4J_FIT
+  }
+
   /** Measures {@code steps} timed steps of {@code size} after {@link #warmup(int)} steps. */
-  public static Result measure(Size size, int steps) {
-    return measure(size, warmup(steps), steps);
+  public static Result measure(Size size, int steps, Method method) {
+    return measure(size, warmup(steps), steps, method);
   }
 
   /** Measures {@code steps} timed steps of {@code size} after {@code warmup} untimed ones. */
-  public static Result measure(Size size, int warmup, int steps) {
+  public static Result measure(Size size, int warmup, int steps, Method method) {
     atLeast("--steps", steps, 1);
     MultiLayerNetwork net = Networks.build(config(size));
     SplittableRandom random = new SplittableRandom(0);
-    float[][] x = new float[size.batch()][size.input()];
-    float[][] y = new float[size.batch()][size.classes()];
+    float[] x = new float[size.batch() * size.input()];
+    float[] y = new float[size.batch() * size.classes()];
     for (int i = 0; i < size.batch(); i++) {
       for (int j = 0; j < size.input(); j++) {
-        x[i][j] = (float) random.nextGaussian();
+        x[i * size.input() + j] = (float) random.nextGaussian();
       }
-      y[i][random.nextInt(size.classes())] = 1f;
+      y[i * size.classes() + random.nextInt(size.classes())] = 1f;
     }
-    INDArray features = Nd4j.createFromArray(x);
-    INDArray labels = Nd4j.createFromArray(y);
+    DoubleSupplier step;
+    String how;
+    if (method == Method.RUN && DenseStep.unsupported(net) == null) {
+      DenseStep dense = DenseStep.of(net, size.batch());
+      dense.features().put(0, x);
+      dense.labels().put(0, y);
+      step = () -> dense.fit(size.batch());
+      how = DENSE_STEP;
+    } else {
+      INDArray features = Nd4j.create(x, new long[] {size.batch(), size.input()}, 'c');
+      INDArray labels = Nd4j.create(y, new long[] {size.batch(), size.classes()}, 'c');
+      step =
+          () -> {
+            net.fit(features, labels);
+            return net.score();
+          };
+      how = DL4J_FIT;
+    }
     for (int i = 0; i < warmup; i++) {
-      net.fit(features, labels);
+      step.getAsDouble();
     }
     int blocks = Math.min(BLOCKS, steps);
     double[] msPerStep = new double[blocks];
+    double loss = Double.NaN;
     for (int b = 0; b < blocks; b++) {
       int n = steps / blocks + (b < steps % blocks ? 1 : 0);
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        net.fit(features, labels);
+        loss = step.getAsDouble();
       }
       msPerStep[b] = (System.nanoTime() - start) / 1e6 / n;
     }
-    return new Result(size, net.numParams(), warmup, steps, median(msPerStep), net.score());
+    return new Result(size, net.numParams(), warmup, steps, median(msPerStep), loss, how);
   }
 
   /** The run whose network is measured: the size on teacher–student data, Adam, standard. */

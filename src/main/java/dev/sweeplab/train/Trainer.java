@@ -3,6 +3,7 @@ package dev.sweeplab.train;
 import dev.sweeplab.data.Dataset;
 import dev.sweeplab.data.DatasetCache;
 import dev.sweeplab.data.DatasetSpec;
+import dev.sweeplab.model.DenseStep;
 import dev.sweeplab.model.Networks;
 import dev.sweeplab.spec.RunConfig;
 import java.util.ArrayList;
@@ -26,37 +27,70 @@ public final class Trainer {
 
   /**
    * How a run's optimizer steps are taken: one minibatch at a time in the calling thread ({@link
-   * #LOCAL}), or many minibatches at once by something else (data-parallel training across Spark
+   * #local()}), or many minibatches at once by something else (data-parallel training across Spark
    * executors). The trainer hands over the run's minibatches in their training order and never more
-   * than up to its next evaluation.
+   * than up to its next evaluation. One instance trains one run.
    */
   public interface Steps {
-    /** One step per minibatch, in this thread. */
-    Steps LOCAL =
-        new Steps() {
-          @Override
-          public int maxBatches() {
-            return 1;
-          }
-
-          @Override
-          public double fit(MultiLayerNetwork net, List<DataSet> batches) {
-            for (DataSet batch : batches) {
-              net.fit(batch.getFeatures(), batch.getLabels());
-            }
-            return net.score();
-          }
-        };
+    /**
+     * One step per minibatch, in this thread: by {@link DenseStep} on the network's own memory
+     * where it can train the network (ND4J's CPU backend), else by DL4J's {@code fit}.
+     */
+    static Steps local() {
+      return new Local();
+    }
 
     /** The most minibatches one {@link #fit} call takes. */
     int maxBatches();
 
     /**
-     * Trains {@code net} on {@code batches}, consecutive minibatches of the run, leaving the result
+     * Trains {@code net} on the next {@code n} minibatches of {@code batches}, leaving the result
      * in {@code net}; returns the (mean) minibatch loss of the last update, NaN or infinite when
      * training diverged.
      */
-    double fit(MultiLayerNetwork net, List<DataSet> batches);
+    double fit(MultiLayerNetwork net, Batches batches, int n);
+
+    /** The run is over, however it ended: frees what was kept for it. */
+    default void finish() {}
+  }
+
+  /** {@link Steps#local()}. */
+  private static final class Local implements Steps {
+    private MultiLayerNetwork net;
+    private DenseStep dense;
+
+    @Override
+    public int maxBatches() {
+      return 1;
+    }
+
+    @Override
+    public double fit(MultiLayerNetwork net, Batches batches, int n) {
+      if (this.net != net) {
+        finish();
+        this.net = net;
+        this.dense = DenseStep.unsupported(net) == null ? DenseStep.of(net, batches.size()) : null;
+      }
+      double score = Double.NaN;
+      for (int i = 0; i < n; i++) {
+        if (dense != null) {
+          score = dense.fit(batches.next(dense.features(), dense.labels()));
+        } else {
+          DataSet batch = batches.next();
+          net.fit(batch.getFeatures(), batch.getLabels());
+          score = net.score();
+        }
+      }
+      return score;
+    }
+
+    @Override
+    public void finish() {
+      if (dense != null) {
+        dense.close();
+        dense = null;
+      }
+    }
   }
 
   /** Runs {@code run} to the end and reports; never throws for a failure of the run itself. */
@@ -70,7 +104,7 @@ public final class Trainer {
    * as {@link RunResult#TIMEOUT}. The check is made between steps, so one step is never cut short.
    */
   public static RunResult run(RunConfig run, long timeoutMs) {
-    return run(run, timeoutMs, Steps.LOCAL);
+    return run(run, timeoutMs, Steps.local());
   }
 
   /**
@@ -88,7 +122,7 @@ public final class Trainer {
   }
 
   static RunResult train(RunConfig run, Dataset data, long startNanos) {
-    return train(run, data, startNanos, Long.MAX_VALUE, 0, Steps.LOCAL);
+    return train(run, data, startNanos, Long.MAX_VALUE, 0, Steps.local());
   }
 
   /**
@@ -177,12 +211,7 @@ public final class Trainer {
         }
         long until = next < evalAt.length ? evalAt[next] : total;
         int n = (int) Math.min(until - step, steps.maxBatches());
-        List<DataSet> chunk = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          Batches.Batch batch = batches.next();
-          chunk.add(new DataSet(batch.features(), batch.labels()));
-        }
-        double score = steps.fit(net, chunk);
+        double score = steps.fit(net, batches, n);
         step += n;
         if (!Double.isFinite(score)) {
           curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
@@ -209,6 +238,7 @@ public final class Trainer {
           data.noisyLabels(),
           curve);
     } finally {
+      steps.finish();
       release(net, change);
     }
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.cli.CliTest.Result;
+import dev.sweeplab.train.StepBench;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,7 @@ class BenchCommandTest {
     assertEquals(8, numbers(lines.get(0))[0]);
     assertTrue(lines.get(1).startsWith("# ND4J "), r.toString());
     assertTrue(lines.get(1).contains("omp threads 2, OMP_NUM_THREADS=2"), r.toString());
+    assertTrue(lines.get(1).endsWith("; step: " + StepBench.DENSE_STEP), r.toString());
   }
 
   @Test
@@ -69,7 +71,10 @@ class BenchCommandTest {
             "--threads",
             "1");
     assertEquals(0, r.code(), r.toString());
-    assertTrue(r.out().contains("| width | params | sweeplab ms/step"), r.toString());
+    assertTrue(
+        r.out()
+            .contains("| width | params | sweeplab ms/step | sweeplab GFLOP/s | DL4J fit ms/step"),
+        r.toString());
     assertTrue(r.out().contains("\n| 8 | 131 | "), r.toString());
     assertTrue(r.out().contains("\n| 12 | 195 | "), r.toString());
     assertTrue(r.out().contains("| - | - | - |"), r.toString());

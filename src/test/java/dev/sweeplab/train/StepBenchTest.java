@@ -15,17 +15,27 @@ class StepBenchTest {
 
   @Test
   void measuresTheRunsNetworkAndReportsFiniteNumbers() {
-    StepBench.Result r = StepBench.measure(TINY, 3, 7);
-    assertEquals(3, r.warmup());
-    assertEquals(7, r.steps());
-    assertTrue(Double.isFinite(r.msPerStep()) && r.msPerStep() > 0, "ms per step " + r);
-    assertTrue(Double.isFinite(r.gflops()) && r.gflops() > 0, "GFLOP/s " + r);
-    assertTrue(Double.isFinite(r.loss()), "the steps trained: " + r);
+    for (StepBench.Method method : StepBench.Method.values()) {
+      StepBench.Result r = StepBench.measure(TINY, 3, 7, method);
+      assertEquals(3, r.warmup());
+      assertEquals(7, r.steps());
+      assertTrue(Double.isFinite(r.msPerStep()) && r.msPerStep() > 0, "ms per step " + r);
+      assertTrue(Double.isFinite(r.gflops()) && r.gflops() > 0, "GFLOP/s " + r);
+      assertTrue(Double.isFinite(r.loss()), "the steps trained: " + r);
+    }
+  }
+
+  @Test
+  void timesTheStepRunsTakeOrDl4jsFitAsAsked() {
+    // On the CPU backend (every test machine) runs take DenseStep's steps.
+    assertTrue(
+        StepBench.measure(TINY, 1, 2, StepBench.Method.RUN).method().startsWith("DenseStep"));
+    assertTrue(StepBench.measure(TINY, 1, 2, StepBench.Method.DL4J_FIT).method().contains(".fit"));
   }
 
   @Test
   void paramsAndFlopsAgreeWithTheNetwork() {
-    StepBench.Result r = StepBench.measure(TINY, 1, 2);
+    StepBench.Result r = StepBench.measure(TINY, 1, 2, StepBench.Method.RUN);
     // 12·8 + 8, 8·8 + 8, 8·3 + 3
     assertEquals(104 + 72 + 27, TINY.params());
     assertEquals(Networks.build(StepBench.config(TINY)).numParams(), TINY.params());
@@ -51,7 +61,7 @@ class StepBenchTest {
 
   @Test
   void lineHasFiveNumbersInOrder() {
-    StepBench.Result r = new StepBench.Result(TINY, TINY.params(), 20, 100, 2.5, 0.1);
+    StepBench.Result r = new StepBench.Result(TINY, TINY.params(), 20, 100, 2.5, 0.1, "test");
     String[] fields = r.line().split(" ");
     assertEquals(5, fields.length, r.line());
     assertEquals("8", fields[0]);

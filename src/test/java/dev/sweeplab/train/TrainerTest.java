@@ -11,7 +11,9 @@ import dev.sweeplab.spec.SweepSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
 
 class TrainerTest {
 
@@ -47,6 +49,44 @@ class TrainerTest {
     assertEquals(30 * 8, result.steps());
     assertEquals(30.0, result.epochs(), 1e-9);
     assertTrue(result.weightChange() > 0, "weights moved");
+  }
+
+  /**
+   * A run trained by {@link Trainer.Steps#local()} (DenseStep, minibatches written into its
+   * buffers) matches the same run trained by DL4J's {@code fit} on {@link Batches#next()}'s
+   * DataSets, curve point by curve point, to float rounding: same minibatches, same arithmetic.
+   */
+  @Test
+  void localStepsTrainAsDl4jsFitDoes() {
+    RunConfig config = run(Map.of(SpecKeys.EPOCHS, List.of(5), SpecKeys.BATCH_SIZE, List.of(100)));
+    Trainer.Steps fit =
+        new Trainer.Steps() {
+          @Override
+          public int maxBatches() {
+            return 1;
+          }
+
+          @Override
+          public double fit(MultiLayerNetwork net, Batches batches, int n) {
+            DataSet batch = batches.next();
+            net.fit(batch.getFeatures(), batch.getLabels());
+            return net.score();
+          }
+        };
+    RunResult local = Trainer.run(config);
+    RunResult byFit = Trainer.run(config, 0, fit);
+    assertEquals(RunResult.OK, byFit.status(), byFit.reason());
+    assertEquals(byFit.steps(), local.steps());
+    assertEquals(byFit.curve().size(), local.curve().size());
+    for (int i = 0; i < local.curve().size(); i++) {
+      CurvePoint a = byFit.curve().get(i);
+      CurvePoint b = local.curve().get(i);
+      assertEquals(a.step(), b.step());
+      assertEquals(a.trainLoss(), b.trainLoss(), 1e-4 * a.trainLoss(), "train loss at " + a);
+      assertEquals(a.testLoss(), b.testLoss(), 1e-4 * a.testLoss(), "test loss at " + a);
+    }
+    assertTrue(local.trainLoss() < local.curve().get(0).trainLoss() / 2, "it trained: " + local);
+    assertEquals(byFit.weightChange(), local.weightChange(), 1e-4 * byFit.weightChange());
   }
 
   @Test
