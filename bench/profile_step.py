@@ -13,17 +13,21 @@ PARTS = {
     "JavaCPP memory-bound check (Pointer.physicalBytes*)": r"Pointer\.physicalBytes",
     "new native pointers (JavaCPP DeallocatorReference)": r"DeallocatorReference\.<init>",
     "shape buffers per op (createShapeInfo)": r"createShapeInfo",
-    "backpropagation": r"backpropGradient",
-    "forward pass": r"ffToLayerActivations|\.activate\(",
+    "BLAS sgemm called by DenseStep": r"cblas_sgemm",
+    "backpropagation": r"backpropGradient|DenseStep\.backward",
+    "forward pass": r"ffToLayerActivations|\.activate\(|DenseStep\.forward",
     "updater (Adam)": r"BaseMultiLayerUpdater\.update",
-    "score": r"computeScore",
+    "score": r"computeScore|DenseStep\.outputDelta",
 }
+
+# A step: DenseStep's (what runs take) or DL4J's fit (bench step --dl4j-fit); setup is left out.
+STEP = r"DenseStep\.fit|MultiLayerNetwork\.fit"
 
 
 def main(path: str) -> None:
     text = open(path, encoding="utf-8").read()
     events = re.split(r"\n(?=jdk\.(?:ExecutionSample|NativeMethodSample))", text)
-    loop = [e for e in events if "StepBench.measure" in e]
+    loop = [e for e in events if "StepBench.measure" in e and re.search(STEP, e)]
     if not loop:
         sys.exit("no samples inside StepBench.measure: was the run too short?")
     n = len(loop)
