@@ -268,21 +268,7 @@ public final class DenseStep implements AutoCloseable {
       int in = dims[l];
       int out = dims[l + 1];
       // z = a·W with W stored column-major (in × out), i.e. row-major Wᵀ (out × in).
-      cblas_sgemm(
-          CblasRowMajor,
-          CblasNoTrans,
-          CblasTrans,
-          rows,
-          out,
-          in,
-          1f,
-          acts[l],
-          in,
-          weights[l],
-          in,
-          0f,
-          acts[l + 1],
-          out);
+      gemm(false, true, rows, out, in, acts[l], in, weights[l], in, acts[l + 1], out);
       FloatBuffer z = actValues[l + 1];
       FloatBuffer b = biases[l];
       if (l < layers - 1) {
@@ -325,43 +311,48 @@ public final class DenseStep implements AutoCloseable {
       int in = dims[l];
       int out = dims[l + 1];
       // dW = aᵀ·delta, stored column-major: row-major dWᵀ = deltaᵀ·a (out × in).
-      cblas_sgemm(
-          CblasRowMajor,
-          CblasTrans,
-          CblasNoTrans,
-          out,
-          in,
-          rows,
-          1f,
-          deltas[d],
-          out,
-          acts[l],
-          in,
-          0f,
-          weightGrads[l],
-          in);
+      gemm(true, false, out, in, rows, deltas[d], out, acts[l], in, weightGrads[l], in);
       columnSums(deltaValues[d], biasGrads[l], rows, out);
       if (l > 0) {
         // ∂loss/∂a of the layer below = delta·Wᵀ = delta (rows × out) · row-major Wᵀ (out × in).
-        cblas_sgemm(
-            CblasRowMajor,
-            CblasNoTrans,
-            CblasNoTrans,
-            rows,
-            in,
-            out,
-            1f,
-            deltas[d],
-            out,
-            weights[l],
-            in,
-            0f,
-            deltas[1 - d],
-            in);
+        gemm(false, false, rows, in, out, deltas[d], out, weights[l], in, deltas[1 - d], in);
         derivative(activations[l - 1], deltaValues[1 - d], actValues[l], rows * in);
         d = 1 - d;
       }
     }
+  }
+
+  /**
+   * c = op(a)·op(b), row-major, op transposing where asked: c is m × n, the inner dimension k; lda,
+   * ldb and ldc are the rows' strides as stored.
+   */
+  private static void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      FloatPointer a,
+      int lda,
+      FloatPointer b,
+      int ldb,
+      FloatPointer c,
+      int ldc) {
+    cblas_sgemm(
+        CblasRowMajor,
+        transA ? CblasTrans : CblasNoTrans,
+        transB ? CblasTrans : CblasNoTrans,
+        m,
+        n,
+        k,
+        1f,
+        a,
+        lda,
+        b,
+        ldb,
+        0f,
+        c,
+        ldc);
   }
 
   /** z ← act(z + b) row by row. */
