@@ -364,11 +364,23 @@ public final class DenseStep implements AutoCloseable {
             i,
             switch (act) {
               case RELU -> v > 0 ? v : 0f;
-              case TANH -> (float) Math.tanh(v);
+              case TANH -> tanh(v);
               case IDENTITY -> v;
             });
       }
     }
+  }
+
+  /**
+   * tanh to float precision through {@code Math.exp} (a JIT intrinsic), about twice as fast as
+   * {@code Math.tanh}; a Taylor term near 0, where 1 − 2/(e^{2x} + 1) would cancel.
+   */
+  static float tanh(float x) {
+    if (Math.abs(x) < 1e-4f) {
+      return x - x * x * x / 3;
+    }
+    double e = Math.exp(2.0 * x);
+    return (float) (1 - 2 / (e + 1));
   }
 
   /** z ← softmax(z + b) row by row, shifted by the row's maximum. */
