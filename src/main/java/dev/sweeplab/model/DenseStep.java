@@ -9,6 +9,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -112,6 +113,11 @@ public final class DenseStep implements AutoCloseable {
       throw new IllegalArgumentException("maxRows " + maxRows);
     }
     return new DenseStep(net, maxRows);
+  }
+
+  /** The step for {@code net}, or empty when {@link #unsupported} names a reason. */
+  public static Optional<DenseStep> ifSupported(MultiLayerNetwork net, int maxRows) {
+    return unsupported(net) == null ? Optional.of(of(net, maxRows)) : Optional.empty();
   }
 
   /**

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -157,8 +158,10 @@ public final class StepBench {
     }
     DoubleSupplier step;
     String how;
-    if (method == Method.RUN && DenseStep.unsupported(net) == null) {
-      DenseStep dense = DenseStep.of(net, size.batch());
+    Optional<DenseStep> runs =
+        method == Method.RUN ? DenseStep.ifSupported(net, size.batch()) : Optional.empty();
+    if (runs.isPresent()) {
+      DenseStep dense = runs.get();
       dense.features().put(0, x);
       dense.labels().put(0, y);
       step = () -> dense.fit(size.batch());

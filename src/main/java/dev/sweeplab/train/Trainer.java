@@ -69,7 +69,7 @@ public final class Trainer {
       if (this.net != net) {
         finish();
         this.net = net;
-        this.dense = DenseStep.unsupported(net) == null ? DenseStep.of(net, batches.size()) : null;
+        this.dense = DenseStep.ifSupported(net, batches.size()).orElse(null);
       }
       double score = Double.NaN;
       for (int i = 0; i < n; i++) {
