@@ -46,7 +46,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * arrays allocated once per run, with the bias, activation, loss and their derivatives computed in
  * Java on the same memory; the update is DL4J's updater (Adam or SGD with the per-layer rates of
  * the run's {@link Parameterization}) on the network's gradient view, then {@code params -=
- * update}, the iteration count advanced as {@code fit} does. Nothing is allocated per step.
+ * update}, the iteration count advanced as {@code fit} does. Nothing of its own is allocated per
+ * step (DL4J's updater still allocates its op objects and shape buffers).
  *
  * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, softmax with cross-entropy
  * (probabilities clipped at 10⁻¹⁰, as {@code LossMCXENT}) or identity with mean squared error per
