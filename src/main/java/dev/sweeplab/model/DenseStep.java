@@ -110,15 +110,12 @@ public final class DenseStep implements AutoCloseable {
     if (reason != null) {
       throw new IllegalArgumentException("DenseStep cannot train this network: " + reason);
     }
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows " + maxRows);
-    }
     return new DenseStep(net, maxRows);
   }
 
   /** The step for {@code net}, or empty when {@link #unsupported} names a reason. */
   public static Optional<DenseStep> ifSupported(MultiLayerNetwork net, int maxRows) {
-    return unsupported(net) == null ? Optional.of(of(net, maxRows)) : Optional.empty();
+    return unsupported(net) == null ? Optional.of(new DenseStep(net, maxRows)) : Optional.empty();
   }
 
   /**
@@ -179,6 +176,9 @@ public final class DenseStep implements AutoCloseable {
   }
 
   private DenseStep(MultiLayerNetwork net, int maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows " + maxRows);
+    }
     this.net = net;
     this.maxRows = maxRows;
     this.layers = net.getnLayers();

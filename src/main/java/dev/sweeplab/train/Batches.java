@@ -44,24 +44,14 @@ public final class Batches {
 
   /** The next minibatch: features and one-hot (or regression) labels. */
   public DataSet next() {
-    int n = start();
     int d = data.inputDim();
     int k = data.outputs();
+    int n = upcoming();
     float[] x = new float[n * d];
     float[] y = new float[n * k];
-    Dataset.Split train = data.train();
-    for (int r = 0; r < n; r++) {
-      int i = order[cursor + r];
-      System.arraycopy(train.x(), i * d, x, r * d, d);
-      if (data.classification()) {
-        y[r * k + train.labels()[i]] = 1f;
-      } else {
-        System.arraycopy(train.targets(), i * k, y, r * k, k);
-      }
-    }
-    cursor += n;
+    int rows = next(FloatBuffer.wrap(x), FloatBuffer.wrap(y));
     return new DataSet(
-        Nd4j.create(x, new long[] {n, d}, 'c'), Nd4j.create(y, new long[] {n, k}, 'c'));
+        Nd4j.create(x, new long[] {rows, d}, 'c'), Nd4j.create(y, new long[] {rows, k}, 'c'));
   }
 
   /**
@@ -96,7 +86,12 @@ public final class Batches {
       shuffle();
       cursor = 0;
     }
-    return Math.min(batchSize, order.length - cursor);
+    return upcoming();
+  }
+
+  /** The next minibatch's rows: a new epoch starts with a full one. */
+  private int upcoming() {
+    return Math.min(batchSize, order.length - (cursor >= order.length ? 0 : cursor));
   }
 
   private void shuffle() {
