@@ -35,7 +35,8 @@ final class PlanCommand implements Callable<Integer> {
       System.out.printf("  axis %-24s %s%n", axis.path(), sweep.values().get(axis));
     }
     System.out.printf(
-        "  estimated cost %.3g FLOP-equivalents (training, evaluation and per-step overhead, summed);"
+        "  estimated cost %.3g FLOP-equivalents (training, evaluation and fixed costs per step and"
+            + " per run, summed);"
             + " largest run %.3g%n",
         cost, runs.stream().mapToDouble(RunConfig::cost).max().orElse(0));
     System.out.printf("first %d runs:%n", Math.min(show, runs.size()));

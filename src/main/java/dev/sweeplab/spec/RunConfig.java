@@ -164,26 +164,35 @@ public record RunConfig(
   public static final int CURVE_SAMPLES = 2048;
 
   /**
-   * Fixed cost of one optimizer step per dense layer, in FLOP-equivalents: ND4J runs about 15 ops
-   * per layer per step at ~50 µs each whatever the width (44 ops and ~2.2 ms for a 3-layer width-16
-   * net in ../shared/STACK-NOTES.md), about 0.7 ms, which is what ~3·10^7 FLOP take at the ~40
-   * GFLOP/s one core reaches on wide layers. It is what makes small runs cost more than their
-   * arithmetic.
+   * Fixed cost of one optimizer step, in FLOP-equivalents, whatever the depth: DL4J's updater, the
+   * minibatch copy and the Java loops of {@code model.DenseStep} take about 0.2 ms per step beyond
+   * the matrix products, which is what ~6·10^6 FLOP take at the ~29 GFLOP/s a core reached on wide
+   * layers with every core training. Fitted with {@link #RUN_OVERHEAD} to the run times of {@code
+   * bin/sweeplab bench sweep} and the quickstart (236 runs, widths 4–512, 10–1280 steps): the
+   * estimate is within ±30 % of the measured time on average, against a factor of 2.2 with the
+   * per-layer constant that DL4J's own {@code fit} needed (0.44 ms per layer and step).
    */
-  static final double LAYER_STEP_OVERHEAD = 3e7;
+  static final double STEP_OVERHEAD = 6.5e6;
+
+  /**
+   * Fixed cost of a run, in FLOP-equivalents: taking its data set from the cache, building and
+   * initialising the network, setting up evaluation and freeing the run's memory, about 20 ms (see
+   * {@link #STEP_OVERHEAD}). It is what makes a sweep of many tiny runs cost more than its steps.
+   */
+  static final double RUN_OVERHEAD = 6e8;
 
   /**
    * Cost estimate for scheduling and progress, in FLOP-equivalents: per step 6 × params × batch
-   * (forward and backward) plus the per-layer overhead; per learning-curve point a forward pass (2
+   * (forward and backward) plus {@link #STEP_OVERHEAD}; per learning-curve point a forward pass (2
    * × params per sample) over up to {@link #CURVE_SAMPLES} of each split; the final evaluation over
-   * both splits in full.
+   * both splits in full; plus {@link #RUN_OVERHEAD}.
    */
   public double cost() {
     double p = params();
-    double step = 6 * p * Math.min(batchSize, trainSize) + (depth + 1) * LAYER_STEP_OVERHEAD;
+    double step = 6 * p * Math.min(batchSize, trainSize) + STEP_OVERHEAD;
     double curve = 2 * p * (Math.min(CURVE_SAMPLES, trainSize) + Math.min(CURVE_SAMPLES, testSize));
     double last = 2 * p * ((double) trainSize + testSize);
-    return totalSteps() * step + evalPoints * curve + last;
+    return totalSteps() * step + evalPoints * curve + last + RUN_OVERHEAD;
   }
 
   private static Number num(Map<String, ?> c, String column) {

@@ -318,15 +318,16 @@ class RunConfigTest {
   }
 
   @Test
-  void costCountsTrainingEvaluationAndPerStepOverhead() {
+  void costCountsTrainingEvaluationAndPerStepAndPerRunOverhead() {
     RunConfig r = pinned("s");
     double p = 6922;
-    // 80 steps of batch 128 at depth 2, 20 curve points over min(2048, n) of each split, then both
-    // splits in full (pinned: train 1000, test 1000, eval_points 20).
+    // 80 steps of batch 128, 20 curve points over min(2048, n) of each split, then both splits in
+    // full (pinned: train 1000, test 1000, eval_points 20), and the run's own fixed cost.
     double expected =
-        80 * (6 * p * 128 + 3 * RunConfig.LAYER_STEP_OVERHEAD)
+        80 * (6 * p * 128 + RunConfig.STEP_OVERHEAD)
             + r.evalPoints() * 2 * p * (1000 + 1000)
-            + 2 * p * (1000 + 1000);
+            + 2 * p * (1000 + 1000)
+            + RunConfig.RUN_OVERHEAD;
     assertEquals(expected, r.cost(), 1e-6 * expected);
     // a batch larger than the training set sees only the training set per step
     RunConfig small =
@@ -335,9 +336,10 @@ class RunConfigTest {
             .get(0);
     double sp = small.params();
     assertEquals(
-        small.totalSteps() * (6 * sp * 10 + 3 * RunConfig.LAYER_STEP_OVERHEAD)
+        small.totalSteps() * (6 * sp * 10 + RunConfig.STEP_OVERHEAD)
             + small.evalPoints() * 2 * sp * (10 + 1000)
-            + 2 * sp * (10 + 1000),
+            + 2 * sp * (10 + 1000)
+            + RunConfig.RUN_OVERHEAD,
         small.cost(),
         1e-6 * small.cost());
   }
@@ -347,5 +349,25 @@ class RunConfigTest {
     RunConfig tiny = parse("name: s", "model: {width: 4, depth: 2}").expand().get(0);
     double arithmetic = tiny.totalSteps() * 6.0 * tiny.params() * 128;
     assertTrue(tiny.cost() > 5 * arithmetic, "overhead dominates: " + tiny.cost());
+  }
+
+  @Test
+  void theFixedCostsDoNotGrowWithDepth() {
+    // DenseStep's fixed cost per step is the same at depth 1, 3 and 5 (bench step: 0.12 ms each):
+    // two runs that differ only in depth differ only in their arithmetic.
+    RunConfig shallow = parse("name: s", "model: {width: 4, depth: 1}").expand().get(0);
+    RunConfig deep = parse("name: s", "model: {width: 4, depth: 5}").expand().get(0);
+    int batch = Math.min(deep.batchSize(), deep.trainSize());
+    double perParam =
+        deep.totalSteps() * 6.0 * batch
+            + deep.evalPoints()
+                * 2.0
+                * (Math.min(RunConfig.CURVE_SAMPLES, deep.trainSize())
+                    + Math.min(RunConfig.CURVE_SAMPLES, deep.testSize()))
+            + 2.0 * (deep.trainSize() + deep.testSize());
+    double arithmetic = (deep.params() - shallow.params()) * perParam;
+    assertEquals(arithmetic, deep.cost() - shallow.cost(), 1e-6 * arithmetic);
+    double fixed = deep.totalSteps() * RunConfig.STEP_OVERHEAD + RunConfig.RUN_OVERHEAD;
+    assertEquals(fixed, deep.cost() - deep.params() * perParam, 1e-6 * deep.cost());
   }
 }
