@@ -158,8 +158,7 @@ public final class SweepRunner {
 
   private void trainDistributed(
       List<RunConfig> runs, int workers, long timeoutMs, Map<String, Long> timedOut) {
-    List<RunConfig> order = new ArrayList<>(runs);
-    order.sort(Bundles.LONGEST_FIRST);
+    List<RunConfig> order = Bundles.longestFirst(runs);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     DistributedTraining training =
         new DistributedTraining(jsc, warehouse, workers, timeoutMs, timedOut);

@@ -10,7 +10,6 @@ import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.LocalCluster;
 import dev.sweeplab.testing.ReliabilityLedger;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,11 +68,10 @@ class ExecutorLossTest {
       LocalCluster.Events events = new LocalCluster.Events();
       spark.sparkContext().addSparkListener(events);
       SweepSpec spec = SpecParser.parse(SPEC.replace("NAME", name), name + ".yaml");
-      List<RunConfig> runs = new ArrayList<>(spec.expand());
+      // SweepRunner's order, longest first: halt the first run scheduled and the last.
+      List<RunConfig> runs = Bundles.longestFirst(spec.expand());
       Set<String> planned =
           runs.stream().map(RunConfig::runId).collect(Collectors.toCollection(TreeSet::new));
-      // SweepRunner's order, longest first: halt the first run scheduled and the last.
-      runs.sort(Bundles.LONGEST_FIRST);
       List<String> halted = List.of(runs.get(0).runId(), runs.get(runs.size() - 1).runId());
       Warehouse warehouse = new Warehouse(tmp.resolve(name).toString());
 
