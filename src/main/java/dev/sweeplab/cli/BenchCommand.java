@@ -235,12 +235,30 @@ final class BenchCommand implements Callable<Integer> {
         description = "seeds per configuration (default ${DEFAULT-VALUE}: 200 runs)")
     int repeats;
 
+    @Option(
+        names = "--rounds",
+        defaultValue = "1",
+        description =
+            "sweeps run one after the other in this JVM, a row each (default ${DEFAULT-VALUE});"
+                + " the first pays the JVM's warm-up, the later ones show a warm executor")
+    int rounds;
+
     @Mixin WarehouseOption where;
 
     @Override
     public Integer call() {
+      if (rounds < 1) {
+        throw UserError.badValue("--rounds", rounds, "must be >= 1");
+      }
       try (SparkSession spark = Sessions.open("sweeplab bench sweep", where.master)) {
-        System.out.print(SweepBench.efficiency(spark, where.resolve(), repeats).table().markdown());
+        List<SweepBench.Efficiency> done = new ArrayList<>();
+        for (int r = 1; r <= rounds; r++) {
+          if (rounds > 1) {
+            System.err.println("bench sweep: round " + r + " of " + rounds + " ...");
+          }
+          done.add(SweepBench.efficiency(spark, where.resolve(), repeats));
+        }
+        System.out.print(SweepBench.table(done).markdown());
       }
       return 0;
     }

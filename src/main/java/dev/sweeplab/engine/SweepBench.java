@@ -102,45 +102,64 @@ public final class SweepBench {
 
     /** The figures as a one-row table. */
     public Table table() {
-      return new Table(
-          List.of(
-              "runs",
-              "tasks",
-              "cores",
-              "cost max/min",
-              "wall s",
-              "training stage s",
-              "commit s",
-              "sum of run times s",
-              "longest run s",
-              "stage / (sum/cores)",
-              "wall / (sum/cores)",
-              "overhead per run ms",
-              "scheduling ms/run",
-              "in task ms/run",
-              "GC in tasks ms/run",
-              "idle core s",
-              "peak RSS MB"),
-          List.of(
-              List.of(
-                  runs,
-                  tasks.tasks(),
-                  cores,
-                  Math.round(costRatio),
-                  wallMs / 1e3,
-                  trainStageMs / 1e3,
-                  commitMs / 1e3,
-                  sumRunMs / 1e3,
-                  maxRunMs / 1e3,
-                  stageRatio(),
-                  wallRatio(),
-                  Math.round(overheadPerRunMs()),
-                  schedulingPerRunMs(),
-                  inTaskPerRunMs(),
-                  gcPerRunMs(),
-                  idleCoreS(),
-                  peakRssMb)));
+      return SweepBench.table(List.of(this));
     }
+
+    private List<Object> row(int round) {
+      return List.of(
+          round,
+          runs,
+          tasks.tasks(),
+          cores,
+          Math.round(costRatio),
+          wallMs / 1e3,
+          trainStageMs / 1e3,
+          commitMs / 1e3,
+          sumRunMs / 1e3,
+          maxRunMs / 1e3,
+          stageRatio(),
+          wallRatio(),
+          Math.round(overheadPerRunMs()),
+          schedulingPerRunMs(),
+          inTaskPerRunMs(),
+          gcPerRunMs(),
+          idleCoreS(),
+          peakRssMb);
+    }
+  }
+
+  /**
+   * Sweeps run one after the other in one JVM, a row each, numbered from 1: the first pays the
+   * JVM's warm-up (class loading, JIT compilation, first use of Spark, Parquet and ND4J) as a sweep
+   * started by {@code sweeplab run} does; the later ones show what a run costs in a warm executor.
+   * Peak RSS is the process's peak so far.
+   */
+  public static Table table(List<Efficiency> rounds) {
+    List<List<Object>> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < rounds.size(); i++) {
+      rows.add(rounds.get(i).row(i + 1));
+    }
+    return new Table(
+        List.of(
+            "round",
+            "runs",
+            "tasks",
+            "cores",
+            "cost max/min",
+            "wall s",
+            "training stage s",
+            "commit s",
+            "sum of run times s",
+            "longest run s",
+            "stage / (sum/cores)",
+            "wall / (sum/cores)",
+            "overhead per run ms",
+            "scheduling ms/run",
+            "in task ms/run",
+            "GC in tasks ms/run",
+            "idle core s",
+            "peak RSS MB"),
+        rows);
   }
 
   /** Runs the heterogeneous sweep afresh in {@code warehouse} and reads its timings back. */

@@ -93,5 +93,6 @@ class BenchCommandTest {
         cli("bench", "--widths", "16,0", "--python", "/nonexistent/python3"),
         "--widths must list widths >= 1, found 0");
     assertOnlyUserError(cli("bench", "all", "--steps", "0"), "--steps must be >= 1, found 0");
+    assertOnlyUserError(cli("bench", "sweep", "--rounds", "0"), "--rounds must be >= 1, found 0");
   }
 }

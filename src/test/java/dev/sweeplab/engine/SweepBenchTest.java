@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +35,12 @@ class SweepBenchTest extends SparkTestBase {
         e.tasks().gcMs() >= 0 && e.gcPerRunMs() * e.runs() <= e.tasks().durationMs(),
         "GC time within the tasks' time: " + e);
     assertEquals(e.table().columns().size(), e.table().rows().get(0).size());
-    assertTrue(e.table().markdown().startsWith("| runs | tasks | cores | cost max/min |"));
+    assertTrue(e.table().markdown().startsWith("| round | runs | tasks | cores | cost max/min |"));
+    // Rounds in one JVM are numbered from 1, a row each.
+    List<List<Object>> rows = SweepBench.table(List.of(e, e)).rows();
+    assertEquals(List.of(1, 2), rows.stream().map(row -> row.get(0)).toList());
+    assertEquals(
+        rows.get(0).subList(1, rows.get(0).size()), e.table().rows().get(0).subList(1, 18));
   }
 
   @Test
