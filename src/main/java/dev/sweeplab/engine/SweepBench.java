@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -135,7 +136,7 @@ public final class SweepBench {
    * Peak RSS is the process's peak so far.
    */
   public static Table table(List<Efficiency> rounds) {
-    List<List<Object>> rows = new java.util.ArrayList<>();
+    List<List<Object>> rows = new ArrayList<>();
     for (int i = 0; i < rounds.size(); i++) {
       rows.add(rounds.get(i).row(i + 1));
     }
