@@ -126,16 +126,16 @@ public final class Trainer {
   }
 
   /**
-   * Frees the run's parameters, gradients, optimizer state and initial weights now. ND4J would free
-   * their native memory only once the garbage collector reclaims their Java handles, and a
-   * long-lived run's handles reach the old generation, which G1 collects only when the heap (not
-   * native memory) fills: the driver of a 200-run local sweep grew to 11–12 GB resident with a 4 GB
-   * heap. The rest of what a run leaves (per-op buffers) goes with G1's early concurrent cycles
-   * ({@code -XX:InitiatingHeapOccupancyPercent=5} in {@code conf/jvm.options} and the cluster
-   * confs). Not {@code MultiLayerNetwork.close()}: that also destroys the thread's workspaces,
-   * which the next run on this thread reuses, and calls {@code System.gc()} (200 ms per run).
+   * Frees the run's parameters, gradients, and optimizer state now. ND4J would free their native
+   * memory only once the garbage collector reclaims their Java handles, and a long-lived run's
+   * handles reach the old generation, which G1 collects only when the heap (not native memory)
+   * fills: the driver of a 200-run local sweep grew to 11–12 GB resident with a 4 GB heap. The rest
+   * of what a run leaves (per-op buffers) goes with G1's early concurrent cycles ({@code
+   * -XX:InitiatingHeapOccupancyPercent=5} in {@code conf/jvm.options} and the cluster confs). Not
+   * {@code MultiLayerNetwork.close()}: that also destroys the thread's workspaces, which the next
+   * run on this thread reuses, and calls {@code System.gc()} (200 ms per run).
    */
-  private static void release(MultiLayerNetwork net, WeightChange change) {
+  private static void release(MultiLayerNetwork net) {
     try {
       close(net.params());
       close(net.getFlattenedGradients());
@@ -143,7 +143,6 @@ public final class Trainer {
       if (updater != null) {
         close(updater.getStateViewArray());
       }
-      change.close();
     } catch (RuntimeException e) {
       // Freeing early is an optimisation; the garbage collector frees what is left.
     }
@@ -239,7 +238,7 @@ public final class Trainer {
           curve);
     } finally {
       steps.finish();
-      release(net, change);
+      release(net);
     }
   }
 
@@ -250,39 +249,5 @@ public final class Trainer {
       }
     }
     return -1;
-  }
-
-  /** The initial parameters, to measure how far training moved them (lazy vs rich). */
-  private static final class WeightChange {
-    private final INDArray all;
-    private final List<INDArray> weights = new ArrayList<>();
-
-    WeightChange(MultiLayerNetwork net) {
-      all = net.params().dup();
-      for (int i = 0; i < net.getnLayers(); i++) {
-        weights.add(net.getLayer(i).getParam("W").dup());
-      }
-    }
-
-    double total(MultiLayerNetwork net) {
-      return relative(net.params(), all);
-    }
-
-    List<Double> perLayer(MultiLayerNetwork net) {
-      List<Double> change = new ArrayList<>();
-      for (int i = 0; i < weights.size(); i++) {
-        change.add(relative(net.getLayer(i).getParam("W"), weights.get(i)));
-      }
-      return change;
-    }
-
-    void close() {
-      Trainer.close(all);
-      weights.forEach(Trainer::close);
-    }
-
-    private static double relative(INDArray now, INDArray before) {
-      return now.sub(before).norm2Number().doubleValue() / before.norm2Number().doubleValue();
-    }
   }
 }

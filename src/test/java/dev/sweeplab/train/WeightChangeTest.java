@@ -1,0 +1,51 @@
+package dev.sweeplab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sweeplab.model.Networks;
+import dev.sweeplab.spec.SpecKeys;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class WeightChangeTest {
+
+  /**
+   * The Java sums over the flattened parameters agree with ND4J's norms of the same arrays: over
+   * all parameters, and per layer over the weight matrix alone (the biases, which sit next to it in
+   * the flattened vector, are moved differently so that a wrong slice would show).
+   */
+  @Test
+  void matchesNd4jsNormsOverAllParametersAndEachWeightMatrix() {
+    MultiLayerNetwork net = Networks.build(TrainerTest.run(Map.of(SpecKeys.DEPTH, List.of(2))));
+    INDArray initialAll = net.params().dup();
+    int layers = net.getnLayers();
+    INDArray[] initialW = new INDArray[layers];
+    for (int i = 0; i < layers; i++) {
+      initialW[i] = net.getLayer(i).getParam("W").dup();
+    }
+    WeightChange change = new WeightChange(net);
+
+    Nd4j.getRandom().setSeed(3);
+    for (int i = 0; i < layers; i++) {
+      INDArray w = net.getLayer(i).getParam("W");
+      w.addi(Nd4j.randn(w.dataType(), w.shape()).muli(0.01 * (i + 1)));
+      net.getLayer(i).getParam("b").addi(5.0); // far more than any weight moved
+    }
+
+    assertEquals(relative(net.params(), initialAll), change.total(net), 1e-5);
+    List<Double> perLayer = change.perLayer(net);
+    assertEquals(layers, perLayer.size());
+    for (int i = 0; i < layers; i++) {
+      double expected = relative(net.getLayer(i).getParam("W"), initialW[i]);
+      assertEquals(expected, perLayer.get(i), 1e-5 * expected, "layer " + i);
+    }
+  }
+
+  private static double relative(INDArray now, INDArray before) {
+    return now.sub(before).norm2Number().doubleValue() / before.norm2Number().doubleValue();
+  }
+}
