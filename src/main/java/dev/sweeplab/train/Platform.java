@@ -9,8 +9,19 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Platform {
   private Platform() {}
 
-  /** sweeplab's version, stamped into the jar at build time. */
+  /**
+   * sweeplab's version, stamped into the jar at build time; read once per JVM (every staged run
+   * records it, and finding the resource on a long class path took about half a millisecond).
+   */
   public static String version() {
+    return Version.VALUE;
+  }
+
+  private static final class Version {
+    static final String VALUE = read();
+  }
+
+  private static String read() {
     try (InputStream in = Platform.class.getResourceAsStream("/dev/sweeplab/version.properties")) {
       if (in == null) {
         return "unknown";
