@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -78,26 +80,25 @@ public final class SweepRunner {
         planned.size(),
         reused,
         todo.size());
-    // Bad data stops here, before anything is written, with the file and the problem named.
-    todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
-    prepare(hadoop, staging, fresh);
-    // What `sweeplab status` reads while the sweep has no sweeps row yet (after prepare: --fresh
-    // deletes staging).
-    try {
-      SweepPlan.of(spec, start, spark.sparkContext().applicationId()).write(hadoop, staging);
-    } catch (IOException e) {
-      throw UserError.io("write the sweep's plan into", staging.toString(), e);
-    }
-    long trainStart = System.currentTimeMillis();
     List<RunConfig> distributed = todo.stream().filter(spec::distributed).toList();
     List<RunConfig> tasks = todo.stream().filter(run -> !spec.distributed(run)).toList();
-    // Sequential: the distributed runs first, the biggest first, each using every executor; then
-    // the task runs as one Spark job. Overlapping the two would leave the distributed runs
-    // competing with tasks for the same cores.
-    if (!distributed.isEmpty()) {
-      trainDistributed(distributed, spec.distributedWorkers(), limit, timedOut);
+    // The driver checks the data and prepares staging on a thread of its own while this one makes
+    // the training job ready (bundles, broadcast, closure): in a fresh JVM each takes a few hundred
+    // ms of class loading and first calls, and the cores have nothing else to do yet. Nothing runs
+    // before both are done.
+    Preparation ready = new Preparation(() -> prepare(spec, todo, hadoop, staging, fresh, start));
+    long kept;
+    try (TaskJob job =
+        tasks.isEmpty() ? null : ready.unlessFailed(() -> new TaskJob(tasks, limit, timedOut))) {
+      ready.await();
+      // Sequential: the distributed runs first, the biggest first, each using every executor;
+      // then the task runs as one Spark job. Overlapping the two would leave the distributed runs
+      // competing with tasks for the same cores.
+      if (!distributed.isEmpty()) {
+        trainDistributed(distributed, spec.distributedWorkers(), limit, timedOut);
+      }
+      kept = job == null ? 0 : job.run();
     }
-    long kept = tasks.isEmpty() ? 0 : train(tasks, limit, timedOut);
     long commitStart = System.currentTimeMillis();
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
@@ -113,45 +114,97 @@ public final class SweepRunner {
             fresh,
             SweepCommit.FILES_PER_TASK);
     long end = System.currentTimeMillis();
-    return outcome.after(kept, end - start, commitStart - trainStart, end - commitStart);
+    return outcome.after(kept, end - start, commitStart - ready.doneAt(), end - commitStart);
   }
 
-  /** Trains {@code todo} as one Spark job; returns how many runs were kept from failed attempts. */
-  private long train(List<RunConfig> todo, long timeoutMs, Map<String, Long> timedOut) {
-    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
-    List<List<RunConfig>> tasks = Bundles.of(todo, cores, tasksPerCore);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<Map<String, String>> hadoopConf = HadoopConf.broadcast(spark);
-    LongAccumulator notOkRuns = spark.sparkContext().longAccumulator(Progress.NOT_OK);
-    Progress progress = Progress.console(Bundles.cost(tasks), Bundles.runs(tasks), notOkRuns.id());
-    spark.sparkContext().addSparkListener(progress);
+  /**
+   * Checks the data {@code todo} needs (bad data stops here, before anything is written, with the
+   * file and the problem named), then prepares staging and leaves the sweep's plan there for {@code
+   * sweeplab status}, which reads it while the sweep has no sweeps row yet.
+   */
+  private void prepare(
+      SweepSpec spec,
+      List<RunConfig> todo,
+      Configuration hadoop,
+      Path staging,
+      boolean fresh,
+      long start) {
+    todo.stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
+    prepareStaging(hadoop, staging, fresh);
     try {
-      jsc.setJobDescription("train " + todo.size() + " runs");
-      LOG.info("training {} runs in {} tasks on {} cores", todo.size(), tasks.size(), cores);
-      List<TaskOutcome> outcomes =
-          jsc.parallelize(tasks, tasks.size())
-              .flatMap(
-                  new RunTask(
-                      warehouse,
-                      hadoopConf,
-                      spark.sparkContext().applicationId(),
-                      timeoutMs,
-                      timedOut,
-                      notOkRuns))
-              .collect();
-      long notOk = outcomes.stream().filter(o -> !RunResult.OK.equals(o.status())).count();
-      long earlier = outcomes.stream().filter(TaskOutcome::earlier).count();
-      progress.complete(notOk);
-      LOG.info(
-          "trained {} runs, {} not ok{}",
-          outcomes.size(),
-          notOk,
-          earlier > 0 ? ", " + earlier + " of them staged by a failed attempt of their task" : "");
-      return earlier;
-    } finally {
-      jsc.setJobDescription(null); // the commit's jobs are not "train" jobs
-      spark.sparkContext().removeSparkListener(progress);
-      progress.close();
+      SweepPlan.of(spec, start, spark.sparkContext().applicationId()).write(hadoop, staging);
+    } catch (IOException e) {
+      throw UserError.io("write the sweep's plan into", staging.toString(), e);
+    }
+  }
+
+  /**
+   * The Spark job that trains runs as tasks ({@link Bundles}, {@link RunTask}), made ready (bundles
+   * planned, the Hadoop settings broadcast, the closure checked) before it is run; closing it frees
+   * the broadcast.
+   */
+  private final class TaskJob implements AutoCloseable {
+    private final int runs;
+    private final int cores;
+    private final List<List<RunConfig>> tasks;
+    private final Broadcast<Map<String, String>> hadoopConf;
+    private final LongAccumulator notOkRuns;
+    private final JavaRDD<TaskOutcome> outcomes;
+
+    TaskJob(List<RunConfig> todo, long timeoutMs, Map<String, Long> timedOut) {
+      runs = todo.size();
+      cores = Math.max(1, spark.sparkContext().defaultParallelism());
+      tasks = Bundles.of(todo, cores, tasksPerCore);
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      hadoopConf = HadoopConf.broadcast(spark);
+      try {
+        notOkRuns = spark.sparkContext().longAccumulator(Progress.NOT_OK);
+        outcomes =
+            jsc.parallelize(tasks, tasks.size())
+                .flatMap(
+                    new RunTask(
+                        warehouse,
+                        hadoopConf,
+                        spark.sparkContext().applicationId(),
+                        timeoutMs,
+                        timedOut,
+                        notOkRuns));
+      } catch (RuntimeException e) {
+        hadoopConf.destroy();
+        throw e;
+      }
+    }
+
+    /** Trains the runs; returns how many were kept from failed attempts of their tasks. */
+    long run() {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Progress progress =
+          Progress.console(Bundles.cost(tasks), Bundles.runs(tasks), notOkRuns.id());
+      spark.sparkContext().addSparkListener(progress);
+      try {
+        jsc.setJobDescription("train " + runs + " runs");
+        LOG.info("training {} runs in {} tasks on {} cores", runs, tasks.size(), cores);
+        List<TaskOutcome> collected = outcomes.collect();
+        long notOk = collected.stream().filter(o -> !RunResult.OK.equals(o.status())).count();
+        long earlier = collected.stream().filter(TaskOutcome::earlier).count();
+        progress.complete(notOk);
+        LOG.info(
+            "trained {} runs, {} not ok{}",
+            collected.size(),
+            notOk,
+            earlier > 0
+                ? ", " + earlier + " of them staged by a failed attempt of their task"
+                : "");
+        return earlier;
+      } finally {
+        jsc.setJobDescription(null); // the commit's jobs are not "train" jobs
+        spark.sparkContext().removeSparkListener(progress);
+        progress.close();
+      }
+    }
+
+    @Override
+    public void close() {
       hadoopConf.destroy();
     }
   }
@@ -173,7 +226,7 @@ public final class SweepRunner {
     }
   }
 
-  private void prepare(Configuration hadoop, Path staging, boolean fresh) {
+  private void prepareStaging(Configuration hadoop, Path staging, boolean fresh) {
     try {
       FileSystem fs = staging.getFileSystem(hadoop);
       if (fresh) {
@@ -186,6 +239,82 @@ public final class SweepRunner {
     } catch (IOException | RuntimeException e) {
       throw UserError.io(
           "write to the warehouse (choose another with --warehouse)", warehouse.root(), e);
+    }
+  }
+
+  /**
+   * A task run on a thread of its own, awaited before what depends on it. The thread has the
+   * caller's context class loader, through which Hadoop finds file systems (spark-submit's {@code
+   * --jars} and {@code --packages} are only there).
+   */
+  private static final class Preparation {
+    private final Thread thread;
+    private volatile Throwable failure;
+    private volatile long doneAt;
+
+    Preparation(Runnable task) {
+      thread =
+          new Thread(
+              () -> {
+                try {
+                  task.run();
+                } catch (Throwable t) {
+                  failure = t; // thrown again in the caller's thread, by await
+                } finally {
+                  doneAt = System.currentTimeMillis();
+                }
+              },
+              "sweeplab-prepare");
+      thread.setDaemon(true);
+      thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
+      thread.start();
+    }
+
+    /** Waits for the task to end; throws what it threw. */
+    void await() {
+      boolean interrupted = false;
+      while (thread.isAlive()) {
+        try {
+          thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true; // the task is short and writes staging: let it finish
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (failure instanceof RuntimeException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      if (failure != null) {
+        throw new IllegalStateException("preparing the sweep failed", failure);
+      }
+    }
+
+    /**
+     * What {@code make} makes meanwhile; should it throw, the task is awaited first, and a failure
+     * of the task (the user's data or warehouse) is thrown in its place.
+     */
+    <T> T unlessFailed(Supplier<T> make) {
+      try {
+        return make.get();
+      } catch (RuntimeException e) {
+        try {
+          await();
+        } catch (RuntimeException | Error first) {
+          first.addSuppressed(e);
+          throw first;
+        }
+        throw e;
+      }
+    }
+
+    /** When the task ended (ms since the epoch); after {@link #await}. */
+    long doneAt() {
+      return doneAt;
     }
   }
 
