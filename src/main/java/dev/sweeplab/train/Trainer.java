@@ -220,6 +220,8 @@ public final class Trainer {
         }
       }
       CurvePoint last = curve.get(curve.size() - 1);
+      long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
+      WeightChange.Moved moved = change.measure(net);
       return new RunResult(
           status,
           reason,
@@ -230,9 +232,9 @@ public final class Trainer {
           last.testError(),
           step,
           batches.epochs(step),
-          (System.nanoTime() - startNanos) / 1_000_000,
-          change.total(net),
-          change.perLayer(net),
+          wallMs,
+          moved.total(),
+          moved.perLayer(),
           interpolationStep(curve),
           data.noisyLabels(),
           curve);

@@ -29,19 +29,20 @@ final class WeightChange {
     }
   }
 
-  /** ‖θ − θ₀‖ / ‖θ₀‖ over all of the network's parameters. */
-  double total(MultiLayerNetwork net) {
-    return relative(values(net.params()), 0, initial.length);
-  }
+  /**
+   * How far the parameters moved: {@code total}, ‖θ − θ₀‖ / ‖θ₀‖ over all of them, and {@code
+   * perLayer}, ‖W − W₀‖ / ‖W₀‖ for each layer's weight matrix, input side first.
+   */
+  record Moved(double total, List<Double> perLayer) {}
 
-  /** ‖W − W₀‖ / ‖W₀‖ for each layer's weight matrix, input side first. */
-  List<Double> perLayer(MultiLayerNetwork net) {
+  /** How far {@code net}'s parameters have moved since this was made (one copy of them). */
+  Moved measure(MultiLayerNetwork net) {
     float[] now = values(net.params());
-    List<Double> change = new ArrayList<>(weights.size());
+    List<Double> perLayer = new ArrayList<>(weights.size());
     for (long[] w : weights) {
-      change.add(relative(now, (int) w[0], (int) w[1]));
+      perLayer.add(relative(now, (int) w[0], (int) w[1]));
     }
-    return change;
+    return new Moved(relative(now, 0, initial.length), perLayer);
   }
 
   /** The elements of the flattened parameter vector (a contiguous row vector), copied. */

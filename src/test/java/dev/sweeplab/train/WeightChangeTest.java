@@ -36,8 +36,9 @@ class WeightChangeTest {
       net.getLayer(i).getParam("b").addi(5.0); // far more than any weight moved
     }
 
-    assertEquals(relative(net.params(), initialAll), change.total(net), 1e-5);
-    List<Double> perLayer = change.perLayer(net);
+    WeightChange.Moved moved = change.measure(net);
+    assertEquals(relative(net.params(), initialAll), moved.total(), 1e-5);
+    List<Double> perLayer = moved.perLayer();
     assertEquals(layers, perLayer.size());
     for (int i = 0; i < layers; i++) {
       double expected = relative(net.getLayer(i).getParam("W"), initialW[i]);
