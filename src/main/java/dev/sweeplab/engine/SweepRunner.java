@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -88,9 +90,10 @@ public final class SweepRunner {
     // before both are done.
     Preparation ready = new Preparation(() -> prepare(spec, todo, hadoop, staging, fresh, start));
     long kept;
+    long trainStart;
     try (TaskJob job =
         tasks.isEmpty() ? null : ready.unlessFailed(() -> new TaskJob(tasks, limit, timedOut))) {
-      ready.await();
+      trainStart = ready.await();
       // Sequential: the distributed runs first, the biggest first, each using every executor;
       // then the task runs as one Spark job. Overlapping the two would leave the distributed runs
       // competing with tasks for the same cores.
@@ -114,7 +117,7 @@ public final class SweepRunner {
             fresh,
             SweepCommit.FILES_PER_TASK);
     long end = System.currentTimeMillis();
-    return outcome.after(kept, end - start, commitStart - ready.doneAt(), end - commitStart);
+    return outcome.after(kept, end - start, commitStart - trainStart, end - commitStart);
   }
 
   /**
@@ -248,49 +251,45 @@ public final class SweepRunner {
    * --jars} and {@code --packages} are only there).
    */
   private static final class Preparation {
-    private final Thread thread;
-    private volatile Throwable failure;
-    private volatile long doneAt;
+    /** The task; its value is when it ended (ms since the epoch). */
+    private final FutureTask<Long> task;
 
-    Preparation(Runnable task) {
-      thread =
-          new Thread(
+    Preparation(Runnable work) {
+      task =
+          new FutureTask<>(
               () -> {
-                try {
-                  task.run();
-                } catch (Throwable t) {
-                  failure = t; // thrown again in the caller's thread, by await
-                } finally {
-                  doneAt = System.currentTimeMillis();
-                }
-              },
-              "sweeplab-prepare");
+                work.run();
+                return System.currentTimeMillis();
+              });
+      Thread thread = new Thread(task, "sweeplab-prepare");
       thread.setDaemon(true);
       thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
       thread.start();
     }
 
-    /** Waits for the task to end; throws what it threw. */
-    void await() {
+    /** Waits for the task to end and returns when it ended (ms); throws what it threw. */
+    long await() {
       boolean interrupted = false;
-      while (thread.isAlive()) {
-        try {
-          thread.join();
-        } catch (InterruptedException e) {
-          interrupted = true; // the task is short and writes staging: let it finish
+      try {
+        while (true) {
+          try {
+            return task.get();
+          } catch (InterruptedException e) {
+            interrupted = true; // the task is short and writes staging: let it finish
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+              throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+              throw error;
+            }
+            throw new IllegalStateException("preparing the sweep failed", e.getCause());
+          }
         }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      if (failure instanceof RuntimeException e) {
-        throw e;
-      }
-      if (failure instanceof Error e) {
-        throw e;
-      }
-      if (failure != null) {
-        throw new IllegalStateException("preparing the sweep failed", failure);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 
@@ -310,11 +309,6 @@ public final class SweepRunner {
         }
         throw e;
       }
-    }
-
-    /** When the task ended (ms since the epoch); after {@link #await}. */
-    long doneAt() {
-      return doneAt;
     }
   }
 
