@@ -1,7 +1,5 @@
 package dev.sweeplab.data;
 
-import java.util.Arrays;
-
 /**
  * A supervised data set held in plain arrays, row-major float32: {@code x[i * inputDim + j]}. For
  * classification {@code labels[i]} is the class; for regression {@code targets[i * outputs + k]}.
@@ -19,17 +17,5 @@ public record Dataset(
     int inputDim, int outputs, boolean classification, Split train, Split test, int noisyLabels) {
 
   /** One split of a data set. */
-  public record Split(int size, float[] x, int[] labels, float[] targets) {
-
-    /** The first {@code n} samples (a view sharing no state; arrays are copied). */
-    public Split prefix(int n, int inputDim, int outputs) {
-      if (n >= size) {
-        return this;
-      }
-      float[] px = Arrays.copyOf(x, n * inputDim);
-      int[] pl = labels == null ? null : Arrays.copyOf(labels, n);
-      float[] pt = targets == null ? null : Arrays.copyOf(targets, n * outputs);
-      return new Split(n, px, pl, pt);
-    }
-  }
+  public record Split(int size, float[] x, int[] labels, float[] targets) {}
 }

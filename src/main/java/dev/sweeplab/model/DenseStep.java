@@ -1,36 +1,17 @@
 package dev.sweeplab.model;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_saxpy;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.bytedeco.javacpp.FloatPointer;
-import org.deeplearning4j.nn.conf.GradientNormalization;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.updater.BaseMultiLayerUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
-import org.nd4j.linalg.activations.impl.ActivationSoftmax;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.pointers.PagedPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.lossfunctions.ILossFunction;
-import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
-import org.nd4j.linalg.lossfunctions.impl.LossMSE;
 
 /**
  * One training step of a network {@link Networks#build} made, computed on the network's own
@@ -42,12 +23,12 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * the process's resident size ({@code Pointer.physicalBytesInaccurate}) to enforce JavaCPP's memory
  * bound; its dense layers also compute each pre-activation twice (forward, and again in backprop).
  * At width 16 that bookkeeping was about 70 % of the step ({@code bench/profile_step.sh}). Here a
- * step is, per layer, one {@code sgemm} forward and two backward (one for the first layer) into
- * arrays allocated once per run, with the bias, activation, loss and their derivatives computed in
- * Java on the same memory; the update is DL4J's updater (Adam or SGD with the per-layer rates of
- * the run's {@link Parameterization}) on the network's gradient view, then {@code params -=
- * update}, the iteration count advanced as {@code fit} does. Nothing of its own is allocated per
- * step (DL4J's updater still allocates its op objects and shape buffers).
+ * step is, per layer, one {@code sgemm} forward ({@link DenseForward}) and two backward (one for
+ * the first layer) into arrays allocated once per run, with the bias, activation, loss and their
+ * derivatives computed in Java on the same memory; the update is DL4J's updater (Adam or SGD with
+ * the per-layer rates of the run's {@link Parameterization}) on the network's gradient view, then
+ * {@code params -= update}, the iteration count advanced as {@code fit} does. Nothing of its own is
+ * allocated per step (DL4J's updater still allocates its op objects and shape buffers).
  *
  * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, softmax with cross-entropy
  * (probabilities clipped at 10⁻¹⁰, as {@code LossMCXENT}) or identity with mean squared error per
@@ -61,31 +42,12 @@ public final class DenseStep implements AutoCloseable {
   /** LossMCXENT's default clipping of softmax probabilities, in float (1 − 10⁻¹⁰ rounds to 1). */
   private static final float CLIP = 1e-10f;
 
-  /** A hidden layer's activation. */
-  private enum Activation {
-    RELU,
-    TANH,
-    IDENTITY
-  }
-
   private final MultiLayerNetwork net;
+  private final DenseForward forward;
   private final int layers;
-  private final int maxRows;
-  private final boolean classification;
-  private final Activation[] activations;
-
-  /** Layer l maps dims[l] inputs to dims[l + 1] outputs. */
   private final int[] dims;
-
-  private final FloatPointer[] weights;
   private final FloatPointer[] weightGrads;
-  private final FloatBuffer[] biases;
   private final FloatBuffer[] biasGrads;
-
-  /** acts[0]: the minibatch's features; acts[l + 1]: layer l's output; row-major, rows × dims. */
-  private final FloatPointer[] acts;
-
-  private final FloatBuffer[] actValues;
   private final FloatBuffer labels;
 
   /** Two rows × widest buffers for the loss's derivative by each layer's pre-activation. */
@@ -119,114 +81,49 @@ public final class DenseStep implements AutoCloseable {
   }
 
   /**
-   * Why this class cannot train {@code net} ({@code fit} can), or null when it can: it takes the
-   * networks {@link Networks#build} makes on ND4J's CPU backend (float dense layers with ReLU, tanh
-   * or identity, a softmax + cross-entropy or identity + MSE output layer, biases, no dropout,
-   * weight noise, regularization, gradient normalization or constraints).
+   * Why this class cannot train {@code net} ({@code fit} can), or null when it can: what {@link
+   * DenseForward#unsupported} says, or an updater or gradient layout other than DL4J's own.
    */
   public static String unsupported(MultiLayerNetwork net) {
-    if (!Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu")) {
-      return "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + " is not the CPU one";
-    }
-    if (net.params() == null || net.params().dataType() != DataType.FLOAT) {
-      return "parameters are not float";
+    String reason = DenseForward.unsupported(net);
+    if (reason != null) {
+      return reason;
     }
     if (!(net.getUpdater() instanceof BaseMultiLayerUpdater)) {
       return "updater " + net.getUpdater();
     }
-    if (!contiguous(net.params()) || !contiguous(net.getFlattenedGradients())) {
-      return "parameters or gradients are not one contiguous array";
-    }
-    int n = net.getnLayers();
-    for (int l = 0; l < n; l++) {
-      org.deeplearning4j.nn.conf.layers.Layer layer =
-          net.getLayerWiseConfigurations().getConf(l).getLayer();
-      boolean last = l == n - 1;
-      if (last ? layer.getClass() != OutputLayer.class : layer.getClass() != DenseLayer.class) {
-        return "layer " + l + " is a " + layer.getClass().getSimpleName();
-      }
-      BaseLayer base = (BaseLayer) layer;
-      IActivation fn = base.getActivationFn();
-      if (last) {
-        ILossFunction loss = ((OutputLayer) layer).getLossFn();
-        boolean xent = new LossMCXENT().equals(loss) && fn instanceof ActivationSoftmax;
-        boolean mse = new LossMSE().equals(loss) && fn instanceof ActivationIdentity;
-        if (!xent && !mse) {
-          return "output layer " + fn + " with " + loss;
-        }
-      } else if (activation(fn) == null) {
-        return "layer " + l + " activation " + fn;
-      } else if (!((DenseLayer) layer).hasBias()) {
-        return "layer " + l + " has no bias";
-      }
-      if (layer.getIDropout() != null
-          || base.getWeightNoise() != null
-          || (layer.getConstraints() != null && !layer.getConstraints().isEmpty())
-          || !empty(base.getRegularization())
-          || !empty(base.getRegularizationBias())
-          || (base.getGradientNormalization() != null
-              && base.getGradientNormalization() != GradientNormalization.None)) {
-        return "layer "
-            + l
-            + " has dropout, weight noise, constraints, regularization or"
-            + " gradient normalization";
-      }
+    if (!DenseForward.contiguous(net.getFlattenedGradients())) {
+      return "gradients are not one contiguous array";
     }
     return null;
   }
 
   private DenseStep(MultiLayerNetwork net, int maxRows) {
-    if (maxRows < 1) {
-      throw new IllegalArgumentException("maxRows " + maxRows);
-    }
     this.net = net;
-    this.maxRows = maxRows;
-    this.layers = net.getnLayers();
-    this.dims = new int[layers + 1];
-    this.activations = new Activation[layers - 1];
-    this.weights = new FloatPointer[layers];
+    this.forward = DenseForward.of(net, maxRows);
+    this.layers = forward.layers;
+    this.dims = forward.dims;
     this.weightGrads = new FloatPointer[layers];
-    this.biases = new FloatBuffer[layers];
     this.biasGrads = new FloatBuffer[layers];
-    INDArray paramView = net.params();
     INDArray gradView = net.getFlattenedGradients();
     long offset = 0;
     int widest = 1;
     for (int l = 0; l < layers; l++) {
-      INDArray w = net.getLayer(l).getParam("W");
-      int in = (int) w.size(0);
-      int out = (int) w.size(1);
-      dims[l] = in;
-      dims[l + 1] = out;
+      int in = dims[l];
+      int out = dims[l + 1];
       widest = Math.max(widest, out);
-      if (l < layers - 1) {
-        activations[l] = activation(layerConf(net, l).getActivationFn());
-      }
-      // DefaultParamInitializer's layout: W (in × out, column-major), then b.
-      weights[l] = pointer(paramView, offset, (long) in * out);
-      weightGrads[l] = pointer(gradView, offset, (long) in * out);
+      // The gradients' layout is the parameters': W (in × out, column-major), then b.
+      weightGrads[l] = DenseForward.pointer(gradView, offset, (long) in * out);
       offset += (long) in * out;
-      biases[l] = pointer(paramView, offset, out).asBuffer();
-      biasGrads[l] = pointer(gradView, offset, out).asBuffer();
+      biasGrads[l] = DenseForward.pointer(gradView, offset, out).asBuffer();
       offset += out;
     }
-    if (offset != paramView.length()) {
-      throw new IllegalStateException(
-          "parameter layout: " + offset + " of " + paramView.length() + " parameters placed");
-    }
-    this.classification = layerConf(net, layers - 1).getActivationFn() instanceof ActivationSoftmax;
-    this.paramCount = (int) paramView.length();
-    this.params = pointer(paramView, 0, paramCount);
-    this.grads = pointer(gradView, 0, paramCount);
-    this.acts = new FloatPointer[layers + 1];
-    this.actValues = new FloatBuffer[layers + 1];
-    for (int l = 0; l <= layers; l++) {
-      acts[l] = allocate((long) maxRows * dims[l]);
-      actValues[l] = acts[l].asBuffer();
-    }
-    this.labels = allocate((long) maxRows * dims[layers]).asBuffer();
+    this.paramCount = (int) net.params().length();
+    this.params = DenseForward.pointer(net.params(), 0, paramCount);
+    this.grads = DenseForward.pointer(gradView, 0, paramCount);
+    this.labels = DenseForward.allocate(owned, (long) maxRows * dims[layers]).asBuffer();
     for (int i = 0; i < 2; i++) {
-      deltas[i] = allocate((long) maxRows * widest);
+      deltas[i] = DenseForward.allocate(owned, (long) maxRows * widest);
       deltaValues[i] = deltas[i].asBuffer();
     }
     this.updater = (BaseMultiLayerUpdater<?>) net.getUpdater();
@@ -235,7 +132,7 @@ public final class DenseStep implements AutoCloseable {
 
   /** Where the next minibatch's features go: {@code maxRows × inputs}, row-major. */
   public FloatBuffer features() {
-    return actValues[0];
+    return forward.features();
   }
 
   /** Where its labels go: one-hot classes or regression targets, {@code maxRows × outputs}. */
@@ -245,7 +142,7 @@ public final class DenseStep implements AutoCloseable {
 
   /** The most samples a minibatch may have. */
   public int maxRows() {
-    return maxRows;
+    return forward.maxRows();
   }
 
   /**
@@ -254,10 +151,7 @@ public final class DenseStep implements AutoCloseable {
    * as {@code MultiLayerNetwork.score()} after {@code fit}.
    */
   public double fit(int rows) {
-    if (rows < 1 || rows > maxRows) {
-      throw new IllegalArgumentException("rows " + rows + " not in 1.." + maxRows);
-    }
-    forward(rows);
+    forward.forward(rows);
     double loss = outputDelta(rows);
     backward(rows);
     int iteration = net.getIterationCount();
@@ -270,28 +164,11 @@ public final class DenseStep implements AutoCloseable {
     return loss;
   }
 
-  private void forward(int rows) {
-    for (int l = 0; l < layers; l++) {
-      int in = dims[l];
-      int out = dims[l + 1];
-      // z = a·W with W stored column-major (in × out), i.e. row-major Wᵀ (out × in).
-      gemm(false, true, rows, out, in, acts[l], in, weights[l], in, acts[l + 1], out);
-      FloatBuffer z = actValues[l + 1];
-      FloatBuffer b = biases[l];
-      if (l < layers - 1) {
-        activate(activations[l], z, b, rows, out);
-      } else if (classification) {
-        softmax(z, b, rows, out);
-      } else {
-        activate(Activation.IDENTITY, z, b, rows, out);
-      }
-    }
-  }
-
   /** deltas[0] = ∂loss/∂z of the output layer, summed over samples; returns the mean loss. */
   private double outputDelta(int rows) {
     int k = dims[layers];
-    FloatBuffer out = actValues[layers];
+    boolean classification = forward.classification;
+    FloatBuffer out = forward.output();
     FloatBuffer delta = deltaValues[0];
     double loss = 0;
     for (int i = 0, n = rows * k; i < n; i++) {
@@ -313,107 +190,28 @@ public final class DenseStep implements AutoCloseable {
   }
 
   private void backward(int rows) {
+    FloatPointer[] acts = forward.acts;
     int d = 0;
     for (int l = layers - 1; l >= 0; l--) {
       int in = dims[l];
       int out = dims[l + 1];
       // dW = aᵀ·delta, stored column-major: row-major dWᵀ = deltaᵀ·a (out × in).
-      gemm(true, false, out, in, rows, deltas[d], out, acts[l], in, weightGrads[l], in);
+      DenseForward.gemm(
+          true, false, out, in, rows, deltas[d], out, acts[l], in, weightGrads[l], in);
       columnSums(deltaValues[d], biasGrads[l], rows, out);
       if (l > 0) {
         // ∂loss/∂a of the layer below = delta·Wᵀ = delta (rows × out) · row-major Wᵀ (out × in).
-        gemm(false, false, rows, in, out, deltas[d], out, weights[l], in, deltas[1 - d], in);
-        derivative(activations[l - 1], deltaValues[1 - d], actValues[l], rows * in);
+        DenseForward.gemm(
+            false, false, rows, in, out, deltas[d], out, forward.weights[l], in, deltas[1 - d], in);
+        derivative(forward.activations[l - 1], deltaValues[1 - d], forward.actValues[l], rows * in);
         d = 1 - d;
       }
     }
   }
 
-  /**
-   * c = op(a)·op(b), row-major, op transposing where asked: c is m × n, the inner dimension k; lda,
-   * ldb and ldc are the rows' strides as stored.
-   */
-  private static void gemm(
-      boolean transA,
-      boolean transB,
-      int m,
-      int n,
-      int k,
-      FloatPointer a,
-      int lda,
-      FloatPointer b,
-      int ldb,
-      FloatPointer c,
-      int ldc) {
-    cblas_sgemm(
-        CblasRowMajor,
-        transA ? CblasTrans : CblasNoTrans,
-        transB ? CblasTrans : CblasNoTrans,
-        m,
-        n,
-        k,
-        1f,
-        a,
-        lda,
-        b,
-        ldb,
-        0f,
-        c,
-        ldc);
-  }
-
-  /** z ← act(z + b) row by row. */
-  private static void activate(Activation act, FloatBuffer z, FloatBuffer b, int rows, int cols) {
-    for (int r = 0, i = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++, i++) {
-        float v = z.get(i) + b.get(c);
-        z.put(
-            i,
-            switch (act) {
-              case RELU -> v > 0 ? v : 0f;
-              case TANH -> tanh(v);
-              case IDENTITY -> v;
-            });
-      }
-    }
-  }
-
-  /**
-   * tanh to float precision through {@code Math.exp} (a JIT intrinsic), about twice as fast as
-   * {@code Math.tanh}; a Taylor term near 0, where 1 − 2/(e^{2x} + 1) would cancel.
-   */
-  static float tanh(float x) {
-    if (Math.abs(x) < 1e-4f) {
-      return x - x * x * x / 3;
-    }
-    double e = Math.exp(2.0 * x);
-    return (float) (1 - 2 / (e + 1));
-  }
-
-  /** z ← softmax(z + b) row by row, shifted by the row's maximum. */
-  private static void softmax(FloatBuffer z, FloatBuffer b, int rows, int cols) {
-    for (int r = 0; r < rows; r++) {
-      int o = r * cols;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < cols; c++) {
-        float v = z.get(o + c) + b.get(c);
-        z.put(o + c, v);
-        max = Math.max(max, v);
-      }
-      float sum = 0;
-      for (int c = 0; c < cols; c++) {
-        float e = (float) Math.exp(z.get(o + c) - max);
-        z.put(o + c, e);
-        sum += e;
-      }
-      for (int c = 0; c < cols; c++) {
-        z.put(o + c, z.get(o + c) / sum);
-      }
-    }
-  }
-
   /** delta ← delta ⊙ act′, from the activation's output a. */
-  private static void derivative(Activation act, FloatBuffer delta, FloatBuffer a, int n) {
+  private static void derivative(
+      DenseForward.Activation act, FloatBuffer delta, FloatBuffer a, int n) {
     switch (act) {
       case RELU -> {
         for (int i = 0; i < n; i++) {
@@ -446,51 +244,7 @@ public final class DenseStep implements AutoCloseable {
   /** Frees the step's own buffers now (the network's memory is the caller's). */
   @Override
   public void close() {
-    for (INDArray a : owned) {
-      if (a.closeable()) {
-        a.close();
-      }
-    }
-    owned.clear();
-  }
-
-  private FloatPointer allocate(long length) {
-    INDArray a = Nd4j.createUninitialized(DataType.FLOAT, length);
-    owned.add(a);
-    return pointer(a, 0, length);
-  }
-
-  /** {@code length} floats of {@code array}'s memory from element {@code offset}. */
-  private static FloatPointer pointer(INDArray array, long offset, long length) {
-    FloatPointer p =
-        new FloatPointer(new PagedPointer(array.data().address() + 4 * (array.offset() + offset)));
-    p.capacity(length);
-    p.limit(length);
-    return p;
-  }
-
-  private static BaseLayer layerConf(MultiLayerNetwork net, int l) {
-    return (BaseLayer) net.getLayerWiseConfigurations().getConf(l).getLayer();
-  }
-
-  private static Activation activation(IActivation fn) {
-    if (new ActivationReLU().equals(fn)) {
-      return Activation.RELU;
-    }
-    if (fn instanceof ActivationTanH) {
-      return Activation.TANH;
-    }
-    if (fn instanceof ActivationIdentity) {
-      return Activation.IDENTITY;
-    }
-    return null;
-  }
-
-  private static boolean contiguous(INDArray a) {
-    return a != null && a.elementWiseStride() == 1 && a.length() <= Integer.MAX_VALUE;
-  }
-
-  private static boolean empty(List<?> list) {
-    return list == null || list.isEmpty();
+    forward.close();
+    DenseForward.free(owned);
   }
 }

@@ -163,9 +163,8 @@ public final class Trainer {
       Steps steps) {
     MultiLayerNetwork net = Networks.build(run);
     WeightChange change = new WeightChange(net);
-    try {
+    try (Evaluator eval = new Evaluator(data, net)) {
       Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
-      Evaluator curveEval = new Evaluator(data, CURVE_SAMPLES);
       long total = run.totalSteps();
       long[] evalAt = EvalSchedule.logSpaced(total, run.evalPoints());
       List<CurvePoint> curve = new ArrayList<>();
@@ -176,8 +175,8 @@ public final class Trainer {
       while (true) {
         if (next < evalAt.length && evalAt[next] == step) {
           next++;
-          Evaluator eval = step == total ? new Evaluator(data, Integer.MAX_VALUE) : curveEval;
-          CurvePoint point = eval.evaluate(net, step, batches.epochs(step));
+          int samples = step == total ? Integer.MAX_VALUE : CURVE_SAMPLES;
+          CurvePoint point = eval.evaluate(step, batches.epochs(step), samples);
           curve.add(point);
           if (!Double.isFinite(point.trainLoss())) {
             status = RunResult.DIVERGED;
@@ -193,7 +192,7 @@ public final class Trainer {
         }
         if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
           if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
-            curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
+            curve.add(eval.evaluate(step, batches.epochs(step), CURVE_SAMPLES));
           }
           status = RunResult.TIMEOUT;
           reason =
@@ -213,7 +212,7 @@ public final class Trainer {
         double score = steps.fit(net, batches, n);
         step += n;
         if (!Double.isFinite(score)) {
-          curve.add(curveEval.evaluate(net, step, batches.epochs(step)));
+          curve.add(eval.evaluate(step, batches.epochs(step), CURVE_SAMPLES));
           status = RunResult.DIVERGED;
           reason = "non-finite minibatch loss at step " + step;
           break;

@@ -87,12 +87,6 @@ class TeacherStudentTest {
         Arrays.copyOf(large.train().labels(), n), small.train().labels(), "labels of the first n");
     assertArrayEquals(
         Arrays.copyOf(large.test().x(), 64 * D), small.test().x(), "test split is a prefix too");
-
-    Dataset.Split prefix = large.train().prefix(n, D, K);
-    assertEquals(n, prefix.size());
-    assertArrayEquals(small.train().x(), prefix.x());
-    assertArrayEquals(small.train().labels(), prefix.labels());
-    assertNull(prefix.targets());
   }
 
   @Test
@@ -171,9 +165,6 @@ class TeacherStudentTest {
 
     Dataset again = TeacherStudent.generate(spec);
     assertArrayEquals(data.train().targets(), again.train().targets());
-    Dataset.Split prefix = data.train().prefix(50, 8, 3);
-    assertArrayEquals(Arrays.copyOf(data.train().targets(), 150), prefix.targets());
-    assertNull(prefix.labels());
   }
 
   @Test

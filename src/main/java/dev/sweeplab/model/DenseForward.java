@@ -1,0 +1,397 @@
+package dev.sweeplab.model;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.bytedeco.javacpp.FloatPointer;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.pointers.PagedPointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+import org.nd4j.linalg.lossfunctions.impl.LossMSE;
+
+/**
+ * The forward pass of a network {@link Networks#build} made, on the network's own parameter memory:
+ * per layer one {@code sgemm} into an array allocated once, then the bias and the activation in
+ * Java. {@link DenseStep}'s forward pass, and the evaluation's (inference: no dropout).
+ *
+ * <p>It runs no ND4J op. ND4J 1.0.0-M2.1 can free an op's argument while the op still runs: a
+ * broadcast's dimension array is reachable only from the op object, which is no longer live once
+ * its native call starts, so a garbage collection at that moment lets ND4J's deallocator thread
+ * free the array's native buffer under the call. Outside a workspace (DL4J computes a network's
+ * output layer there during {@code output} and {@code feedForward}) that crashed the JVM with
+ * SIGSEGV in {@code sd::DataBuffer::primary()} or {@code sd::TadDescriptor}: 5 times in 33
+ * quickstarts with a 6 MB young generation, once in about 6,000 runs with the default one.
+ *
+ * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, and softmax or identity in the
+ * output layer. CPU backend only ({@link #unsupported}): on CUDA the parameters live in device
+ * memory.
+ */
+public final class DenseForward implements AutoCloseable {
+  /** A hidden layer's activation. */
+  enum Activation {
+    RELU,
+    TANH,
+    IDENTITY
+  }
+
+  final int layers;
+  final int maxRows;
+  final boolean classification;
+  final Activation[] activations;
+
+  /** Layer l maps dims[l] inputs to dims[l + 1] outputs. */
+  final int[] dims;
+
+  final FloatPointer[] weights;
+  final FloatBuffer[] biases;
+
+  /** acts[0]: the features; acts[l + 1]: layer l's output; row-major, rows × dims. */
+  final FloatPointer[] acts;
+
+  final FloatBuffer[] actValues;
+  private final List<INDArray> owned = new ArrayList<>();
+
+  /**
+   * The forward pass of {@code net}, for up to {@code maxRows} samples at a time.
+   *
+   * @throws IllegalArgumentException when {@link #unsupported} names a reason
+   */
+  public static DenseForward of(MultiLayerNetwork net, int maxRows) {
+    String reason = unsupported(net);
+    if (reason != null) {
+      throw new IllegalArgumentException("DenseForward cannot run this network: " + reason);
+    }
+    return new DenseForward(net, maxRows);
+  }
+
+  /** The forward pass of {@code net}, or empty when {@link #unsupported} names a reason. */
+  public static Optional<DenseForward> ifSupported(MultiLayerNetwork net, int maxRows) {
+    return unsupported(net) == null
+        ? Optional.of(new DenseForward(net, maxRows))
+        : Optional.empty();
+  }
+
+  /**
+   * Why this class cannot run {@code net}, or null when it can: it takes the networks {@link
+   * Networks#build} makes on ND4J's CPU backend (float dense layers with ReLU, tanh or identity, a
+   * softmax + cross-entropy or identity + MSE output layer, biases, no dropout, weight noise,
+   * regularization, gradient normalization or constraints).
+   */
+  public static String unsupported(MultiLayerNetwork net) {
+    if (!Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu")) {
+      return "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + " is not the CPU one";
+    }
+    if (net.params() == null || net.params().dataType() != DataType.FLOAT) {
+      return "parameters are not float";
+    }
+    if (!contiguous(net.params())) {
+      return "parameters are not one contiguous array";
+    }
+    int n = net.getnLayers();
+    for (int l = 0; l < n; l++) {
+      org.deeplearning4j.nn.conf.layers.Layer layer =
+          net.getLayerWiseConfigurations().getConf(l).getLayer();
+      boolean last = l == n - 1;
+      if (last ? layer.getClass() != OutputLayer.class : layer.getClass() != DenseLayer.class) {
+        return "layer " + l + " is a " + layer.getClass().getSimpleName();
+      }
+      BaseLayer base = (BaseLayer) layer;
+      IActivation fn = base.getActivationFn();
+      if (last) {
+        ILossFunction loss = ((OutputLayer) layer).getLossFn();
+        boolean xent = new LossMCXENT().equals(loss) && fn instanceof ActivationSoftmax;
+        boolean mse = new LossMSE().equals(loss) && fn instanceof ActivationIdentity;
+        if (!xent && !mse) {
+          return "output layer " + fn + " with " + loss;
+        }
+      } else if (activation(fn) == null) {
+        return "layer " + l + " activation " + fn;
+      } else if (!((DenseLayer) layer).hasBias()) {
+        return "layer " + l + " has no bias";
+      }
+      if (layer.getIDropout() != null
+          || base.getWeightNoise() != null
+          || (layer.getConstraints() != null && !layer.getConstraints().isEmpty())
+          || !empty(base.getRegularization())
+          || !empty(base.getRegularizationBias())
+          || (base.getGradientNormalization() != null
+              && base.getGradientNormalization() != GradientNormalization.None)) {
+        return "layer "
+            + l
+            + " has dropout, weight noise, constraints, regularization or"
+            + " gradient normalization";
+      }
+    }
+    return null;
+  }
+
+  private DenseForward(MultiLayerNetwork net, int maxRows) {
+    if (maxRows < 1) {
+      throw new IllegalArgumentException("maxRows " + maxRows);
+    }
+    this.maxRows = maxRows;
+    this.layers = net.getnLayers();
+    this.dims = new int[layers + 1];
+    this.activations = new Activation[layers - 1];
+    this.weights = new FloatPointer[layers];
+    this.biases = new FloatBuffer[layers];
+    INDArray paramView = net.params();
+    long offset = 0;
+    for (int l = 0; l < layers; l++) {
+      INDArray w = net.getLayer(l).getParam("W");
+      int in = (int) w.size(0);
+      int out = (int) w.size(1);
+      dims[l] = in;
+      dims[l + 1] = out;
+      if (l < layers - 1) {
+        activations[l] = activation(layerConf(net, l).getActivationFn());
+      }
+      // DefaultParamInitializer's layout: W (in × out, column-major), then b.
+      weights[l] = pointer(paramView, offset, (long) in * out);
+      offset += (long) in * out;
+      biases[l] = pointer(paramView, offset, out).asBuffer();
+      offset += out;
+    }
+    if (offset != paramView.length()) {
+      throw new IllegalStateException(
+          "parameter layout: " + offset + " of " + paramView.length() + " parameters placed");
+    }
+    this.classification = layerConf(net, layers - 1).getActivationFn() instanceof ActivationSoftmax;
+    this.acts = new FloatPointer[layers + 1];
+    this.actValues = new FloatBuffer[layers + 1];
+    for (int l = 0; l <= layers; l++) {
+      acts[l] = allocate((long) maxRows * dims[l]);
+      actValues[l] = acts[l].asBuffer();
+    }
+  }
+
+  /** Where the next samples' features go: {@code maxRows × inputs}, row-major. */
+  public FloatBuffer features() {
+    return actValues[0];
+  }
+
+  /** The network's outputs after {@link #forward}: {@code rows × outputs}, row-major. */
+  public FloatBuffer output() {
+    return actValues[layers];
+  }
+
+  /** The most samples one {@link #forward} takes. */
+  public int maxRows() {
+    return maxRows;
+  }
+
+  /** The network's outputs per sample: classes, or regression targets. */
+  public int outputs() {
+    return dims[layers];
+  }
+
+  /** Whether the output layer is softmax (classification) rather than identity (regression). */
+  public boolean classification() {
+    return classification;
+  }
+
+  /** Computes {@link #output} for the first {@code rows} samples of {@link #features}. */
+  public void forward(int rows) {
+    forward(rows, null);
+  }
+
+  /**
+   * {@link #forward}, returning the mean |a| of each hidden layer's output and then of the output
+   * layer's pre-activation (the logits), over the {@code rows} samples.
+   */
+  public double[] forwardMeasured(int rows) {
+    double[] means = new double[layers];
+    forward(rows, means);
+    return means;
+  }
+
+  private void forward(int rows, double[] means) {
+    if (rows < 1 || rows > maxRows) {
+      throw new IllegalArgumentException("rows " + rows + " not in 1.." + maxRows);
+    }
+    for (int l = 0; l < layers; l++) {
+      int in = dims[l];
+      int out = dims[l + 1];
+      // z = a·W with W stored column-major (in × out), i.e. row-major Wᵀ (out × in).
+      gemm(false, true, rows, out, in, acts[l], in, weights[l], in, acts[l + 1], out);
+      FloatBuffer z = actValues[l + 1];
+      boolean hidden = l < layers - 1;
+      activate(hidden ? activations[l] : Activation.IDENTITY, z, biases[l], rows, out);
+      if (means != null) {
+        means[l] = meanAbs(z, rows * out);
+      }
+      if (!hidden && classification) {
+        softmax(z, rows, out);
+      }
+    }
+  }
+
+  /**
+   * c = op(a)·op(b), row-major, op transposing where asked: c is m × n, the inner dimension k; lda,
+   * ldb and ldc are the rows' strides as stored.
+   */
+  static void gemm(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      FloatPointer a,
+      int lda,
+      FloatPointer b,
+      int ldb,
+      FloatPointer c,
+      int ldc) {
+    cblas_sgemm(
+        CblasRowMajor,
+        transA ? CblasTrans : CblasNoTrans,
+        transB ? CblasTrans : CblasNoTrans,
+        m,
+        n,
+        k,
+        1f,
+        a,
+        lda,
+        b,
+        ldb,
+        0f,
+        c,
+        ldc);
+  }
+
+  /** z ← act(z + b) row by row. */
+  private static void activate(Activation act, FloatBuffer z, FloatBuffer b, int rows, int cols) {
+    for (int r = 0, i = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++, i++) {
+        float v = z.get(i) + b.get(c);
+        z.put(
+            i,
+            switch (act) {
+              case RELU -> v > 0 ? v : 0f;
+              case TANH -> tanh(v);
+              case IDENTITY -> v;
+            });
+      }
+    }
+  }
+
+  /**
+   * tanh to float precision through {@code Math.exp} (a JIT intrinsic), about twice as fast as
+   * {@code Math.tanh}; a Taylor term near 0, where 1 − 2/(e^{2x} + 1) would cancel.
+   */
+  static float tanh(float x) {
+    if (Math.abs(x) < 1e-4f) {
+      return x - x * x * x / 3;
+    }
+    double e = Math.exp(2.0 * x);
+    return (float) (1 - 2 / (e + 1));
+  }
+
+  /** z ← softmax(z) row by row, shifted by the row's maximum. */
+  private static void softmax(FloatBuffer z, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int c = 0; c < cols; c++) {
+        max = Math.max(max, z.get(o + c));
+      }
+      float sum = 0;
+      for (int c = 0; c < cols; c++) {
+        float e = (float) Math.exp(z.get(o + c) - max);
+        z.put(o + c, e);
+        sum += e;
+      }
+      for (int c = 0; c < cols; c++) {
+        z.put(o + c, z.get(o + c) / sum);
+      }
+    }
+  }
+
+  private static double meanAbs(FloatBuffer values, int n) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += Math.abs(values.get(i));
+    }
+    return sum / n;
+  }
+
+  /** Frees the pass's own buffers now (the network's memory is the caller's). */
+  @Override
+  public void close() {
+    free(owned);
+  }
+
+  /** {@code length} floats of native memory, owned by {@code owner} until {@link #free}. */
+  static FloatPointer allocate(List<INDArray> owner, long length) {
+    INDArray a = Nd4j.createUninitialized(DataType.FLOAT, length);
+    owner.add(a);
+    return pointer(a, 0, length);
+  }
+
+  private FloatPointer allocate(long length) {
+    return allocate(owned, length);
+  }
+
+  /** Frees what {@link #allocate} put in {@code owner}. */
+  static void free(List<INDArray> owner) {
+    for (INDArray a : owner) {
+      if (a.closeable()) {
+        a.close();
+      }
+    }
+    owner.clear();
+  }
+
+  /** {@code length} floats of {@code array}'s memory from element {@code offset}. */
+  static FloatPointer pointer(INDArray array, long offset, long length) {
+    FloatPointer p =
+        new FloatPointer(new PagedPointer(array.data().address() + 4 * (array.offset() + offset)));
+    p.capacity(length);
+    p.limit(length);
+    return p;
+  }
+
+  static boolean contiguous(INDArray a) {
+    return a != null && a.elementWiseStride() == 1 && a.length() <= Integer.MAX_VALUE;
+  }
+
+  private static BaseLayer layerConf(MultiLayerNetwork net, int l) {
+    return (BaseLayer) net.getLayerWiseConfigurations().getConf(l).getLayer();
+  }
+
+  private static Activation activation(IActivation fn) {
+    if (new ActivationReLU().equals(fn)) {
+      return Activation.RELU;
+    }
+    if (fn instanceof ActivationTanH) {
+      return Activation.TANH;
+    }
+    if (fn instanceof ActivationIdentity) {
+      return Activation.IDENTITY;
+    }
+    return null;
+  }
+
+  private static boolean empty(List<?> list) {
+    return list == null || list.isEmpty();
+  }
+}

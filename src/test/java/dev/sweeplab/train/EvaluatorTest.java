@@ -1,0 +1,97 @@
+package dev.sweeplab.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sweeplab.data.Dataset;
+import dev.sweeplab.data.DatasetCache;
+import dev.sweeplab.data.DatasetSpec;
+import dev.sweeplab.model.Networks;
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecKeys;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The evaluation's own forward pass ({@code DenseForward}) gives what DL4J's {@code output} and
+ * {@code feedForward} give, to float rounding: losses, errors and activation scales, over several
+ * chunks and a prefix of the splits.
+ */
+class EvaluatorTest {
+  @Test
+  void denseForwardEvaluatesAsDl4jDoes() {
+    int cases = 0;
+    for (String task : new String[] {"classification", "regression"}) {
+      for (String activation : new String[] {"relu", "tanh", "linear"}) {
+        int depth = 1 + cases % 3;
+        RunConfig run =
+            TrainerTest.run(
+                Map.of(
+                    SpecKeys.TASK, List.of(task),
+                    SpecKeys.ACTIVATION, List.of(activation),
+                    SpecKeys.DEPTH, List.of(depth),
+                    SpecKeys.WIDTH, List.of(48),
+                    SpecKeys.TRAIN_SIZE, List.of(2500),
+                    SpecKeys.TEST_SIZE, List.of(300)));
+        compare(run, task + "/" + activation + "/depth " + depth);
+        cases++;
+      }
+    }
+    assertEquals(6, cases);
+  }
+
+  private static void compare(RunConfig run, String what) {
+    Dataset data = DatasetCache.get(DatasetSpec.of(run));
+    MultiLayerNetwork net = Networks.build(run);
+    // Biases start at 0: give them values, so that a pass that dropped them would disagree.
+    Nd4j.getRandom().setSeed(3);
+    for (int l = 0; l < net.getnLayers(); l++) {
+      INDArray b = net.getLayer(l).getParam("b");
+      b.assign(Nd4j.randn(DataType.FLOAT, b.shape()).muli(0.5));
+    }
+    try (Evaluator dense = new Evaluator(data, net);
+        Evaluator dl4j = new Evaluator(data, net, false)) {
+      assertTrue(dense.dense(), what + ": the dense pass takes this network");
+      assertFalse(dl4j.dense());
+      // 2,048 training samples: two chunks of 1,024; all 2,500: three, the last partial.
+      CurvePoint curve = dense.evaluate(5, 0.25, Trainer.CURVE_SAMPLES);
+      CurvePoint all = dense.evaluate(5, 0.25, Integer.MAX_VALUE);
+      assertSame(dl4j.evaluate(5, 0.25, Trainer.CURVE_SAMPLES), curve, what + ", 2048 samples");
+      assertSame(dl4j.evaluate(5, 0.25, Integer.MAX_VALUE), all, what + ", all samples");
+      assertNotEquals(curve.trainLoss(), all.trainLoss(), what + ": the prefix is a prefix");
+      assertEquals(curve.testLoss(), all.testLoss(), what + ": 300 test samples either way");
+    }
+  }
+
+  private static void assertSame(CurvePoint expected, CurvePoint actual, String what) {
+    assertEquals(expected.step(), actual.step());
+    assertEquals(expected.epoch(), actual.epoch());
+    close(expected.trainLoss(), actual.trainLoss(), what + ": train loss");
+    close(expected.testLoss(), actual.testLoss(), what + ": test loss");
+    if (Double.isNaN(expected.trainError())) {
+      assertTrue(Double.isNaN(actual.trainError()), what + ": regression has no error");
+    } else {
+      // A sample whose two best classes tie to float rounding may go either way.
+      assertEquals(expected.trainError(), actual.trainError(), 1.0 / 2048, what + ": train error");
+      assertEquals(expected.testError(), actual.testError(), 1.0 / 300, what + ": test error");
+    }
+    List<Double> e = expected.activations();
+    List<Double> a = actual.activations();
+    assertEquals(e.size(), a.size(), what + ": hidden layers and the logits");
+    for (int i = 0; i < e.size(); i++) {
+      close(e.get(i), a.get(i), what + ": mean |activation| of layer " + i);
+    }
+  }
+
+  private static void close(double expected, double actual, String what) {
+    assertTrue(expected > 0 && Double.isFinite(expected), what + " is " + expected);
+    assertEquals(expected, actual, 1e-5 * expected, what);
+  }
+}
