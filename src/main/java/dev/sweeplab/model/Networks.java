@@ -26,6 +26,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * scales every layer's σ: the knob of Chizat &amp; Bach's lazy-training analysis.
  */
 public final class Networks {
+  static {
+    FencedOpExecutioner.install(); // before any network's ops run in this JVM
+  }
+
   private Networks() {}
 
   /** A freshly initialised network for {@code run}, seeded with the run's seed. */
