@@ -33,13 +33,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * per layer one {@code sgemm} into an array allocated once, then the bias and the activation in
  * Java. {@link DenseStep}'s forward pass, and the evaluation's (inference: no dropout).
  *
- * <p>It runs no ND4J op. ND4J 1.0.0-M2.1 can free an op's argument while the op still runs: a
- * broadcast's dimension array is reachable only from the op object, which is no longer live once
- * its native call starts, so a garbage collection at that moment lets ND4J's deallocator thread
- * free the array's native buffer under the call. Outside a workspace (DL4J computes a network's
- * output layer there during {@code output} and {@code feedForward}) that crashed the JVM with
- * SIGSEGV in {@code sd::DataBuffer::primary()} or {@code sd::TadDescriptor}: 5 times in 33
- * quickstarts with a 6 MB young generation, once in about 6,000 runs with the default one.
+ * <p>It runs no ND4J op: DL4J's {@code output} runs some ten per layer, each allocating native
+ * buffers, and was where ND4J 1.0.0-M2.1 freed an op's argument under the running op (see {@link
+ * FencedOpExecutioner}).
  *
  * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, and softmax or identity in the
  * output layer. CPU backend only ({@link #unsupported}): on CUDA the parameters live in device

@@ -8,12 +8,6 @@ import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -22,11 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * so memory stays bounded. Loss is mean cross-entropy (classification) or mean squared error per
  * output (regression); error is the fraction misclassified, NaN for regression.
  *
- * <p>The forward passes run in {@link DenseForward} on the network's own memory where it takes the
- * network (ND4J's CPU backend), without ND4J ops: DL4J's {@code output} computes the output layer
- * outside any workspace, where ND4J 1.0.0-M2.1 can free a broadcast's argument under the running op
- * and crash the JVM (see {@link DenseForward}). Elsewhere DL4J's own forward pass runs inside a
- * workspace of the evaluation's, so that ND4J allocates the ops' arguments there.
+ * <p>The forward passes run in {@link DenseForward}, on the network's own memory, where it takes
+ * the network (ND4J's CPU backend), without DL4J's per-op cost; elsewhere they are DL4J's {@code
+ * output} and {@code feedForward}.
  */
 final class Evaluator implements AutoCloseable {
   private static final int CHUNK = 1024;
@@ -36,20 +28,10 @@ final class Evaluator implements AutoCloseable {
 
   private static final double MIN_PROBABILITY = 1e-12;
 
-  private static final String WORKSPACE_ID = "SWEEPLAB_EVALUATION";
-
-  private static final WorkspaceConfiguration WORKSPACE =
-      WorkspaceConfiguration.builder()
-          .policyAllocation(AllocationPolicy.OVERALLOCATE)
-          .overallocationLimit(0.2)
-          .policyLearning(LearningPolicy.FIRST_LOOP)
-          .policySpill(SpillPolicy.REALLOCATE)
-          .build();
-
   private final Dataset data;
   private final MultiLayerNetwork net;
 
-  /** The forward pass on the network's memory; null: DL4J's, in a workspace. */
+  /** The forward pass on the network's memory; null: DL4J's. */
   private final DenseForward forward;
 
   /** Evaluates {@code net} on {@code data}'s splits, in {@link DenseForward} where it can. */
@@ -87,19 +69,16 @@ final class Evaluator implements AutoCloseable {
       means = forward.forwardMeasured(n);
     } else {
       means = new double[net.getnLayers()];
-      try (MemoryWorkspace ws =
-          Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-        // Layer by layer: DL4J's feedForward refuses to run inside a workspace.
-        INDArray a = Nd4j.create(Arrays.copyOf(data.train().x(), n * d), new long[] {n, d}, 'c');
-        int layers = net.getnLayers();
-        for (int l = 0; l < layers - 1; l++) {
-          a = net.getLayer(l).activate(a, false, LayerWorkspaceMgr.noWorkspaces());
-          means[l] = a.ameanNumber().doubleValue();
-        }
-        Layer out = net.getLayer(layers - 1);
-        INDArray logits = a.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
-        means[layers - 1] = logits.ameanNumber().doubleValue();
+      INDArray probe = Nd4j.create(Arrays.copyOf(data.train().x(), n * d), new long[] {n, d}, 'c');
+      List<INDArray> acts = net.feedForward(probe, false);
+      int layers = net.getnLayers();
+      for (int l = 1; l < layers; l++) {
+        means[l - 1] = acts.get(l).ameanNumber().doubleValue();
       }
+      Layer out = net.getLayer(layers - 1);
+      INDArray logits =
+          acts.get(layers - 1).mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+      means[layers - 1] = logits.ameanNumber().doubleValue();
     }
     List<Double> list = new ArrayList<>(means.length);
     for (double m : means) {
@@ -150,13 +129,9 @@ final class Evaluator implements AutoCloseable {
       forward.forward(n);
       return forward.output();
     }
-    try (MemoryWorkspace ws =
-        Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, WORKSPACE_ID)) {
-      INDArray in =
-          Nd4j.create(Arrays.copyOfRange(x, from * d, (from + n) * d), new long[] {n, d}, 'c');
-      INDArray out = net.output(in, false, null, null, ws);
-      return FloatBuffer.wrap(Nd4j.toFlattened('c', out).toFloatVector());
-    }
+    INDArray in =
+        Nd4j.create(Arrays.copyOfRange(x, from * d, (from + n) * d), new long[] {n, d}, 'c');
+    return FloatBuffer.wrap(Nd4j.toFlattened('c', net.output(in, false)).toFloatVector());
   }
 
   /** Frees the forward pass's buffers (the network's are the trainer's). */
