@@ -2,6 +2,7 @@ package dev.sweeplab.model;
 
 import java.lang.ref.Reference;
 import java.lang.reflect.Field;
+import java.util.function.Supplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.BroadcastOp;
 import org.nd4j.linalg.api.ops.CustomOp;
@@ -65,170 +66,110 @@ public final class FencedOpExecutioner extends NativeOpExecutioner {
 
   @Override
   public INDArray exec(Op op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray exec(Op op, OpContext context) {
-    try {
-      return super.exec(op, context);
-    } finally {
-      Reference.reachabilityFence(op);
-      Reference.reachabilityFence(context);
-    }
+    return fenced(() -> super.exec(op, context), op, context);
   }
 
   @Override
   public INDArray exec(IndexAccumulation op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray exec(IndexAccumulation op, OpContext context) {
-    try {
-      return super.exec(op, context);
-    } finally {
-      Reference.reachabilityFence(op);
-      Reference.reachabilityFence(context);
-    }
+    return fenced(() -> super.exec(op, context), op, context);
   }
 
   @Override
   public INDArray exec(Variance op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray exec(ReduceOp op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray exec(ReduceOp op, OpContext context) {
-    try {
-      return super.exec(op, context);
-    } finally {
-      Reference.reachabilityFence(op);
-      Reference.reachabilityFence(context);
-    }
+    return fenced(() -> super.exec(op, context), op, context);
   }
 
   @Override
   public INDArray exec(ScalarOp op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray exec(ScalarOp op, OpContext context) {
-    try {
-      return super.exec(op, context);
-    } finally {
-      Reference.reachabilityFence(op);
-      Reference.reachabilityFence(context);
-    }
+    return fenced(() -> super.exec(op, context), op, context);
   }
 
   @Override
   public INDArray exec(BroadcastOp op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray exec(BroadcastOp op, OpContext context) {
-    try {
-      return super.exec(op, context);
-    } finally {
-      Reference.reachabilityFence(op);
-      Reference.reachabilityFence(context);
-    }
+    return fenced(() -> super.exec(op, context), op, context);
   }
 
   @Override
   public INDArray exec(RandomOp op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray exec(RandomOp op, Random rng) {
-    try {
-      return super.exec(op, rng);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op, rng), op);
   }
 
   @Override
   public INDArray exec(RandomOp op, OpContext context, Random rng) {
-    try {
-      return super.exec(op, context, rng);
-    } finally {
-      Reference.reachabilityFence(op);
-      Reference.reachabilityFence(context);
-    }
+    return fenced(() -> super.exec(op, context, rng), op, context);
   }
 
   @Override
   public INDArray[] exec(CustomOp op) {
-    try {
-      return super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    return fenced(() -> super.exec(op), op);
   }
 
   @Override
   public INDArray[] exec(CustomOp op, OpContext context) {
-    try {
-      return super.exec(op, context);
-    } finally {
-      Reference.reachabilityFence(op);
-      Reference.reachabilityFence(context);
-    }
+    return fenced(() -> super.exec(op, context), op, context);
   }
 
   @Override
   public void exec(MetaOp op) {
-    try {
-      super.exec(op);
-    } finally {
-      Reference.reachabilityFence(op);
-    }
+    fenced(
+        () -> {
+          super.exec(op);
+          return null;
+        },
+        op);
   }
 
   @Override
   public void exec(GridOp op) {
+    fenced(
+        () -> {
+          super.exec(op);
+          return null;
+        },
+        op);
+  }
+
+  /** What {@code exec} returns, with {@code held} reachable until it has returned. */
+  private static <T> T fenced(Supplier<T> exec, Object... held) {
     try {
-      super.exec(op);
+      return exec.get();
     } finally {
-      Reference.reachabilityFence(op);
+      Reference.reachabilityFence(held);
     }
   }
 }
