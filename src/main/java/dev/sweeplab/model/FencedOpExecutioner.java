@@ -30,10 +30,10 @@ import org.slf4j.LoggerFactory;
  * JIT-compiled caller no longer needs the op, which can be before the native call has returned; a
  * garbage collection then lets ND4J's deallocator thread free the array's native buffer under the
  * running op, and the JVM dies with SIGSEGV in {@code sd::DataBuffer::primary()} or {@code
- * sd::TadDescriptor}. A two-thread loop of DL4J's {@code MultiLayerNetwork.output} on a 6 MB young
- * generation crashed that way in 8 of 9 runs of 40 s (with and without a workspace around it), and
- * in none with every op fenced. Each {@code exec} here ends with {@link
- * Reference#reachabilityFence} on its op (and context).
+ * sd::TadDescriptor}. Two threads running DL4J's forward pass beside a third making garbage ({@code
+ * Nd4jRaceProbe} in the test sources) crashed that way in 15 of 17 runs of 40 s, and in none of 11
+ * with every op fenced. Each {@code exec} here ends with {@link Reference#reachabilityFence} on its
+ * op (and context).
  *
  * <p>{@link #install} puts it in place of ND4J's own on the CPU backend ({@link Networks} does,
  * once per JVM, before it builds a network); other backends keep theirs.
