@@ -66,19 +66,6 @@ public final class DenseForward implements AutoCloseable {
   final FloatBuffer[] actValues;
   private final List<INDArray> owned = new ArrayList<>();
 
-  /**
-   * The forward pass of {@code net}, for up to {@code maxRows} samples at a time.
-   *
-   * @throws IllegalArgumentException when {@link #unsupported} names a reason
-   */
-  public static DenseForward of(MultiLayerNetwork net, int maxRows) {
-    String reason = unsupported(net);
-    if (reason != null) {
-      throw new IllegalArgumentException("DenseForward cannot run this network: " + reason);
-    }
-    return new DenseForward(net, maxRows);
-  }
-
   /** The forward pass of {@code net}, or empty when {@link #unsupported} names a reason. */
   public static Optional<DenseForward> ifSupported(MultiLayerNetwork net, int maxRows) {
     return unsupported(net) == null
@@ -140,7 +127,8 @@ public final class DenseForward implements AutoCloseable {
     return null;
   }
 
-  private DenseForward(MultiLayerNetwork net, int maxRows) {
+  /** The pass for {@code net}, which {@link #unsupported} must have accepted. */
+  DenseForward(MultiLayerNetwork net, int maxRows) {
     if (maxRows < 1) {
       throw new IllegalArgumentException("maxRows " + maxRows);
     }
@@ -193,16 +181,6 @@ public final class DenseForward implements AutoCloseable {
   /** The most samples one {@link #forward} takes. */
   public int maxRows() {
     return maxRows;
-  }
-
-  /** The network's outputs per sample: classes, or regression targets. */
-  public int outputs() {
-    return dims[layers];
-  }
-
-  /** Whether the output layer is softmax (classification) rather than identity (regression). */
-  public boolean classification() {
-    return classification;
   }
 
   /** Computes {@link #output} for the first {@code rows} samples of {@link #features}. */

@@ -100,7 +100,7 @@ public final class DenseStep implements AutoCloseable {
 
   private DenseStep(MultiLayerNetwork net, int maxRows) {
     this.net = net;
-    this.forward = DenseForward.of(net, maxRows);
+    this.forward = new DenseForward(net, maxRows); // unsupported(net) checked what it needs
     this.layers = forward.layers;
     this.dims = forward.dims;
     this.weightGrads = new FloatPointer[layers];
