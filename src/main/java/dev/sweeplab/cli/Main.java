@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       FitCommand.class,
       SqlCommand.class,
+      KeysCommand.class,
       BenchCommand.class
     })
 public final class Main implements Runnable {

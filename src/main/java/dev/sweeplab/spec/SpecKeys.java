@@ -46,7 +46,9 @@ public final class SpecKeys {
           "teacher_student",
           false,
           oneOf(DataShapes.NAMES),
-          "data set");
+          "teacher_student: x ~ N(0, I_d), labels from a random tanh teacher MLP d -> teacher_width"
+              + " -> classes; fashion_mnist, mnist (IDX files, raw or .gz); cifar10 (binary"
+              + " batches)");
   public static final Key TASK =
       new Key(
           "dataset.task",
@@ -91,7 +93,9 @@ public final class SpecKeys {
           "",
           false,
           Rule.any(),
-          "directory or Hadoop URI of the data files; empty: the data set's default location");
+          "directory or Hadoop URI of the data files; empty: the data set's default location"
+              + " (fashion_mnist: /usr/share/datasets/fashion-mnist, Debian's"
+              + " dataset-fashion-mnist)");
   public static final Key LABEL_NOISE =
       new Key(
           "dataset.label_noise",
@@ -100,8 +104,8 @@ public final class SpecKeys {
           0.0,
           true,
           new Rule(v -> ((Double) v) >= 0 && ((Double) v) < 1, "must be a fraction in [0, 1)"),
-          "fraction of training labels replaced by a different random class (test labels stay"
-              + " clean)");
+          "fraction p of training labels replaced by a different random class (Nakkiran et al."
+              + " 2019); test labels stay clean");
   public static final Key NORMALIZE =
       new Key(
           "dataset.normalize",
@@ -143,7 +147,8 @@ public final class SpecKeys {
           1.0,
           true,
           positive(),
-          "multiplies every layer's init standard deviation");
+          "multiplies every layer's init standard deviation: sigma = init_scale * gain /"
+              + " sqrt(fan_in), before the parameterization's width factor");
 
   public static final Key PARAMETERIZATION =
       new Key(
@@ -153,7 +158,8 @@ public final class SpecKeys {
           "standard",
           true,
           oneOf("standard", "ntk", "mean_field", "mup"),
-          "how init variance and learning rate scale with width (Yang & Hu 2021)");
+          "per-layer init and learning-rate multipliers in r = width / base_width (Yang & Hu"
+              + " 2021; table in docs/science.md)");
 
   public static final Key BASE_WIDTH =
       new Key(
