@@ -6,20 +6,18 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Groups a sweep's runs into Spark tasks. Spark spends 15–25 ms on a task in a fresh JVM while the
- * cores train (8 ms once warm), about as long as a tiny run trains, so runs well below a core's
- * share of the sweep share a task: each task holds at most {@code min(total, 8 × remaining) /
- * (cores × tasksPerCore)} of the estimated cost ({@link RunConfig#cost()}), where {@code remaining}
- * is the cost of the runs from that task on. A run above that has a task of its own. Runs and tasks
- * go longest first, so the biggest runs do not start last; over the last eighth of the cost the
- * tasks shrink with what is left (guided self-scheduling), down to one run each, so the cores
- * finish together.
+ * Groups a sweep's runs into Spark tasks. Spark's own time per task is about as long as a tiny run
+ * trains (docs/benchmarks.md), so runs well below a core's share of the sweep share a task: each
+ * task holds at most {@code min(total, 8 × remaining) / (cores × tasksPerCore)} of the estimated
+ * cost ({@link RunConfig#cost()}), where {@code remaining} is the cost of the runs from that task
+ * on. A run above that has a task of its own. Runs and tasks go longest first, so the biggest runs
+ * do not start last; over the last eighth of the cost the tasks shrink with what is left (guided
+ * self-scheduling), down to one run each, so the cores finish together.
  *
  * <p>With the default {@value #TASKS_PER_CORE} tasks per core a 10,000-run sweep of equal tiny runs
- * on 2 cores becomes 54 tasks, and {@code bin/sweeplab bench sweep}'s 200 runs 49 (82 with 32 per
- * core: 3 ms more of Spark's time per run, measured three times each); a sweep of big runs keeps
- * one task per run. A task that is lost retrains at most {@code 1/tasksPerCore} of a core's share,
- * less the runs it had staged (see {@link RunTask}).
+ * on 2 cores becomes 54 tasks; a sweep of big runs keeps one task per run. A task that is lost
+ * retrains at most {@code 1/tasksPerCore} of a core's share, less the runs it had staged (see
+ * {@link RunTask}).
  */
 final class Bundles {
   /** Tasks per core while at least an eighth of the cost remains. */

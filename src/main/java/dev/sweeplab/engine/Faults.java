@@ -12,8 +12,8 @@ import org.apache.spark.TaskContext;
  * <ul>
  *   <li>{@value #HALT_FIRST_ATTEMPT} halts the executor JVM with {@code Runtime.halt}: no shutdown
  *       hooks, no reply to the driver, exactly a lost executor. Spark then retries the task
- *       elsewhere as attempt 1. In a local-mode session the executor is the driver's JVM, so this
- *       is for {@code local-cluster} or real clusters only.
+ *       elsewhere as attempt 1. In a local-mode Spark session the executor is the driver's JVM, so
+ *       this is for {@code local-cluster} or real clusters only.
  *   <li>{@value #FAIL_FIRST_ATTEMPT} fails the task with an exception, as a fault of the machine
  *       would (a full disk, a lost connection); Spark retries it where the master allows retries
  *       ({@code local[n,f]}, clusters).

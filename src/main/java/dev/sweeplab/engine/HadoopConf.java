@@ -24,8 +24,8 @@ final class HadoopConf {
 
   /**
    * A configuration of exactly the broadcast settings, built once per broadcast in each JVM and
-   * shared by its tasks (copying ~340 settings took a tenth of a tiny run's task). Treat it as
-   * read-only.
+   * shared by its tasks (copying its few hundred settings per task is a noticeable share of a tiny
+   * run's task). Treat it as read-only.
    */
   static Configuration of(Broadcast<Map<String, String>> settings) {
     Built last = latest;

@@ -12,7 +12,7 @@ import org.apache.spark.sql.SparkSession;
 public final class Sessions {
   private Sessions() {}
 
-  /** A session for {@code appName}; {@code master} is used only when none was configured. */
+  /** A Spark session for {@code appName}; {@code master} is used only when none was configured. */
   public static SparkSession open(String appName, String master) {
     SparkConf conf = new SparkConf();
     if (!conf.contains("spark.master")) {
@@ -25,8 +25,8 @@ public final class Sessions {
     // Sweep names are text: without this a sweep called "2026" or "2026-11-24" reads back as a
     // number or date.
     conf.setIfMissing("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
-    // One BLAS/OpenMP thread per task: with one task per core, more threads only fight
-    // (STACK-NOTES).
+    // One BLAS/OpenMP thread per task: with one task per core, more threads only fight for the
+    // cores.
     conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1");
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.ui.enabled", "false");

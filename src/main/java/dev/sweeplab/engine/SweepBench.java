@@ -22,9 +22,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Benchmarks of the sweep machinery around the training steps (issue 5): how close a heterogeneous
- * sweep's wall time comes to its training time spread over the cores, what each run costs beyond
- * its training, and whether a 10,000-run sweep plans, runs and commits with bounded driver memory.
+ * Benchmarks of the sweep machinery around the training steps: how close a heterogeneous sweep's
+ * wall time comes to its training time spread over the cores, what each run costs beyond its
+ * training, and whether a 10,000-run sweep plans, runs and commits with bounded driver memory.
  * Figures are measured in one run on whatever machine runs it; compare ratios. Driver-only.
  */
 public final class SweepBench {

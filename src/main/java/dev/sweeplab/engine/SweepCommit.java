@@ -26,8 +26,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <p>The compaction is one Spark job of plain tasks that read staging files and write Parquet with
  * parquet-hadoop ({@link Compaction}), not Spark SQL: a first Spark SQL query in a JVM spends
- * seconds planning and warming up before it reads a file (8 of the 11 s a 200-run commit took), and
- * its Parquet reader opened a small staging file in 3–6 ms against 0.5 ms here.
+ * seconds planning and warming up before it reads a file, and its Parquet reader opens a small
+ * staging file several times slower (measured in docs/benchmarks.md).
  */
 final class SweepCommit {
   /** Staging files one compaction task reads at least (about 0.5 ms each on a local disk). */

@@ -34,7 +34,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * Java. {@link DenseStep}'s forward pass, and the evaluation's (inference: no dropout).
  *
  * <p>It runs no ND4J op: DL4J's {@code output} runs some ten per layer, each allocating native
- * buffers, and was where ND4J 1.0.0-M2.1 freed an op's argument under the running op (see {@link
+ * buffers, and is where ND4J 1.0.0-M2.1 can free an op's argument under the running op (see {@link
  * FencedOpExecutioner}).
  *
  * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, and softmax or identity in the

@@ -22,13 +22,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * allocates a native data buffer and a native shape buffer, and every native allocation re-reads
  * the process's resident size ({@code Pointer.physicalBytesInaccurate}) to enforce JavaCPP's memory
  * bound; its dense layers also compute each pre-activation twice (forward, and again in backprop).
- * At width 16 that bookkeeping was about 70 % of the step ({@code bench/profile_step.sh}). Here a
- * step is, per layer, one {@code sgemm} forward ({@link DenseForward}) and two backward (one for
- * the first layer) into arrays allocated once per run, with the bias, activation, loss and their
- * derivatives computed in Java on the same memory; the update is DL4J's updater (Adam or SGD with
- * the per-layer rates of the run's {@link Parameterization}) on the network's gradient view, then
- * {@code params -= update}, the iteration count advanced as {@code fit} does. Nothing of its own is
- * allocated per step (DL4J's updater still allocates its op objects and shape buffers).
+ * At small widths that bookkeeping dominates the step ({@code bench/profile_step.sh} measures it;
+ * docs/benchmarks.md). Here a step is, per layer, one {@code sgemm} forward ({@link DenseForward})
+ * and two backward (one for the first layer) into arrays allocated once per run, with the bias,
+ * activation, loss and their derivatives computed in Java on the same memory; the update is DL4J's
+ * updater (Adam or SGD with the per-layer rates of the run's {@link Parameterization}) on the
+ * network's gradient view, then {@code params -= update}, the iteration count advanced as {@code
+ * fit} does. Nothing of its own is allocated per step (DL4J's updater still allocates its op
+ * objects and shape buffers).
  *
  * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, softmax with cross-entropy
  * (probabilities clipped at 10⁻¹⁰, as {@code LossMCXENT}) or identity with mean squared error per

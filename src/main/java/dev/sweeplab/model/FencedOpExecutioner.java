@@ -27,13 +27,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ND4J 1.0.0-M2.1 hands an op's arrays to native code as raw buffer pointers. An array reachable
  * only from the op object (a broadcast's dimension array, for one) becomes garbage as soon as the
- * JIT-compiled caller no longer needs the op, which can be before the native call has returned; a
- * garbage collection then lets ND4J's deallocator thread free the array's native buffer under the
- * running op, and the JVM dies with SIGSEGV in {@code sd::DataBuffer::primary()} or {@code
- * sd::TadDescriptor}. Two threads running DL4J's forward pass beside a third making garbage ({@code
- * Nd4jRaceProbe} in the test sources) crashed that way in 15 of 17 runs of 40 s, and in none of 11
- * with every op fenced. Each {@code exec} here ends with {@link Reference#reachabilityFence} on its
- * op (and context).
+ * JIT-compiled caller has made its last use of the op, which can be before the native call has
+ * returned; a garbage collection then lets ND4J's deallocator thread free the array's native buffer
+ * under the running op, and the JVM dies with SIGSEGV in {@code sd::DataBuffer::primary()} or
+ * {@code sd::TadDescriptor}. {@code Nd4jRaceProbe} in the test sources reproduces it (see
+ * docs/architecture.md, "The ND4J race"). Each {@code exec} here ends with {@link
+ * Reference#reachabilityFence} on its op (and context).
  *
  * <p>{@link #install} puts it in place of ND4J's own on the CPU backend ({@link Networks} does,
  * once per JVM, before it builds a network); other backends keep theirs.

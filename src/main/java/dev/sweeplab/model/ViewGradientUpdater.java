@@ -17,9 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * computed elsewhere (RL4J's case) and updates through per-parameter views it creates with {@code
  * get} and {@code reshape}, before and after the optimizer. M2.1's {@code
  * DefaultGradient.gradient()} returns a fresh {@code reshape} of the view on every call, so every
- * step took that path: in a profile of a width-64 run (Java Flight Recorder, allocation samples) it
- * was 27 % of all heap allocation, each view a Java object and a native shape buffer waiting for
- * the garbage collector.
+ * step takes that path, each view a Java object and a native shape buffer waiting for the garbage
+ * collector: a large share of a small run's allocation (profiled in docs/benchmarks.md).
  *
  * <p>When the gradient's array is the network's own gradient memory (same buffer, offset and
  * length), this passes it on with the view itself in its place, so DL4J takes its standard path:

@@ -7,9 +7,9 @@ import java.util.TreeMap;
 
 /**
  * One training run, fully resolved: every field that changes its numbers, plus the sweep it belongs
- * to. A run is a pure function of this record (DESIGN.md). Its identity is {@link #runId()}, a hash
- * of {@link #canonicalJson()}; the sweep name is not part of it, the sweep seed and repeat index
- * are.
+ * to. A run is a pure function of this record (docs/architecture.md). Its identity is {@link
+ * #runId()}, a hash of {@link #canonicalJson()}; the sweep name is not part of it, the sweep seed
+ * and repeat index are.
  */
 public record RunConfig(
     String sweep,
@@ -166,11 +166,9 @@ public record RunConfig(
   /**
    * Fixed cost of one optimizer step, in FLOP-equivalents, whatever the depth: DL4J's updater, the
    * minibatch copy and the Java loops of {@code model.DenseStep} take about 0.2 ms per step beyond
-   * the matrix products, which is what ~6·10^6 FLOP take at the ~29 GFLOP/s a core reached on wide
-   * layers with every core training. Fitted with {@link #RUN_OVERHEAD} to the run times of {@code
-   * bin/sweeplab bench sweep} and the quickstart (236 runs, widths 4–512, 10–1280 steps): the
-   * estimate is within ±30 % of the measured time on average, against a factor of 2.2 with the
-   * per-layer constant that DL4J's own {@code fit} needed (0.44 ms per layer and step).
+   * the matrix products, which is what ~6·10^6 FLOP take at the ~29 GFLOP/s a core reaches on wide
+   * layers with every core training. Fitted with {@link #RUN_OVERHEAD} to measured run times (the
+   * fit and its error are in docs/benchmarks.md).
    */
   static final double STEP_OVERHEAD = 6.5e6;
 

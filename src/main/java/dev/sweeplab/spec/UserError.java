@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
  * states the problem, the value, and what would be accepted. The CLI prints it as one paragraph and
  * exits with code 2; everything else is an internal error and keeps its stack trace.
  *
- * <p>This class is the one factory of user-facing errors (see STYLE.md).
+ * <p>This class is the one factory of user-facing errors.
  */
 public final class UserError extends RuntimeException {
   private static final long serialVersionUID = 1L;

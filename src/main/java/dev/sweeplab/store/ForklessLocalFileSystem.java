@@ -14,8 +14,8 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * Hadoop's local file system ({@code file:}), with permissions set through {@code java.nio} instead
  * of a forked {@code chmod}. Without its native library (not shipped with Spark's Hadoop client)
  * Hadoop sets the mode of every file and directory it creates on the local disk by running {@code
- * chmod} in a child process, twice per file counting the checksum file: three quarters of a staging
- * write (about 20 of 27 ms) and a share of every Spark write to a local warehouse. The modes set
+ * chmod} in a child process, twice per file counting the checksum file: most of a staging write's
+ * time (docs/benchmarks.md) and a share of every Spark write to a local warehouse. The modes set
  * are the same; everything else is Hadoop's own {@link LocalFileSystem}.
  *
  * <p>{@link dev.sweeplab.engine.Sessions} installs it as {@code fs.file.impl} when Spark runs

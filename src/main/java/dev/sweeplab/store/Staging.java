@@ -81,8 +81,8 @@ public final class Staging {
             .withConf(conf)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             // One row: compressing its ~100 one-value pages and building a dictionary per column
-            // cost more than the write itself (a profile of 1,000 tiny runs: 70 % of the task's
-            // time beyond training). The commit compresses the tables.
+            // costs more than the write itself (docs/benchmarks.md). The commit compresses the
+            // tables.
             .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
             .withDictionaryEncoding(false)
             .build()) {

@@ -11,7 +11,7 @@ public final class Platform {
 
   /**
    * sweeplab's version, stamped into the jar at build time; read once per JVM (every staged run
-   * records it, and finding the resource on a long class path took about half a millisecond).
+   * records it, and finding the resource on a long class path is not free).
    */
   public static String version() {
     return Version.VALUE;

@@ -129,11 +129,11 @@ public final class Trainer {
    * Frees the run's parameters, gradients, and optimizer state now. ND4J would free their native
    * memory only once the garbage collector reclaims their Java handles, and a long-lived run's
    * handles reach the old generation, which G1 collects only when the heap (not native memory)
-   * fills: the driver of a 200-run local sweep grew to 11–12 GB resident with a 4 GB heap. The rest
-   * of what a run leaves (per-op buffers) goes with G1's early concurrent cycles ({@code
+   * fills, so native memory would grow run after run (measured in docs/benchmarks.md). The rest of
+   * what a run leaves (per-op buffers) goes with G1's early concurrent cycles ({@code
    * -XX:InitiatingHeapOccupancyPercent=5} in {@code conf/jvm.options} and the cluster confs). Not
    * {@code MultiLayerNetwork.close()}: that also destroys the thread's workspaces, which the next
-   * run on this thread reuses, and calls {@code System.gc()} (200 ms per run).
+   * run on this thread reuses, and calls {@code System.gc()} on every run.
    */
   private static void release(MultiLayerNetwork net) {
     try {

@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * How far training moved a network's parameters from their initial values (lazy vs rich training,
  * Chizat &amp; Bach): ‖θ − θ₀‖ / ‖θ₀‖ over all parameters and over each layer's weight matrix. The
  * initial parameters are kept as one Java copy of the network's flattened parameter vector, and the
- * norms are summed in double precision over it: no ND4J operations, whose per-call overhead took
- * about 3 ms per run in a fresh JVM, and no native memory to free.
+ * norms are summed in double precision over it: no ND4J operations, whose per-call overhead is
+ * large next to a small run's own cost (docs/benchmarks.md), and no native memory to free.
  */
 final class WeightChange {
   private final float[] initial;

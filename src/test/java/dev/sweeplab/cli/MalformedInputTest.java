@@ -47,7 +47,7 @@ import picocli.CommandLine.Command;
  * ${DATA}} is the corpus's {@code data/} directory, {@code ${TMP}} the case's own temporary
  * directory and {@code ${SPEC}} the spec as run (a copy in {@code ${TMP}}).
  *
- * <p>The data files were written once by {@code data/make.py}: {@code good/} holds a consistent
+ * <p>The data files come from {@code data/make.py}: {@code good/} holds a consistent
  * Fashion-MNIST-shaped set (4 training and 4 test images of 28x28), every other directory a copy of
  * it with exactly one defect.
  */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * executor holds ~0.4 GB after a small run; a width-8192 network (74 M parameters, 0.3 GB per copy
  * of them, and training keeps several) is refused memory and lands as a {@code failed} row naming
  * the memory; a width-16 one beside it is {@code ok}; no executor is lost, nothing is retried. (A
- * width-4096 one, 20 M parameters, peaked between 0.75 and 0.8 GB: too close to call.)
+ * width-4096 one, 20 M parameters, peaks too close to the bound to tell either way.)
  *
  * <p>ND4J 1.0.0-M2.1 allocates its arrays in libnd4j, outside JavaCPP's own count: {@code maxBytes}
  * never sees them (JavaCPP's {@code totalBytes} stays near 0 while training), it is set here only

@@ -149,7 +149,7 @@ class AxisTest {
 
   @Test
   void fractionalStepOnIntegerKeyIsRejectedNotTruncated() {
-    // It used to give [1, 2, 3, 4]: 1.5, 2.5 and 3.5 silently truncated and de-duplicated.
+    // Truncating would give [1, 2, 3, 4]: 1.5, 2.5 and 3.5 silently cut and de-duplicated.
     UserError e = parseFails("name: x", "model:", "  width: {range: [1, 4], step: 0.5}");
     assertEquals("model.width must be an integer, found 1.5 (a number)", e.getMessage());
   }

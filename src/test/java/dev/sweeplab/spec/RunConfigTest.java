@@ -88,7 +88,7 @@ class RunConfigTest {
 
   @Test
   void runIdIsPinned() {
-    // Changing this changes every run's identity: resumed sweeps would re-run everything.
+    // Pinned: another id here gives every run a new identity, so resumed sweeps would re-run all.
     assertEquals("f1ad412bf5cbe6df", pinned("any").runId());
     assertEquals(CanonicalJson.sha256(PINNED_JSON, 16), pinned("any").runId());
   }
@@ -353,8 +353,8 @@ class RunConfigTest {
 
   @Test
   void theFixedCostsDoNotGrowWithDepth() {
-    // DenseStep's fixed cost per step is the same at depth 1, 3 and 5 (bench step: 0.12 ms each):
-    // two runs that differ only in depth differ only in their arithmetic.
+    // DenseStep's fixed cost per step does not depend on depth (docs/benchmarks.md): two runs
+    // that differ only in depth differ only in their arithmetic.
     RunConfig shallow = parse("name: s", "model: {width: 4, depth: 1}").expand().get(0);
     RunConfig deep = parse("name: s", "model: {width: 4, depth: 5}").expand().get(0);
     int batch = Math.min(deep.batchSize(), deep.trainSize());

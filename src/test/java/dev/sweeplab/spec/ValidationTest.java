@@ -443,7 +443,7 @@ class ValidationTest {
 
   @Test
   void rangeWithNonFiniteEndIsAUserError() {
-    // These crashed with NumberFormatException ("Infinite or NaN") from BigDecimal.
+    // BigDecimal throws NumberFormatException ("Infinite or NaN") on these; the parser must not.
     assertMessage(
         parseFails("name: x", "model:", "  init_scale: {range: [.nan, 4], step: 1}"),
         "model.init_scale.range must be a list of two finite numbers",

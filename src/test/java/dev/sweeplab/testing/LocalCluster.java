@@ -26,21 +26,21 @@ import org.apache.spark.sql.SparkSession;
 /**
  * A SparkSession on {@code local-cluster[2,1,1024]}: an in-process master and two workers, each
  * launching one real executor JVM with one core, so a test can lose an executor for real (after
- * Spark's {@code DistributedSuite}). The session is made by {@link Sessions}, as the product makes
- * it; the executors get the test classpath, the Java 17 flags of {@code conf/jvm.options}, the
- * JavaCPP cache and log configuration of the test JVM, and {@code OMP_NUM_THREADS=1}.
+ * Spark's {@code DistributedSuite}). The Spark session is made by {@link Sessions}, as the product
+ * makes it; the executors get the test classpath, the Java 17 flags of {@code conf/jvm.options},
+ * the JavaCPP cache and log configuration of the test JVM, and {@code OMP_NUM_THREADS=1}.
  *
  * <p>Spark's workers build the executor command with the launcher's {@code AbstractCommandBuilder},
  * which wants a Spark home with a {@code jars/} directory and a Scala version. Outside a Spark
  * distribution the worker takes its home from the {@code spark.test.home} system property when
- * {@code spark.testing} is set, as Spark's own tests do; both are set only while the session starts
- * (the workers read them then) and restored after, so later {@code local[2]} sessions of the same
- * test JVM do not see them. This session keeps {@code spark.testing} in its conf, and Spark passes
- * {@code SPARK_TESTING} on to its executors: they run in Spark's test mode, as in Spark's own
- * suites. The fake home is {@code target/local-cluster/}: an empty {@code jars/} and the workers'
- * {@code work/} directory, which holds each executor's stdout and stderr while the session runs (it
- * is gone once the session stops). The Scala version reaches the command builder through the
- * executor environment.
+ * {@code spark.testing} is set, as Spark's own tests do; both are set only while the Spark session
+ * starts (the workers read them then) and restored after, so later {@code local[2]} Spark sessions
+ * of the same test JVM do not see them. This Spark session keeps {@code spark.testing} in its conf,
+ * and Spark passes {@code SPARK_TESTING} on to its executors: they run in Spark's test mode, as in
+ * Spark's own suites. The fake home is {@code target/local-cluster/}: an empty {@code jars/} and
+ * the workers' {@code work/} directory, which holds each executor's stdout and stderr while the
+ * Spark session runs (it is gone once the Spark session stops). The Scala version reaches the
+ * command builder through the executor environment.
  */
 public final class LocalCluster {
   public static final String MASTER = "local-cluster[2,1,1024]";
@@ -51,9 +51,10 @@ public final class LocalCluster {
   private LocalCluster() {}
 
   /**
-   * Starts a session on {@link #MASTER} with {@code settings} on top of the cluster's own; {@code
-   * executorJavaOptions} are appended to the executors' JVM flags. Waits until both executors
-   * registered. Fails if another SparkContext is still running (its settings would be used).
+   * Starts a Spark session on {@link #MASTER} with {@code settings} on top of the cluster's own;
+   * {@code executorJavaOptions} are appended to the executors' JVM flags. Waits until both
+   * executors registered. Fails if another SparkContext is still running (its settings would be
+   * used).
    */
   public static SparkSession open(
       String appName, Map<String, String> settings, String... executorJavaOptions) {
@@ -82,15 +83,15 @@ public final class LocalCluster {
     props.put("spark.sql.shuffle.partitions", "2");
     props.putAll(settings);
 
-    Map<String, String> previous = new HashMap<>();
-    props.keySet().forEach(k -> previous.put(k, System.getProperty(k)));
+    Map<String, String> saved = new HashMap<>();
+    props.keySet().forEach(k -> saved.put(k, System.getProperty(k)));
     SparkSession spark;
     try {
       // A new SparkConf reads spark.* system properties: this is how the settings reach Sessions.
       props.forEach(System::setProperty);
       spark = Sessions.open(appName, master);
     } finally {
-      previous.forEach(
+      saved.forEach(
           (k, v) -> {
             if (v == null) {
               System.clearProperty(k);

@@ -20,7 +20,8 @@ public abstract class SparkTestBase {
 
   @BeforeAll
   static void startSpark() {
-    // The product's own session settings (UI off, loopback, text partition values), on local[2].
+    // The product's own Spark session settings (UI off, loopback, text partition values), on
+    // local[2].
     spark = Sessions.open("sweeplab-test", "local[2]");
     spark.conf().set("spark.sql.shuffle.partitions", "2");
   }
