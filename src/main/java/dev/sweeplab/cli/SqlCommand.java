@@ -1,5 +1,6 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.engine.ReadOnlySql;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Parameters;
 /** {@code sweeplab sql QUERY}: Spark SQL over the warehouse's tables. */
 @Command(
     name = "sql",
-    description = "Run a Spark SQL query; runs, curves and sweeps are registered as tables.")
+    description =
+        "Run a read-only Spark SQL query (SELECT, WITH, SHOW, DESCRIBE, EXPLAIN); the warehouse's"
+            + " tables are registered by name.")
 final class SqlCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "QUERY", description = "Spark SQL")
   String query;
@@ -30,6 +33,7 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    ReadOnlySql.check(query);
     try (SparkSession spark = Sessions.open("sweeplab sql", where.master)) {
       List<String> tables = Tables.register(spark, where.resolve());
       if (tables.isEmpty()) {

@@ -295,5 +295,29 @@ class CliTest {
     Result bad =
         cli("sql", "SELECT nope FROM runs", "--warehouse", warehouse, "--master", "local[2]");
     assertUserError(bad, "the query failed", "nope", "runs");
+    Result write =
+        cli(
+            "sql",
+            "INSERT INTO runs SELECT * FROM runs",
+            "--warehouse",
+            warehouse,
+            "--master",
+            "local[2]");
+    assertOnlyUserError(write, "read-only", "InsertInto");
+    Result after =
+        cli(
+            "sql",
+            "SELECT count(*) AS n, count(DISTINCT run_id) AS ids FROM runs",
+            "--warehouse",
+            warehouse,
+            "--master",
+            "local[2]");
+    assertTrue(
+        Pattern.compile("\\|4 +\\|4 *\\|").matcher(after.out()).find(),
+        "the refused INSERT added nothing: " + after);
+
+    Result syntax =
+        cli("sql", "SELEC width FROM runs", "--warehouse", warehouse, "--master", "local[2]");
+    assertOnlyUserError(syntax, "not valid Spark SQL", "line 1, pos 0");
   }
 }

@@ -1,0 +1,103 @@
+package dev.sweeplab.engine;
+
+import dev.sweeplab.spec.UserError;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoDir;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
+import org.apache.spark.sql.execution.SparkSqlParser;
+import org.apache.spark.sql.execution.command.DescribeQueryCommand;
+import org.apache.spark.sql.execution.command.ExplainCommand;
+import scala.collection.JavaConverters;
+
+/**
+ * The rule of {@code sweeplab sql}: it reads, never writes. A statement is parsed (by Spark's own
+ * parser, before any session or table exists) and accepted only when it is a query (SELECT, WITH,
+ * VALUES, TABLE, FROM ... SELECT) or a SHOW, DESCRIBE or EXPLAIN of one; every command that writes
+ * data or changes a catalog, the session's configuration or its class path (INSERT, CREATE, DROP,
+ * ALTER, DELETE, UPDATE, MERGE, CACHE, ADD JAR, SET, ...) is refused. The tables change only
+ * through a sweep's commit. Driver-only.
+ */
+public final class ReadOnlySql {
+  private static final String ACCEPTED =
+      "sweeplab sql is read-only: it runs queries (SELECT, WITH) and SHOW, DESCRIBE and EXPLAIN"
+          + " statements; the tables change only when a sweep commits";
+
+  private ReadOnlySql() {}
+
+  /**
+   * Checks {@code statement}.
+   *
+   * @throws UserError naming the statement kind when it is not read-only, or Spark's parse error
+   *     (with its line and position) when it is not valid SQL
+   */
+  public static void check(String statement) {
+    LogicalPlan plan;
+    try {
+      plan = new SparkSqlParser().parsePlan(statement);
+    } catch (Exception e) {
+      // Scala declares no checked exceptions: Spark's ParseException reaches Java undeclared.
+      if (e instanceof ParseException) {
+        // The first line is the error and its position; the rest repeats the query with a caret.
+        throw UserError.of(
+            "the query is not valid Spark SQL: "
+                + e.getMessage().strip().lines().findFirst().get());
+      }
+      throw e;
+    }
+    LogicalPlan writer = firstWriter(plan);
+    if (writer != null) {
+      throw UserError.of(
+          "refused '" + abbreviated(statement) + "' (" + kind(writer) + "): " + ACCEPTED + ".");
+    }
+  }
+
+  /** The first node of {@code plan} (depth first, CTE definitions included) that is not a read. */
+  private static LogicalPlan firstWriter(LogicalPlan plan) {
+    List<LogicalPlan> todo = new ArrayList<>(List.of(plan));
+    while (!todo.isEmpty()) {
+      LogicalPlan node = todo.remove(todo.size() - 1);
+      if (node instanceof ExplainCommand explain) {
+        todo.add(explain.logicalPlan());
+        continue;
+      }
+      if (node instanceof DescribeQueryCommand describe) {
+        todo.add(describe.plan());
+        continue;
+      }
+      if (isWrite(node)) {
+        return node;
+      }
+      todo.addAll(JavaConverters.seqAsJavaList(node.children()));
+      for (Object inner : JavaConverters.seqAsJavaList(node.innerChildren())) {
+        if (inner instanceof LogicalPlan p) {
+          todo.add(p);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isWrite(LogicalPlan node) {
+    if (node instanceof InsertIntoDir || node instanceof ParsedStatement) {
+      return true;
+    }
+    if (node instanceof Command) {
+      String name = node.getClass().getSimpleName();
+      return !(name.startsWith("Show") || name.startsWith("Describe"));
+    }
+    return false;
+  }
+
+  private static String kind(LogicalPlan node) {
+    return node.getClass().getSimpleName().replaceAll("(Command|Statement)$", "");
+  }
+
+  private static String abbreviated(String statement) {
+    String line = statement.strip().replaceAll("\\s+", " ");
+    return line.length() <= 60 ? line : line.substring(0, 57) + "...";
+  }
+}
