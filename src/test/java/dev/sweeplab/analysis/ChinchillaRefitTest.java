@@ -17,18 +17,13 @@ import org.junit.jupiter.api.Test;
  * refit (Besiroglu et al. 2024): E = 1.82, α = 0.348, β = 0.366.
  */
 class ChinchillaRefitTest {
-  /** shared/reference beside the repository (CI's clone), or the team checkout. */
+  /** The points, shipped in the test resources (their source: reference/README.md there). */
   static Path reference() {
-    for (Path p :
-        List.of(
-            Path.of("../shared/reference/chinchilla_fig4_points.csv"),
-            Path.of("/work/shared/reference/chinchilla_fig4_points.csv"))) {
-      if (Files.isRegularFile(p)) {
-        return p;
-      }
+    Path p = Path.of("src/test/resources/reference/chinchilla_fig4_points.csv");
+    if (!Files.isRegularFile(p)) {
+      return fail("chinchilla_fig4_points.csv not found at " + p.toAbsolutePath());
     }
-    return fail(
-        "chinchilla_fig4_points.csv not found in ../shared/reference or /work/shared/reference");
+    return p;
   }
 
   /** (N, D, loss) rows, D = C / (6N). */

@@ -2,29 +2,28 @@ package dev.sweeplab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.testing.DocBlocks;
 import dev.sweeplab.testing.SparkTestBase;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SQL of the README's "Querying on a cluster" section, run as written against a small committed
- * sweep: the table registration, partition recovery, the query by path and the two curves. Only the
- * warehouse path and the sweep names are replaced.
+ * The Spark SQL of docs/tables.md ("Spark SQL" and "Querying on a cluster") and of the README, run
+ * as written against a small committed sweep: the table registration, partition recovery, the
+ * queries by path and the curves. Only the warehouse path and the sweep names are replaced.
  */
-class ReadmeSqlTest extends SparkTestBase {
+class TablesDocSqlTest extends SparkTestBase {
+  static final Path DOC = Path.of("docs/tables.md");
+
   static final String SPEC =
       """
       name: readme
@@ -37,25 +36,6 @@ class ReadmeSqlTest extends SparkTestBase {
 
   @TempDir Path tmp;
 
-  /** The statements of the README section, comments removed, in order. */
-  static List<String> statements() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
-    int from = readme.indexOf("### Querying on a cluster");
-    assertTrue(from >= 0, "the README has the section");
-    int to = readme.indexOf("\n#", from + 10);
-    String section = readme.substring(from, to < 0 ? readme.length() : to);
-    List<String> statements = new ArrayList<>();
-    Matcher block = Pattern.compile("```sql\n(.*?)```", Pattern.DOTALL).matcher(section);
-    while (block.find()) {
-      for (String s : block.group(1).replaceAll("--[^\n]*", "").split(";")) {
-        if (!s.isBlank()) {
-          statements.add(s.strip());
-        }
-      }
-    }
-    return statements;
-  }
-
   @AfterEach
   void dropTables() {
     for (String t : List.of("runs", "curves", "sweeps")) {
@@ -63,23 +43,58 @@ class ReadmeSqlTest extends SparkTestBase {
     }
   }
 
-  @Test
-  void theReadmesQueriesRunAsWritten() throws Exception {
+  /** Runs {@code statement} on the test's warehouse and sweep. */
+  List<Row> run(String statement) {
+    String uri = tmp.resolve("wh").toUri().toString();
+    String sql =
+        statement
+            .replace("hdfs:///warehouse", uri)
+            .replace("/path/to/warehouse", uri)
+            .replace("'scaling_teacher'", "'readme'")
+            .replace("'quickstart'", "'readme'")
+            .replace("'dd_model_fashion'", "'readme'");
+    return spark.sql(sql).collectAsList();
+  }
+
+  void commitSweep() {
     SweepSpec spec = SpecParser.parse(SPEC, "readme.yaml");
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     SweepOutcome o = new SweepRunner(spark, warehouse).run(spec, false);
     assertEquals(8, o.ok(), o.toString());
+  }
 
-    List<String> statements = statements();
+  @Test
+  void theSparkSqlSectionAndTheReadmeRunAsWritten() throws Exception {
+    commitSweep();
+    for (Path file : List.of(DOC, Path.of("README.md"))) {
+      String heading = file.equals(DOC) ? "## Spark SQL" : "## Querying";
+      List<String> statements =
+          DocBlocks.statements(DocBlocks.blocks(file, heading, "sql")).stream()
+              .filter(s -> !s.contains("read_parquet("))
+              .toList();
+      assertEquals(3, statements.size(), file + ": a table, a repair, a query: " + statements);
+      List<List<Row>> results = new ArrayList<>();
+      for (String statement : statements) {
+        results.add(run(statement));
+      }
+      List<Row> curve = results.get(2);
+      assertEquals(4, curve.size(), file + ": one row per (width, train_size): " + curve);
+      for (Row r : curve) {
+        assertEquals(2L, r.getLong(3), file + ": two seeds: " + r);
+      }
+      dropTables();
+    }
+  }
+
+  @Test
+  void theClusterSectionRunsAsWritten() throws Exception {
+    commitSweep();
+    List<String> statements =
+        DocBlocks.statements(DocBlocks.blocks(DOC, "## Querying on a cluster", "sql"));
     assertEquals(7, statements.size(), "3 tables, a repair, the query by path, 2 curves");
     List<List<Row>> results = new ArrayList<>();
     for (String statement : statements) {
-      String sql =
-          statement
-              .replace("hdfs:///warehouse", tmp.resolve("wh").toUri().toString())
-              .replace("'scaling_teacher'", "'readme'")
-              .replace("'dd_model_fashion'", "'readme'");
-      results.add(spark.sql(sql).collectAsList());
+      results.add(run(statement));
     }
     // "likewise curves and sweeps", with the alternative the section names
     spark.sql("ALTER TABLE curves RECOVER PARTITIONS");
