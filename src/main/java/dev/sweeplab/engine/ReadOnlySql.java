@@ -15,11 +15,11 @@ import scala.collection.JavaConverters;
 
 /**
  * The rule of {@code sweeplab sql}: it reads, never writes. A statement is parsed (by Spark's own
- * parser, before any session or table exists) and accepted only when it is a query (SELECT, WITH,
- * VALUES, TABLE, FROM ... SELECT) or a SHOW, DESCRIBE or EXPLAIN of one; every command that writes
- * data or changes a catalog, the session's configuration or its class path (INSERT, CREATE, DROP,
- * ALTER, DELETE, UPDATE, MERGE, CACHE, ADD JAR, SET, ...) is refused. The tables change only
- * through a sweep's commit. Driver-only.
+ * parser, before any Spark session or table exists) and accepted only when it is a query (SELECT,
+ * WITH, VALUES, TABLE, FROM ... SELECT) or a SHOW, DESCRIBE or EXPLAIN of one; every command that
+ * writes data or changes a catalog, the Spark session's configuration or its class path (INSERT,
+ * CREATE, DROP, ALTER, DELETE, UPDATE, MERGE, CACHE, ADD JAR, SET, ...) is refused. The tables
+ * change only through a sweep's commit. Driver-only.
  */
 public final class ReadOnlySql {
   private static final String ACCEPTED =
