@@ -10,6 +10,7 @@ import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,35 @@ final class ReportOption {
           "local directory for summaries and plots, one folder per sweep (default"
               + " ./${DEFAULT-VALUE})")
   Path reports;
+
+  /**
+   * Checks, before any training, that the sweep's report directory can be made and written: no part
+   * of its path is a regular file, and the nearest existing directory is writable. Creates nothing.
+   */
+  void preflight(String sweep) {
+    Path dir = reports.resolve(sweep).toAbsolutePath();
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (Files.exists(p)) {
+        if (!Files.isDirectory(p)) {
+          throw UserError.of(
+              "--reports "
+                  + reports
+                  + ": "
+                  + p
+                  + " is a file, not a directory; the report of sweep '"
+                  + sweep
+                  + "' goes to "
+                  + dir
+                  + " (choose another --reports)");
+        }
+        if (!Files.isWritable(p)) {
+          throw UserError.of(
+              "--reports " + reports + ": cannot write into " + p + " (choose another --reports)");
+        }
+        return;
+      }
+    }
+  }
 
   /** Prints the sweep's summary table and writes its report; returns the files written. */
   List<Path> write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {

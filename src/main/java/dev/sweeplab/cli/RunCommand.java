@@ -52,6 +52,7 @@ final class RunCommand implements Callable<Integer> {
     // What a person can get wrong fails here, in a second, before Spark starts or anything is
     // written: the warehouse path, then every data set the runs read (the engine checks again).
     where.preflight();
+    report.preflight(sweep.name());
     sweep.expand().stream().map(DatasetSpec::of).distinct().forEach(DatasetCache::check);
     try (SparkSession spark = Sessions.open("sweeplab " + sweep.name(), where.master)) {
       SweepOutcome o = new SweepRunner(spark, where.resolve()).run(sweep, fresh);
@@ -70,6 +71,17 @@ final class RunCommand implements Callable<Integer> {
           o.wallMs() / 1000.0,
           o.trainMs() / 1000.0,
           o.commitMs() / 1000.0);
+      o.setAside()
+          .forEach(
+              (file, why) ->
+                  System.out.println(
+                      "set aside unreadable staged file "
+                          + file
+                          + " ("
+                          + why
+                          + ") in _staging/sweep="
+                          + sweep.name()
+                          + "/_unreadable; its run was trained again"));
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println("wrote " + line));

@@ -101,7 +101,8 @@ final class SweepCommit {
                   byStatus.getOrDefault(RunResult.TIMEOUT, 0L),
                   System.currentTimeMillis() - start,
                   0,
-                  0);
+                  0,
+                  Map.of());
           Compaction.writeSweeps(
               conf,
               fresh ? null : warehouse.partition(Warehouse.SWEEPS, sweep),

@@ -1,5 +1,7 @@
 package dev.sweeplab.engine;
 
+import java.util.Map;
+
 /**
  * What one execution of a sweep did.
  *
@@ -15,6 +17,8 @@ package dev.sweeplab.engine;
  * @param wallMs wall time of the execution
  * @param trainMs of which the training stage (Spark job of the runs), 0 when nothing was trained
  * @param commitMs of which reading staging and publishing the tables
+ * @param setAside staged files found unreadable and set aside (their runs trained again): file name
+ *     → why
  */
 public record SweepOutcome(
     long planned,
@@ -27,11 +31,30 @@ public record SweepOutcome(
     long timeout,
     long wallMs,
     long trainMs,
-    long commitMs) {
+    long commitMs,
+    Map<String, String> setAside) {
 
   /** The same outcome with the runs kept from failed attempts and its timings. */
   SweepOutcome after(long kept, long wallMs, long trainMs, long commitMs) {
     return new SweepOutcome(
-        planned, reused, trained, kept, ok, diverged, failed, timeout, wallMs, trainMs, commitMs);
+        planned, reused, trained, kept, ok, diverged, failed, timeout, wallMs, trainMs, commitMs,
+        setAside);
+  }
+
+  /** The same outcome with {@code files} set aside. */
+  SweepOutcome setAside(Map<String, String> files) {
+    return new SweepOutcome(
+        planned,
+        reused,
+        trained,
+        kept,
+        ok,
+        diverged,
+        failed,
+        timeout,
+        wallMs,
+        trainMs,
+        commitMs,
+        Map.copyOf(files));
   }
 }

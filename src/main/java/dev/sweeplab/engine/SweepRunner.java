@@ -7,10 +7,12 @@ import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.SweepPlan;
+import dev.sweeplab.store.Unreadable;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +66,9 @@ public final class SweepRunner {
     long limit = spec.runTimeoutMs();
 
     List<RunConfig> planned = spec.expand();
+    Map<String, String> setAside =
+        new LinkedHashMap<>(
+            fresh ? Map.of() : staged(() -> Unreadable.setAside(hadoop, staging, false)));
     Set<String> finished = fresh ? Set.of() : staged(() -> Staging.runIds(hadoop, staging));
     Map<String, Long> timedOut = fresh ? Map.of() : staged(() -> Staging.timedOut(hadoop, staging));
     List<RunConfig> todo = new ArrayList<>();
@@ -105,19 +110,59 @@ public final class SweepRunner {
     long commitStart = System.currentTimeMillis();
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
-    SweepOutcome outcome =
-        SweepCommit.commit(
-            spark,
-            warehouse,
-            spec,
-            ids,
-            start,
-            reused,
-            todo.size(),
-            fresh,
-            SweepCommit.FILES_PER_TASK);
+    SweepOutcome outcome;
+    try {
+      outcome = commit(spec, ids, start, reused, todo.size(), fresh);
+    } catch (Exception e) { // Spark's own SparkException reaches Java undeclared
+
+      // A staged file that the listing could not tell from a good one (cut short, not empty) fails
+      // the commit, which leaves the tables as they were: set it aside, train its run again, and
+      // commit once more.
+      Map<String, String> bad = staged(() -> Unreadable.setAside(hadoop, staging, true));
+      if (bad.isEmpty()) {
+        throw e;
+      }
+      LOG.warn(
+          "{} staged file(s) unreadable, set aside in {}/{}: {}; training their runs again",
+          bad.size(),
+          staging,
+          Unreadable.DIR,
+          bad);
+      setAside.putAll(bad);
+      List<RunConfig> again =
+          planned.stream()
+              .filter(r -> bad.keySet().stream().anyMatch(name -> name.startsWith(r.runId())))
+              .toList();
+      train(spec, again, limit, timedOut);
+      outcome = commit(spec, ids, start, reused - again.size(), todo.size() + again.size(), fresh);
+    }
     long end = System.currentTimeMillis();
-    return outcome.after(kept, end - start, commitStart - trainStart, end - commitStart);
+    if (!setAside.isEmpty()) {
+      LOG.warn("set aside unreadable staged file(s), their runs trained again: {}", setAside);
+    }
+    return outcome
+        .after(kept, end - start, commitStart - trainStart, end - commitStart)
+        .setAside(setAside);
+  }
+
+  private SweepOutcome commit(
+      SweepSpec spec, List<String> ids, long start, long reused, long trained, boolean fresh) {
+    return SweepCommit.commit(
+        spark, warehouse, spec, ids, start, reused, trained, fresh, SweepCommit.FILES_PER_TASK);
+  }
+
+  /** Trains {@code runs} (the distributed ones first), outside the main path's preparation. */
+  private void train(SweepSpec spec, List<RunConfig> runs, long limit, Map<String, Long> timedOut) {
+    List<RunConfig> distributed = runs.stream().filter(spec::distributed).toList();
+    List<RunConfig> tasks = runs.stream().filter(run -> !spec.distributed(run)).toList();
+    if (!distributed.isEmpty()) {
+      trainDistributed(distributed, spec.distributedWorkers(), limit, timedOut);
+    }
+    if (!tasks.isEmpty()) {
+      try (TaskJob job = new TaskJob(tasks, limit, timedOut)) {
+        job.run();
+      }
+    }
   }
 
   /**

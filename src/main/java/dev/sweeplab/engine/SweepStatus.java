@@ -6,6 +6,7 @@ import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.SweepPlan;
+import dev.sweeplab.store.Unreadable;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
@@ -47,6 +48,7 @@ import org.apache.hadoop.fs.Path;
  *     committed execution, its row's counts: the staged files are then not read)
  * @param left planned runs not staged yet (timed-out runs a longer limit retries included)
  * @param costDone estimated cost of the staged runs over that of all planned ones; NaN if unknown
+ * @param setAside staged files set aside as unreadable ({@link Unreadable}): file name → why
  */
 public record SweepStatus(
     String sweep,
@@ -56,7 +58,8 @@ public record SweepStatus(
     long planned,
     Counts staged,
     long left,
-    double costDone) {
+    double costDone,
+    Map<String, String> setAside) {
 
   /** What can be said from here about the driver of a plan. */
   public enum Driver {
@@ -132,7 +135,8 @@ public record SweepStatus(
       Set<String> ids = new HashSet<>(Staging.runIds(conf, dir));
       ids.addAll(Staging.timedOut(conf, dir).keySet());
       Counts staged = count(conf, new ArrayList<>(Staging.files(conf, dir, ids).values()));
-      return new SweepStatus(sweep, plan, last, driver, -1, staged, -1, Double.NaN);
+      return new SweepStatus(
+          sweep, plan, last, driver, -1, staged, -1, Double.NaN, Unreadable.list(conf, dir));
     }
     SweepSpec sweepSpec = SpecParser.fromCanonicalJson(spec);
     List<RunConfig> runs = sweepSpec.expand();
@@ -161,7 +165,8 @@ public record SweepStatus(
         // Committed: the row has the counts, and reading thousands of footers takes seconds.
         committed ? last.counts() : count(conf, done),
         runs.size() - done.size(),
-        totalCost > 0 ? doneCost / totalCost : (double) done.size() / runs.size());
+        totalCost > 0 ? doneCost / totalCost : (double) done.size() / runs.size(),
+        Unreadable.list(conf, dir));
   }
 
   /** Whether the plan's driver is alive, as far as this host can tell. */
@@ -233,6 +238,20 @@ public record SweepStatus(
 
   /** The status as a block of lines for a person; times in {@code zone}, dates unless today. */
   public String render(ZoneId zone, long now) {
+    StringBuilder text = new StringBuilder(renderState(zone, now));
+    setAside.forEach(
+        (file, why) ->
+            text.append("  unreadable staged file set aside: ")
+                .append(Unreadable.DIR)
+                .append('/')
+                .append(file)
+                .append(" (")
+                .append(why)
+                .append("); its run counts as not staged\n"));
+    return text.toString();
+  }
+
+  private String renderState(ZoneId zone, long now) {
     StringBuilder out = new StringBuilder("sweep ").append(sweep).append(": ");
     if (committed()) {
       Execution c = lastCommit;

@@ -48,9 +48,8 @@ import org.apache.parquet.schema.MessageType;
  */
 public final class Staging {
   private static final String SUFFIX = ".parquet";
-  private static final Pattern FINISHED = Pattern.compile("([0-9a-f]{16})\\.parquet");
-  private static final Pattern TIMED_OUT =
-      Pattern.compile("([0-9a-f]{16})\\.timeout-([0-9]+)\\.parquet");
+  static final Pattern FINISHED = Pattern.compile("([0-9a-f]{16})\\.parquet");
+  static final Pattern TIMED_OUT = Pattern.compile("([0-9a-f]{16})\\.timeout-([0-9]+)\\.parquet");
 
   private Staging() {}
 

@@ -203,6 +203,24 @@ class CliTest {
   }
 
   @Test
+  void reportsNamingAFileIsRefusedBeforeAnythingIsWritten() throws IOException {
+    Path spec = Files.writeString(tmp.resolve("tiny.yaml"), TINY);
+    Path warehouse = tmp.resolve("warehouse");
+    Result r =
+        cli(
+            "run",
+            spec.toString(),
+            "--warehouse",
+            warehouse.toString(),
+            "--reports",
+            spec.toString(),
+            "--master",
+            "local[2]");
+    assertOnlyUserError(r, "--reports " + spec, "is a file, not a directory");
+    assertFalse(Files.exists(warehouse), "nothing trained or written: " + r);
+  }
+
+  @Test
   void sqlOnAnEmptyWarehouseSaysThereAreNoTables() throws IOException {
     Path empty = Files.createDirectory(tmp.resolve("empty"));
     Result r = cli("sql", "SELECT 1", "--warehouse", empty.toString(), "--master", "local[2]");
