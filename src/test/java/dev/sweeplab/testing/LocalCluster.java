@@ -77,6 +77,7 @@ public final class LocalCluster {
     props.put("spark.executor.extraClassPath", System.getProperty("java.class.path"));
     props.put("spark.executor.extraJavaOptions", javaOptions(executorJavaOptions));
     props.put("spark.executorEnv.OMP_NUM_THREADS", "1");
+    props.put("spark.executorEnv.SPARK_LOCAL_IP", Loopback.ADDRESS);
     // Read by the launcher's command builder from the executor environment.
     props.put("spark.executorEnv.SPARK_SCALA_VERSION", "2.12");
     props.put("spark.task.maxFailures", "4");
@@ -106,6 +107,7 @@ public final class LocalCluster {
           "a SparkContext on " + running + " is still running; stop it before opening " + master);
     }
     awaitExecutors(spark, executors, 120_000);
+    Loopback.check(spark);
     return spark;
   }
 

@@ -24,6 +24,7 @@ public abstract class SparkTestBase {
     // local[2].
     spark = Sessions.open("sweeplab-test", "local[2]");
     spark.conf().set("spark.sql.shuffle.partitions", "2");
+    Loopback.check(spark);
   }
 
   @AfterAll
