@@ -21,13 +21,13 @@ package dev.sweeplab.model;
  * mean_field           as mup
  * </pre>
  *
- * muP follows Yang et al. 2022 (Tensor Programs V, Table 8, as in microsoft/mup): output init
- * variance ∝ 1/fan_in², hidden Adam rate η/fan_in, input SGD rate η·fan_out; biases take the input
- * layer's rate. NTK puts W = w/√fan_in with one rate on w (Jacot et al. 2018), whose a = 0 form
- * divides the hidden and output rates by fan_in (SGD) or √fan_in (Adam). Mean-field (Chizat &amp;
- * Bach 2018; Mei et al. 2018) is defined for one hidden layer, where Yang &amp; Hu show it is muP;
- * for deeper nets this class uses muP's exponents, the maximal-update limit that generalises it. At
- * width = base_width every parameterization is SP.
+ * muP follows Yang et al. 2022 (Tensor Programs V, Table 3): output init variance ∝ 1/fan_in²,
+ * hidden Adam rate η/fan_in, input SGD rate η·fan_out; biases take the input layer's rate. NTK puts
+ * W = w/√fan_in with one rate on w (Jacot et al. 2018), whose a = 0 form divides the hidden and
+ * output rates by fan_in (SGD) or √fan_in (Adam). Mean-field (Chizat &amp; Bach 2018; Mei et al.
+ * 2018) is defined for one hidden layer, where Yang &amp; Hu show it is muP; for deeper nets this
+ * class uses muP's exponents, the maximal-update limit that generalises it. At width = base_width
+ * every parameterization is SP.
  */
 public enum Parameterization {
   STANDARD,

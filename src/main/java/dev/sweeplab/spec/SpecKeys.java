@@ -93,8 +93,8 @@ public final class SpecKeys {
           "",
           false,
           Rule.any(),
-          "directory or Hadoop URI of the data files; empty: the data set's default location"
-              + " (fashion_mnist: /usr/share/datasets/fashion-mnist, Debian's"
+          "directory or Hadoop URI of the data files; required for mnist and cifar10; empty for"
+              + " fashion_mnist: /usr/share/datasets/fashion-mnist (Debian's"
               + " dataset-fashion-mnist)");
   public static final Key LABEL_NOISE =
       new Key(
