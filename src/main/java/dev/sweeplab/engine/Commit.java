@@ -61,6 +61,12 @@ final class Commit {
   /** A pending marker older than this belongs to a driver that died during its swap. */
   static final long STALE_MS = 2 * 60_000L;
 
+  /**
+   * Pending data with no marker and nothing in it written for this long belongs to a driver that
+   * died while writing it (before its marker existed): far longer than any one write takes.
+   */
+  static final long ABANDONED_MS = 60 * 60_000L;
+
   private Commit() {}
 
   /** Replaces the sweep's partition of one table (see {@link #publish}). */
@@ -122,6 +128,7 @@ final class Commit {
       FileSystem fs = new Path(warehouse.root()).getFileSystem(conf);
       recover(fs, warehouse);
       emptyTrash(fs, warehouse, tables);
+      removeAbandoned(fs, warehouse, tables);
       try {
         writes.into(table -> pending(warehouse, table, id, sweep));
       } catch (Exception e) { // Spark's exceptions are checked in Java but thrown undeclared
@@ -217,6 +224,43 @@ final class Commit {
         }
       }
     }
+  }
+
+  /**
+   * Removes the pending data of commits whose driver died before creating their marker: a {@code
+   * _pending/<commit>} directory with no marker in {@code _commits} and no file written for {@link
+   * #ABANDONED_MS}. Returns how many were removed.
+   */
+  static int removeAbandoned(FileSystem fs, Warehouse warehouse, Iterable<String> tables)
+      throws IOException {
+    Path markers = commits(warehouse);
+    int removed = 0;
+    for (String table : tables) {
+      Path pending = new Path(warehouse.table(table), "_pending");
+      for (FileStatus f : Warehouse.list(fs, pending)) {
+        String id = f.getPath().getName();
+        if (!f.isDirectory()
+            || fs.exists(new Path(markers, id + PENDING))
+            || System.currentTimeMillis() - newest(fs, f) < ABANDONED_MS) {
+          continue;
+        }
+        LOG.warn(
+            "removing {}, left by a commit whose driver stopped before publishing", f.getPath());
+        fs.delete(f.getPath(), true);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** The newest modification time in the tree under {@code dir}, the directory's own included. */
+  private static long newest(FileSystem fs, FileStatus dir) throws IOException {
+    long newest = dir.getModificationTime();
+    var files = fs.listFiles(dir.getPath(), true);
+    while (files.hasNext()) {
+      newest = Math.max(newest, files.next().getModificationTime());
+    }
+    return newest;
   }
 
   static Path commits(Warehouse warehouse) {

@@ -1,6 +1,7 @@
 package dev.sweeplab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.sweeplab.testing.SparkTestBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.stream.Stream;
@@ -153,6 +155,28 @@ class SweepCommitTest extends SparkTestBase {
     String messages = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
     assertTrue(messages.contains(broken.getFileName().toString()), messages);
     assertFirstCommitIntact(warehouse);
+  }
+
+  @Test
+  void theNextCommitRemovesPendingDataADeadCommitLeftAndKeepsALiveOnes() throws IOException {
+    Warehouse warehouse = new Warehouse(tmp.resolve("dead").toString());
+    new SweepRunner(spark, warehouse).run(spec("first"), false);
+    Path pending = Path.of(warehouse.table(Warehouse.RUNS).toString(), "_pending");
+    Path dead = pending.resolve("1-dead/sweep=first/part-00000.parquet");
+    Path live = pending.resolve("2-live/sweep=other/part-00000.parquet");
+    for (Path p : List.of(dead, live)) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "half a partition");
+    }
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - Commit.ABANDONED_MS - 60_000);
+    for (Path p = dead; !p.equals(pending); p = p.getParent()) {
+      Files.setLastModifiedTime(p, old);
+    }
+
+    new SweepRunner(spark, warehouse).run(spec("second"), false);
+
+    assertFalse(Files.exists(dead.getParent().getParent()), "a dead commit's pending data removed");
+    assertTrue(Files.exists(live), "a commit still writing keeps its pending data");
   }
 
   /** The tables as the sweep's first commit left them, and no pending commit data. */
