@@ -5,6 +5,7 @@ import dev.sweeplab.data.DatasetSpec;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.DriverLease;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Unreadable;
@@ -57,8 +58,22 @@ public final class SweepRunner {
     this.tasksPerCore = tasksPerCore;
   }
 
-  /** Runs {@code spec} to completion; {@code fresh} discards earlier results of the sweep first. */
+  /**
+   * Runs {@code spec} to completion; {@code fresh} discards earlier results of the sweep first. The
+   * driver holds the sweep's {@link DriverLease} throughout: a second driver of the same sweep and
+   * warehouse is refused before it writes anything.
+   */
   public SweepOutcome run(SweepSpec spec, boolean fresh) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    DriverLease lease = DriverLease.acquire(hadoop, warehouse, spec.name());
+    try {
+      return runHeld(spec, fresh);
+    } finally {
+      lease.close();
+    }
+  }
+
+  private SweepOutcome runHeld(SweepSpec spec, boolean fresh) {
     long start = System.currentTimeMillis();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String sweep = spec.name();

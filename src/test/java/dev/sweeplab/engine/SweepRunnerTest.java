@@ -1,11 +1,15 @@
 package dev.sweeplab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.DriverLease;
 import dev.sweeplab.store.RunSchema;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
@@ -32,6 +36,24 @@ class SweepRunnerTest extends SparkTestBase {
       """;
 
   @TempDir Path tmp;
+
+  @Test
+  void aSecondDriverOfTheSameSweepIsRefusedBeforeItWritesAnything() throws Exception {
+    SweepSpec spec = SpecParser.parse(SPEC, "tiny.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("two").toString());
+    DriverLease live =
+        DriverLease.acquire(spark.sparkContext().hadoopConfiguration(), warehouse, "tiny");
+    try {
+      UserError e =
+          assertThrows(UserError.class, () -> new SweepRunner(spark, warehouse).run(spec, false));
+      assertTrue(e.getMessage().contains("is being run by another driver (pid "), e.getMessage());
+      assertFalse(
+          Files.exists(Path.of(warehouse.staging("tiny").toString())),
+          "no staging, no plan: status shows no phantom sweep");
+    } finally {
+      live.close();
+    }
+  }
 
   @Test
   void sweepLandsAsOneRowPerRunAndRerunDuplicatesNothing() throws Exception {
