@@ -1,6 +1,8 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.engine.MemoryCheck;
 import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.MemoryEstimate;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
@@ -39,6 +41,12 @@ final class PlanCommand implements Callable<Integer> {
             + " per run, summed);"
             + " largest run %.3g%n",
         cost, runs.stream().mapToDouble(RunConfig::cost).max().orElse(0));
+    RunConfig biggest =
+        runs.stream()
+            .max(java.util.Comparator.comparingLong(r -> MemoryEstimate.of(r).nativeBytes()))
+            .orElseThrow();
+    System.out.printf("  largest run in memory needs about %s%n", MemoryEstimate.of(biggest));
+    MemoryCheck.thisJvm().check(runs.stream().filter(r -> !sweep.distributed(r)).toList());
     System.out.printf("first %d runs:%n", Math.min(show, runs.size()));
     for (RunConfig run : runs.subList(0, Math.min(show, runs.size()))) {
       System.out.printf("  %s  %s%n", run.runId(), run.canonicalJson());

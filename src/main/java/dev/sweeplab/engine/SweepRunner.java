@@ -81,6 +81,8 @@ public final class SweepRunner {
     long limit = spec.runTimeoutMs();
 
     List<RunConfig> planned = spec.expand();
+    MemoryCheck.of(spark.sparkContext().master(), spark.sparkContext().getConf())
+        .check(planned.stream().filter(run -> !spec.distributed(run)).toList());
     Map<String, String> setAside =
         new LinkedHashMap<>(
             fresh ? Map.of() : staged(() -> Unreadable.setAside(hadoop, staging, false)));

@@ -1,0 +1,62 @@
+package dev.sweeplab.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The memory a run needs, written out by hand for one configuration, and the hostile extremes. */
+class MemoryEstimateTest {
+  static RunConfig run(String model, String dataset) {
+    return SpecParser.parse(
+            "name: m\ndataset: {" + dataset + "}\nmodel: {" + model + "}\ntraining: {steps: 1}\n",
+            "m.yaml")
+        .expand()
+        .get(0);
+  }
+
+  @Test
+  void aFashionMnistSizedNetworkByHand() {
+    RunConfig r =
+        run(
+            "width: 256, depth: 2",
+            "input_dim: 784, classes: 10, train_size: 1000, test_size: 1000");
+    // params: 784*256 + 256 + 256*256 + 256 + 256*10 + 10 = 269,322
+    assertEquals(269_322, r.params());
+    // off-heap floats: params, gradients and Adam's two moments 4 * 269,322 = 1,077,288;
+    // the largest matrix once more 784*256 = 200,704; the step's buffers
+    // 3 * 128 * (2*256 + 10) + 128 * 784 = 300,800; the evaluation's 1,000 rows * 522 = 522,000;
+    // one layer's bias-sized vector 256: 2,101,048 floats.
+    // heap floats: two copies of the parameters 538,644 and the data 2,000 * 785 = 1,570,000.
+    MemoryEstimate e = MemoryEstimate.of(r);
+    assertEquals(2_101_048L * 4, e.nativeBytes());
+    assertEquals(2_108_644L * 4, e.heapBytes());
+    assertEquals(1000L * 784, e.largestArray(), "the training inputs");
+  }
+
+  @Test
+  void sgdKeepsNoMomentsAndOneHiddenLayerHasNoSquareMatrix() {
+    RunConfig adam = run("width: 64, depth: 1", "input_dim: 8, classes: 2");
+    RunConfig sgd =
+        SpecParser.parse(
+                "name: m\ndataset: {input_dim: 8, classes: 2}\nmodel: {width: 64, depth: 1}\n"
+                    + "training: {steps: 1, optimizer: sgd}\n",
+                "m.yaml")
+            .expand()
+            .get(0);
+    assertEquals(
+        2 * adam.params() * 4,
+        MemoryEstimate.of(adam).nativeBytes() - MemoryEstimate.of(sgd).nativeBytes());
+    assertEquals(1000L * 8, MemoryEstimate.of(adam).largestArray(), "no 64 x 64 matrix at depth 1");
+  }
+
+  @Test
+  void hostileSizesSaturateInsteadOfOverflowing() {
+    MemoryEstimate e =
+        MemoryEstimate.of(run("width: 10000000, depth: 1000000", "input_dim: 100000000"));
+    assertTrue(e.nativeBytes() > 0 && e.heapBytes() > 0, e.toString());
+    assertEquals(Long.MAX_VALUE, e.nativeBytes());
+    assertTrue(e.largestArray() > MemoryEstimate.MAX_ARRAY);
+    assertEquals("more than 8 EB", MemoryEstimate.bytes(e.nativeBytes()));
+  }
+}
