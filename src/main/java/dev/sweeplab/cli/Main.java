@@ -80,14 +80,16 @@ public final class Main implements Runnable {
   }
 
   /**
-   * A picocli parameter error. An unknown option or subcommand gets picocli's message and the
-   * suggestions or usage that show what there is instead; any other (a value of the wrong type, a
-   * missing parameter, an option given twice) is one line that ends with where the usage is.
+   * A picocli parameter error. An unknown option or subcommand, or a missing parameter, gets
+   * picocli's message and the suggestions or usage that show what there is or is needed; any other
+   * (a value of the wrong type, an option given twice) is one line that ends with where the usage
+   * is.
    */
   private static int parameterError(CommandLine.ParameterException e, String[] args) {
     CommandLine command = e.getCommandLine();
     PrintWriter err = command.getErr();
-    if (e instanceof CommandLine.UnmatchedArgumentException) {
+    if (e instanceof CommandLine.UnmatchedArgumentException
+        || e instanceof CommandLine.MissingParameterException) {
       err.println(oneLine(e.getMessage()));
       if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
         command.usage(err);
