@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * An error a person can act on: bad spec, bad option, bad data file, unwritable path. Each message
  * states the problem, the value, and what would be accepted. The CLI prints it as one paragraph and
- * exits with code 2; everything else is an internal error and keeps its stack trace.
+ * exits with code 2; everything else is an internal error, whose stack trace goes to a log file.
  *
  * <p>This class is the one factory of user-facing errors.
  */
