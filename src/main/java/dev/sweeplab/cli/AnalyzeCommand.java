@@ -24,6 +24,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    where.check();
     try (SparkSession spark = Sessions.open("sweeplab analyze " + sweep, where.master)) {
       SweepSpec spec = Analyses.recordedSpec(spark, where.resolve(), sweep);
       List<String> written = Analyses.run(spark, where.resolve(), spec);

@@ -250,6 +250,10 @@ final class BenchCommand implements Callable<Integer> {
       if (rounds < 1) {
         throw UserError.badValue("--rounds", rounds, "must be >= 1");
       }
+      if (repeats < 1) {
+        throw UserError.badValue("--repeats", repeats, "must be >= 1");
+      }
+      where.check();
       try (SparkSession spark = Sessions.open("sweeplab bench sweep", where.master)) {
         List<SweepBench.Efficiency> done = new ArrayList<>();
         for (int r = 1; r <= rounds; r++) {
@@ -282,6 +286,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      if (runs < 1) {
+        throw UserError.badValue("--runs", runs, "must be >= 1");
+      }
+      where.check();
       try (SparkSession spark = Sessions.open("sweeplab bench scale", where.master)) {
         System.out.print(SweepBench.scale(spark, where.resolve(), runs).table().markdown());
       }

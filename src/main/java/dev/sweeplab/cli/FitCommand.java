@@ -6,6 +6,7 @@ import dev.sweeplab.analysis.SeedPoint;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.spec.CanonicalJson;
 import dev.sweeplab.spec.UserError;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,9 +56,20 @@ final class FitCommand implements Callable<Integer> {
   String master;
 
   @Override
-  public Integer call() {
+  public Integer call() throws IOException {
+    if (bootstrap < 0) {
+      throw UserError.badValue("--bootstrap", bootstrap, "must be >= 0 (the replicates)");
+    }
+    Sessions.checkMaster(master);
     if (!Files.isRegularFile(input)) {
       throw UserError.of("--input '" + input + "' is not a file");
+    }
+    if (Files.size(input) == 0) {
+      throw UserError.of(
+          "--input '"
+              + input
+              + "' holds no table: the file is empty (0 bytes). Give a CSV with a"
+              + " header row or a Parquet file");
     }
     boolean joint = x2 != null;
     List<SeedPoint> points;

@@ -2,13 +2,24 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.train.Platform;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code sweeplab} command. A user error (bad spec, option, file or path) exits with code 2 and
- * one paragraph on stderr, no stack trace; an internal error exits 1 with its stack trace.
+ * one paragraph on stderr, no stack trace; picocli's own parameter errors exit 2 with one line and
+ * the usage hint. An internal error exits 1 with one line on stderr that names a log file holding
+ * its stack trace ({@code sweeplab-error-<time>.log} in the system temporary directory), so no
+ * input ever ends in a stack trace on the terminal.
  */
 @Command(
     name = "sweeplab",
@@ -29,6 +40,8 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
   static final int USER_ERROR = 2;
+  private static final DateTimeFormatter LOG_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT);
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -36,12 +49,22 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (for tests). */
   public static int execute(String... args) {
-    return commandLine(new Main()).execute(args);
+    return execute(commandLine(new Main()), args);
+  }
+
+  /** Runs {@code cli}, a {@link #commandLine}, on {@code args} and returns the exit code. */
+  static int execute(CommandLine cli, String... args) {
+    try {
+      return cli.execute(args);
+    } catch (Throwable e) { // errors (OutOfMemoryError, ...) pass picocli's handlers
+      return internalError(e, cli.getErr());
+    }
   }
 
   /** A command line for {@code command} with sweeplab's handling of user and internal errors. */
   static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
+    cli.setParameterExceptionHandler(Main::parameterError);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           UserError user = userError(e);
@@ -51,11 +74,73 @@ public final class Main implements Runnable {
             err.flush();
             return USER_ERROR;
           }
-          e.printStackTrace(err);
-          err.flush();
-          return 1;
+          return internalError(e, err);
         });
     return cli;
+  }
+
+  /**
+   * A picocli parameter error. An unknown option or subcommand, or a missing parameter, gets
+   * picocli's message and the suggestions or usage that show what there is or is needed; any other
+   * (a value of the wrong type, an option given twice) is one line that ends with where the usage
+   * is.
+   */
+  private static int parameterError(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    PrintWriter err = command.getErr();
+    if (e instanceof CommandLine.UnmatchedArgumentException
+        || e instanceof CommandLine.MissingParameterException) {
+      err.println(oneLine(e.getMessage()));
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+        command.usage(err);
+      }
+    } else {
+      err.println(
+          "sweeplab: error: "
+              + oneLine(e.getMessage())
+              + " (see '"
+              + command.getCommandSpec().qualifiedName()
+              + " --help')");
+    }
+    err.flush();
+    return USER_ERROR;
+  }
+
+  /**
+   * An internal error: its full stack trace goes to a new log file and stderr gets one line naming
+   * that file. Exit code 1.
+   */
+  static int internalError(Throwable e, PrintWriter err) {
+    String where;
+    try {
+      Path log =
+          Path.of(System.getProperty("java.io.tmpdir"))
+              .resolve(
+                  "sweeplab-error-"
+                      + LOG_TIME.format(LocalDateTime.now())
+                      + "-"
+                      + ProcessHandle.current().pid()
+                      + ".log");
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      Files.writeString(log, trace.toString(), StandardCharsets.UTF_8);
+      where = "the stack trace is in " + log;
+    } catch (IOException | RuntimeException logFailed) {
+      where = "the stack trace could not be written to a log file (" + logFailed + ")";
+    }
+    err.println(
+        "sweeplab: internal error: "
+            + oneLine(e.getClass().getSimpleName() + ": " + e.getMessage())
+            + "; "
+            + where
+            + ". Please report it with that file.");
+    err.flush();
+    return 1;
+  }
+
+  /** {@code text} on one line: line breaks become spaces. */
+  static String oneLine(String text) {
+    return String.valueOf(text).strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   /** The user error in a cause chain (Spark wraps executor-side errors), or null. */

@@ -6,6 +6,7 @@ import dev.sweeplab.spec.MemoryEstimate;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,6 +28,9 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (show < 0) {
+      throw UserError.badValue("--show", show, "must be >= 0 (the runs to list)");
+    }
     SweepSpec sweep = SpecParser.parse(spec);
     List<RunConfig> runs = sweep.expand();
     double cost = runs.stream().mapToDouble(RunConfig::cost).sum();

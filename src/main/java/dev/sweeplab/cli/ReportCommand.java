@@ -20,6 +20,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    where.check();
     try (SparkSession spark = Sessions.open("sweeplab report " + sweep, where.master)) {
       report.write(spark, where.resolve(), Analyses.recordedSpec(spark, where.resolve(), sweep));
     }

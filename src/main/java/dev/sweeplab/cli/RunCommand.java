@@ -48,6 +48,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Sessions.checkMaster(where.master);
     SweepSpec sweep = nightly(SpecParser.parse(spec), night);
     // What a person can get wrong fails here, in a second, before Spark starts or anything is
     // written: the warehouse path, then every data set the runs read (the engine checks again).

@@ -33,6 +33,10 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (limit < 0) {
+      throw UserError.badValue("--limit", limit, "must be >= 0 (the rows to print)");
+    }
+    where.check();
     ReadOnlySql.check(query);
     try (SparkSession spark = Sessions.open("sweeplab sql", where.master)) {
       List<String> tables = Tables.register(spark, where.resolve());

@@ -2,6 +2,7 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.SweepStatus;
 import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.Schemes;
 import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.time.ZoneId;
@@ -42,6 +43,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     Warehouse where = new Warehouse(warehouse);
     Configuration conf = new Configuration();
+    Schemes.check("--warehouse", warehouse, conf);
     try {
       List<String> sweeps = sweep == null ? SweepStatus.known(conf, where) : List.of(sweep);
       if (sweeps.isEmpty()) {

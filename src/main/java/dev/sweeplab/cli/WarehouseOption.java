@@ -1,10 +1,13 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.Schemes;
 import dev.sweeplab.store.Warehouse;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
 
 /** The {@code --warehouse} and {@code --master} options shared by commands that open Spark. */
@@ -26,11 +29,21 @@ final class WarehouseOption {
   }
 
   /**
+   * Fails before Spark starts when {@code --master} is no master URL or {@code --warehouse} has a
+   * URI scheme no file system serves. Reads and writes nothing.
+   */
+  void check() {
+    Sessions.checkMaster(master);
+    Schemes.check("--warehouse", warehouse, new Configuration());
+  }
+
+  /**
    * Fails before Spark starts when a local warehouse cannot be written: the nearest part of its
    * path that exists must be a writable directory (a regular file there, or above it, can never
    * hold tables). Writes nothing; other file systems are checked when the engine first writes.
    */
   void preflight() {
+    check();
     URI uri;
     try {
       uri = new org.apache.hadoop.fs.Path(warehouse).toUri();

@@ -1,6 +1,7 @@
 package dev.sweeplab.data;
 
 import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.Schemes;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.List;
@@ -25,6 +26,7 @@ final class DataFiles {
 
   /** The file system that holds {@code path}. */
   static FileSystem fileSystem(Path path) {
+    Schemes.check("dataset.path", path.toString(), CONF);
     try {
       return path.getFileSystem(CONF);
     } catch (IOException e) {

@@ -148,7 +148,7 @@ public record RunConfig(
     if (steps > 0) {
       return steps;
     }
-    long perEpoch = (trainSize + batchSize - 1) / batchSize;
+    long perEpoch = ((long) trainSize + batchSize - 1) / batchSize; // long: no int overflow
     return perEpoch * epochs;
   }
 

@@ -1,7 +1,14 @@
 package dev.sweeplab.spec;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,12 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.reader.ReaderException;
 
 /**
  * Reads a sweep spec from YAML and checks all of it before anything runs: unknown keys (with the
@@ -25,23 +34,84 @@ import org.yaml.snakeyaml.error.YAMLException;
 public final class SpecParser {
   private SpecParser() {}
 
+  /**
+   * The largest spec file read, in bytes: SnakeYAML's default code point limit (3 MiB), which the
+   * parser keeps. A spec is a few hundred bytes; the limit keeps a wrong path ({@code /dev/zero}, a
+   * data file) from filling the heap.
+   */
+  public static final int MAX_SPEC_BYTES = 3 * 1024 * 1024;
+
   /** Parses and validates the spec file at {@code file}. */
   public static SweepSpec parse(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    return parse(read(file), file.toString());
+  }
+
+  /**
+   * The text of the spec at {@code file}, read through a stream that stops one byte past {@link
+   * #MAX_SPEC_BYTES}, so a device or huge file is refused after at most that much; its bytes must
+   * be UTF-8.
+   */
+  static String read(Path file) {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_SPEC_BYTES + 1);
     } catch (NoSuchFileException e) {
       throw UserError.of("sweep spec '" + file + "' does not exist");
     } catch (IOException e) {
       throw UserError.io("read the sweep spec", file.toString(), e);
     }
-    return parse(text, file.toString());
+    if (bytes.length > MAX_SPEC_BYTES) {
+      throw UserError.of(
+          "sweep spec '"
+              + file
+              + "' is larger than "
+              + MAX_SPEC_BYTES
+              + " bytes (3 MiB), the most a spec may hold: give the sweep's YAML file");
+    }
+    return utf8(bytes, file.toString());
+  }
+
+  /** {@code bytes} decoded as UTF-8; the first byte that is not names its line and column. */
+  static String utf8(byte[] bytes, String source) {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (!result.isError()) {
+      result = decoder.flush(out);
+    }
+    if (result.isError()) {
+      int at = in.position();
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      throw UserError.of(
+          "sweep spec '"
+              + source
+              + "' is not UTF-8 at line "
+              + line
+              + ", byte "
+              + (at - lineStart + 1)
+              + String.format(Locale.ROOT, " (0x%02X)", bytes[at] & 0xff)
+              + ": save it as UTF-8");
+    }
+    return out.flip().toString();
   }
 
   /** Parses and validates spec text; {@code source} names it in errors. */
   public static SweepSpec parse(String yamlText, String source) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
+    options.setCodePointLimit(MAX_SPEC_BYTES);
     Object tree;
     try {
       tree = new Yaml(new SafeConstructor(options)).load(yamlText);
@@ -54,6 +124,20 @@ public final class SpecParser {
               + (e.getProblemMark().getColumn() + 1)
               + ": "
               + e.getProblem());
+    } catch (ReaderException e) {
+      // A character YAML forbids (NUL, most control characters), at a character offset.
+      int at = Math.min(Math.max(e.getPosition(), 0), yamlText.length());
+      String before = yamlText.substring(0, at);
+      int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
+      throw UserError.of(
+          source
+              + " is not valid YAML at line "
+              + line
+              + ", column "
+              + (at - before.lastIndexOf('\n'))
+              + ": "
+              + String.format(Locale.ROOT, "the character U+%04X", e.getCodePoint())
+              + " is not allowed in YAML; remove it");
     } catch (YAMLException e) {
       throw UserError.of(source + " is not valid YAML: " + e.getMessage());
     }
@@ -126,6 +210,7 @@ public final class SpecParser {
       flat.put(SpecKeys.DISTRIBUTED_ABOVE.path(), n.toString());
     }
     String distributedAbove = ((String) scalar(SpecKeys.DISTRIBUTED_ABOVE, flat)).trim();
+    checkFits(runTimeout, distributedAbove);
     int distributedWorkers = (Integer) scalar(SpecKeys.DISTRIBUTED_WORKERS, flat);
 
     Map<Key, List<Object>> values = new LinkedHashMap<>();
@@ -175,6 +260,31 @@ public final class SpecParser {
               + ". Shrink an axis or raise limits.max_runs.");
     }
     return spec;
+  }
+
+  /**
+   * The limits written as text must fit what holds them: the run timeout a long count of
+   * nanoseconds from the run's start, the distributed threshold a finite double.
+   */
+  private static void checkFits(String runTimeout, String distributedAbove) {
+    if (SweepSpec.durationMs(runTimeout).compareTo(BigDecimal.valueOf(SweepSpec.MAX_RUN_TIMEOUT_MS))
+        > 0) {
+      throw UserError.badValue(
+          SpecKeys.RUN_TIMEOUT.path(),
+          runTimeout,
+          "must be at most "
+              + SweepSpec.MAX_RUN_TIMEOUT_MS / 3_600_000
+              + "h ("
+              + SweepSpec.MAX_RUN_TIMEOUT_MS / 1000
+              + "s, the longest span the 64-bit nanosecond deadline holds), or 'none'");
+    }
+    if (!distributedAbove.equals("none")
+        && !Double.isFinite(Double.parseDouble(distributedAbove))) {
+      throw UserError.badValue(
+          SpecKeys.DISTRIBUTED_ABOVE.path(),
+          distributedAbove,
+          "must be at most " + Double.MAX_VALUE + " (the largest double), or 'none'");
+    }
   }
 
   /**

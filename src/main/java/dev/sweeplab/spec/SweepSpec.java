@@ -1,5 +1,7 @@
 package dev.sweeplab.spec;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,16 +43,33 @@ public record SweepSpec(
     analysis = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(analysis));
   }
 
+  /**
+   * The longest {@code limits.run_timeout}, in milliseconds: the trainer's deadline is a nanosecond
+   * count, and a span past {@code Long.MAX_VALUE} ns (about 292 years) would wrap to a deadline
+   * already past.
+   */
+  public static final long MAX_RUN_TIMEOUT_MS = Long.MAX_VALUE / 1_000_000;
+
   /** {@link #runTimeout} in milliseconds; 0 for none. */
   public long runTimeoutMs() {
-    if (runTimeout.equals("none")) {
-      return 0;
+    return durationMs(runTimeout).longValueExact();
+  }
+
+  /**
+   * A duration as {@code limits.run_timeout} writes it ({@code none}, 90, 90s, 30m, 1.5h) in
+   * milliseconds, exact and rounded half up to a whole millisecond; 0 for none.
+   */
+  static BigDecimal durationMs(String duration) {
+    if (duration.equals("none")) {
+      return BigDecimal.ZERO;
     }
-    char unit = runTimeout.charAt(runTimeout.length() - 1);
-    double scale = unit == 'h' ? 3_600_000 : unit == 'm' ? 60_000 : 1000;
+    char unit = duration.charAt(duration.length() - 1);
+    long scale = unit == 'h' ? 3_600_000 : unit == 'm' ? 60_000 : 1000;
     String number =
-        Character.isDigit(unit) ? runTimeout : runTimeout.substring(0, runTimeout.length() - 1);
-    return Math.round(Double.parseDouble(number) * scale);
+        Character.isDigit(unit) ? duration : duration.substring(0, duration.length() - 1);
+    return new BigDecimal(number)
+        .multiply(BigDecimal.valueOf(scale))
+        .setScale(0, RoundingMode.HALF_UP);
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.stream.Collectors;
 /**
  * An error a person can act on: bad spec, bad option, bad data file, unwritable path. Each message
  * states the problem, the value, and what would be accepted. The CLI prints it as one paragraph and
- * exits with code 2; everything else is an internal error and keeps its stack trace.
+ * exits with code 2; everything else is an internal error, whose stack trace goes to a log file.
  *
  * <p>This class is the one factory of user-facing errors.
  */
@@ -30,9 +30,34 @@ public final class UserError extends RuntimeException {
 
   /** A value of the wrong type. */
   public static UserError wrongType(String path, Object value, String expected) {
+    String type = value == null ? "" : " (" + typeName(value) + ")";
+    return new UserError(path + " must be " + expected + ", found " + show(value) + type, null);
+  }
+
+  /**
+   * A key written with no value ({@code name:}, {@code name: ~} or {@code name: null}, which YAML
+   * reads as null): a required key says it is required, any other what to give or that leaving it
+   * out gives its default.
+   */
+  static UserError noValue(Key key) {
+    String give = key.type().noun() + (key.rule().text().isEmpty() ? "" : " that " + rule(key));
+    if (key.defaultValue() == null) {
+      return new UserError(
+          key.path() + " is required, found no value (YAML null): give " + give, null);
+    }
     return new UserError(
-        path + " must be " + expected + ", found " + show(value) + " (" + typeName(value) + ")",
+        key.path()
+            + " has no value (YAML null): give "
+            + give
+            + ", or leave the key out for its default "
+            + show(key.defaultValue()),
         null);
+  }
+
+  /** The rule's words after "must": "must be >= 1" gives "is >= 1". */
+  private static String rule(Key key) {
+    String text = key.rule().text();
+    return text.startsWith("must be ") ? "is " + text.substring("must be ".length()) : text;
   }
 
   /** A key nobody knows, with the nearest known key suggested. */

@@ -45,6 +45,9 @@ final class Values {
 
   /** One typed, checked value. */
   static Object one(Key key, Object raw) {
+    if (raw == null) {
+      throw UserError.noValue(key);
+    }
     Object value =
         switch (key.type()) {
           case STRING -> {
