@@ -33,6 +33,7 @@ final class PlanCommand implements Callable<Integer> {
     }
     SweepSpec sweep = SpecParser.parse(spec);
     List<RunConfig> runs = sweep.expand();
+    MemoryCheck.thisJvm().check(runs.stream().filter(r -> !sweep.distributed(r)).toList());
     double cost = runs.stream().mapToDouble(RunConfig::cost).sum();
     System.out.printf(
         "sweep %s: %d runs (%d configurations x %d repeats)%n",
@@ -50,7 +51,6 @@ final class PlanCommand implements Callable<Integer> {
             .max(java.util.Comparator.comparingLong(r -> MemoryEstimate.of(r).nativeBytes()))
             .orElseThrow();
     System.out.printf("  largest run in memory needs about %s%n", MemoryEstimate.of(biggest));
-    MemoryCheck.thisJvm().check(runs.stream().filter(r -> !sweep.distributed(r)).toList());
     System.out.printf("first %d runs:%n", Math.min(show, runs.size()));
     for (RunConfig run : runs.subList(0, Math.min(show, runs.size()))) {
       System.out.printf("  %s  %s%n", run.runId(), run.canonicalJson());

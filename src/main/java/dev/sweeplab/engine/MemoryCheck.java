@@ -21,6 +21,12 @@ import org.bytedeco.javacpp.Pointer;
  * @param where which JVM, in words, and the settings that size it
  */
 public record MemoryCheck(long heap, long offHeap, String where) {
+  /**
+   * Spark setting that turns the check off ({@code false}) for a run the estimate overrates; such a
+   * run that then runs out of memory becomes a {@code failed} row.
+   */
+  public static final String ENABLED = "spark.sweeplab.memoryCheck";
+
   private static final Pattern MAX_BYTES =
       Pattern.compile("-Dorg\\.bytedeco\\.javacpp\\.max[bB]ytes=(\\S+)");
 
@@ -89,7 +95,9 @@ public record MemoryCheck(long heap, long offHeap, String where) {
                 + MemoryEstimate.bytes(offHeap)
                 + " off-heap and "
                 + MemoryEstimate.bytes(heap)
-                + " heap: use a smaller width, depth or data set, or give that JVM more memory");
+                + " heap: use a smaller width, depth or data set, or give that JVM more memory ("
+                + ENABLED
+                + "=false skips this check)");
       }
     }
   }

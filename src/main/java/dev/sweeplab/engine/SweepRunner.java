@@ -65,6 +65,11 @@ public final class SweepRunner {
    */
   public SweepOutcome run(SweepSpec spec, boolean fresh) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    // Before the lease, the first write: a run that cannot fit leaves nothing behind.
+    if (Boolean.parseBoolean(spark.conf().get(MemoryCheck.ENABLED, "true"))) {
+      MemoryCheck.of(spark.sparkContext().master(), spark.sparkContext().getConf())
+          .check(spec.expand().stream().filter(run -> !spec.distributed(run)).toList());
+    }
     DriverLease lease = DriverLease.acquire(hadoop, warehouse, spec.name());
     try {
       return runHeld(spec, fresh);
@@ -81,8 +86,6 @@ public final class SweepRunner {
     long limit = spec.runTimeoutMs();
 
     List<RunConfig> planned = spec.expand();
-    MemoryCheck.of(spark.sparkContext().master(), spark.sparkContext().getConf())
-        .check(planned.stream().filter(run -> !spec.distributed(run)).toList());
     Map<String, String> setAside =
         new LinkedHashMap<>(
             fresh ? Map.of() : staged(() -> Unreadable.setAside(hadoop, staging, false)));

@@ -65,9 +65,39 @@ public record RunResult(
 
   /** A run that threw before it could finish. */
   public static RunResult failed(Throwable error, long wallMs) {
-    String reason = error.getClass().getSimpleName() + ": " + error.getMessage();
+    String reason = describe(error);
     double nan = Double.NaN;
     return new RunResult(
         FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), -1, 0, List.of());
+  }
+
+  /**
+   * A failure in words: each exception of the cause chain with its message, or, where it has none,
+   * where it was thrown (an {@code IndexOutOfBoundsException} without a message says nothing else).
+   */
+  static String describe(Throwable error) {
+    StringBuilder out = new StringBuilder();
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 5; t = t.getCause(), depth++) {
+      if (depth > 0) {
+        out.append("; caused by ");
+      }
+      out.append(t.getClass().getSimpleName());
+      String message = t.getMessage();
+      if (message != null && !message.isBlank()) {
+        out.append(": ").append(message.strip());
+      } else {
+        StackTraceElement[] frames = t.getStackTrace();
+        out.append(" (no message");
+        if (frames.length > 0) {
+          out.append("; thrown at ").append(frames[0]);
+        }
+        out.append(')');
+      }
+      if (t instanceof OutOfMemoryError) {
+        out.append(" (the run needs more memory than its executor has; see docs/operations.md)");
+      }
+    }
+    return out.toString();
   }
 }
