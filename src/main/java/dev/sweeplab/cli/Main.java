@@ -64,6 +64,10 @@ public final class Main implements Runnable {
   /** A command line for {@code command} with sweeplab's handling of user and internal errors. */
   static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
+    // Every command answers --help (and -h) with its own options, required parameters or not.
+    cli.getSubcommands()
+        .values()
+        .forEach(sub -> sub.getCommandSpec().mixinStandardHelpOptions(true));
     cli.setParameterExceptionHandler(Main::parameterError);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {

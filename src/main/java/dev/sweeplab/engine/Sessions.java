@@ -81,10 +81,10 @@ public final class Sessions {
   }
 
   /**
-   * A session on a standalone cluster, once the master has accepted the application: Spark's own
-   * wait is three registration attempts of 20 s, after which it stops the context and the first job
-   * fails with an unrelated error. Past {@code timeoutMs} this gives up with a user error; a
-   * session that arrives later is stopped as it arrives.
+   * A Spark session on a standalone cluster, once the master has accepted the application: Spark's
+   * own wait is three registration attempts of 20 s, after which it stops the context and the first
+   * job fails with an unrelated error. Past {@code timeoutMs} this gives up with a user error; a
+   * Spark session that arrives later is stopped as it arrives.
    */
   private static SparkSession registered(SparkConf conf, long timeoutMs) {
     String master = conf.get("spark.master");

@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -174,17 +173,7 @@ public record SweepStatus(
     if (!plan.host().equals(localHost)) {
       return Driver.ELSEWHERE;
     }
-    // A live process with the pid that started after the plan was written is another process.
-    Optional<ProcessHandle> process = ProcessHandle.of(plan.pid()).filter(ProcessHandle::isAlive);
-    boolean same =
-        process.isPresent()
-            && process
-                .get()
-                .info()
-                .startInstant()
-                .map(t -> t.toEpochMilli() <= plan.started())
-                .orElse(true);
-    return same ? Driver.ALIVE : Driver.GONE;
+    return SweepPlan.processAlive(plan.pid(), plan.started()) ? Driver.ALIVE : Driver.GONE;
   }
 
   /**

@@ -148,20 +148,9 @@ public final class DriverLease implements AutoCloseable {
       return "its lease file is unreadable";
     }
     if (holder.host().equals(localHost)) {
-      Optional<ProcessHandle> process =
-          ProcessHandle.of(holder.pid()).filter(ProcessHandle::isAlive);
-      boolean same =
-          process.isPresent()
-              && process
-                  .get()
-                  .info()
-                  .startInstant()
-                  .map(t -> t.toEpochMilli() <= holder.started())
-                  .orElse(true);
-      if (!same) {
-        return "its process has exited";
-      }
-      return null;
+      return SweepPlan.processAlive(holder.pid(), holder.started())
+          ? null
+          : "its process has exited";
     }
     long age = System.currentTimeMillis() - renewed;
     return age > STALE_MS ? "its lease was last renewed " + age / 1000 + " s ago" : null;

@@ -98,6 +98,16 @@ public record SweepPlan(
             ((Number) json.get("pid")).longValue()));
   }
 
+  /**
+   * Whether the process {@code pid} of this host, started no later than {@code started} (epoch ms),
+   * is alive: a live process with that pid that started later is another process.
+   */
+  public static boolean processAlive(long pid, long started) {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    return process.isPresent()
+        && process.get().info().startInstant().map(t -> t.toEpochMilli() <= started).orElse(true);
+  }
+
   /** This machine's host name, as runs record theirs ("unknown" if it has none). */
   public static String localHost() {
     try {

@@ -203,6 +203,18 @@ class CliTest {
   }
 
   @Test
+  void everyCommandAnswersHelpWithItsUsage() {
+    for (String command :
+        new String[] {
+          "plan", "run", "status", "analyze", "report", "fit", "sql", "keys", "bench"
+        }) {
+      Result r = cli(command, "--help");
+      assertEquals(0, r.code(), r.toString());
+      assertTrue(r.out().startsWith("Usage: sweeplab " + command), r.toString());
+    }
+  }
+
+  @Test
   void reportsNamingAFileIsRefusedBeforeAnythingIsWritten() throws IOException {
     Path spec = Files.writeString(tmp.resolve("tiny.yaml"), TINY);
     Path warehouse = tmp.resolve("warehouse");

@@ -28,16 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * double the counts) and reads a sweep named like a number as text.
  */
 class DuckDbDocTest extends SparkTestBase {
-  static final String SPEC =
-      """
-      name: "%s"
-      seed: 1
-      repeats: 2
-      dataset: {input_dim: 4, classes: 3, teacher_width: 8, train_size: [64, 128], test_size: 32}
-      model: {width: [4, 8], depth: 1}
-      training: {batch_size: 32, steps: 8, eval_points: 3}
-      """;
-
   @TempDir Path tmp;
 
   @Test
@@ -47,7 +37,11 @@ class DuckDbDocTest extends SparkTestBase {
     for (String name : List.of("readme", "2026")) {
       SweepOutcome o =
           new SweepRunner(spark, warehouse)
-              .run(SpecParser.parse(SPEC.formatted(name), name + ".yaml"), false);
+              .run(
+                  SpecParser.parse(
+                      TablesDocSqlTest.SPEC.replace("name: readme", "name: \"" + name + "\""),
+                      name + ".yaml"),
+                  false);
       assertEquals(8, o.ok(), o.toString());
     }
     plantCopies(wh.resolve("runs"), "_trash", "_pending");

@@ -105,7 +105,7 @@ class SweepSpecOfTest {
     UserError e = fails(() -> SweepSpec.of("../x", 0, 1, 10, Map.of()));
     assertMessage(e, "name must be 1-64 letters", "found '../x'");
     UserError nullName = fails(() -> SweepSpec.of(null, 0, 1, 10, Map.of()));
-    assertMessage(nullName, "name must be text", "found nothing (null)");
+    assertMessage(nullName, "name is required", "found no value");
   }
 
   @Test
