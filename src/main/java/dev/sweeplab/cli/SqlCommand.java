@@ -6,6 +6,8 @@ import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.SparkException;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -53,17 +55,30 @@ final class SqlCommand implements Callable<Integer> {
             Tables.read(spark, where.resolve(), () -> spark.sql(query).showString(limit, 0, false));
         System.out.print(shown);
       } catch (Exception e) {
-        if (!(e instanceof AnalysisException)) {
+        // An analysis error, or one the query raised while running (raise_error, a failed cast or
+        // division under ANSI mode, an unreadable path): the query's fault, not sweeplab's.
+        if (!(e instanceof AnalysisException)
+            && !(e instanceof SparkThrowable)
+            && !(e instanceof SparkException)) {
           throw e;
         }
         throw UserError.of(
-            "the query failed: "
-                + e.getMessage().lines().findFirst().orElse("")
-                + " (tables: "
-                + String.join(", ", tables)
-                + ")");
+            "the query failed: " + reason(e) + " (tables: " + String.join(", ", tables) + ")");
       }
     }
     return 0;
+  }
+
+  /**
+   * The first line of what went wrong: the deepest cause's message (a failed job wraps the error
+   * the query raised), or the exception's own.
+   */
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() != null ? root.getMessage() : e.getMessage();
+    return message == null ? "" : message.strip().lines().findFirst().orElse("");
   }
 }

@@ -1,5 +1,6 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.store.DriverLease;
 import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -229,7 +230,8 @@ final class Commit {
   /**
    * Removes the pending data of commits whose driver died before creating their marker: a {@code
    * _pending/<commit>} directory with no marker in {@code _commits} and no file written for {@link
-   * #ABANDONED_MS}. Returns how many were removed.
+   * #ABANDONED_MS}, unless a live driver holds the lease of its sweep (its commit may be waiting
+   * for executors). Returns how many were removed.
    */
   static int removeAbandoned(FileSystem fs, Warehouse warehouse, Iterable<String> tables)
       throws IOException {
@@ -241,7 +243,8 @@ final class Commit {
         String id = f.getPath().getName();
         if (!f.isDirectory()
             || fs.exists(new Path(markers, id + PENDING))
-            || System.currentTimeMillis() - newest(fs, f) < ABANDONED_MS) {
+            || System.currentTimeMillis() - newest(fs, f) < ABANDONED_MS
+            || sweepRuns(fs, warehouse, f.getPath())) {
           continue;
         }
         LOG.warn(
@@ -251,6 +254,19 @@ final class Commit {
       }
     }
     return removed;
+  }
+
+  /** Whether a driver that may be alive holds the lease of a sweep whose data {@code dir} holds. */
+  private static boolean sweepRuns(FileSystem fs, Warehouse warehouse, Path dir)
+      throws IOException {
+    for (FileStatus sub : Warehouse.list(fs, dir)) {
+      String name = sub.getPath().getName();
+      if (name.startsWith("sweep=")
+          && DriverLease.held(fs, warehouse, name.substring("sweep=".length()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The newest modification time in the tree under {@code dir}, the directory's own included. */

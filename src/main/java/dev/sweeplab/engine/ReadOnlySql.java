@@ -3,11 +3,15 @@ package dev.sweeplab.engine;
 import dev.sweeplab.spec.UserError;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedFunction;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.SubqueryExpression;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
 import org.apache.spark.sql.catalyst.plans.logical.InsertIntoDir;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.ParsedStatement;
+import org.apache.spark.sql.catalyst.plans.logical.ScriptTransformation;
 import org.apache.spark.sql.execution.SparkSqlParser;
 import org.apache.spark.sql.execution.command.DescribeQueryCommand;
 import org.apache.spark.sql.execution.command.ExplainCommand;
@@ -18,7 +22,8 @@ import scala.collection.JavaConverters;
  * parser, before any Spark session or table exists) and accepted only when it is a query (SELECT,
  * WITH, VALUES, TABLE, FROM ... SELECT) or a SHOW, DESCRIBE or EXPLAIN of one; every command that
  * writes data or changes a catalog, the Spark session's configuration or its class path (INSERT,
- * CREATE, DROP, ALTER, DELETE, UPDATE, MERGE, CACHE, ADD JAR, SET, ...) is refused. The tables
+ * CREATE, DROP, ALTER, DELETE, UPDATE, MERGE, CACHE, ADD JAR, SET, ...) is refused, and so is a
+ * query that runs code outside SQL (TRANSFORM's shell command, reflect and java_method). The tables
  * change only through a sweep's commit. Driver-only.
  */
 public final class ReadOnlySql {
@@ -38,6 +43,8 @@ public final class ReadOnlySql {
     LogicalPlan plan;
     try {
       plan = new SparkSqlParser().parsePlan(statement);
+    } catch (StackOverflowError e) {
+      throw UserError.of("the query is nested too deeply for Spark's parser: simplify it");
     } catch (Exception e) {
       // Scala declares no checked exceptions: Spark's ParseException reaches Java undeclared.
       if (e instanceof ParseException) {
@@ -68,7 +75,7 @@ public final class ReadOnlySql {
         todo.add(describe.plan());
         continue;
       }
-      if (isWrite(node)) {
+      if (isWrite(node) || runsCode(node, todo)) {
         return node;
       }
       todo.addAll(JavaConverters.seqAsJavaList(node.children()));
@@ -80,6 +87,38 @@ public final class ReadOnlySql {
     }
     return null;
   }
+
+  /**
+   * Whether {@code node} runs code outside SQL: a {@code TRANSFORM ... USING 'command'} (a shell
+   * command) or, in its expressions, {@code reflect} / {@code java_method} (any static Java
+   * method). Subqueries in its expressions are queued on {@code todo} to be checked in turn.
+   */
+  private static boolean runsCode(LogicalPlan node, List<LogicalPlan> todo) {
+    if (node instanceof ScriptTransformation) {
+      return true;
+    }
+    List<Expression> expressions =
+        new ArrayList<>(JavaConverters.seqAsJavaList(node.expressions()));
+    while (!expressions.isEmpty()) {
+      Expression e = expressions.remove(expressions.size() - 1);
+      if (e instanceof UnresolvedFunction f) {
+        List<String> name = JavaConverters.seqAsJavaList(f.nameParts());
+        String last = name.get(name.size() - 1).toLowerCase(java.util.Locale.ROOT);
+        if (CODE_FUNCTIONS.contains(last)) {
+          return true;
+        }
+      }
+      if (e instanceof SubqueryExpression sub) {
+        todo.add(sub.plan());
+      }
+      expressions.addAll(JavaConverters.seqAsJavaList(e.children()));
+    }
+    return false;
+  }
+
+  /** Spark SQL functions that call arbitrary Java methods. */
+  private static final java.util.Set<String> CODE_FUNCTIONS =
+      java.util.Set.of("reflect", "java_method", "try_reflect");
 
   private static boolean isWrite(LogicalPlan node) {
     if (node instanceof InsertIntoDir || node instanceof ParsedStatement) {
@@ -93,6 +132,11 @@ public final class ReadOnlySql {
   }
 
   private static String kind(LogicalPlan node) {
+    if (!(node instanceof Command) && !(node instanceof ParsedStatement)) {
+      return node instanceof ScriptTransformation
+          ? "TRANSFORM runs a command"
+          : "reflect / java_method call Java";
+    }
     return node.getClass().getSimpleName().replaceAll("(Command|Statement)$", "");
   }
 

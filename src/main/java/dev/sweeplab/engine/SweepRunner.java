@@ -13,6 +13,7 @@ import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,13 +73,13 @@ public final class SweepRunner {
     }
     DriverLease lease = DriverLease.acquire(hadoop, warehouse, spec.name());
     try {
-      return runHeld(spec, fresh);
+      return runHeld(spec, fresh, lease);
     } finally {
       lease.close();
     }
   }
 
-  private SweepOutcome runHeld(SweepSpec spec, boolean fresh) {
+  private SweepOutcome runHeld(SweepSpec spec, boolean fresh, DriverLease lease) {
     long start = System.currentTimeMillis();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String sweep = spec.name();
@@ -131,6 +132,7 @@ public final class SweepRunner {
 
     List<String> ids = planned.stream().map(RunConfig::runId).toList();
     SweepOutcome outcome;
+    lease.check(); // a driver that lost its lease to another must not publish
     try {
       outcome = commit(spec, ids, start, reused, todo.size(), fresh);
     } catch (Exception e) { // Spark's own SparkException reaches Java undeclared
@@ -138,7 +140,13 @@ public final class SweepRunner {
       // A staged file that the listing could not tell from a good one (cut short, not empty) fails
       // the commit, which leaves the tables as they were: set it aside, train its run again, and
       // commit once more.
-      Map<String, String> bad = staged(() -> Unreadable.setAside(hadoop, staging, true));
+      Map<String, String> bad;
+      try {
+        bad = staged(() -> Unreadable.setAside(hadoop, staging, true));
+      } catch (RuntimeException second) {
+        e.addSuppressed(second);
+        throw e;
+      }
       if (bad.isEmpty()) {
         throw e;
       }
@@ -154,7 +162,10 @@ public final class SweepRunner {
               .filter(r -> bad.keySet().stream().anyMatch(name -> name.startsWith(r.runId())))
               .toList();
       train(spec, again, limit, timedOut);
-      outcome = commit(spec, ids, start, reused - again.size(), todo.size() + again.size(), fresh);
+      // Runs counted as reused move to trained; a run trained in this execution stays trained.
+      Set<String> trainedNow = new HashSet<>(todo.stream().map(RunConfig::runId).toList());
+      long wasReused = again.stream().filter(r -> !trainedNow.contains(r.runId())).count();
+      outcome = commit(spec, ids, start, reused - wasReused, todo.size() + wasReused, fresh);
     }
     long end = System.currentTimeMillis();
     if (!setAside.isEmpty()) {

@@ -36,7 +36,9 @@ public record MemoryEstimate(long nativeBytes, long heapBytes, long largestArray
     double state = "adam".equals(run.optimizer()) ? 2 : 0;
     double largestWeights = Math.max(in * w, Math.max(d > 1 ? w * w : 0, w * k));
     double units = w * d + k;
-    double step = 3 * run.batchSize() * units + (double) run.batchSize() * in;
+    // Minibatches hold at most the whole training set (full-batch training).
+    double b = Math.min(run.batchSize(), run.trainSize());
+    double step = 3 * b * units + b * in;
     double eval = Math.min(EVAL_ROWS, Math.max(run.trainSize(), run.testSize())) * units;
     double nativeFloats = p * (2 + state) + largestWeights + step + eval + Math.max(w, k);
     double data = ((double) run.trainSize() + run.testSize()) * (in + 1);

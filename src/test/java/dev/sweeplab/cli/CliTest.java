@@ -346,6 +346,16 @@ class CliTest {
         Pattern.compile("\\|4 +\\|4 *\\|").matcher(after.out()).find(),
         "the refused INSERT added nothing: " + after);
 
+    Result raised =
+        cli(
+            "sql",
+            "SELECT raise_error('no such curve')",
+            "--warehouse",
+            warehouse,
+            "--master",
+            "local[2]");
+    assertOnlyUserError(raised, "the query failed", "no such curve");
+
     Result syntax =
         cli("sql", "SELEC width FROM runs", "--warehouse", warehouse, "--master", "local[2]");
     assertOnlyUserError(syntax, "not valid Spark SQL", "line 1, pos 0");

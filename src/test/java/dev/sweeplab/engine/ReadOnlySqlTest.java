@@ -69,11 +69,18 @@ class ReadOnlySqlTest {
         "FROM runs INSERT INTO runs SELECT *",
         "EXPLAIN INSERT INTO runs SELECT * FROM runs",
         "CREATE FUNCTION f AS 'org.example.F'",
-        "LOAD DATA LOCAL INPATH '/tmp/x' INTO TABLE runs"
+        "LOAD DATA LOCAL INPATH '/tmp/x' INTO TABLE runs",
+        "SELECT TRANSFORM(1) USING 'touch /tmp/x' AS (x)",
+        "SELECT * FROM runs WHERE width IN (SELECT TRANSFORM(1) USING 'cat' AS (x))",
+        "SELECT reflect('java.lang.System', 'setProperty', 'k', 'v')",
+        "SELECT upper(java_method('java.lang.System', 'exit', 3))",
+        "SELECT * FROM runs WHERE EXISTS (SELECT reflect('java.lang.System', 'gc'))",
+        "WITH w AS (SELECT java_method('java.lang.System', 'exit', 3)) SELECT * FROM w"
       })
   void everyWriteOrSettingIsRefused(String statement) {
     UserError e = assertThrows(UserError.class, () -> ReadOnlySql.check(statement));
     assertTrue(e.getMessage().contains("read-only"), e.getMessage());
+    assertTrue(e.getMessage().lines().count() == 1, "one line: " + e.getMessage());
     assertTrue(e.getMessage().contains("SELECT, WITH"), e.getMessage());
   }
 
@@ -83,5 +90,12 @@ class ReadOnlySqlTest {
     UserError e = assertThrows(UserError.class, () -> ReadOnlySql.check(statement));
     assertTrue(e.getMessage().startsWith("the query is not valid Spark SQL: "), e.getMessage());
     assertTrue(e.getMessage().matches("(?s).*(line \\d+, pos \\d+|position).*"), e.getMessage());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aQueryTooDeepForTheParserIsAUserError() {
+    String deep = "SELECT " + "(".repeat(5000) + "1" + ")".repeat(5000);
+    UserError e = assertThrows(UserError.class, () -> ReadOnlySql.check(deep));
+    assertTrue(e.getMessage().contains("nested too deeply"), e.getMessage());
   }
 }

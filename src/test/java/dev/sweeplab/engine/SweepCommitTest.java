@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.DriverLease;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
 import java.io.IOException;
@@ -164,19 +165,27 @@ class SweepCommitTest extends SparkTestBase {
     Path pending = Path.of(warehouse.table(Warehouse.RUNS).toString(), "_pending");
     Path dead = pending.resolve("1-dead/sweep=first/part-00000.parquet");
     Path live = pending.resolve("2-live/sweep=other/part-00000.parquet");
-    for (Path p : List.of(dead, live)) {
+    Path waiting = pending.resolve("3-waiting/sweep=held/part-00000.parquet");
+    for (Path p : List.of(dead, live, waiting)) {
       Files.createDirectories(p.getParent());
       Files.writeString(p, "half a partition");
     }
     FileTime old = FileTime.fromMillis(System.currentTimeMillis() - Commit.ABANDONED_MS - 60_000);
-    for (Path p = dead; !p.equals(pending); p = p.getParent()) {
-      Files.setLastModifiedTime(p, old);
+    for (Path start : List.of(dead, waiting)) {
+      for (Path p = start; !p.equals(pending); p = p.getParent()) {
+        Files.setLastModifiedTime(p, old);
+      }
     }
 
-    new SweepRunner(spark, warehouse).run(spec("second"), false);
+    // A sweep whose driver is alive (its commit waiting for executors) keeps its pending data.
+    try (DriverLease held =
+        DriverLease.acquire(spark.sparkContext().hadoopConfiguration(), warehouse, "held")) {
+      new SweepRunner(spark, warehouse).run(spec("second"), false);
+    }
 
     assertFalse(Files.exists(dead.getParent().getParent()), "a dead commit's pending data removed");
     assertTrue(Files.exists(live), "a commit still writing keeps its pending data");
+    assertTrue(Files.exists(waiting), "a live driver's commit keeps its pending data");
   }
 
   /** The tables as the sweep's first commit left them, and no pending commit data. */

@@ -59,4 +59,24 @@ class MemoryEstimateTest {
     assertTrue(e.largestArray() > MemoryEstimate.MAX_ARRAY);
     assertEquals("more than 8 EB", MemoryEstimate.bytes(e.nativeBytes()));
   }
+
+  @Test
+  void aMinibatchHoldsAtMostTheTrainingSet() {
+    RunConfig fullBatch =
+        SpecParser.parse(
+                "name: m\ndataset: {input_dim: 8, train_size: 1000}\nmodel: {width: 64}\n"
+                    + "training: {steps: 1, batch_size: 800000000}\n",
+                "m.yaml")
+            .expand()
+            .get(0);
+    RunConfig thousand =
+        SpecParser.parse(
+                "name: m\ndataset: {input_dim: 8, train_size: 1000}\nmodel: {width: 64}\n"
+                    + "training: {steps: 1, batch_size: 1000}\n",
+                "m.yaml")
+            .expand()
+            .get(0);
+    assertEquals(MemoryEstimate.of(thousand), MemoryEstimate.of(fullBatch));
+    assertTrue(MemoryEstimate.of(fullBatch).nativeBytes() > 0);
+  }
 }

@@ -9,6 +9,12 @@ import dev.sweeplab.spec.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,10 +75,61 @@ class DriverLeaseTest {
   }
 
   @Test
-  void anUnreadableLeaseIsTakenOver() throws Exception {
+  void anUnreadableLeaseIsTakenOverOnlyOnceItIsStale() throws Exception {
     Files.createDirectories(leaseFile("s").getParent());
     Files.writeString(leaseFile("s"), "");
+    UserError e = assertThrows(UserError.class, () -> DriverLease.acquire(conf, warehouse(), "s"));
+    assertTrue(e.getMessage().contains("its lease is being written"), e.getMessage());
+    long old = System.currentTimeMillis() - DriverLease.STALE_MS - 10_000;
+    Files.setLastModifiedTime(leaseFile("s"), FileTime.fromMillis(old));
     DriverLease.acquire(conf, warehouse(), "s").close();
+  }
+
+  @Test
+  void ofDriversStartingTogetherExactlyOneHoldsTheLease() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int trial = 0; trial < 50; trial++) {
+        String sweep = "race" + trial;
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<DriverLease>> drivers = new ArrayList<>();
+        for (int d = 0; d < 4; d++) {
+          drivers.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    try {
+                      return DriverLease.acquire(conf, warehouse(), sweep);
+                    } catch (UserError refused) {
+                      return null;
+                    }
+                  }));
+        }
+        go.countDown();
+        List<DriverLease> held = new ArrayList<>();
+        for (Future<DriverLease> f : drivers) {
+          if (f.get() != null) {
+            held.add(f.get());
+          }
+        }
+        assertEquals(1, held.size(), "trial " + trial + ": one holder of " + sweep);
+        held.forEach(DriverLease::close);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aDriverWhoseLeaseWasTakenOverDoesNotCommit() throws Exception {
+    DriverLease stalled = DriverLease.acquire(conf, warehouse(), "s");
+    stalled.check(); // still held
+    Files.writeString(leaseFile("s"), "elsewhere.invalid\n7\n1\nanother-token\n");
+    UserError e = assertThrows(UserError.class, stalled::check);
+    assertTrue(e.getMessage().contains("no longer holds the lease"), e.getMessage());
+    assertTrue(e.getMessage().contains("pid 7 on host elsewhere.invalid"), e.getMessage());
+    stalled.close();
+    assertTrue(Files.exists(leaseFile("s")), "the new holder's lease is left alone");
   }
 
   private void write(String sweep, String host, long pid, long started) throws Exception {
