@@ -42,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Warehouse where = new Warehouse(warehouse);
-    Configuration conf = new Configuration();
+    Configuration conf = WarehouseOption.hadoopSettings();
     Schemes.check("--warehouse", warehouse, conf);
     try {
       List<String> sweeps = sweep == null ? SweepStatus.known(conf, where) : List.of(sweep);

@@ -8,6 +8,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import picocli.CommandLine.Option;
 
 /** The {@code --warehouse} and {@code --master} options shared by commands that open Spark. */
@@ -34,7 +36,7 @@ final class WarehouseOption {
    */
   void check() {
     Sessions.checkMaster(master);
-    Schemes.check("--warehouse", warehouse, new Configuration());
+    Schemes.check("--warehouse", warehouse, hadoopSettings());
   }
 
   /**
@@ -77,5 +79,13 @@ final class WarehouseOption {
       }
       return;
     }
+  }
+
+  /**
+   * Hadoop's settings as Spark would give them: the defaults plus every {@code spark.hadoop.*}
+   * setting (spark-defaults, {@code --conf}), so a file system configured there is known here.
+   */
+  static Configuration hadoopSettings() {
+    return SparkHadoopUtil.get().newConfiguration(new SparkConf());
   }
 }

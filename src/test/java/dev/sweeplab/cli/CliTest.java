@@ -203,6 +203,20 @@ class CliTest {
   }
 
   @Test
+  void aFileSystemConfiguredThroughSparkSettingsIsKnownToTheSchemeCheck() {
+    String warehouse = "foo://" + tmp.resolve("wh");
+    Result unknown = cli("status", "--warehouse", warehouse);
+    assertUserError(unknown, "the scheme 'foo', which no Hadoop file system serves");
+    System.setProperty("spark.hadoop.fs.foo.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    try {
+      Result configured = cli("status", "--warehouse", warehouse);
+      assertFalse(configured.err().contains("no Hadoop file system serves"), configured.toString());
+    } finally {
+      System.clearProperty("spark.hadoop.fs.foo.impl");
+    }
+  }
+
+  @Test
   void everyCommandAnswersHelpWithItsUsage() {
     for (String command :
         new String[] {
