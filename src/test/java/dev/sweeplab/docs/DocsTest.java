@@ -36,7 +36,7 @@ class DocsTest {
   static final List<Pattern> HISTORY =
       List.of(
           Pattern.compile("(?i)\\bissues?\\s*#?\\d"),
-          Pattern.compile("(?i)\\bround of work\\b"),
+          Pattern.compile("(?i)\\bround\\s+of\\s+work\\b"),
           Pattern.compile("(?i)\\bthis change\\b"),
           Pattern.compile("(?i)\\bsessions?\\b"));
 
