@@ -8,9 +8,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +15,7 @@ import picocli.CommandLine.Command;
  * The {@code sweeplab} command. A user error (bad spec, option, file or path) exits with code 2 and
  * one paragraph on stderr, no stack trace; picocli's own parameter errors exit 2 with one line and
  * the usage hint. An internal error exits 1 with one line on stderr that names a log file holding
- * its stack trace ({@code sweeplab-error-<time>.log} in the system temporary directory), so no
+ * its stack trace ({@code sweeplab-error-<random>.log} in the system temporary directory), so no
  * input ever ends in a stack trace on the terminal.
  */
 @Command(
@@ -40,8 +37,6 @@ import picocli.CommandLine.Command;
     })
 public final class Main implements Runnable {
   static final int USER_ERROR = 2;
-  private static final DateTimeFormatter LOG_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS", Locale.ROOT);
 
   public static void main(String[] args) {
     System.exit(execute(args));
@@ -117,14 +112,8 @@ public final class Main implements Runnable {
   static int internalError(Throwable e, PrintWriter err) {
     String where;
     try {
-      Path log =
-          Path.of(System.getProperty("java.io.tmpdir"))
-              .resolve(
-                  "sweeplab-error-"
-                      + LOG_TIME.format(LocalDateTime.now())
-                      + "-"
-                      + ProcessHandle.current().pid()
-                      + ".log");
+      // A new file of its own (not a guessable name another user could have linked elsewhere).
+      Path log = Files.createTempFile("sweeplab-error-", ".log");
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       Files.writeString(log, trace.toString(), StandardCharsets.UTF_8);

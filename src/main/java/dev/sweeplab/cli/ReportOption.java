@@ -36,26 +36,22 @@ final class ReportOption {
    */
   void preflight(String sweep) {
     Path dir = reports.resolve(sweep).toAbsolutePath();
-    for (Path p = dir; p != null; p = p.getParent()) {
-      if (Files.exists(p)) {
-        if (!Files.isDirectory(p)) {
-          throw UserError.of(
-              "--reports "
-                  + reports
-                  + ": "
-                  + p
-                  + " is a file, not a directory; the report of sweep '"
-                  + sweep
-                  + "' goes to "
-                  + dir
-                  + " (choose another --reports)");
-        }
-        if (!Files.isWritable(p)) {
-          throw UserError.of(
-              "--reports " + reports + ": cannot write into " + p + " (choose another --reports)");
-        }
-        return;
-      }
+    Path at = LocalPaths.nearestExisting(dir);
+    if (at != null && !Files.isDirectory(at)) {
+      throw UserError.of(
+          "--reports "
+              + reports
+              + ": "
+              + at
+              + " is a file, not a directory; the report of sweep '"
+              + sweep
+              + "' goes to "
+              + dir
+              + " (choose another --reports)");
+    }
+    if (at != null && !Files.isWritable(at)) {
+      throw UserError.of(
+          "--reports " + reports + ": cannot write into " + at + " (choose another --reports)");
     }
   }
 

@@ -56,28 +56,25 @@ final class WarehouseOption {
     if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
       return;
     }
-    Path root = Path.of(uri.getPath()).toAbsolutePath();
-    for (Path at = root; at != null; at = at.getParent()) {
-      if (!Files.exists(at)) {
-        continue;
-      }
-      if (!Files.isDirectory(at)) {
-        throw UserError.of(
-            "--warehouse '"
-                + warehouse
-                + "' cannot be a directory: '"
-                + at
-                + "' is a file. Give a directory that exists or can be created, or a Hadoop URI");
-      }
-      if (!Files.isWritable(at)) {
-        throw UserError.of(
-            "--warehouse '"
-                + warehouse
-                + "' cannot be written: '"
-                + at
-                + "' is not writable. Give a directory you can write, or a Hadoop URI");
-      }
+    Path at = LocalPaths.nearestExisting(Path.of(uri.getPath()));
+    if (at == null) {
       return;
+    }
+    if (!Files.isDirectory(at)) {
+      throw UserError.of(
+          "--warehouse '"
+              + warehouse
+              + "' cannot be a directory: '"
+              + at
+              + "' is a file. Give a directory that exists or can be created, or a Hadoop URI");
+    }
+    if (!Files.isWritable(at)) {
+      throw UserError.of(
+          "--warehouse '"
+              + warehouse
+              + "' cannot be written: '"
+              + at
+              + "' is not writable. Give a directory you can write, or a Hadoop URI");
     }
   }
 

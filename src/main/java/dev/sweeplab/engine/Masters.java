@@ -94,13 +94,15 @@ public final class Masters {
     if (count.equals("*")) {
       return null;
     }
+    long n;
     try {
-      return Long.parseLong(count) >= 1 && Long.parseLong(count) <= Integer.MAX_VALUE
-          ? null
-          : what + " must be 1 to " + Integer.MAX_VALUE + ", found " + count;
+      n = Long.parseLong(count);
     } catch (NumberFormatException e) {
-      return what + " must be 1 to " + Integer.MAX_VALUE + ", found " + count;
+      n = -1;
     }
+    return n >= 1 && n <= Integer.MAX_VALUE
+        ? null
+        : what + " must be 1 to " + Integer.MAX_VALUE + ", found " + count;
   }
 
   private static String hostPort(String hostPort) {

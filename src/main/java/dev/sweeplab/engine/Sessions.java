@@ -123,6 +123,7 @@ public final class Sessions {
       spark.stop();
       throw Masters.unreachable(master, "the master did not accept the application", timeoutMs);
     }
+    SparkSession.setActiveSession(spark); // opened on another thread: active there only
     return spark;
   }
 

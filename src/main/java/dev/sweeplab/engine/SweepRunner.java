@@ -67,26 +67,27 @@ public final class SweepRunner {
   public SweepOutcome run(SweepSpec spec, boolean fresh) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     // Before the lease, the first write: a run that cannot fit leaves nothing behind.
+    List<RunConfig> planned = spec.expand();
     if (Boolean.parseBoolean(spark.conf().get(MemoryCheck.ENABLED, "true"))) {
       MemoryCheck.of(spark.sparkContext().master(), spark.sparkContext().getConf())
-          .check(spec.expand().stream().filter(run -> !spec.distributed(run)).toList());
+          .check(planned.stream().filter(run -> !spec.distributed(run)).toList());
     }
     DriverLease lease = DriverLease.acquire(hadoop, warehouse, spec.name());
     try {
-      return runHeld(spec, fresh, lease);
+      return runHeld(spec, planned, fresh, lease);
     } finally {
       lease.close();
     }
   }
 
-  private SweepOutcome runHeld(SweepSpec spec, boolean fresh, DriverLease lease) {
+  private SweepOutcome runHeld(
+      SweepSpec spec, List<RunConfig> planned, boolean fresh, DriverLease lease) {
     long start = System.currentTimeMillis();
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String sweep = spec.name();
     Path staging = warehouse.staging(sweep);
     long limit = spec.runTimeoutMs();
 
-    List<RunConfig> planned = spec.expand();
     Map<String, String> setAside =
         new LinkedHashMap<>(
             fresh ? Map.of() : staged(() -> Unreadable.setAside(hadoop, staging, false)));

@@ -126,7 +126,10 @@ public final class SpecParser {
               + e.getProblem());
     } catch (ReaderException e) {
       // A character YAML forbids (NUL, most control characters), at a character offset.
-      int at = Math.min(Math.max(e.getPosition(), 0), yamlText.length());
+      // SnakeYAML counts code points; the text is indexed in chars (an emoji is two).
+      int points =
+          Math.min(Math.max(e.getPosition(), 0), yamlText.codePointCount(0, yamlText.length()));
+      int at = yamlText.offsetByCodePoints(0, points);
       String before = yamlText.substring(0, at);
       int line = (int) before.chars().filter(c -> c == '\n').count() + 1;
       throw UserError.of(

@@ -45,28 +45,15 @@ public final class Schemes {
     if (scheme == null) {
       return;
     }
+    String given = option + " '" + uri + "' has the scheme '" + scheme + "', ";
     try {
       FileSystem.getFileSystemClass(scheme, conf);
     } catch (UnsupportedFileSystemException e) {
-      throw UserError.of(
-          option
-              + " '"
-              + uri
-              + "' has the scheme '"
-              + scheme
-              + "', which no Hadoop file system serves: "
-              + describe(conf));
+      throw UserError.of(given + "which no Hadoop file system serves: " + describe(conf));
     } catch (IOException | RuntimeException | LinkageError e) {
+      String jar = JARS.containsKey(scheme) ? " (it comes with " + JARS.get(scheme) + ")" : "";
       throw UserError.of(
-          option
-              + " '"
-              + uri
-              + "' has the scheme '"
-              + scheme
-              + "', whose file system is not on the class path"
-              + (JARS.containsKey(scheme) ? " (it comes with " + JARS.get(scheme) + ")" : "")
-              + ": "
-              + describe(conf));
+          given + "whose file system is not on the class path" + jar + ": " + describe(conf));
     }
   }
 
@@ -74,14 +61,17 @@ public final class Schemes {
    * "the schemes available here are file, hdfs, ...; configured but not on the class path: ...".
    */
   static String describe(Configuration conf) {
+    List<String> available = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (String scheme : known(conf)) {
-      if (!loadable(scheme, conf)) {
+      if (loadable(scheme, conf)) {
+        available.add(scheme);
+      } else {
         missing.add(JARS.containsKey(scheme) ? scheme + " (" + JARS.get(scheme) + ")" : scheme);
       }
     }
     return "the schemes available here are "
-        + String.join(", ", available(conf))
+        + String.join(", ", available)
         + (missing.isEmpty()
             ? ""
             : "; known but not on the class path: " + String.join(", ", missing));

@@ -18,8 +18,9 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 /**
  * Staged run files that cannot be read (a disk that filled, a copy cut short) are set aside in the
  * sweep's staging directory under {@code _unreadable/}, each with a {@code <name>.why} file that
- * says why, so that their runs count as not staged and are trained again; nothing is deleted. The
- * underscore keeps the directory out of every listing of runs. Driver-side.
+ * says why, so that their runs count as not staged and are trained again. Only an earlier set-aside
+ * copy of the same file is replaced; nothing else is deleted. The underscore keeps the directory
+ * out of every listing of runs. Driver-side.
  */
 public final class Unreadable {
   /** The directory, inside a sweep's staging directory, of the files set aside. */
@@ -27,8 +28,6 @@ public final class Unreadable {
 
   /** The smallest Parquet file: the magic number, the footer's length and the magic number. */
   static final long MIN_BYTES = 12;
-
-  private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
   private Unreadable() {}
 
@@ -48,7 +47,7 @@ public final class Unreadable {
       }
       String why = f.getLen() < MIN_BYTES ? f.getLen() + " bytes, too short to be Parquet" : null;
       if (why == null && deep) {
-        why = unreadable(conf, fs, f);
+        why = unreadable(conf, f);
       }
       if (why != null) {
         move(fs, dir, f.getPath(), why);
@@ -79,22 +78,15 @@ public final class Unreadable {
     return Staging.FINISHED.matcher(name).matches() || Staging.TIMED_OUT.matcher(name).matches();
   }
 
-  /** Why {@code f} cannot be read as a staged run, or null when its footer reads. */
-  private static String unreadable(Configuration conf, FileSystem fs, FileStatus f) {
-    try (FSDataInputStream in = fs.open(f.getPath())) {
-      byte[] tail = new byte[MAGIC.length];
-      in.readFully(f.getLen() - MAGIC.length, tail);
-      if (!java.util.Arrays.equals(tail, MAGIC)) {
-        return "no Parquet footer at its end (cut short?)";
-      }
-    } catch (IOException | RuntimeException e) {
-      return "cannot be opened: " + e.getMessage();
-    }
+  /**
+   * Why {@code f} cannot be read as a staged run, or null when its footer reads (Parquet's reader
+   * checks the magic number at both ends and the footer's length first).
+   */
+  private static String unreadable(Configuration conf, FileStatus f) {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
-      if (reader.getRecordCount() != 1) {
-        return "holds " + reader.getRecordCount() + " rows, not one run";
-      }
-      return null;
+      return reader.getRecordCount() == 1
+          ? null
+          : "holds " + reader.getRecordCount() + " rows, not one run";
     } catch (IOException | RuntimeException e) {
       return "its footer cannot be read: " + e.getMessage();
     }

@@ -104,6 +104,24 @@ class CliTest {
   }
 
   /** {@link #assertUserError}, and stderr holds nothing but the error paragraph. */
+  /** {@code sweeplab run SPEC} into {@code warehouse} and {@code reports}, Spark in-process. */
+  static Result run(Path spec, Path warehouse, Path reports) {
+    return cli(
+        "run",
+        spec.toString(),
+        "--warehouse",
+        warehouse.toString(),
+        "--reports",
+        reports.toString(),
+        "--master",
+        "local[2]");
+  }
+
+  /** {@code sweeplab sql QUERY} on {@code warehouse} with Spark in-process. */
+  static Result sql(String warehouse, String query) {
+    return cli("sql", query, "--warehouse", warehouse, "--master", "local[2]");
+  }
+
   static void assertOnlyUserError(Result r, String... fragments) {
     assertUserError(r, fragments);
     assertTrue(r.err().startsWith("sweeplab: error: "), r.toString());
@@ -163,16 +181,7 @@ class CliTest {
     Path spec = write("bad.yaml", "name: bad\ntraining: {batch_size: 0}\n");
     Path warehouse = tmp.resolve("wh");
     Path reports = tmp.resolve("reports");
-    Result r =
-        cli(
-            "run",
-            spec.toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--reports",
-            reports.toString(),
-            "--master",
-            "local[2]");
+    Result r = run(spec, warehouse, reports);
     assertOnlyUserError(r, "training.batch_size", "must be >= 1", "found 0");
     assertFalse(Files.exists(warehouse), "no warehouse written for a bad spec");
     assertFalse(Files.exists(reports), "no report written for a bad spec");
@@ -232,16 +241,7 @@ class CliTest {
   void reportsNamingAFileIsRefusedBeforeAnythingIsWritten() throws IOException {
     Path spec = Files.writeString(tmp.resolve("tiny.yaml"), TINY);
     Path warehouse = tmp.resolve("warehouse");
-    Result r =
-        cli(
-            "run",
-            spec.toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--reports",
-            spec.toString(),
-            "--master",
-            "local[2]");
+    Result r = run(spec, warehouse, spec);
     assertOnlyUserError(r, "--reports " + spec, "is a file, not a directory");
     assertFalse(Files.exists(warehouse), "nothing trained or written: " + r);
   }
@@ -322,56 +322,26 @@ class CliTest {
     Result unknown = cli("status", "nope", "--warehouse", warehouse);
     assertOnlyUserError(unknown, "no sweep named 'nope'", "it has: cli-tiny");
 
-    Result count =
-        cli(
-            "sql",
-            "SELECT count(*) AS n, count(DISTINCT run_id) AS ids FROM runs",
-            "--warehouse",
-            warehouse,
-            "--master",
-            "local[2]");
+    Result count = sql(warehouse, "SELECT count(*) AS n, count(DISTINCT run_id) AS ids FROM runs");
     assertEquals(0, count.code(), count.toString());
     assertTrue(Pattern.compile("\\|n +\\|ids *\\|").matcher(count.out()).find(), count.toString());
     assertTrue(
         Pattern.compile("\\|4 +\\|4 *\\|").matcher(count.out()).find(),
         "4 rows, 4 distinct runs, after two runs of the sweep: " + count);
 
-    Result bad =
-        cli("sql", "SELECT nope FROM runs", "--warehouse", warehouse, "--master", "local[2]");
+    Result bad = sql(warehouse, "SELECT nope FROM runs");
     assertUserError(bad, "the query failed", "nope", "runs");
-    Result write =
-        cli(
-            "sql",
-            "INSERT INTO runs SELECT * FROM runs",
-            "--warehouse",
-            warehouse,
-            "--master",
-            "local[2]");
+    Result write = sql(warehouse, "INSERT INTO runs SELECT * FROM runs");
     assertOnlyUserError(write, "read-only", "InsertInto");
-    Result after =
-        cli(
-            "sql",
-            "SELECT count(*) AS n, count(DISTINCT run_id) AS ids FROM runs",
-            "--warehouse",
-            warehouse,
-            "--master",
-            "local[2]");
+    Result after = sql(warehouse, "SELECT count(*) AS n, count(DISTINCT run_id) AS ids FROM runs");
     assertTrue(
         Pattern.compile("\\|4 +\\|4 *\\|").matcher(after.out()).find(),
         "the refused INSERT added nothing: " + after);
 
-    Result raised =
-        cli(
-            "sql",
-            "SELECT raise_error('no such curve')",
-            "--warehouse",
-            warehouse,
-            "--master",
-            "local[2]");
+    Result raised = sql(warehouse, "SELECT raise_error('no such curve')");
     assertOnlyUserError(raised, "the query failed", "no such curve");
 
-    Result syntax =
-        cli("sql", "SELEC width FROM runs", "--warehouse", warehouse, "--master", "local[2]");
+    Result syntax = sql(warehouse, "SELEC width FROM runs");
     assertOnlyUserError(syntax, "not valid Spark SQL", "line 1, pos 0");
   }
 }
