@@ -158,8 +158,9 @@ public final class SpecKeys {
           "standard",
           true,
           oneOf("standard", "ntk", "mean_field", "mup"),
-          "per-layer init and learning-rate multipliers in r = width / base_width (Yang & Hu"
-              + " 2021; table in docs/science.md)");
+          "per-layer multipliers, init and learning rates in r = width / base_width (Jacot et"
+              + " al.; Tensor Programs V Table 3; Chizat & Bach; table in docs/science.md); ntk"
+              + " needs sgd, mean_field depth 1");
 
   public static final Key BASE_WIDTH =
       new Key(
@@ -170,6 +171,27 @@ public final class SpecKeys {
           false,
           atLeast(1),
           "width at which every parameterization equals standard (muP's base shape)");
+
+  public static final Key OUTPUT_MULTIPLIER =
+      new Key(
+          "model.output_multiplier",
+          "output_multiplier",
+          Type.DOUBLE,
+          1.0,
+          true,
+          positive(),
+          "alpha_out: multiplies the output layer's product W*h (not its bias), on top of the"
+              + " parameterization's multiplier (microsoft/mup's output_mult)");
+  public static final Key READOUT_INIT =
+      new Key(
+          "model.readout_init",
+          "readout_init",
+          Type.STRING,
+          "default",
+          true,
+          oneOf("default", "zero"),
+          "output layer's initial weights: default (the parameterization's sigma) or zero (the"
+              + " mup package's readout_zero_init)");
 
   public static final Key OPTIMIZER =
       new Key(
@@ -332,6 +354,8 @@ public final class SpecKeys {
           INIT_SCALE,
           PARAMETERIZATION,
           BASE_WIDTH,
+          OUTPUT_MULTIPLIER,
+          READOUT_INIT,
           OPTIMIZER,
           LEARNING_RATE,
           BATCH_SIZE,
