@@ -330,6 +330,17 @@ public final class SpecKeys {
           false,
           oneOf("yes", "no"),
           "write the coordinate-check table (mean |activation| per layer and step, by width)");
+  public static final Key WIDTH_EXPONENTS =
+      new Key(
+          "analysis.width_exponents",
+          "width_exponents",
+          Type.STRING,
+          "no",
+          false,
+          oneOf("yes", "no"),
+          "write the width_exponents table (the slope in log width of weight change, feature"
+              + " change and kernel change per layer, with a bootstrap interval over seeds); needs"
+              + " model.width swept over 2 or more values");
 
   /** Keys outside any section. */
   public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
@@ -369,7 +380,7 @@ public final class SpecKeys {
 
   /** Keys of the analysis a sweep asks for after its runs. */
   public static final List<Key> ANALYSIS =
-      List.of(DOUBLE_DESCENT_X, SCALING_X, SCALING_X2, SCALING_Y, COORD_CHECK);
+      List.of(DOUBLE_DESCENT_X, SCALING_X, SCALING_X2, SCALING_Y, COORD_CHECK, WIDTH_EXPONENTS);
 
   /** Every key by path. */
   public static final Map<String, Key> BY_PATH = byPath();

@@ -309,7 +309,10 @@ public final class SpecParser {
     return UserError.unknownKey(path, SpecKeys.acceptedIn(section), elsewhere);
   }
 
-  /** An analysis axis must be swept (or be the step), and the joint fit needs its partner. */
+  /**
+   * An analysis axis must be swept (or be the step), width exponents need two widths, and the joint
+   * fit needs its partner.
+   */
   private static void checkAnalysis(Map<Key, String> analysis, Map<Key, List<Object>> values) {
     for (Key key : List.of(SpecKeys.DOUBLE_DESCENT_X, SpecKeys.SCALING_X, SpecKeys.SCALING_X2)) {
       String axis = analysis.get(key);
@@ -330,6 +333,20 @@ public final class SpecParser {
                 + key.path()
                 + " out");
       }
+    }
+    int widths = values.get(SpecKeys.WIDTH).size();
+    if (analysis.get(SpecKeys.WIDTH_EXPONENTS).equals("yes") && widths < 2) {
+      throw UserError.of(
+          SpecKeys.WIDTH_EXPONENTS.path()
+              + " = 'yes' needs at least 2 values of "
+              + SpecKeys.WIDTH.path()
+              + " (an exponent is a slope in width), found "
+              + widths
+              + ": sweep "
+              + SpecKeys.WIDTH.path()
+              + ", or leave "
+              + SpecKeys.WIDTH_EXPONENTS.path()
+              + " out");
     }
     if (!analysis.get(SpecKeys.SCALING_X2).isEmpty()
         && !analysis.get(SpecKeys.SCALING_X).equals("params")) {

@@ -169,7 +169,7 @@ class SpecParserTest {
     assertEquals(
         "{\"analysis.coord_check\":\"no\",\"analysis.double_descent\":\"\","
             + "\"analysis.scaling\":\"\",\"analysis.scaling_data\":\"\","
-            + "\"analysis.scaling_metric\":\"final_test_loss\","
+            + "\"analysis.scaling_metric\":\"final_test_loss\",\"analysis.width_exponents\":\"no\","
             + "\"dataset.classes\":10,\"dataset.input_dim\":32,\"dataset.label_noise\":0.0,"
             + "\"dataset.name\":\"teacher_student\",\"dataset.normalize\":\"standardize\","
             + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","

@@ -398,6 +398,33 @@ class ValidationTest {
             .classes());
   }
 
+  @Test
+  void widthExponentsNeedTwoWidths() {
+    UserError e = parseFails("name: x", "model: {width: 64}", "analysis: {width_exponents: 'yes'}");
+    assertEquals(
+        "analysis.width_exponents = 'yes' needs at least 2 values of model.width (an exponent is a"
+            + " slope in width), found 1: sweep model.width, or leave analysis.width_exponents out",
+        e.getMessage());
+    assertMessage(
+        parseFails(
+            "name: x",
+            "model: {depth: [1, 2], parameterization: [ntk, mup]}",
+            "analysis: {width_exponents: 'yes'}"),
+        "analysis.width_exponents",
+        "found 1");
+    assertEquals(
+        "no",
+        Specs.parse("name: x", "model: {width: 64}", "analysis: {width_exponents: 'no'}")
+            .analysis(SpecKeys.WIDTH_EXPONENTS));
+  }
+
+  @Test
+  void widthExponentsIsYesOrNo() {
+    UserError e =
+        parseFails("name: x", "model: {width: [8, 16]}", "analysis: {width_exponents: maybe}");
+    assertMessage(e, "analysis.width_exponents", "maybe", "yes", "no");
+  }
+
   // --- malformed ranges ---------------------------------------------------------------------
 
   @Test
@@ -500,6 +527,7 @@ class ValidationTest {
       {"name: x", "model:", "  width: {range: [8]}"},
       {"name: x", "training: {epochs: 1, steps: 1}"},
       {"name: [x"},
+      {"name: x", "analysis: {width_exponents: 'yes'}"},
     };
     for (String[] spec : specs) {
       String message = parseFails(spec).getMessage();
