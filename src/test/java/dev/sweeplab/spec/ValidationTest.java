@@ -409,6 +409,7 @@ class ValidationTest {
         parseFails(
             "name: x",
             "model: {depth: [1, 2], parameterization: [ntk, mup]}",
+            "training: {optimizer: sgd}",
             "analysis: {width_exponents: 'yes'}"),
         "analysis.width_exponents",
         "found 1");
