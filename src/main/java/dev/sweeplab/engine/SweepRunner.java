@@ -50,6 +50,7 @@ public final class SweepRunner {
   private final SparkSession spark;
   private final Warehouse warehouse;
   private final int tasksPerCore;
+  private final Runnable beforeCommit;
 
   public SweepRunner(SparkSession spark, Warehouse warehouse) {
     this(spark, warehouse, Bundles.TASKS_PER_CORE);
@@ -57,9 +58,18 @@ public final class SweepRunner {
 
   /** With {@code tasksPerCore} in place of {@link Bundles#TASKS_PER_CORE} (tests). */
   SweepRunner(SparkSession spark, Warehouse warehouse, int tasksPerCore) {
+    this(spark, warehouse, tasksPerCore, () -> {});
+  }
+
+  /**
+   * With {@code beforeCommit} run after the training, before the commit (tests: what an executor of
+   * another sweeplab stages meanwhile).
+   */
+  SweepRunner(SparkSession spark, Warehouse warehouse, int tasksPerCore, Runnable beforeCommit) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.tasksPerCore = tasksPerCore;
+    this.beforeCommit = beforeCommit;
   }
 
   /**
@@ -148,6 +158,7 @@ public final class SweepRunner {
     long commitStart = System.currentTimeMillis();
 
     SweepOutcome outcome;
+    beforeCommit.run();
     lease.check(); // a driver that lost its lease to another must not publish
     try {
       outcome = commit(spec, planned, start, reused, todo.size(), fresh);
@@ -181,7 +192,7 @@ public final class SweepRunner {
       }
       if (!staleNow.isEmpty()) {
         LOG.warn(
-            "sweep {}: {} during this execution, set aside in {}/{}; not committed, training them"
+            "sweep {}: {} during this execution: not committed, set aside in {}/{}; training"
                 + " again",
             sweep,
             staleNow.description(),

@@ -133,6 +133,45 @@ class NumericsStagingTest extends SparkTestBase {
   }
 
   @Test
+  void aRunStagedUnderOtherNumericsWhileTheSweepTrainsIsSetAsideAndTrainedAgain() throws Exception {
+    Warehouse warehouse = new Warehouse(tmp.resolve("upgrade").toString());
+    SweepSpec spec = spec("upgrade");
+    new SweepRunner(spark, warehouse).run(spec, false);
+    RunConfig run = mup(spec).get(0);
+    // An executor still running an older sweeplab stages the run after the resume's listing.
+    Runnable olderExecutor =
+        () -> {
+          try {
+            stageAsNumerics1(warehouse, List.of(run), true);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        };
+
+    Timestamp rerun = new Timestamp(System.currentTimeMillis());
+    SweepOutcome o =
+        new SweepRunner(spark, warehouse, Bundles.TASKS_PER_CORE, olderExecutor).run(spec, false);
+
+    assertEquals(1, o.trained(), o.toString());
+    assertEquals(3, o.reused(), o.toString());
+    assertEquals(
+        "1 staged run was computed by numerics 1, now 2 (parameterization mup)", o.staleNumerics());
+    Path staging = Path.of(warehouse.staging("upgrade").toString());
+    assertTrue(Files.exists(staging.resolve(Superseded.DIR).resolve(run.runId() + ".parquet")));
+    assertTrue(Files.exists(staging.resolve(run.runId() + ".n2.parquet")), "staged anew");
+    Tables.register(spark, warehouse);
+    assertRows(
+        "every run once, at its numerics",
+        sql(
+            "SELECT parameterization, numerics, count(*) FROM runs"
+                + " GROUP BY parameterization, numerics ORDER BY parameterization"),
+        row("mup", 2, 2L),
+        row("standard", 1, 2L));
+    Row again = sql("SELECT finished_at FROM runs WHERE run_id = '%s'", run.runId()).get(0);
+    assertFalse(again.getTimestamp(0).before(rerun), "trained again: " + again);
+  }
+
+  @Test
   void theCommitRefusesARunStagedUnderOtherNumerics() throws Exception {
     Warehouse warehouse = new Warehouse(tmp.resolve("refused").toString());
     SweepSpec spec = spec("refused");
