@@ -44,7 +44,8 @@ import org.apache.hadoop.fs.Path;
  * @param planned runs planned; -1 when no spec is known
  * @param staged planned runs staged, by status (all staged runs when no spec is known; for a
  *     committed execution, its row's counts: the staged files are then not read)
- * @param left planned runs not staged yet (timed-out runs a longer limit retries included)
+ * @param left planned runs not staged yet at their current numerics (timed-out runs a longer limit
+ *     retries, and runs staged only under other numerics, included)
  * @param costDone estimated cost of the staged runs over that of all planned ones; NaN if unknown
  * @param setAside staged files set aside as unreadable ({@link Unreadable}): file name → why
  * @param staleNumerics planned runs staged only under other numerics than their current {@link
