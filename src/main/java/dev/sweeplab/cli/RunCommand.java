@@ -83,6 +83,10 @@ final class RunCommand implements Callable<Integer> {
                           + ") in _staging/sweep="
                           + sweep.name()
                           + "/_unreadable; its run was trained again"));
+      if (!o.staleNumerics().isEmpty()) {
+        System.out.println(
+            "sweep " + sweep.name() + ": " + o.staleNumerics() + ": trained them again");
+      }
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println("wrote " + line));

@@ -74,7 +74,7 @@ final class RunTask implements FlatMapFunction<List<RunConfig>, TaskOutcome> {
         throw new TaskKilledException("task killed before run " + run.runId());
       }
       Path staging = warehouse.staging(run.sweep());
-      Path earlier = attempt > 0 ? Staging.staged(conf, staging, run.runId(), timeoutMs) : null;
+      Path earlier = attempt > 0 ? Staging.staged(conf, staging, run, timeoutMs) : null;
       String status =
           earlier != null
               ? Staging.status(conf, earlier)

@@ -1,8 +1,10 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Compaction;
 import dev.sweeplab.store.Staging;
+import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.Platform;
 import dev.sweeplab.train.RunResult;
@@ -37,16 +39,17 @@ final class SweepCommit {
 
   /**
    * Commits the sweep's planned runs from staging; fails, committing nothing, unless every planned
-   * run is staged. {@code reused}, {@code trained} and {@code start} (ms) go into the {@code
-   * sweeps} row; {@code fresh} replaces the sweep's earlier rows and analyses instead of adding to
-   * them. Each compaction task reads at least {@code filesPerTask} staging files ({@link
-   * #FILES_PER_TASK} in production).
+   * run is staged at its current {@link dev.sweeplab.train.Numerics} version (a file of other
+   * numerics is never committed: the failure names those runs). {@code reused}, {@code trained} and
+   * {@code start} (ms) go into the {@code sweeps} row; {@code fresh} replaces the sweep's earlier
+   * rows and analyses instead of adding to them. Each compaction task reads at least {@code
+   * filesPerTask} staging files ({@link #FILES_PER_TASK} in production).
    */
   static SweepOutcome commit(
       SparkSession spark,
       Warehouse warehouse,
       SweepSpec spec,
-      List<String> planned,
+      List<RunConfig> planned,
       long start,
       long reused,
       long trained,
@@ -55,13 +58,32 @@ final class SweepCommit {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String sweep = spec.name();
     Path staging = warehouse.staging(sweep);
-    List<Path> files;
+    Staging.Found staged;
     try {
-      files = new ArrayList<>(Staging.files(conf, staging, planned).values());
+      staged = Staging.find(conf, staging, planned);
     } catch (IOException e) {
       throw new UncheckedIOException("list staged runs in " + staging, e);
     }
+    List<Path> files = new ArrayList<>(staged.files().values());
     if (files.size() != planned.size()) {
+      StaleRuns stale = StaleRuns.of(staged, planned);
+      if (!stale.isEmpty()) {
+        throw new IllegalStateException(
+            "sweep "
+                + sweep
+                + ": "
+                + stale.description()
+                + "; nothing was committed ("
+                + planned.size()
+                + " runs planned, "
+                + files.size()
+                + " staged at their current numerics). Running the sweep again sets their files"
+                + " aside in "
+                + staging
+                + "/"
+                + Superseded.DIR
+                + " and trains them again");
+      }
       throw notAllStaged(sweep, planned.size(), files.size(), staging);
     }
     files.sort(Comparator.comparing(Path::getName)); // by run id: the same files, the same order
@@ -102,7 +124,8 @@ final class SweepCommit {
                   System.currentTimeMillis() - start,
                   0,
                   0,
-                  Map.of());
+                  Map.of(),
+                  "");
           Compaction.writeSweeps(
               conf,
               fresh ? null : warehouse.partition(Warehouse.SWEEPS, sweep),

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param commitMs of which reading staging and publishing the tables
  * @param setAside staged files found unreadable and set aside (their runs trained again): file name
  *     → why
+ * @param staleNumerics staged runs found computed by other numerics than their current {@link
+ *     dev.sweeplab.train.Numerics} version and trained again, for a person (as {@link
+ *     StaleRuns#description}); empty when none
  */
 public record SweepOutcome(
     long planned,
@@ -32,13 +35,25 @@ public record SweepOutcome(
     long wallMs,
     long trainMs,
     long commitMs,
-    Map<String, String> setAside) {
+    Map<String, String> setAside,
+    String staleNumerics) {
 
   /** The same outcome with the runs kept from failed attempts and its timings. */
   SweepOutcome after(long kept, long wallMs, long trainMs, long commitMs) {
     return new SweepOutcome(
-        planned, reused, trained, kept, ok, diverged, failed, timeout, wallMs, trainMs, commitMs,
-        setAside);
+        planned,
+        reused,
+        trained,
+        kept,
+        ok,
+        diverged,
+        failed,
+        timeout,
+        wallMs,
+        trainMs,
+        commitMs,
+        setAside,
+        staleNumerics);
   }
 
   /** The same outcome with {@code files} set aside. */
@@ -55,6 +70,25 @@ public record SweepOutcome(
         wallMs,
         trainMs,
         commitMs,
-        Map.copyOf(files));
+        Map.copyOf(files),
+        staleNumerics);
+  }
+
+  /** The same outcome with {@code description} of the runs trained again for their numerics. */
+  SweepOutcome staleNumerics(String description) {
+    return new SweepOutcome(
+        planned,
+        reused,
+        trained,
+        kept,
+        ok,
+        diverged,
+        failed,
+        timeout,
+        wallMs,
+        trainMs,
+        commitMs,
+        setAside,
+        description);
   }
 }

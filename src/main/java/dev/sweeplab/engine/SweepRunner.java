@@ -7,12 +7,14 @@ import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.DriverLease;
 import dev.sweeplab.store.Staging;
+import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Unreadable;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Executes a sweep on Spark: plans its runs, skips those already staged (resume), trains the rest
+ * Executes a sweep on Spark: plans its runs, skips those already staged at their current {@link
+ * dev.sweeplab.train.Numerics} (resume; files of other numerics are set aside), trains the rest
  * longest first, tiny runs several to a task ({@link Bundles}), after those above {@code
  * limits.distributed_above}, each trained data-parallel across the executors ({@link
  * DistributedTraining}); then publishes the runs, curves and the {@code sweeps} row in one commit
@@ -47,6 +50,7 @@ public final class SweepRunner {
   private final SparkSession spark;
   private final Warehouse warehouse;
   private final int tasksPerCore;
+  private final Runnable beforeCommit;
 
   public SweepRunner(SparkSession spark, Warehouse warehouse) {
     this(spark, warehouse, Bundles.TASKS_PER_CORE);
@@ -54,9 +58,18 @@ public final class SweepRunner {
 
   /** With {@code tasksPerCore} in place of {@link Bundles#TASKS_PER_CORE} (tests). */
   SweepRunner(SparkSession spark, Warehouse warehouse, int tasksPerCore) {
+    this(spark, warehouse, tasksPerCore, () -> {});
+  }
+
+  /**
+   * With {@code beforeCommit} run after the training, before the commit (tests: what an executor of
+   * another sweeplab stages meanwhile).
+   */
+  SweepRunner(SparkSession spark, Warehouse warehouse, int tasksPerCore, Runnable beforeCommit) {
     this.spark = spark;
     this.warehouse = warehouse;
     this.tasksPerCore = tasksPerCore;
+    this.beforeCommit = beforeCommit;
   }
 
   /**
@@ -91,14 +104,27 @@ public final class SweepRunner {
     Map<String, String> setAside =
         new LinkedHashMap<>(
             fresh ? Map.of() : staged(() -> Unreadable.setAside(hadoop, staging, false)));
-    Set<String> finished = fresh ? Set.of() : staged(() -> Staging.runIds(hadoop, staging));
-    Map<String, Long> timedOut = fresh ? Map.of() : staged(() -> Staging.timedOut(hadoop, staging));
+    // One listing: the runs staged at their current numerics, and the files of other numerics,
+    // which are set aside and their runs trained again.
+    Staging.Found found =
+        fresh ? Staging.Found.none() : staged(() -> Staging.find(hadoop, staging, planned));
+    StaleRuns stale = StaleRuns.of(found, planned);
+    staged(() -> setAsideSuperseded(hadoop, staging, found));
+    List<String> staleNotes = new ArrayList<>();
+    if (!stale.isEmpty()) {
+      LOG.info("sweep {}: {}: training them again", sweep, stale.description());
+      staleNotes.add(stale.description());
+    }
+    Map<String, Long> timedOut = new HashMap<>();
+    found.files().forEach((id, file) -> timedOut.put(id, Staging.timeoutMs(file)));
+    timedOut.values().removeIf(ms -> ms == 0);
     List<RunConfig> todo = new ArrayList<>();
     for (RunConfig run : planned) {
       Long stoppedAt = timedOut.get(run.runId());
       // A run that timed out is tried again only under a longer limit than it had (or none).
       boolean stillTooLong = stoppedAt != null && limit > 0 && limit <= stoppedAt;
-      if (!finished.contains(run.runId()) && !stillTooLong) {
+      boolean finished = found.files().containsKey(run.runId()) && stoppedAt == null;
+      if (!finished && !stillTooLong) {
         todo.add(run);
       }
     }
@@ -131,42 +157,63 @@ public final class SweepRunner {
     }
     long commitStart = System.currentTimeMillis();
 
-    List<String> ids = planned.stream().map(RunConfig::runId).toList();
     SweepOutcome outcome;
+    beforeCommit.run();
     lease.check(); // a driver that lost its lease to another must not publish
     try {
-      outcome = commit(spec, ids, start, reused, todo.size(), fresh);
+      outcome = commit(spec, planned, start, reused, todo.size(), fresh);
     } catch (Exception e) { // Spark's own SparkException reaches Java undeclared
 
       // A staged file that the listing could not tell from a good one (cut short, not empty) fails
       // the commit, which leaves the tables as they were: set it aside, train its run again, and
-      // commit once more.
+      // commit once more. So does a file staged under other numerics during this execution (an
+      // executor still running an older sweeplab): the commit never publishes it.
       Map<String, String> bad;
+      StaleRuns staleNow;
       try {
         bad = staged(() -> Unreadable.setAside(hadoop, staging, true));
+        Staging.Found now = staged(() -> Staging.find(hadoop, staging, planned));
+        staleNow = StaleRuns.of(now, planned);
+        staged(() -> setAsideSuperseded(hadoop, staging, now));
       } catch (RuntimeException second) {
         e.addSuppressed(second);
         throw e;
       }
-      if (bad.isEmpty()) {
+      if (bad.isEmpty() && staleNow.isEmpty()) {
         throw e;
       }
-      LOG.warn(
-          "{} staged file(s) unreadable, set aside in {}/{}: {}; training their runs again",
-          bad.size(),
-          staging,
-          Unreadable.DIR,
-          bad);
+      if (!bad.isEmpty()) {
+        LOG.warn(
+            "{} staged file(s) unreadable, set aside in {}/{}: {}; training their runs again",
+            bad.size(),
+            staging,
+            Unreadable.DIR,
+            bad);
+      }
+      if (!staleNow.isEmpty()) {
+        LOG.warn(
+            "sweep {}: {} during this execution: not committed, set aside in {}/{}; training"
+                + " again",
+            sweep,
+            staleNow.description(),
+            staging,
+            Superseded.DIR);
+        staleNotes.add(staleNow.description());
+      }
       setAside.putAll(bad);
+      Set<String> staleIds = new HashSet<>(staleNow.runs().stream().map(RunConfig::runId).toList());
       List<RunConfig> again =
           planned.stream()
-              .filter(r -> bad.keySet().stream().anyMatch(name -> name.startsWith(r.runId())))
+              .filter(
+                  r ->
+                      staleIds.contains(r.runId())
+                          || bad.keySet().stream().anyMatch(name -> name.startsWith(r.runId())))
               .toList();
       train(spec, again, limit, timedOut);
       // Runs counted as reused move to trained; a run trained in this execution stays trained.
       Set<String> trainedNow = new HashSet<>(todo.stream().map(RunConfig::runId).toList());
       long wasReused = again.stream().filter(r -> !trainedNow.contains(r.runId())).count();
-      outcome = commit(spec, ids, start, reused - wasReused, todo.size() + wasReused, fresh);
+      outcome = commit(spec, planned, start, reused - wasReused, todo.size() + wasReused, fresh);
     }
     long end = System.currentTimeMillis();
     if (!setAside.isEmpty()) {
@@ -174,13 +221,26 @@ public final class SweepRunner {
     }
     return outcome
         .after(kept, end - start, commitStart - trainStart, end - commitStart)
-        .setAside(setAside);
+        .setAside(setAside)
+        .staleNumerics(String.join("; ", staleNotes));
+  }
+
+  /** Moves the files of other numerics {@code found} lists aside; returns how many. */
+  private static int setAsideSuperseded(Configuration hadoop, Path staging, Staging.Found found)
+      throws IOException {
+    Superseded.setAside(hadoop, staging, found.superseded());
+    return found.superseded().size();
   }
 
   private SweepOutcome commit(
-      SweepSpec spec, List<String> ids, long start, long reused, long trained, boolean fresh) {
+      SweepSpec spec,
+      List<RunConfig> planned,
+      long start,
+      long reused,
+      long trained,
+      boolean fresh) {
     return SweepCommit.commit(
-        spark, warehouse, spec, ids, start, reused, trained, fresh, SweepCommit.FILES_PER_TASK);
+        spark, warehouse, spec, planned, start, reused, trained, fresh, SweepCommit.FILES_PER_TASK);
   }
 
   /** Trains {@code runs} (the distributed ones first), outside the main path's preparation. */

@@ -17,7 +17,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +44,13 @@ import org.apache.hadoop.fs.Path;
  * @param planned runs planned; -1 when no spec is known
  * @param staged planned runs staged, by status (all staged runs when no spec is known; for a
  *     committed execution, its row's counts: the staged files are then not read)
- * @param left planned runs not staged yet (timed-out runs a longer limit retries included)
+ * @param left planned runs not staged yet at their current numerics (timed-out runs a longer limit
+ *     retries, and runs staged only under other numerics, included)
  * @param costDone estimated cost of the staged runs over that of all planned ones; NaN if unknown
  * @param setAside staged files set aside as unreadable ({@link Unreadable}): file name → why
+ * @param staleNumerics planned runs staged only under other numerics than their current {@link
+ *     dev.sweeplab.train.Numerics} version, which the next {@code run} trains again (counted in
+ *     {@code left}), for a person ({@link StaleRuns#description}); empty when none
  */
 public record SweepStatus(
     String sweep,
@@ -58,7 +61,8 @@ public record SweepStatus(
     Counts staged,
     long left,
     double costDone,
-    Map<String, String> setAside) {
+    Map<String, String> setAside,
+    String staleNumerics) {
 
   /** What can be said from here about the driver of a plan. */
   public enum Driver {
@@ -131,17 +135,16 @@ public record SweepStatus(
     boolean committed = last != null && (plan == null || last.finished() >= plan.started());
     Driver driver = plan == null || committed ? Driver.NONE : driver(plan, SweepPlan.localHost());
     if (spec == null) {
-      Set<String> ids = new HashSet<>(Staging.runIds(conf, dir));
-      ids.addAll(Staging.timedOut(conf, dir).keySet());
-      Counts staged = count(conf, new ArrayList<>(Staging.files(conf, dir, ids).values()));
+      Counts staged = count(conf, new ArrayList<>(Staging.files(conf, dir).values()));
       return new SweepStatus(
-          sweep, plan, last, driver, -1, staged, -1, Double.NaN, Unreadable.list(conf, dir));
+          sweep, plan, last, driver, -1, staged, -1, Double.NaN, Unreadable.list(conf, dir), "");
     }
     SweepSpec sweepSpec = SpecParser.fromCanonicalJson(spec);
     List<RunConfig> runs = sweepSpec.expand();
     long limit = sweepSpec.runTimeoutMs();
-    Map<String, Path> files =
-        Staging.files(conf, dir, runs.stream().map(RunConfig::runId).toList());
+    // Runs staged only under other numerics are not in files: they count as left.
+    Staging.Found found = Staging.find(conf, dir, runs);
+    Map<String, Path> files = found.files();
     List<Path> done = new ArrayList<>();
     double doneCost = 0;
     double totalCost = 0;
@@ -165,7 +168,8 @@ public record SweepStatus(
         committed ? last.counts() : count(conf, done),
         runs.size() - done.size(),
         totalCost > 0 ? doneCost / totalCost : (double) done.size() / runs.size(),
-        Unreadable.list(conf, dir));
+        Unreadable.list(conf, dir),
+        StaleRuns.of(found, runs).description());
   }
 
   /** Whether the plan's driver is alive, as far as this host can tell. */
@@ -237,6 +241,11 @@ public record SweepStatus(
                 .append(" (")
                 .append(why)
                 .append("); its run counts as not staged\n"));
+    if (!staleNumerics.isEmpty()) {
+      text.append("  ")
+          .append(staleNumerics)
+          .append(": not done; the next run trains them again\n");
+    }
     return text.toString();
   }
 

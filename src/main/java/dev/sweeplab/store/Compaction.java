@@ -1,5 +1,7 @@
 package dev.sweeplab.store;
 
+import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.train.Numerics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +26,13 @@ import org.apache.parquet.schema.Types;
  * <p>The table schemas are the staging file's, as Spark would write them after reading it: every
  * top-level column nullable (optional), nested lists unchanged, the {@code sweep} column left to
  * the partition directory. A staging file from an older version that lacks a column leaves it null
- * there, except {@code trained_by}: every run staged before it existed was trained in a task.
+ * there, except {@code trained_by}: every run staged before it existed was trained in a task; and
+ * {@code numerics}: such a run was computed by numerics 1.
+ *
+ * <p>A staged run whose recorded numerics is not its configuration's current {@link
+ * Numerics#version} is refused: the call fails naming the file, and nothing it wrote is kept. The
+ * engine picks files by the numerics their names carry; this check on the rows themselves keeps a
+ * file whose name and row disagree out of the tables as well.
  */
 public final class Compaction {
   /** The {@code runs} table: every staged column but the curve. */
@@ -40,6 +48,8 @@ public final class Compaction {
 
   /** The {@code sweeps} table: one row per execution of a sweep. */
   public static final MessageType SWEEPS = sweeps();
+
+  private static final String NUMERICS = "numerics";
 
   private Compaction() {}
 
@@ -64,6 +74,7 @@ public final class Compaction {
           throw new IOException("could not read staging file " + file + ": " + e.getMessage(), e);
         }
         for (Group run : rows) {
+          checkNumerics(run, file);
           write(run, runs, curves);
           byStatus.merge(run.getString("status", 0), 1L, Long::sum);
         }
@@ -87,6 +98,9 @@ public final class Compaction {
     if (!staged.getType().containsField("trained_by")) {
       run.add("trained_by", Provenance.TASK);
     }
+    if (!staged.getType().containsField(NUMERICS)) {
+      run.add(NUMERICS, 1);
+    }
     runs.write(run);
     String runId = staged.getString("run_id", 0);
     Group curve = staged.getGroup(RunSchema.CURVE, 0);
@@ -95,6 +109,31 @@ public final class Compaction {
       point.add("run_id", runId);
       ParquetRows.copy(curve.getGroup("list", i).getGroup("element", 0), point);
       curves.write(point);
+    }
+  }
+
+  /** The numerics {@code staged} records (1 when it predates the column). */
+  static int numerics(Group staged) {
+    return staged.getType().containsField(NUMERICS) ? staged.getInteger(NUMERICS, 0) : 1;
+  }
+
+  private static void checkNumerics(Group staged, Path file) throws IOException {
+    RunConfig run =
+        RunConfig.fromJson(staged.getString("sweep", 0), staged.getString("config_json", 0));
+    int recorded = numerics(staged);
+    int current = Numerics.version(run);
+    if (recorded != current) {
+      throw new IOException(
+          "staging file "
+              + file
+              + " records run "
+              + run.runId()
+              + " as computed by numerics "
+              + recorded
+              + ", but that configuration is computed by numerics "
+              + current
+              + "; it is not committed. Move the file out of the staging directory and run the"
+              + " sweep again to train the run again");
     }
   }
 

@@ -1,9 +1,14 @@
 package dev.sweeplab.store;
 
 import dev.sweeplab.spec.Key;
+import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.train.CurvePoint;
+import dev.sweeplab.train.RunResult;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -13,7 +18,8 @@ import org.apache.parquet.schema.Types;
 /**
  * The Parquet schema of a staged run file: the {@code runs} row (every config column, the results,
  * the provenance) plus its learning curve as a nested list, so one file holds one run and the
- * commit splits it into {@code runs} and {@code curves}.
+ * commit splits it into {@code runs} and {@code curves}. {@code numerics} is the {@link
+ * dev.sweeplab.train.Numerics} version that computed the run.
  */
 public final class RunSchema {
   /** Name of the nested learning-curve column. */
@@ -53,6 +59,7 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.INT64).named("seed");
     m.required(PrimitiveTypeName.INT64).named("data_seed");
     string(m, "config_json");
+    m.required(PrimitiveTypeName.INT32).named("numerics");
     string(m, "status");
     string(m, "reason");
     m.required(PrimitiveTypeName.INT64).named("params");
@@ -136,5 +143,81 @@ public final class RunSchema {
         .map(org.apache.parquet.schema.Type::getName)
         .filter(n -> !n.equals(CURVE))
         .toList();
+  }
+
+  /**
+   * The staged file's one row for {@code record}, trained by the maths of version {@code numerics}.
+   */
+  static Group row(RunRecord record, int numerics) {
+    RunConfig c = record.config();
+    RunResult r = record.result();
+    Provenance p = record.provenance();
+    Group g = new SimpleGroupFactory(RunSchema.MESSAGE).newGroup();
+    g.add("sweep", c.sweep());
+    g.add("run_id", c.runId());
+    c.columns()
+        .forEach(
+            (name, value) -> {
+              if (value instanceof Integer i) {
+                g.add(name, i);
+              } else if (value instanceof Long l) {
+                g.add(name, l);
+              } else if (value instanceof Double d) {
+                g.add(name, d);
+              } else {
+                g.add(name, (String) value);
+              }
+            });
+    g.add("seed", c.seed());
+    g.add("data_seed", c.dataSeed());
+    g.add("config_json", c.canonicalJson());
+    g.add("numerics", numerics);
+    g.add("status", r.status());
+    g.add("reason", r.reason());
+    g.add("params", r.params());
+    g.add("final_train_loss", r.trainLoss());
+    g.add("final_train_error", r.trainError());
+    g.add("final_test_loss", r.testLoss());
+    g.add("final_test_error", r.testError());
+    g.add("best_test_loss", r.bestTestLoss());
+    g.add("best_test_error", r.bestTestError());
+    g.add("steps_done", r.steps());
+    g.add("epochs_done", r.epochs());
+    g.add("wall_ms", r.wallMs());
+    g.add("weight_change", r.weightChange());
+    addDoubles(g, "weight_change_layers", r.layerWeightChange());
+    g.add("interpolation_step", r.interpolationStep());
+    g.add("noisy_labels", r.noisyLabels());
+    g.add("device", p.device());
+    g.add("trained_by", p.trainedBy());
+    g.add("sweeplab_version", p.version());
+    g.add("java_version", p.java());
+    g.add("os", p.os());
+    g.add("arch", p.arch());
+    g.add("nd4j_backend", p.nd4jBackend());
+    g.add("spark_app_id", p.sparkAppId());
+    g.add("executor_id", p.executorId());
+    g.add("host", p.host());
+    g.add("attempt", p.attempt());
+    g.add("finished_at", record.finishedAtMillis());
+    Group curve = g.addGroup(RunSchema.CURVE);
+    for (CurvePoint point : r.curve()) {
+      Group e = curve.addGroup("list").addGroup("element");
+      e.add("step", point.step());
+      e.add("epoch", point.epoch());
+      e.add("train_loss", point.trainLoss());
+      e.add("train_error", point.trainError());
+      e.add("test_loss", point.testLoss());
+      e.add("test_error", point.testError());
+      addDoubles(e, "activations", point.activations());
+    }
+    return g;
+  }
+
+  private static void addDoubles(Group parent, String field, java.util.List<Double> values) {
+    Group list = parent.addGroup(field);
+    for (double v : values) {
+      list.addGroup("list").add("element", v);
+    }
   }
 }

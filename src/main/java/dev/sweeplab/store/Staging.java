@@ -1,23 +1,25 @@
 package dev.sweeplab.store;
 
 import dev.sweeplab.spec.RunConfig;
-import dev.sweeplab.train.CurvePoint;
+import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
@@ -38,19 +40,26 @@ import org.apache.parquet.schema.MessageType;
  * parquet-hadoop through the Hadoop FileSystem under a hidden temporary name and then renamed, so a
  * reader sees a whole file or none. The first attempt to stage a run wins: a retried or speculative
  * attempt that finds the file already there discards its own (the numbers are the same; a run is a
- * pure function of its config), so a staged file is never replaced or briefly absent.
+ * pure function of its config and its numerics), so a staged file is never replaced or briefly
+ * absent.
  *
  * <p>A run stopped by the sweep's time limit is staged as {@code <run_id>.timeout-<limit
  * ms>.parquet}: it is not finished, so {@link #runIds} leaves it out, and {@link #timedOut} tells
  * under which limit it stopped. When the run later finishes its file is written and the timed-out
  * one removed; the commit prefers the finished one if both are seen. Other names in the directory
  * (the driver's {@link SweepPlan} file, hidden temporary files) are not runs and are ignored.
+ *
+ * <p>The name also carries the run's {@link Numerics} version when it is above 1: {@code
+ * <run_id>.n2.parquet}, {@code <run_id>.n2.timeout-<limit ms>.parquet}; a name without the mark is
+ * numerics 1 (see {@link StagedName}). The row records the same number in its {@code numerics}
+ * column. Resume, the commit and {@code sweeplab status} tell the staged runs computed by other
+ * maths from the same one listing that tells them which runs are staged ({@link #find}): reading
+ * the footers of thousands of files instead costs seconds on a remote file system, a listing does
+ * not. Writing numerics 1 under the plain name means a staged file an older sweeplab left needs no
+ * migration (it has no column and is numerics 1), and an older sweeplab, whose patterns do not
+ * match a marked name, never takes a newer run's file for one of its own.
  */
 public final class Staging {
-  private static final String SUFFIX = ".parquet";
-  static final Pattern FINISHED = Pattern.compile("([0-9a-f]{16})\\.parquet");
-  static final Pattern TIMED_OUT = Pattern.compile("([0-9a-f]{16})\\.timeout-([0-9]+)\\.parquet");
-
   private Staging() {}
 
   /** Writes a finished run's {@code record} into {@code dir} and returns the final path. */
@@ -69,8 +78,9 @@ public final class Staging {
       Configuration conf, Path dir, RunRecord record, long timeoutMs, long earlierTimeoutMs)
       throws IOException {
     String runId = record.config().runId();
+    int numerics = Numerics.version(record.config());
     boolean timedOut = RunResult.TIMEOUT.equals(record.result().status());
-    Path target = new Path(dir, runId + (timedOut ? ".timeout-" + timeoutMs + SUFFIX : SUFFIX));
+    Path target = new Path(dir, new StagedName(runId, numerics, timedOut ? timeoutMs : 0).file());
     Path temp = new Path(dir, "." + runId + "." + UUID.randomUUID() + ".tmp");
     FileSystem fs = dir.getFileSystem(conf);
     fs.mkdirs(dir);
@@ -85,7 +95,7 @@ public final class Staging {
             .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
             .withDictionaryEncoding(false)
             .build()) {
-      writer.write(toGroup(record));
+      writer.write(RunSchema.row(record, numerics));
     } catch (IOException | RuntimeException e) {
       fs.delete(temp, false);
       throw new IOException("could not write staging file " + temp + " for run " + runId, e);
@@ -104,90 +114,151 @@ public final class Staging {
       throw new IOException("could not rename " + temp + " to " + target);
     }
     // The newest state of the run is the only one left: an earlier timed-out attempt goes.
-    Path earlier = new Path(dir, runId + ".timeout-" + earlierTimeoutMs + SUFFIX);
-    if (earlierTimeoutMs > 0 && !earlier.equals(target)) {
-      fs.delete(earlier, false);
+    if (earlierTimeoutMs > 0) {
+      Path earlier = new Path(dir, new StagedName(runId, numerics, earlierTimeoutMs).file());
+      if (!earlier.equals(target)) {
+        fs.delete(earlier, false);
+      }
     }
     return target;
   }
 
   /**
-   * The file in {@code dir} that already stages {@code runId} for a sweep whose limit is {@code
-   * timeoutMs} (0: none): its finished file, or the file of a timeout at that same limit; null if
-   * neither exists. A retried task asks before training a run again (two existence checks, no
-   * listing).
+   * The file in {@code dir} that already stages {@code run} at its current {@link Numerics} for a
+   * sweep whose limit is {@code timeoutMs} (0: none): its finished file, or the file of a timeout
+   * at that same limit; null if neither exists. A retried task asks before training a run again
+   * (two existence checks, no listing).
    */
-  public static Path staged(Configuration conf, Path dir, String runId, long timeoutMs)
+  public static Path staged(Configuration conf, Path dir, RunConfig run, long timeoutMs)
       throws IOException {
     FileSystem fs = dir.getFileSystem(conf);
-    Path finished = new Path(dir, runId + SUFFIX);
+    int numerics = Numerics.version(run);
+    Path finished = new Path(dir, new StagedName(run.runId(), numerics, 0).file());
     if (fs.exists(finished)) {
       return finished;
     }
-    Path timedOut = new Path(dir, runId + ".timeout-" + timeoutMs + SUFFIX);
-    return timeoutMs > 0 && fs.exists(timedOut) ? timedOut : null;
+    if (timeoutMs <= 0) {
+      return null;
+    }
+    Path timedOut = new Path(dir, new StagedName(run.runId(), numerics, timeoutMs).file());
+    return fs.exists(timedOut) ? timedOut : null;
   }
 
-  /** Run ids that have a finished staging file in {@code dir} (none if it does not exist). */
+  /**
+   * Run ids that have a finished staging file in {@code dir}, of any numerics (none if it does not
+   * exist).
+   */
   public static Set<String> runIds(Configuration conf, Path dir) throws IOException {
     Set<String> ids = new HashSet<>();
-    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
-      Matcher m = FINISHED.matcher(f.getPath().getName());
-      if (f.isFile() && m.matches()) {
-        ids.add(m.group(1));
+    for (Map.Entry<Path, StagedName> f : list(conf, dir).entrySet()) {
+      if (f.getValue().timeoutMs() == 0) {
+        ids.add(f.getValue().runId());
       }
     }
     return ids;
   }
 
-  /** Run id → the limit (ms) it timed out under, for runs staged only as timed out. */
+  /**
+   * Run id → the longest limit (ms) it timed out under, for runs staged only as timed out (of any
+   * numerics).
+   */
   public static Map<String, Long> timedOut(Configuration conf, Path dir) throws IOException {
     Map<String, Long> limits = new HashMap<>();
-    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
-      Matcher m = TIMED_OUT.matcher(f.getPath().getName());
-      if (f.isFile() && m.matches()) {
-        limits.merge(m.group(1), Long.parseLong(m.group(2)), Math::max);
+    Set<String> finished = new HashSet<>();
+    for (StagedName n : list(conf, dir).values()) {
+      if (n.timeoutMs() > 0) {
+        limits.merge(n.runId(), n.timeoutMs(), Math::max);
+      } else {
+        finished.add(n.runId());
       }
     }
-    limits.keySet().removeAll(runIds(conf, dir));
+    limits.keySet().removeAll(finished);
     return limits;
   }
 
   /**
-   * The staging file that stands for each of {@code planned} run ids in {@code dir}: its finished
-   * file if there is one, else its timed-out file with the longest limit (the latest attempt; a run
-   * is retried only under a longer one). Ids with no file are absent. One listing of {@code dir}.
+   * The staging files of {@code planned} runs in {@code dir}, from one listing: for each run, the
+   * file that stands for it at its current {@link Numerics} (its finished file if there is one,
+   * else its timed-out file with the longest limit: the latest attempt, as a run is retried only
+   * under a longer one), and every file of it staged under other numerics. Runs with no file are
+   * absent.
    */
-  public static Map<String, Path> files(
-      Configuration conf, Path dir, java.util.Collection<String> planned) throws IOException {
-    Set<String> wanted = new HashSet<>(planned);
-    Map<String, Path> finished = new HashMap<>();
-    Map<String, Long> limit = new HashMap<>();
-    Map<String, Path> timedOut = new HashMap<>();
-    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
-      if (!f.isFile()) {
+  public static Found find(Configuration conf, Path dir, Collection<RunConfig> planned)
+      throws IOException {
+    Map<String, Integer> numerics = new HashMap<>();
+    for (RunConfig run : planned) {
+      numerics.put(run.runId(), Numerics.version(run));
+    }
+    return find(conf, dir, numerics);
+  }
+
+  /** {@link #find} for run id → its current numerics. */
+  public static Found find(Configuration conf, Path dir, Map<String, Integer> planned)
+      throws IOException {
+    Map<String, StagedName> best = new HashMap<>();
+    Map<String, Path> files = new HashMap<>();
+    List<Superseded> superseded = new ArrayList<>();
+    for (Map.Entry<Path, StagedName> f : list(conf, dir).entrySet()) {
+      StagedName n = f.getValue();
+      Integer current = planned.get(n.runId());
+      if (current == null) {
         continue;
       }
-      String name = f.getPath().getName();
-      Matcher m = FINISHED.matcher(name);
-      if (m.matches()) {
-        if (wanted.contains(m.group(1))) {
-          finished.put(m.group(1), f.getPath());
-        }
-        continue;
-      }
-      m = TIMED_OUT.matcher(name);
-      if (m.matches()) {
-        long ms = Long.parseLong(m.group(2));
-        if (wanted.contains(m.group(1)) && ms > limit.getOrDefault(m.group(1), -1L)) {
-          limit.put(m.group(1), ms);
-          timedOut.put(m.group(1), f.getPath());
-        }
+      if (n.numerics() != current) {
+        superseded.add(new Superseded(f.getKey(), n.runId(), n.numerics(), current));
+      } else if (!best.containsKey(n.runId()) || n.standsBefore(best.get(n.runId()))) {
+        best.put(n.runId(), n);
+        files.put(n.runId(), f.getKey());
       }
     }
-    timedOut.keySet().removeAll(finished.keySet());
-    timedOut.putAll(finished);
-    return timedOut;
+    superseded.sort(Comparator.comparing(x -> x.file().getName()));
+    return new Found(files, superseded);
+  }
+
+  /**
+   * The file that stands for each run staged in {@code dir}, whatever its numerics: finished before
+   * timed out, then the longer limit, then the higher numerics. For a sweep whose runs are not
+   * known.
+   */
+  public static Map<String, Path> files(Configuration conf, Path dir) throws IOException {
+    Map<String, StagedName> best = new HashMap<>();
+    Map<String, Path> files = new HashMap<>();
+    for (Map.Entry<Path, StagedName> f : list(conf, dir).entrySet()) {
+      StagedName n = f.getValue();
+      StagedName held = best.get(n.runId());
+      if (held == null
+          || n.standsBefore(held)
+          || (!held.standsBefore(n) && n.numerics() > held.numerics())) {
+        best.put(n.runId(), n);
+        files.put(n.runId(), f.getKey());
+      }
+    }
+    return files;
+  }
+
+  /** What {@link #find} found: run id → its file, and the files of other numerics. */
+  public record Found(Map<String, Path> files, List<Superseded> superseded) {
+    public Found {
+      files = Map.copyOf(files);
+      superseded = List.copyOf(superseded);
+    }
+
+    /** Nothing staged (a fresh sweep). */
+    public static Found none() {
+      return new Found(Map.of(), List.of());
+    }
+  }
+
+  /** Every staged run file in {@code dir} (plain files with a run's name), in listing order. */
+  private static Map<Path, StagedName> list(Configuration conf, Path dir) throws IOException {
+    Map<Path, StagedName> names = new LinkedHashMap<>();
+    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
+      StagedName n = f.isFile() ? StagedName.of(f.getPath().getName()) : null;
+      if (n != null) {
+        names.put(f.getPath(), n);
+      }
+    }
+    return names;
   }
 
   /**
@@ -228,79 +299,7 @@ public final class Staging {
 
   /** The limit (ms) a timed-out run's staging file was stopped at; 0 for a finished run's file. */
   public static long timeoutMs(Path file) {
-    Matcher m = TIMED_OUT.matcher(file.getName());
-    return m.matches() ? Long.parseLong(m.group(2)) : 0;
-  }
-
-  private static Group toGroup(RunRecord record) {
-    RunConfig c = record.config();
-    RunResult r = record.result();
-    Provenance p = record.provenance();
-    Group g = new SimpleGroupFactory(RunSchema.MESSAGE).newGroup();
-    g.add("sweep", c.sweep());
-    g.add("run_id", c.runId());
-    c.columns()
-        .forEach(
-            (name, value) -> {
-              if (value instanceof Integer i) {
-                g.add(name, i);
-              } else if (value instanceof Long l) {
-                g.add(name, l);
-              } else if (value instanceof Double d) {
-                g.add(name, d);
-              } else {
-                g.add(name, (String) value);
-              }
-            });
-    g.add("seed", c.seed());
-    g.add("data_seed", c.dataSeed());
-    g.add("config_json", c.canonicalJson());
-    g.add("status", r.status());
-    g.add("reason", r.reason());
-    g.add("params", r.params());
-    g.add("final_train_loss", r.trainLoss());
-    g.add("final_train_error", r.trainError());
-    g.add("final_test_loss", r.testLoss());
-    g.add("final_test_error", r.testError());
-    g.add("best_test_loss", r.bestTestLoss());
-    g.add("best_test_error", r.bestTestError());
-    g.add("steps_done", r.steps());
-    g.add("epochs_done", r.epochs());
-    g.add("wall_ms", r.wallMs());
-    g.add("weight_change", r.weightChange());
-    addDoubles(g, "weight_change_layers", r.layerWeightChange());
-    g.add("interpolation_step", r.interpolationStep());
-    g.add("noisy_labels", r.noisyLabels());
-    g.add("device", p.device());
-    g.add("trained_by", p.trainedBy());
-    g.add("sweeplab_version", p.version());
-    g.add("java_version", p.java());
-    g.add("os", p.os());
-    g.add("arch", p.arch());
-    g.add("nd4j_backend", p.nd4jBackend());
-    g.add("spark_app_id", p.sparkAppId());
-    g.add("executor_id", p.executorId());
-    g.add("host", p.host());
-    g.add("attempt", p.attempt());
-    g.add("finished_at", record.finishedAtMillis());
-    Group curve = g.addGroup(RunSchema.CURVE);
-    for (CurvePoint point : r.curve()) {
-      Group e = curve.addGroup("list").addGroup("element");
-      e.add("step", point.step());
-      e.add("epoch", point.epoch());
-      e.add("train_loss", point.trainLoss());
-      e.add("train_error", point.trainError());
-      e.add("test_loss", point.testLoss());
-      e.add("test_error", point.testError());
-      addDoubles(e, "activations", point.activations());
-    }
-    return g;
-  }
-
-  private static void addDoubles(Group parent, String field, java.util.List<Double> values) {
-    Group list = parent.addGroup(field);
-    for (double v : values) {
-      list.addGroup("list").add("element", v);
-    }
+    StagedName n = StagedName.of(file.getName());
+    return n == null ? 0 : n.timeoutMs();
   }
 }

@@ -75,7 +75,7 @@ public final class Unreadable {
   }
 
   static boolean isRunFile(String name) {
-    return Staging.FINISHED.matcher(name).matches() || Staging.TIMED_OUT.matcher(name).matches();
+    return StagedName.of(name) != null;
   }
 
   /**

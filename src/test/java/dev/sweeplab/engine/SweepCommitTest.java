@@ -95,9 +95,8 @@ class SweepCommitTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("many").toString());
     SweepSpec spec = spec("many");
     new SweepRunner(spark, warehouse).run(spec, false); // stages and commits the 5 runs
-    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
 
-    SweepOutcome o = SweepCommit.commit(spark, warehouse, spec, ids, 0, 5, 0, false, 2);
+    SweepOutcome o = SweepCommit.commit(spark, warehouse, spec, spec.expand(), 0, 5, 0, false, 2);
 
     assertEquals(5, o.ok(), o.toString());
     assertEquals(
@@ -129,7 +128,15 @@ class SweepCommitTest extends SparkTestBase {
             IllegalStateException.class,
             () ->
                 SweepCommit.commit(
-                    spark, warehouse, spec, ids, 0, 5, 0, false, SweepCommit.FILES_PER_TASK));
+                    spark,
+                    warehouse,
+                    spec,
+                    spec.expand(),
+                    0,
+                    5,
+                    0,
+                    false,
+                    SweepCommit.FILES_PER_TASK));
 
     assertTrue(e.getMessage().contains("5 runs planned but 4 staged"), e.getMessage());
     assertTrue(e.getMessage().contains("nothing was committed"), e.getMessage());
@@ -151,7 +158,15 @@ class SweepCommitTest extends SparkTestBase {
             Exception.class,
             () ->
                 SweepCommit.commit(
-                    spark, warehouse, spec, ids, 0, 5, 0, false, SweepCommit.FILES_PER_TASK));
+                    spark,
+                    warehouse,
+                    spec,
+                    spec.expand(),
+                    0,
+                    5,
+                    0,
+                    false,
+                    SweepCommit.FILES_PER_TASK));
 
     String messages = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
     assertTrue(messages.contains(broken.getFileName().toString()), messages);

@@ -105,7 +105,8 @@ class CompactionTest {
   void aStagingFileFromAnOlderVersionLeavesNewerColumnsNullButTrainedByTask() throws IOException {
     Path current =
         Staging.write(conf, path("staging"), record(StagingTest.runs.get(0), StagingTest.result));
-    Set<String> newer = Set.of("trained_by", "device", "best_test_loss", "best_test_error");
+    Set<String> newer =
+        Set.of("trained_by", "device", "best_test_loss", "best_test_error", "numerics");
     MessageType older =
         new MessageType(
             "run",
@@ -127,10 +128,52 @@ class CompactionTest {
 
     Group run = rows(path("runs/p")).get(0);
     assertEquals(Provenance.TASK, run.getString("trained_by", 0));
+    assertEquals(1, run.getInteger("numerics", 0), "computed by numerics 1");
     assertEquals(0, run.getFieldRepetitionCount("device"), "null: the run did not record one");
     assertEquals(0, run.getFieldRepetitionCount("best_test_loss"));
     assertEquals(StagingTest.result.testLoss(), run.getDouble("final_test_loss", 0));
     assertEquals(StagingTest.result.curve().size(), rows(path("curves/p")).size());
+  }
+
+  @Test
+  void aRunWhoseRecordedNumericsIsNotItsCurrentOneIsRefusedNamingTheFile() throws IOException {
+    Map<String, Object> columns = new java.util.LinkedHashMap<>(StagingTest.runs.get(0).columns());
+    columns.put("parameterization", "ntk");
+    RunConfig ntk = RunConfig.of("compaction", columns);
+    Path good = Staging.write(conf, path("staging"), record(ntk, StagingTest.result));
+    assertEquals(2, rows(good).get(0).getInteger("numerics", 0));
+    Compaction.compact(conf, List.of(good), path("ok/r"), path("ok/c"));
+    assertEquals(2, rows(path("ok/r")).get(0).getInteger("numerics", 0));
+
+    // The same run's row as a sweeplab computing ntk by numerics 1 wrote it.
+    MessageType older =
+        new MessageType(
+            "run",
+            RunSchema.MESSAGE.getFields().stream()
+                .filter(f -> !f.getName().equals("numerics"))
+                .toList());
+    Path bad = path("staging/" + ntk.runId() + ".parquet");
+    try (ParquetWriter<Group> w =
+        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(bad, conf))
+            .withType(older)
+            .withConf(conf)
+            .build()) {
+      Group g = new org.apache.parquet.example.data.simple.SimpleGroup(older);
+      ParquetRows.copy(rows(good).get(0), g);
+      w.write(g);
+    }
+
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> Compaction.compact(conf, List.of(bad), path("out/r"), path("out/c")));
+
+    assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("as computed by numerics 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("computed by numerics 2"), e.getMessage());
+    try (Stream<java.nio.file.Path> left = Files.list(tmp.resolve("out"))) {
+      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList());
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.train.CurvePoint;
+import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
 import dev.sweeplab.train.Trainer;
 import java.io.IOException;
@@ -221,7 +222,8 @@ class StagingTest {
     Staging.write(conf, dir(), new RunRecord(a, result, provenance(1), FINISHED), 0, 0);
     Files.writeString(tmp.resolve("staging").resolve("notes.txt"), "not a run");
 
-    Map<String, Path> files = Staging.files(conf, dir(), List.of(a.runId(), b.runId(), "0123"));
+    Map<String, Path> files =
+        Staging.find(conf, dir(), Map.of(a.runId(), 1, b.runId(), 1, "0123", 1)).files();
     assertEquals(
         Map.of(
             a.runId(), a.runId() + ".parquet",
@@ -230,8 +232,73 @@ class StagingTest {
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getName())));
     assertEquals(
         Set.of(b.runId()),
-        Staging.files(conf, dir(), List.of(b.runId())).keySet(),
+        Staging.find(conf, dir(), List.of(b)).files().keySet(),
         "runs not planned are left out");
+  }
+
+  @Test
+  void aRunsNameAndRowCarryItsNumericsAndFindSetsOtherNumericsApart() throws IOException {
+    RunConfig standard = runs.get(0);
+    Map<String, Object> columns = new LinkedHashMap<>(runs.get(1).columns());
+    columns.put(SpecKeys.PARAMETERIZATION.column(), "mup");
+    RunConfig mup = RunConfig.of(runs.get(1).sweep(), columns);
+    assertEquals(1, Numerics.version(standard));
+    assertEquals(2, Numerics.version(mup));
+
+    Path a = Staging.write(conf, dir(), new RunRecord(standard, result, provenance(0), FINISHED));
+    Path m = Staging.write(conf, dir(), new RunRecord(mup, result, provenance(0), FINISHED));
+    assertEquals(standard.runId() + ".parquet", a.getName());
+    assertEquals(mup.runId() + ".n2.parquet", m.getName());
+    assertEquals(1, read(a).get(0).getInteger("numerics", 0));
+    assertEquals(2, read(m).get(0).getInteger("numerics", 0));
+    // What a sweeplab computing mup by numerics 1 staged for the same run.
+    java.nio.file.Path local = tmp.resolve("staging");
+    Files.copy(local.resolve(a.getName()), local.resolve(mup.runId() + ".parquet"));
+    Files.copy(local.resolve(a.getName()), local.resolve(mup.runId() + ".timeout-5000.parquet"));
+
+    Staging.Found found = Staging.find(conf, dir(), List.of(standard, mup));
+    assertEquals(Map.of(standard.runId(), a, mup.runId(), m), found.files());
+    assertEquals(
+        List.of(mup.runId() + ".parquet", mup.runId() + ".timeout-5000.parquet"),
+        found.superseded().stream().map(x -> x.file().getName()).toList());
+    assertTrue(
+        found.superseded().stream()
+            .allMatch(x -> x.runId().equals(mup.runId()) && x.numerics() == 1 && x.current() == 2),
+        found.superseded().toString());
+    assertEquals(m, Staging.staged(conf, dir(), mup, 5000));
+
+    Superseded.setAside(conf, dir(), found.superseded());
+    Files.delete(local.resolve(m.getName()));
+    Staging.Found after = Staging.find(conf, dir(), List.of(standard, mup));
+    assertEquals(Map.of(standard.runId(), a), after.files(), "mup has no file of numerics 2");
+    assertEquals(List.of(), after.superseded(), "the numerics 1 files are set aside");
+    assertTrue(Files.exists(local.resolve(Superseded.DIR).resolve(mup.runId() + ".parquet")));
+    assertEquals(null, Staging.staged(conf, dir(), mup, 5000));
+  }
+
+  @Test
+  void aStagedNameSaysItsRunNumericsAndLimitAndOnlyTheWrittenFormsAreRuns() {
+    String id = "0123456789abcdef";
+    assertEquals(new StagedName(id, 1, 0), StagedName.of(id + ".parquet"));
+    assertEquals(new StagedName(id, 2, 0), StagedName.of(id + ".n2.parquet"));
+    assertEquals(new StagedName(id, 1, 90_000), StagedName.of(id + ".timeout-90000.parquet"));
+    assertEquals(new StagedName(id, 12, 5), StagedName.of(id + ".n12.timeout-5.parquet"));
+    for (StagedName n :
+        List.of(new StagedName(id, 1, 0), new StagedName(id, 3, 0), new StagedName(id, 2, 7))) {
+      assertEquals(n, StagedName.of(n.file()), n.file());
+    }
+    for (String notARun :
+        List.of(
+            id + ".n1.parquet",
+            id + ".n0.parquet",
+            id + ".n02.parquet",
+            id + ".timeout-0.parquet",
+            id + ".timeout-5.n2.parquet",
+            id.toUpperCase(java.util.Locale.ROOT) + ".parquet",
+            id + ".parquet.tmp",
+            "." + id + ".parquet")) {
+      assertEquals(null, StagedName.of(notARun), notARun);
+    }
   }
 
   /** {@code result} as if the time limit had stopped it at step 3. */

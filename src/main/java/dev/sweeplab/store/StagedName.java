@@ -1,0 +1,50 @@
+package dev.sweeplab.store;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a staging file's name says: {@code <run_id>[.n<numerics>][.timeout-<limit ms>].parquet}. The
+ * {@link dev.sweeplab.train.Numerics} version is marked only above 1, so the plain name is numerics
+ * 1; the timeout part is there only for a run stopped by the sweep's time limit (see {@link
+ * Staging}). Any other name is not a staged run.
+ *
+ * @param runId the run
+ * @param numerics the version of the training maths that computed it
+ * @param timeoutMs the limit it timed out under; 0 for a finished run
+ */
+public record StagedName(String runId, int numerics, long timeoutMs) {
+  private static final Pattern RUN_FILE =
+      Pattern.compile(
+          "([0-9a-f]{16})(?:\\.n([2-9]|[1-9][0-9]{1,8}))?(?:\\.timeout-([1-9][0-9]{0,17}))?"
+              + "\\.parquet");
+
+  /** The file name. */
+  public String file() {
+    return runId
+        + (numerics == 1 ? "" : ".n" + numerics)
+        + (timeoutMs > 0 ? ".timeout-" + timeoutMs : "")
+        + ".parquet";
+  }
+
+  /** The name {@code fileName} stands for, or null when it is not a staged run's file. */
+  public static StagedName of(String fileName) {
+    Matcher m = RUN_FILE.matcher(fileName);
+    if (!m.matches()) {
+      return null;
+    }
+    return new StagedName(
+        m.group(1),
+        m.group(2) == null ? 1 : Integer.parseInt(m.group(2)),
+        m.group(3) == null ? 0 : Long.parseLong(m.group(3)));
+  }
+
+  /**
+   * Whether this file of a run stands for it before {@code other}, a file of the same run and
+   * numerics: a finished file before a timed-out one, a longer limit before a shorter one (a run is
+   * retried only under a longer limit, so that file is its latest attempt).
+   */
+  boolean standsBefore(StagedName other) {
+    return other.timeoutMs > 0 && (timeoutMs == 0 || timeoutMs > other.timeoutMs);
+  }
+}
