@@ -188,17 +188,18 @@ public final class DenseForward implements AutoCloseable {
     forward(rows, null);
   }
 
-  /**
-   * {@link #forward}, returning the mean |a| of each hidden layer's output and then of the output
-   * layer's pre-activation (the logits), over the {@code rows} samples.
-   */
-  public double[] forwardMeasured(int rows) {
-    double[] means = new double[layers];
-    forward(rows, means);
-    return means;
+  /** Sees each layer's values as a forward pass computes them. */
+  public interface LayerValues {
+    /**
+     * Layer {@code layer}'s values for the pass's {@code rows} samples, {@code rows × cols}
+     * row-major: a hidden layer's output (after its activation), or for the output layer its
+     * pre-activation (the logits). Valid only during the call.
+     */
+    void accept(int layer, FloatBuffer values, int rows, int cols);
   }
 
-  private void forward(int rows, double[] means) {
+  /** {@link #forward}, showing {@code seen} each layer's values (see {@link LayerValues}). */
+  public void forward(int rows, LayerValues seen) {
     if (rows < 1 || rows > maxRows) {
       throw new IllegalArgumentException("rows " + rows + " not in 1.." + maxRows);
     }
@@ -210,8 +211,8 @@ public final class DenseForward implements AutoCloseable {
       FloatBuffer z = actValues[l + 1];
       boolean hidden = l < layers - 1;
       activate(hidden ? activations[l] : Activation.IDENTITY, z, biases[l], rows, out);
-      if (means != null) {
-        means[l] = meanAbs(z, rows * out);
+      if (seen != null) {
+        seen.accept(l, z, rows, out);
       }
       if (!hidden && classification) {
         softmax(z, rows, out);
@@ -298,14 +299,6 @@ public final class DenseForward implements AutoCloseable {
         z.put(o + c, z.get(o + c) / sum);
       }
     }
-  }
-
-  private static double meanAbs(FloatBuffer values, int n) {
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += Math.abs(values.get(i));
-    }
-    return sum / n;
   }
 
   /** Frees the pass's own buffers now (the network's memory is the caller's). */

@@ -72,6 +72,8 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.INT64).named("wall_ms");
     m.required(PrimitiveTypeName.DOUBLE).named("weight_change");
     m.addField(doubleList("weight_change_layers"));
+    m.addField(doubleList("weight_change_spectral"));
+    m.addField(doubleList("feature_change"));
     m.required(PrimitiveTypeName.INT64).named("interpolation_step");
     m.required(PrimitiveTypeName.INT32).named("noisy_labels");
     for (String c :
@@ -108,6 +110,7 @@ public final class RunSchema {
             .required(PrimitiveTypeName.DOUBLE)
             .named("test_error")
             .addField(doubleList("activations"))
+            .addField(doubleList("activation_changes"))
             .named("element");
     m.addField(
         Types.requiredGroup()

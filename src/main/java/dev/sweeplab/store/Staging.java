@@ -269,6 +269,8 @@ public final class Staging {
     g.add("wall_ms", r.wallMs());
     g.add("weight_change", r.weightChange());
     addDoubles(g, "weight_change_layers", r.layerWeightChange());
+    addDoubles(g, "weight_change_spectral", r.layerSpectralChange());
+    addDoubles(g, "feature_change", r.featureChange());
     g.add("interpolation_step", r.interpolationStep());
     g.add("noisy_labels", r.noisyLabels());
     g.add("device", p.device());
@@ -293,6 +295,7 @@ public final class Staging {
       e.add("test_loss", point.testLoss());
       e.add("test_error", point.testError());
       addDoubles(e, "activations", point.activations());
+      addDoubles(e, "activation_changes", point.activationChanges());
     }
     return g;
   }

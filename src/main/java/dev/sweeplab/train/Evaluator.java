@@ -16,6 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * so memory stays bounded. Loss is mean cross-entropy (classification) or mean squared error per
  * output (regression); error is the fraction misclassified, NaN for regression.
  *
+ * <p>Besides, on two fixed probe batches, how each layer's values have moved since the network as
+ * it was when this evaluator was made (the trainer makes it right after initialisation, so h₀ is
+ * the network's at step 0): mean |h_t| and mean |h_t − h₀| per layer on the first training inputs
+ * (the coordinate check of Yang et al., Tensor Programs V), and the feature change ‖h_T(x) − h₀(x)‖
+ * / ‖h₀(x)‖ per hidden layer on the first test inputs (Tensor Programs IV's feature learning).
+ *
  * <p>The forward passes run in {@link DenseForward}, on the network's own memory, where it takes
  * the network (ND4J's CPU backend), without DL4J's per-op cost; elsewhere they are DL4J's {@code
  * output} and {@code feedForward}.
@@ -23,8 +29,11 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Evaluator implements AutoCloseable {
   private static final int CHUNK = 1024;
 
-  /** Training inputs on which activation scales are measured. */
-  private static final int ACTIVATION_SAMPLES = 256;
+  /** Training inputs on which activation scales and their change are measured. */
+  static final int ACTIVATION_SAMPLES = 256;
+
+  /** Test inputs on which the feature change is measured. */
+  static final int FEATURE_SAMPLES = 256;
 
   private static final double MIN_PROBABILITY = 1e-12;
 
@@ -33,6 +42,12 @@ final class Evaluator implements AutoCloseable {
 
   /** The forward pass on the network's memory; null: DL4J's. */
   private final DenseForward forward;
+
+  /** Each layer's values (hidden outputs, then the logits) on the training probe at the start. */
+  private final float[][] trainAtStart;
+
+  /** The same on the test probe. */
+  private final float[][] testAtStart;
 
   /** Evaluates {@code net} on {@code data}'s splits, in {@link DenseForward} where it can. */
   Evaluator(Dataset data, MultiLayerNetwork net) {
@@ -45,6 +60,8 @@ final class Evaluator implements AutoCloseable {
     this.net = net;
     int rows = Math.max(1, Math.min(CHUNK, Math.max(data.train().size(), data.test().size())));
     this.forward = dense ? DenseForward.ifSupported(net, rows).orElse(null) : null;
+    this.trainAtStart = layerValues(data.train(), ACTIVATION_SAMPLES);
+    this.testAtStart = layerValues(data.test(), FEATURE_SAMPLES);
   }
 
   /** Whether the forward passes run in {@link DenseForward}. */
@@ -52,39 +69,70 @@ final class Evaluator implements AutoCloseable {
     return forward != null;
   }
 
-  /** The network's loss, error and activation scales now, on up to {@code maxSamples} per split. */
+  /**
+   * The network's loss, error, activation scales and their change since the start now, on up to
+   * {@code maxSamples} per split.
+   */
   CurvePoint evaluate(long step, double epoch, int maxSamples) {
     double[] tr = lossAndError(data.train(), maxSamples);
     double[] te = lossAndError(data.test(), maxSamples);
-    return new CurvePoint(step, epoch, tr[0], tr[1], te[0], te[1], activations());
+    float[][] now = layerValues(data.train(), ACTIVATION_SAMPLES);
+    List<Double> activations = new ArrayList<>(now.length);
+    List<Double> changes = new ArrayList<>(now.length);
+    for (int l = 0; l < now.length; l++) {
+      activations.add(ProbeChange.meanAbs(now[l]));
+      changes.add(ProbeChange.meanAbsChange(now[l], trainAtStart[l]));
+    }
+    return new CurvePoint(step, epoch, tr[0], tr[1], te[0], te[1], activations, changes);
   }
 
-  /** Mean |h| of each hidden layer's output and of the logits, on the first training samples. */
-  private List<Double> activations() {
-    int n = Math.min(ACTIVATION_SAMPLES, data.train().size());
+  /**
+   * Per hidden layer, the feature change since the start on the test probe: the mean over its
+   * samples x of ‖h(x) − h₀(x)‖₂ / ‖h₀(x)‖₂, samples with h₀(x) = 0 left out.
+   */
+  List<Double> featureChange() {
+    float[][] now = layerValues(data.test(), FEATURE_SAMPLES);
+    int rows = Math.min(FEATURE_SAMPLES, data.test().size());
+    List<Double> change = new ArrayList<>(now.length - 1);
+    for (int l = 0; l < now.length - 1; l++) {
+      change.add(ProbeChange.meanRelativeChange(now[l], testAtStart[l], rows));
+    }
+    return change;
+  }
+
+  /**
+   * Each layer's values for the first {@code min(limit, size)} samples of {@code split}: the hidden
+   * layers' outputs, then the output layer's pre-activation (the logits), each row-major samples ×
+   * units, copied.
+   */
+  private float[][] layerValues(Dataset.Split split, int limit) {
+    int layers = net.getnLayers();
+    int n = Math.min(limit, split.size());
     int d = data.inputDim();
-    double[] means;
+    float[][] values = new float[layers][];
+    if (n == 0) {
+      Arrays.fill(values, new float[0]);
+      return values;
+    }
     if (forward != null) {
-      forward.features().put(0, data.train().x(), 0, n * d);
-      means = forward.forwardMeasured(n);
-    } else {
-      means = new double[net.getnLayers()];
-      INDArray probe = Nd4j.create(Arrays.copyOf(data.train().x(), n * d), new long[] {n, d}, 'c');
-      List<INDArray> acts = net.feedForward(probe, false);
-      int layers = net.getnLayers();
-      for (int l = 1; l < layers; l++) {
-        means[l - 1] = acts.get(l).ameanNumber().doubleValue();
-      }
-      Layer out = net.getLayer(layers - 1);
-      INDArray logits =
-          acts.get(layers - 1).mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
-      means[layers - 1] = logits.ameanNumber().doubleValue();
+      forward.features().put(0, split.x(), 0, n * d);
+      forward.forward(
+          n,
+          (l, z, rows, cols) -> {
+            values[l] = new float[rows * cols];
+            z.get(0, values[l]);
+          });
+      return values;
     }
-    List<Double> list = new ArrayList<>(means.length);
-    for (double m : means) {
-      list.add(m);
+    INDArray probe = Nd4j.create(Arrays.copyOf(split.x(), n * d), new long[] {n, d}, 'c');
+    List<INDArray> acts = net.feedForward(probe, false);
+    for (int l = 1; l < layers; l++) {
+      values[l - 1] = Nd4j.toFlattened('c', acts.get(l)).toFloatVector();
     }
-    return list;
+    Layer out = net.getLayer(layers - 1);
+    INDArray logits = acts.get(layers - 1).mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+    values[layers - 1] = Nd4j.toFlattened('c', logits).toFloatVector();
+    return values;
   }
 
   private double[] lossAndError(Dataset.Split split, int maxSamples) {

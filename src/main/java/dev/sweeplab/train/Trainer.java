@@ -219,8 +219,9 @@ public final class Trainer {
         }
       }
       CurvePoint last = curve.get(curve.size() - 1);
-      long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
       WeightChange.Moved moved = change.measure(net);
+      List<Double> featureChange = eval.featureChange();
+      long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
       return new RunResult(
           status,
           reason,
@@ -234,6 +235,8 @@ public final class Trainer {
           wallMs,
           moved.total(),
           moved.perLayer(),
+          moved.spectral(),
+          featureChange,
           interpolationStep(curve),
           data.noisyLabels(),
           curve);

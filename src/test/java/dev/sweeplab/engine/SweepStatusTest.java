@@ -85,6 +85,8 @@ class SweepStatusTest extends SparkTestBase {
         ok.wallMs(),
         ok.weightChange(),
         ok.layerWeightChange(),
+        ok.layerSpectralChange(),
+        ok.featureChange(),
         ok.interpolationStep(),
         ok.noisyLabels(),
         ok.curve());

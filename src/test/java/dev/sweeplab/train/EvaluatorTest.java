@@ -22,7 +22,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The evaluation's own forward pass ({@code DenseForward}) gives what DL4J's {@code output} and
  * {@code feedForward} give, to float rounding: losses, errors and activation scales, over several
- * chunks and a prefix of the splits.
+ * chunks and a prefix of the splits, and the change of activations and features since the evaluator
+ * was made (exactly 0 before the network moves).
  */
 class EvaluatorTest {
   @Test
@@ -67,6 +68,36 @@ class EvaluatorTest {
       assertSame(dl4j.evaluate(5, 0.25, Integer.MAX_VALUE), all, what + ", all samples");
       assertNotEquals(curve.trainLoss(), all.trainLoss(), what + ": the prefix is a prefix");
       assertEquals(curve.testLoss(), all.testLoss(), what + ": 300 test samples either way");
+      int layers = net.getnLayers();
+      List<Double> zeros = java.util.Collections.nCopies(layers, 0.0);
+      assertEquals(zeros, curve.activationChanges(), what + ": nothing moved yet (dense)");
+      assertEquals(zeros, dl4j.evaluate(0, 0, 64).activationChanges(), what + ": nothing (DL4J)");
+      assertEquals(java.util.Collections.nCopies(layers - 1, 0.0), dense.featureChange());
+      assertEquals(java.util.Collections.nCopies(layers - 1, 0.0), dl4j.featureChange());
+
+      // Move every weight matrix by a tenth of its own scale: the change is well above rounding.
+      for (int l = 0; l < layers; l++) {
+        INDArray w = net.getLayer(l).getParam("W");
+        double scale = w.stdNumber().doubleValue();
+        w.addi(Nd4j.randn(DataType.FLOAT, w.shape()).muli(0.1 * scale));
+      }
+      CurvePoint movedDense = dense.evaluate(9, 0.5, Trainer.CURVE_SAMPLES);
+      CurvePoint movedDl4j = dl4j.evaluate(9, 0.5, Trainer.CURVE_SAMPLES);
+      assertSame(movedDl4j, movedDense, what + ", moved");
+      assertEquals(layers, movedDense.activationChanges().size());
+      for (int i = 0; i < layers; i++) {
+        close(
+            movedDl4j.activationChanges().get(i),
+            movedDense.activationChanges().get(i),
+            what + ": mean |h_t - h_0| of layer " + i);
+      }
+      List<Double> featuresDense = dense.featureChange();
+      List<Double> featuresDl4j = dl4j.featureChange();
+      assertEquals(layers - 1, featuresDense.size(), what + ": one per hidden layer");
+      for (int i = 0; i < layers - 1; i++) {
+        close(featuresDl4j.get(i), featuresDense.get(i), what + ": feature change of layer " + i);
+        assertTrue(featuresDense.get(i) < 1, what + ": a tenth of the weights moves features less");
+      }
     }
   }
 

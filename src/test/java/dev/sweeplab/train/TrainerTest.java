@@ -196,6 +196,51 @@ class TrainerTest {
         "muP: logits flat in width " + java.util.Arrays.toString(mup));
   }
 
+  /**
+   * The hidden layer's spectral weight change and feature change after SGD, at widths 32 and 512 (r
+   * = 16), and the whole run's record of them (Tensor Programs IV): under NTK both fall as
+   * width^−1/2 (lazy: 16^−1/2 = 1/4), under muP they stay Θ(1) (rich).
+   */
+  static double[] hiddenChange(String parameterization, int width) {
+    RunConfig config =
+        run(
+            Map.of(
+                SpecKeys.WIDTH, List.of(width),
+                SpecKeys.DEPTH, List.of(2),
+                SpecKeys.PARAMETERIZATION, List.of(parameterization),
+                SpecKeys.BASE_WIDTH, List.of(32),
+                SpecKeys.OPTIMIZER, List.of("sgd"),
+                SpecKeys.LEARNING_RATE, List.of(0.1),
+                SpecKeys.STEPS, List.of(100),
+                SpecKeys.EVAL_POINTS, List.of(3)));
+    RunResult result = Trainer.run(config);
+    assertEquals(RunResult.OK, result.status(), result.reason());
+    assertEquals(3, result.layerSpectralChange().size(), "three weight matrices");
+    assertEquals(2, result.featureChange().size(), "two hidden layers");
+    List<CurvePoint> curve = result.curve();
+    assertEquals(List.of(0.0, 0.0, 0.0), curve.get(0).activationChanges(), "none at step 0");
+    curve.get(curve.size() - 1).activationChanges().forEach(c -> assertTrue(c > 0, "moved"));
+    // The 512 × 512 (or 32 × 32) matrix between the hidden layers, and the second layer's output.
+    return new double[] {result.layerSpectralChange().get(1), result.featureChange().get(1)};
+  }
+
+  @Test
+  void spectralAndFeatureChangeShrinkWithWidthUnderNtkButNotUnderMup() {
+    double[] ntk32 = hiddenChange("ntk", 32);
+    double[] ntk512 = hiddenChange("ntk", 512);
+    double[] mup32 = hiddenChange("mup", 32);
+    double[] mup512 = hiddenChange("mup", 512);
+    String all =
+        java.util.Arrays.deepToString(new double[][] {ntk32, ntk512, mup32, mup512})
+            + " (ntk 32, 512; mup 32, 512; spectral, feature)";
+    for (int q = 0; q < 2; q++) {
+      double ntk = ntk512[q] / ntk32[q];
+      double mup = mup512[q] / mup32[q];
+      assertTrue(ntk > 0.1 && ntk < 0.45, "ntk: lazy, about 1/4 at r = 16: " + all);
+      assertTrue(mup > 0.6 && mup < 1.6, "muP: rich, flat in width: " + all);
+    }
+  }
+
   @Test
   void weightChangePerLayerAndInterpolationStep() {
     RunResult result = Trainer.run(run(Map.of(SpecKeys.TRAIN_SIZE, List.of(64))));

@@ -7,6 +7,8 @@ import dev.sweeplab.spec.SpecKeys;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.hipparchus.linear.MatrixUtils;
+import org.hipparchus.linear.SingularValueDecomposition;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -16,7 +18,8 @@ class WeightChangeTest {
   /**
    * The Java sums over the flattened parameters agree with ND4J's norms of the same arrays: over
    * all parameters, and per layer over the weight matrix alone (the biases, which sit next to it in
-   * the flattened vector, are moved differently so that a wrong slice would show).
+   * the flattened vector, are moved differently so that a wrong slice would show); and the spectral
+   * norms, read column-major from the same slices, agree with a singular value decomposition.
    */
   @Test
   void matchesNd4jsNormsOverAllParametersAndEachWeightMatrix() {
@@ -44,6 +47,19 @@ class WeightChangeTest {
       double expected = relative(net.getLayer(i).getParam("W"), initialW[i]);
       assertEquals(expected, perLayer.get(i), 1e-5 * expected, "layer " + i);
     }
+    // Spectral norms from Hipparchus's SVD of the same matrices, as ND4J shapes them (in × out).
+    List<Double> spectral = moved.spectral();
+    assertEquals(layers, spectral.size());
+    for (int i = 0; i < layers; i++) {
+      INDArray w = net.getLayer(i).getParam("W");
+      double expected = spectralNorm(w.sub(initialW[i])) / spectralNorm(initialW[i]);
+      assertEquals(expected, spectral.get(i), 1e-4 * expected, "spectral, layer " + i);
+    }
+  }
+
+  private static double spectralNorm(INDArray m) {
+    return new SingularValueDecomposition(MatrixUtils.createRealMatrix(m.toDoubleMatrix()))
+        .getSingularValues()[0];
   }
 
   private static double relative(INDArray now, INDArray before) {
