@@ -78,7 +78,33 @@ final class ReportOption {
             AnalysisPlots.scaling(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.SCALING_FITS, spec)));
       }
-      List<Path> files = SweepReport.write(dir, spec.name(), summary, figures);
+      List<SweepReport.Section> tables = new ArrayList<>();
+      if ("yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))) {
+        tables.add(
+            new SweepReport.Section(
+                "Exponents in width: the slope of log quantity against log width per layer, with"
+                    + " its 95 % bootstrap interval over seeds ("
+                    + Warehouse.WIDTH_EXPONENTS
+                    + " table).",
+                Summary.table(
+                    spark,
+                    warehouse,
+                    Warehouse.WIDTH_EXPONENTS,
+                    spec,
+                    List.of(
+                        "group",
+                        "parameterization",
+                        "optimizer",
+                        "quantity",
+                        "layer",
+                        "layer_kind",
+                        "exponent",
+                        "exponent_low",
+                        "exponent_high",
+                        "widths",
+                        "seeds"))));
+      }
+      List<Path> files = SweepReport.write(dir, spec.name(), summary, figures, tables);
       System.out.println(
           "report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
       return files;

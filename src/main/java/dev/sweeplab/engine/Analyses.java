@@ -29,6 +29,10 @@ public final class Analyses {
       long rows = CoordCheck.write(spark, warehouse, spec);
       written.add(Warehouse.COORD_CHECK + ": " + rows + " rows");
     }
+    if ("yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))) {
+      List<Row> rows = WidthExponentsJob.write(spark, warehouse, spec);
+      written.add(Warehouse.WIDTH_EXPONENTS + ": " + rows.size() + " rows");
+    }
     if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()) {
       for (DoubleDescentJob.Detection d : DoubleDescentJob.write(spark, warehouse, spec)) {
         DoubleDescent.Result r = d.result();

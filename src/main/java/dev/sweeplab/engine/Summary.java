@@ -55,6 +55,27 @@ public final class Summary {
                         + "'")));
   }
 
+  /**
+   * Some columns of a sweep's rows of an analysis table, in the order they were written (each
+   * partition is one file), as a plain table for the report.
+   */
+  public static Table table(
+      SparkSession spark, Warehouse warehouse, String table, SweepSpec spec, List<String> columns) {
+    return Tables.read(
+        spark,
+        warehouse,
+        () ->
+            collect(
+                spark.sql(
+                    "SELECT `"
+                        + String.join("`, `", columns)
+                        + "` FROM "
+                        + table
+                        + " WHERE sweep = '"
+                        + spec.name().replace("'", "''")
+                        + "'")));
+  }
+
   private static Table collect(Dataset<Row> result) {
     List<List<Object>> rows = new ArrayList<>();
     for (Row row : result.collectAsList()) {

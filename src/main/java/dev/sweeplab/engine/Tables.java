@@ -20,7 +20,8 @@ public final class Tables {
           Warehouse.SWEEPS,
           Warehouse.SCALING_FITS,
           Warehouse.DOUBLE_DESCENT,
-          Warehouse.COORD_CHECK);
+          Warehouse.COORD_CHECK,
+          Warehouse.WIDTH_EXPONENTS);
 
   private Tables() {}
 

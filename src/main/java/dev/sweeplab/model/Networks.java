@@ -4,6 +4,7 @@ import dev.sweeplab.model.Parameterization.Layer;
 import dev.sweeplab.model.Parameterization.Scaling;
 import dev.sweeplab.spec.RunConfig;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.distribution.ConstantDistribution;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -21,9 +22,12 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * activation, softmax + cross-entropy for classification or identity + MSE for regression.
  *
  * <p>Initialisation: every weight ~ N(0, σ²) with σ = init_scale · gain / √fan_in · m, gain √2 for
- * ReLU (He et al. 2015) and 1 otherwise (LeCun), 1 for the output layer; m and each layer's
- * learning rate come from the run's {@link Parameterization}. Biases start at 0. {@code init_scale}
- * scales every layer's σ: the knob of Chizat &amp; Bach's lazy-training analysis.
+ * ReLU (He et al. 2015) and 1 otherwise (LeCun), 1 for the output layer; m, each layer's forward
+ * multiplier and its learning rates come from the run's {@link Parameterization}, and {@code
+ * model.output_multiplier} multiplies the output layer's product W·h. Multipliers are folded into σ
+ * and the rates ({@link Parameterization.Scaling#folded}), so the network is a plain MLP that
+ * DL4J's {@code fit} and {@link DenseStep} train alike. {@code model.readout_init: zero} starts the
+ * output weights at 0. Biases start at 0. {@code init_scale} scales every layer's σ.
  */
 public final class Networks {
   static {
@@ -46,7 +50,8 @@ public final class Networks {
     for (int i = 0; i < run.depth(); i++) {
       DenseLayer.Builder dense =
           new DenseLayer.Builder().nIn(fanIn).nOut(run.width()).activation(hidden);
-      scale(dense, run, p.scaling(i == 0 ? Layer.INPUT : Layer.HIDDEN, r, adam), gain, fanIn);
+      Scaling scaling = p.scaling(i == 0 ? Layer.INPUT : Layer.HIDDEN, r, adam);
+      scale(dense, run, scaling.folded(adam), gain, fanIn);
       layers.layer(dense.build());
       fanIn = run.width();
     }
@@ -55,7 +60,11 @@ public final class Networks {
             .nIn(fanIn)
             .nOut(run.classes())
             .activation(classification ? Activation.SOFTMAX : Activation.IDENTITY);
-    scale(out, run, p.scaling(Layer.OUTPUT, r, adam), 1.0, fanIn);
+    Scaling readout = p.scaling(Layer.OUTPUT, r, adam).times(run.outputMultiplier()).folded(adam);
+    if ("zero".equals(run.readoutInit())) {
+      readout = new Scaling(1, 0, readout.weightRate(), readout.biasRate());
+    }
+    scale(out, run, readout, 1.0, fanIn);
     layers.layer(out.build());
     MultiLayerNetwork net = new MultiLayerNetwork(layers.build());
     net.init();
@@ -67,7 +76,7 @@ public final class Networks {
       BaseLayer.Builder<?> layer, RunConfig run, Scaling s, double gain, int fanIn) {
     double sigma = run.initScale() * gain / Math.sqrt(fanIn) * s.sigma();
     layer
-        .weightInit(new NormalDistribution(0, sigma))
+        .weightInit(sigma == 0 ? new ConstantDistribution(0) : new NormalDistribution(0, sigma))
         .biasInit(0)
         .updater(updater(run, s.weightRate()))
         .biasUpdater(updater(run, s.biasRate()));

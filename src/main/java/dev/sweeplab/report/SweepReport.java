@@ -25,6 +25,9 @@ public final class SweepReport {
   /** A plot made elsewhere (analysis figures), linked from the summary with a caption. */
   public record Figure(String caption, Path svg) {}
 
+  /** An analysis table shown in the summary as it is, under a caption. */
+  public record Section(String caption, Table table) {}
+
   /** Writes the report into {@code dir}; returns the files written. */
   public static List<Path> write(Path dir, String sweep, Table summary) throws IOException {
     return write(dir, sweep, summary, List.of());
@@ -32,6 +35,16 @@ public final class SweepReport {
 
   /** Writes the report into {@code dir}, linking {@code figures} too; returns the files written. */
   public static List<Path> write(Path dir, String sweep, Table summary, List<Figure> figures)
+      throws IOException {
+    return write(dir, sweep, summary, figures, List.of());
+  }
+
+  /**
+   * Writes the report into {@code dir}, linking {@code figures} and showing {@code tables} after
+   * them; returns the files written.
+   */
+  public static List<Path> write(
+      Path dir, String sweep, Table summary, List<Figure> figures, List<Section> tables)
       throws IOException {
     Files.createDirectories(dir);
     List<Path> written = new ArrayList<>();
@@ -75,6 +88,9 @@ public final class SweepReport {
           .append("](")
           .append(dir.relativize(f.svg()))
           .append(")\n");
+    }
+    for (Section t : tables) {
+      md.append("\n").append(t.caption()).append("\n\n").append(t.table().markdown());
     }
     Path file = dir.resolve("summary.md");
     Files.writeString(file, md.toString(), StandardCharsets.UTF_8);

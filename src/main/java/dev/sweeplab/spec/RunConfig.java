@@ -2,6 +2,7 @@ package dev.sweeplab.spec;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,6 +33,8 @@ public record RunConfig(
     double initScale,
     String parameterization,
     int baseWidth,
+    double outputMultiplier,
+    String readoutInit,
     String optimizer,
     double learningRate,
     int batchSize,
@@ -63,6 +66,12 @@ public record RunConfig(
         num(c, SpecKeys.INIT_SCALE.column()).doubleValue(),
         str(c, SpecKeys.PARAMETERIZATION),
         integer(c, SpecKeys.BASE_WIDTH),
+        c.containsKey(SpecKeys.OUTPUT_MULTIPLIER.column())
+            ? num(c, SpecKeys.OUTPUT_MULTIPLIER.column()).doubleValue()
+            : (Double) SpecKeys.OUTPUT_MULTIPLIER.defaultValue(),
+        c.containsKey(SpecKeys.READOUT_INIT.column())
+            ? str(c, SpecKeys.READOUT_INIT)
+            : (String) SpecKeys.READOUT_INIT.defaultValue(),
         str(c, SpecKeys.OPTIMIZER),
         num(c, SpecKeys.LEARNING_RATE.column()).doubleValue(),
         integer(c, SpecKeys.BATCH_SIZE),
@@ -76,7 +85,14 @@ public record RunConfig(
     return of(sweep, CanonicalJson.read(json));
   }
 
-  /** Column name → value, sorted by name; exactly what identifies the run. */
+  /**
+   * Keys added after run ids were first published: the canonical JSON leaves each out while it has
+   * its default, so a configuration that existed before the key keeps its run_id.
+   */
+  static final List<Key> OMITTED_AT_DEFAULT =
+      List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT);
+
+  /** Column name → value of every run key, sorted by name: the config columns of {@code runs}. */
   public Map<String, Object> columns() {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("sweep_seed", sweepSeed);
@@ -98,6 +114,8 @@ public record RunConfig(
     c.put(SpecKeys.INIT_SCALE.column(), initScale);
     c.put(SpecKeys.PARAMETERIZATION.column(), parameterization);
     c.put(SpecKeys.BASE_WIDTH.column(), baseWidth);
+    c.put(SpecKeys.OUTPUT_MULTIPLIER.column(), outputMultiplier);
+    c.put(SpecKeys.READOUT_INIT.column(), readoutInit);
     c.put(SpecKeys.OPTIMIZER.column(), optimizer);
     c.put(SpecKeys.LEARNING_RATE.column(), learningRate);
     c.put(SpecKeys.BATCH_SIZE.column(), batchSize);
@@ -107,9 +125,23 @@ public record RunConfig(
     return new TreeMap<>(c);
   }
 
-  /** Sorted-key JSON of {@link #columns()}. */
+  /**
+   * Column name → value of what identifies the run: {@link #columns()} without the keys of {@link
+   * #OMITTED_AT_DEFAULT} that have their default.
+   */
+  public Map<String, Object> identity() {
+    Map<String, Object> c = columns();
+    for (Key key : OMITTED_AT_DEFAULT) {
+      if (key.defaultValue().equals(c.get(key.column()))) {
+        c.remove(key.column());
+      }
+    }
+    return c;
+  }
+
+  /** Sorted-key JSON of {@link #identity()}. */
   public String canonicalJson() {
-    return CanonicalJson.write(columns());
+    return CanonicalJson.write(identity());
   }
 
   /** Stable identity: 16 hex digits of SHA-256 of the canonical JSON. */

@@ -158,8 +158,9 @@ public final class SpecKeys {
           "standard",
           true,
           oneOf("standard", "ntk", "mean_field", "mup"),
-          "per-layer init and learning-rate multipliers in r = width / base_width (Yang & Hu"
-              + " 2021; table in docs/science.md)");
+          "per-layer multipliers, init and learning rates in r = width / base_width (Jacot et"
+              + " al.; Tensor Programs V Table 3; Chizat & Bach; table in docs/science.md); ntk"
+              + " needs sgd, mean_field depth 1");
 
   public static final Key BASE_WIDTH =
       new Key(
@@ -170,6 +171,27 @@ public final class SpecKeys {
           false,
           atLeast(1),
           "width at which every parameterization equals standard (muP's base shape)");
+
+  public static final Key OUTPUT_MULTIPLIER =
+      new Key(
+          "model.output_multiplier",
+          "output_multiplier",
+          Type.DOUBLE,
+          1.0,
+          true,
+          positive(),
+          "alpha_out: multiplies the output layer's product W*h (not its bias), on top of the"
+              + " parameterization's multiplier (microsoft/mup's output_mult)");
+  public static final Key READOUT_INIT =
+      new Key(
+          "model.readout_init",
+          "readout_init",
+          Type.STRING,
+          "default",
+          true,
+          oneOf("default", "zero"),
+          "output layer's initial weights: default (the parameterization's sigma) or zero (the"
+              + " mup package's readout_zero_init)");
 
   public static final Key OPTIMIZER =
       new Key(
@@ -308,6 +330,17 @@ public final class SpecKeys {
           false,
           oneOf("yes", "no"),
           "write the coordinate-check table (mean |activation| per layer and step, by width)");
+  public static final Key WIDTH_EXPONENTS =
+      new Key(
+          "analysis.width_exponents",
+          "width_exponents",
+          Type.STRING,
+          "no",
+          false,
+          oneOf("yes", "no"),
+          "write the width_exponents table (the slope in log width of weight change, feature"
+              + " change and kernel change per layer, with a bootstrap interval over seeds); needs"
+              + " model.width swept over 2 or more values");
 
   /** Keys outside any section. */
   public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
@@ -332,6 +365,8 @@ public final class SpecKeys {
           INIT_SCALE,
           PARAMETERIZATION,
           BASE_WIDTH,
+          OUTPUT_MULTIPLIER,
+          READOUT_INIT,
           OPTIMIZER,
           LEARNING_RATE,
           BATCH_SIZE,
@@ -345,7 +380,7 @@ public final class SpecKeys {
 
   /** Keys of the analysis a sweep asks for after its runs. */
   public static final List<Key> ANALYSIS =
-      List.of(DOUBLE_DESCENT_X, SCALING_X, SCALING_X2, SCALING_Y, COORD_CHECK);
+      List.of(DOUBLE_DESCENT_X, SCALING_X, SCALING_X2, SCALING_Y, COORD_CHECK, WIDTH_EXPONENTS);
 
   /** Every key by path. */
   public static final Map<String, Key> BY_PATH = byPath();

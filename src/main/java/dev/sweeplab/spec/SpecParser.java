@@ -1,5 +1,6 @@
 package dev.sweeplab.spec;
 
+import dev.sweeplab.model.Parameterization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -308,7 +309,10 @@ public final class SpecParser {
     return UserError.unknownKey(path, SpecKeys.acceptedIn(section), elsewhere);
   }
 
-  /** An analysis axis must be swept (or be the step), and the joint fit needs its partner. */
+  /**
+   * An analysis axis must be swept (or be the step), width exponents need two widths, and the joint
+   * fit needs its partner.
+   */
   private static void checkAnalysis(Map<Key, String> analysis, Map<Key, List<Object>> values) {
     for (Key key : List.of(SpecKeys.DOUBLE_DESCENT_X, SpecKeys.SCALING_X, SpecKeys.SCALING_X2)) {
       String axis = analysis.get(key);
@@ -329,6 +333,20 @@ public final class SpecParser {
                 + key.path()
                 + " out");
       }
+    }
+    int widths = values.get(SpecKeys.WIDTH).size();
+    if (analysis.get(SpecKeys.WIDTH_EXPONENTS).equals("yes") && widths < 2) {
+      throw UserError.of(
+          SpecKeys.WIDTH_EXPONENTS.path()
+              + " = 'yes' needs at least 2 values of "
+              + SpecKeys.WIDTH.path()
+              + " (an exponent is a slope in width), found "
+              + widths
+              + ": sweep "
+              + SpecKeys.WIDTH.path()
+              + ", or leave "
+              + SpecKeys.WIDTH_EXPONENTS.path()
+              + " out");
     }
     if (!analysis.get(SpecKeys.SCALING_X2).isEmpty()
         && !analysis.get(SpecKeys.SCALING_X).equals("params")) {
@@ -409,6 +427,38 @@ public final class SpecParser {
     return Values.one(key, raw);
   }
 
+  /**
+   * Every (parameterization, optimizer, depth) the grid combines must be one the parameterization
+   * defines ({@link Parameterization#undefinedFor}): ntk with adam and mean_field deeper than one
+   * hidden layer are not.
+   */
+  private static void checkParameterizations(Map<Key, List<Object>> values) {
+    for (Object name : values.get(SpecKeys.PARAMETERIZATION)) {
+      Parameterization p = Parameterization.of((String) name);
+      for (Object optimizer : values.get(SpecKeys.OPTIMIZER)) {
+        for (Object depth : values.get(SpecKeys.DEPTH)) {
+          String reason = p.undefinedFor((Integer) depth, (String) optimizer);
+          if (reason != null) {
+            throw UserError.of(
+                SpecKeys.PARAMETERIZATION.path()
+                    + " = "
+                    + name
+                    + " is not defined with "
+                    + SpecKeys.OPTIMIZER.path()
+                    + " = "
+                    + optimizer
+                    + " and "
+                    + SpecKeys.DEPTH.path()
+                    + " = "
+                    + depth
+                    + ": "
+                    + reason);
+          }
+        }
+      }
+    }
+  }
+
   private static void crossCheck(Map<String, Object> flat, Map<Key, List<Object>> values) {
     String dataset = (String) values.get(SpecKeys.DATASET).get(0);
     DataShapes shape = DataShapes.of(dataset);
@@ -427,6 +477,7 @@ public final class SpecParser {
     } else {
       fileBacked(flat, values, dataset, shape);
     }
+    checkParameterizations(values);
     if (values.get(SpecKeys.TASK).get(0).equals("regression")) {
       for (Object p : values.get(SpecKeys.LABEL_NOISE)) {
         if ((Double) p > 0) {

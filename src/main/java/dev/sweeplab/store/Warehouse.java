@@ -19,6 +19,7 @@ public record Warehouse(String root) implements Serializable {
   public static final String SCALING_FITS = "scaling_fits";
   public static final String DOUBLE_DESCENT = "double_descent";
   public static final String COORD_CHECK = "coord_check";
+  public static final String WIDTH_EXPONENTS = "width_exponents";
 
   /** Directory of a table. */
   public Path table(String name) {

@@ -21,11 +21,15 @@ class NetworksTest {
   static final double LR = 0.01;
 
   static RunConfig run(String parameterization, int width, String optimizer) {
+    return run(parameterization, width, optimizer, "mean_field".equals(parameterization) ? 1 : 2);
+  }
+
+  static RunConfig run(String parameterization, int width, String optimizer, int depth) {
     Map<Key, List<?>> v = new LinkedHashMap<>();
     v.put(SpecKeys.INPUT_DIM, List.of(50));
     v.put(SpecKeys.CLASSES, List.of(5));
     v.put(SpecKeys.WIDTH, List.of(width));
-    v.put(SpecKeys.DEPTH, List.of(2));
+    v.put(SpecKeys.DEPTH, List.of(depth));
     v.put(SpecKeys.BASE_WIDTH, List.of(64));
     v.put(SpecKeys.ACTIVATION, List.of("tanh"));
     v.put(SpecKeys.PARAMETERIZATION, List.of(parameterization));
@@ -73,26 +77,81 @@ class NetworksTest {
   }
 
   @Test
-  void ntkDividesHiddenAndOutputRates() {
+  void mupBiasRatesFollowTableThree() {
+    MultiLayerNetwork sgd = Networks.build(run("mup", 256, "sgd"));
+    assertEquals(4 * LR, rate(sgd, 0, true), 1e-12, "input bias: one infinite dimension");
+    assertEquals(4 * LR, rate(sgd, 1, true), 1e-12, "hidden bias: one infinite dimension");
+    assertEquals(LR, rate(sgd, 2, true), 1e-12, "output bias: no infinite dimension");
+    MultiLayerNetwork adam = Networks.build(run("mup", 256, "adam"));
+    for (int l = 0; l < 3; l++) {
+      assertEquals(LR, rate(adam, l, true), 1e-12, "layer " + l);
+    }
+  }
+
+  @Test
+  void ntkDividesHiddenAndOutputWeightRatesOnly() {
     MultiLayerNetwork sgd = Networks.build(run("ntk", 256, "sgd"));
     assertEquals(LR, rate(sgd, 0, false), 1e-12);
     assertEquals(LR / 4, rate(sgd, 1, false), 1e-12);
     assertEquals(LR / 4, rate(sgd, 2, false), 1e-12);
-    MultiLayerNetwork adam = Networks.build(run("ntk", 256, "adam"));
-    assertEquals(LR / 2, rate(adam, 1, false), 1e-12);
-    assertEquals(1 / Math.sqrt(256), sigma(adam, 2), 0.1 / Math.sqrt(256));
+    for (int l = 0; l < 3; l++) {
+      assertEquals(LR, rate(sgd, l, true), 1e-12, "bias of layer " + l);
+    }
+    assertEquals(1 / Math.sqrt(256), sigma(sgd, 1), 0.03 / Math.sqrt(256));
+    assertEquals(1 / Math.sqrt(256), sigma(sgd, 2), 0.1 / Math.sqrt(256));
+  }
+
+  @Test
+  void meanFieldFoldsItsOutputMultiplier() {
+    // Raw: multiplier 1/r on readout weights at base-width sigma, rate r (SGD) or 1 (Adam).
+    MultiLayerNetwork sgd = Networks.build(run("mean_field", 256, "sgd"));
+    assertEquals(4 * LR, rate(sgd, 0, false), 1e-12);
+    assertEquals(4 * LR, rate(sgd, 0, true), 1e-12);
+    assertEquals(LR / 4, rate(sgd, 1, false), 1e-12);
+    assertEquals(LR, rate(sgd, 1, true), 1e-12);
+    assertEquals(0.5 / Math.sqrt(256), sigma(sgd, 1), 0.1 * 0.5 / Math.sqrt(256));
+    MultiLayerNetwork adam = Networks.build(run("mean_field", 256, "adam"));
+    assertEquals(LR, rate(adam, 0, false), 1e-12);
+    assertEquals(LR / 4, rate(adam, 1, false), 1e-12);
+    assertEquals(LR, rate(adam, 1, true), 1e-12);
+  }
+
+  @Test
+  void outputMultiplierAndZeroReadout() {
+    RunConfig base = run("mup", 256, "sgd");
+    Map<String, Object> c = new LinkedHashMap<>(base.columns());
+    c.put(SpecKeys.OUTPUT_MULTIPLIER.column(), 2.0);
+    MultiLayerNetwork doubled = Networks.build(RunConfig.of(base.sweep(), c));
+    assertEquals(2 * 0.5 / Math.sqrt(256), sigma(doubled, 2), 0.1 * 0.5 / Math.sqrt(256));
+    assertEquals(4 * LR / 4, rate(doubled, 2, false), 1e-12, "SGD: rate x multiplier squared");
+    assertEquals(LR, rate(doubled, 2, true), 1e-12, "the bias is not multiplied");
+    c.put(SpecKeys.OPTIMIZER.column(), "adam");
+    MultiLayerNetwork adam = Networks.build(RunConfig.of(base.sweep(), c));
+    assertEquals(2 * LR / 4, rate(adam, 2, false), 1e-12, "Adam: rate x multiplier");
+    c.put(SpecKeys.READOUT_INIT.column(), "zero");
+    MultiLayerNetwork zero = Networks.build(RunConfig.of(base.sweep(), c));
+    assertEquals(0, zero.getLayer(2).getParam("W").amaxNumber().doubleValue());
+    assertTrue(sigma(zero, 1) > 0.5 / Math.sqrt(256), "hidden layers keep their init");
   }
 
   @Test
   void everyParameterizationIsStandardAtTheBaseWidth() {
-    MultiLayerNetwork standard = Networks.build(run("standard", 64, "sgd"));
-    for (String p : List.of("ntk", "mup", "mean_field")) {
-      MultiLayerNetwork other = Networks.build(run(p, 64, "sgd"));
-      for (int l = 0; l < 3; l++) {
-        assertEquals(rate(standard, l, false), rate(other, l, false), 1e-12, p + " layer " + l);
-        assertEquals(rate(standard, l, true), rate(other, l, true), 1e-12, p + " layer " + l);
-        // Different run ids draw different weights: compare the spread, not the values.
-        assertEquals(sigma(standard, l), sigma(other, l), 0.05 * sigma(standard, l), p);
+    for (String optimizer : List.of("sgd", "adam")) {
+      for (int depth : List.of(1, 2)) {
+        MultiLayerNetwork standard = Networks.build(run("standard", 64, optimizer, depth));
+        for (String p : List.of("ntk", "mup", "mean_field")) {
+          if (Parameterization.of(p).undefinedFor(depth, optimizer) != null) {
+            continue;
+          }
+          MultiLayerNetwork other = Networks.build(run(p, 64, optimizer, depth));
+          for (int l = 0; l <= depth; l++) {
+            String where = p + " " + optimizer + " depth " + depth + " layer " + l;
+            assertEquals(rate(standard, l, false), rate(other, l, false), 1e-12, where);
+            assertEquals(rate(standard, l, true), rate(other, l, true), 1e-12, where);
+            // Different run ids draw different weights: compare the spread, not the values.
+            assertEquals(sigma(standard, l), sigma(other, l), 0.08 * sigma(standard, l), where);
+          }
+        }
       }
     }
   }

@@ -67,6 +67,29 @@ class SweepReportTest {
   }
 
   @Test
+  void analysisTablesFollowTheFiguresUnderTheirCaption(@TempDir Path dir) throws Exception {
+    Table exponents =
+        new Table(
+            List.of("group", "parameterization", "layer_kind", "exponent", "exponent_low"),
+            List.of(
+                java.util.Arrays.asList("", "ntk", "hidden", -0.92, -0.97),
+                java.util.Arrays.asList("", "mup", "hidden", -0.34, null)));
+    List<Path> files =
+        SweepReport.write(
+            dir,
+            "demo",
+            summary(),
+            List.of(),
+            List.of(new SweepReport.Section("Exponents in width.", exponents)));
+    assertEquals(3, files.size(), "summary.md and the plot: a table adds no file");
+    String md = Files.readString(dir.resolve("summary.md"));
+    int caption = md.indexOf("\nExponents in width.\n\n| group | parameterization |");
+    assertTrue(caption > md.indexOf("(test_error_vs_width.svg)"), md);
+    assertTrue(
+        md.endsWith("|       | mup              | hidden     | -0.3400  |              |\n"), md);
+  }
+
+  @Test
   void markdownAlignsColumnsAndBlanksNaN() {
     Table t =
         new Table(

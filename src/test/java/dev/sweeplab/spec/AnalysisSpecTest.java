@@ -23,6 +23,23 @@ class AnalysisSpecTest {
     assertEquals("train_size", spec.analysis(SpecKeys.SCALING_X2));
     assertEquals("final_test_loss", spec.analysis(SpecKeys.SCALING_Y));
     assertEquals("no", spec.analysis(SpecKeys.COORD_CHECK));
+    assertEquals("no", spec.analysis(SpecKeys.WIDTH_EXPONENTS));
+  }
+
+  @Test
+  void widthExponentsOverTwoWidthsLeaveRunIdsAlone() {
+    SweepSpec asked =
+        parse(
+            "name: a",
+            "model: {width: [16, 32], parameterization: [ntk, mup]}",
+            "analysis: {width_exponents: 'yes'}");
+    SweepSpec plain = parse("name: a", "model: {width: [16, 32], parameterization: [ntk, mup]}");
+    assertEquals("yes", asked.analysis(SpecKeys.WIDTH_EXPONENTS));
+    assertEquals(asked, SpecParser.fromCanonicalJson(asked.canonicalJson()));
+    assertEquals(
+        plain.expand().stream().map(RunConfig::runId).toList(),
+        asked.expand().stream().map(RunConfig::runId).toList(),
+        "an analysis key is not part of a run's identity");
   }
 
   @Test

@@ -45,6 +45,8 @@ class RunConfigTest {
         1.0,
         "standard",
         64,
+        1.0,
+        "default",
         "adam",
         1e-3,
         128,
@@ -153,7 +155,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(25, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(27, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -228,6 +230,8 @@ class RunConfigTest {
               1e-300,
               "mup",
               1,
+              1.0 / 3,
+              "zero",
               "sgd",
               0.30000000000000004,
               1,

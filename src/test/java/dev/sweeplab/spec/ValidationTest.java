@@ -36,7 +36,7 @@ class ValidationTest {
     UserError e = parseFails("name: x", "model:", "  widht: 8");
     assertEquals(
         "unknown key 'model.widht'. Did you mean 'width'? Accepted here: activation, base_width,"
-            + " depth, init_scale, parameterization, width.",
+            + " depth, init_scale, output_multiplier, parameterization, readout_init, width.",
         e.getMessage());
   }
 
@@ -63,14 +63,16 @@ class ValidationTest {
     assertMessage(
         e,
         "unknown key 'model.learning_rate'",
-        "activation, base_width, depth, init_scale, parameterization, width");
+        "activation, base_width, depth, init_scale, output_multiplier, parameterization,"
+            + " readout_init, width");
   }
 
   @Test
   void farOffUnknownKeyHasNoSuggestionButListsTheAccepted() {
     UserError e = parseFails("name: x", "model:", "  dropout: 0.5");
     assertEquals(
-        "unknown key 'model.dropout'. Accepted here: activation, base_width, depth, init_scale, parameterization, width.",
+        "unknown key 'model.dropout'. Accepted here: activation, base_width, depth, init_scale, output_multiplier,"
+            + " parameterization, readout_init, width.",
         e.getMessage());
   }
 
@@ -396,6 +398,34 @@ class ValidationTest {
             .classes());
   }
 
+  @Test
+  void widthExponentsNeedTwoWidths() {
+    UserError e = parseFails("name: x", "model: {width: 64}", "analysis: {width_exponents: 'yes'}");
+    assertEquals(
+        "analysis.width_exponents = 'yes' needs at least 2 values of model.width (an exponent is a"
+            + " slope in width), found 1: sweep model.width, or leave analysis.width_exponents out",
+        e.getMessage());
+    assertMessage(
+        parseFails(
+            "name: x",
+            "model: {depth: [1, 2], parameterization: [ntk, mup]}",
+            "training: {optimizer: sgd}",
+            "analysis: {width_exponents: 'yes'}"),
+        "analysis.width_exponents",
+        "found 1");
+    assertEquals(
+        "no",
+        Specs.parse("name: x", "model: {width: 64}", "analysis: {width_exponents: 'no'}")
+            .analysis(SpecKeys.WIDTH_EXPONENTS));
+  }
+
+  @Test
+  void widthExponentsIsYesOrNo() {
+    UserError e =
+        parseFails("name: x", "model: {width: [8, 16]}", "analysis: {width_exponents: maybe}");
+    assertMessage(e, "analysis.width_exponents", "maybe", "yes", "no");
+  }
+
   // --- malformed ranges ---------------------------------------------------------------------
 
   @Test
@@ -498,6 +528,7 @@ class ValidationTest {
       {"name: x", "model:", "  width: {range: [8]}"},
       {"name: x", "training: {epochs: 1, steps: 1}"},
       {"name: [x"},
+      {"name: x", "analysis: {width_exponents: 'yes'}"},
     };
     for (String[] spec : specs) {
       String message = parseFails(spec).getMessage();
@@ -505,5 +536,55 @@ class ValidationTest {
       assertFalse(message.contains("java."), message);
       assertFalse(message.contains("Exception"), message);
     }
+  }
+
+  // --- parameterizations --------------------------------------------------------------------
+
+  @Test
+  void ntkWithAdamIsRefusedWithTheAlternative() {
+    assertMessage(
+        parseFails(
+            "name: x",
+            "model: {parameterization: [standard, ntk]}",
+            "training:",
+            "  optimizer: [sgd, adam]"),
+        "model.parameterization = ntk is not defined with training.optimizer = adam",
+        "use training.optimizer: sgd");
+  }
+
+  @Test
+  void deepMeanFieldIsRefused() {
+    assertMessage(
+        parseFails(
+            "name: x",
+            "model: {parameterization: mean_field, depth: [1, 2]}",
+            "training: {optimizer: sgd}"),
+        "model.parameterization = mean_field is not defined",
+        "model.depth = 2",
+        "model.depth: 1");
+  }
+
+  @Test
+  void meanFieldWithOneHiddenLayerAndNtkWithSgdAreAccepted() {
+    Specs.parse("name: x", "model: {parameterization: mean_field, depth: 1}");
+    Specs.parse("name: x", "model: {parameterization: [ntk, mup]}", "training: {optimizer: sgd}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-1", "0.0", ".inf", "[1, 0]"})
+  void outputMultiplierMustBePositive(String value) {
+    assertMessage(
+        parseFails("name: x", "model:", "  output_multiplier: " + value),
+        "model.output_multiplier",
+        "must be a finite number > 0");
+  }
+
+  @Test
+  void readoutInitIsOneOfItsList() {
+    assertMessage(
+        parseFails("name: x", "model:", "  readout_init: zeros"),
+        "model.readout_init",
+        "zeros",
+        "must be one of default, zero");
   }
 }

@@ -1,0 +1,193 @@
+package dev.sweeplab.analysis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * The exponent β of a per-run quantity q in width n, q ≈ c·n^β, with a bootstrap interval over
+ * seeds: how lazy (β &lt; 0: the quantity vanishes as the net widens, the kernel regime of Jacot et
+ * al. 2018 and Chizat, Oyallon &amp; Bach 2019) or rich (β ≈ 0: it stays of order one, the feature
+ * learning of Yang &amp; Hu 2021) training is, measured as the slope of a log–log line.
+ *
+ * <p>The estimate is the ordinary least-squares slope of the per-width mean of ln q against ln n,
+ * each width weighing the same whatever its number of seeds (the mean of ln q is the log of the
+ * geometric mean over seeds). With the same seeds at every width it equals the slope fitted to all
+ * (width, seed) points.
+ *
+ * <p>The interval is a percentile bootstrap stratified by width (Efron &amp; Tibshirani 1993, ch. 8
+ * and 13): each replicate redraws every width's seeds with replacement, re-averages ln q per width
+ * and refits the slope; the interval is the 2.5–97.5 percentile range of the replicates. The seed
+ * (repeat) is the resampled unit. With few seeds per width the interval is too narrow (the
+ * bootstrap cannot see variance the seeds did not show): trust it from about five seeds up. A width
+ * with one seed adds no spread; with no width holding two seeds there is no interval.
+ *
+ * <p>Points that are not finite or not positive have no logarithm and are dropped before the fit.
+ */
+public final class WidthExponent {
+  /** Bootstrap replicates per fit. */
+  public static final int REPLICATES = 2000;
+
+  private WidthExponent() {}
+
+  /**
+   * One fitted exponent.
+   *
+   * @param exponent the OLS slope of mean ln q per width on ln n
+   * @param low 2.5th percentile of the bootstrap slopes (NaN when no width has two seeds)
+   * @param high 97.5th percentile (NaN likewise)
+   * @param widths the widths fitted, ascending
+   * @param geometricMeans exp(mean ln q) at each of {@code widths}
+   * @param seeds the fewest seeds at any fitted width
+   * @param points the (width, seed) values fitted
+   * @param replicates bootstrap replicates drawn (0 when there is no interval)
+   */
+  public record Result(
+      double exponent,
+      double low,
+      double high,
+      List<Double> widths,
+      List<Double> geometricMeans,
+      int seeds,
+      int points,
+      int replicates) {
+    public Result {
+      widths = List.copyOf(widths);
+      geometricMeans = List.copyOf(geometricMeans);
+    }
+  }
+
+  /**
+   * Fits β to {@code byWidth} (width → the quantity of each seed, in a fixed seed order), drawing
+   * {@code replicates} bootstrap replicates from a generator seeded with {@code seed}. Values that
+   * are null, not finite or not positive are dropped; empty when fewer than two widths keep a
+   * value.
+   */
+  public static Optional<Result> fit(
+      Map<? extends Number, ? extends List<Double>> byWidth, int replicates, long seed) {
+    if (replicates < 0) {
+      throw new IllegalArgumentException("replicates must be >= 0, found " + replicates);
+    }
+    SortedMap<Double, double[]> logs = new TreeMap<>();
+    byWidth.forEach(
+        (width, values) -> {
+          double n = width.doubleValue();
+          if (!(n > 0) || !Double.isFinite(n)) {
+            throw new IllegalArgumentException("width must be > 0, found " + width);
+          }
+          double[] kept =
+              values.stream()
+                  .filter(v -> v != null && Double.isFinite(v) && v > 0)
+                  .mapToDouble(Math::log)
+                  .toArray();
+          if (kept.length > 0) {
+            logs.merge(n, kept, WidthExponent::concat);
+          }
+        });
+    if (logs.size() < 2) {
+      return Optional.empty();
+    }
+    int k = logs.size();
+    double[] x = new double[k];
+    double[][] y = new double[k][];
+    double[] means = new double[k];
+    int i = 0;
+    for (Map.Entry<Double, double[]> e : logs.entrySet()) {
+      x[i] = Math.log(e.getKey());
+      y[i] = e.getValue();
+      means[i] = mean(y[i]);
+      i++;
+    }
+    double exponent = slope(x, means);
+    int fewest = Arrays.stream(y).mapToInt(v -> v.length).min().orElseThrow();
+    int most = Arrays.stream(y).mapToInt(v -> v.length).max().orElseThrow();
+    int points = Arrays.stream(y).mapToInt(v -> v.length).sum();
+    double low = Double.NaN;
+    double high = Double.NaN;
+    int drawn = 0;
+    if (most >= 2 && replicates > 0) {
+      SplittableRandom rng = new SplittableRandom(seed);
+      double[] slopes = new double[replicates];
+      double[] resampled = new double[k];
+      for (int b = 0; b < replicates; b++) {
+        for (int w = 0; w < k; w++) {
+          double sum = 0;
+          for (int s = 0; s < y[w].length; s++) {
+            sum += y[w][rng.nextInt(y[w].length)];
+          }
+          resampled[w] = sum / y[w].length;
+        }
+        slopes[b] = slope(x, resampled);
+      }
+      Arrays.sort(slopes);
+      low = percentile(slopes, 0.025);
+      high = percentile(slopes, 0.975);
+      drawn = replicates;
+    }
+    List<Double> widths = new ArrayList<>(logs.keySet());
+    List<Double> geometric = Arrays.stream(means).map(Math::exp).boxed().toList();
+    return Optional.of(new Result(exponent, low, high, widths, geometric, fewest, points, drawn));
+  }
+
+  /**
+   * A generator seed for one fitted row: 64 bits of SHA-256 of {@code sweepSeed:key}, so a re-run
+   * of the analysis draws the same replicates and writes identical rows.
+   */
+  public static long seed(long sweepSeed, String key) {
+    try {
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("width_exponents:" + sweepSeed + ":" + key).getBytes(StandardCharsets.UTF_8));
+      long s = 0;
+      for (int b = 0; b < 8; b++) {
+        s = (s << 8) | (h[b] & 0xff);
+      }
+      return s;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  /** The least-squares slope of y on x (x not all equal). */
+  static double slope(double[] x, double[] y) {
+    double mx = mean(x);
+    double my = mean(y);
+    double sxy = 0;
+    double sxx = 0;
+    for (int i = 0; i < x.length; i++) {
+      sxy += (x[i] - mx) * (y[i] - my);
+      sxx += (x[i] - mx) * (x[i] - mx);
+    }
+    return sxy / sxx;
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double d : v) {
+      s += d;
+    }
+    return s / v.length;
+  }
+
+  private static double[] concat(double[] a, double[] b) {
+    double[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+
+  private static double percentile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+}
