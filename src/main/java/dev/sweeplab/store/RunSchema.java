@@ -76,6 +76,7 @@ public final class RunSchema {
     m.addField(doubleList("feature_change"));
     m.required(PrimitiveTypeName.INT64).named("interpolation_step");
     m.required(PrimitiveTypeName.INT32).named("noisy_labels");
+    string(m, "implementation");
     for (String c :
         new String[] {
           "device",

@@ -273,6 +273,7 @@ public final class Staging {
     addDoubles(g, "feature_change", r.featureChange());
     g.add("interpolation_step", r.interpolationStep());
     g.add("noisy_labels", r.noisyLabels());
+    g.add("implementation", r.implementation());
     g.add("device", p.device());
     g.add("trained_by", p.trainedBy());
     g.add("sweeplab_version", p.version());

@@ -1,20 +1,18 @@
 package dev.sweeplab.train;
 
 import dev.sweeplab.data.Dataset;
-import dev.sweeplab.model.DenseForward;
+import dev.sweeplab.model.Loss;
+import dev.sweeplab.model.Mlp;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Loss and error of one run's network on (a fixed prefix of) the train and test splits, in chunks
- * so memory stays bounded. Loss is mean cross-entropy (classification) or mean squared error per
- * output (regression); error is the fraction misclassified, NaN for regression.
+ * so memory stays bounded. Loss is {@link Loss}'s (mean cross-entropy for classification, mean
+ * squared error per output for regression); error is the fraction misclassified (the largest logit
+ * is the prediction), NaN for regression.
  *
  * <p>Besides, on two fixed probe batches, how each layer's values have moved since the network as
  * it was when this evaluator was made (the trainer makes it right after initialisation, so h₀ is
@@ -22,9 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * (the coordinate check of Yang et al., Tensor Programs V), and the feature change ‖h_T(x) − h₀(x)‖
  * / ‖h₀(x)‖ per hidden layer on the first test inputs (Tensor Programs IV's feature learning).
  *
- * <p>The forward passes run in {@link DenseForward}, on the network's own memory, where it takes
- * the network (ND4J's CPU backend), without DL4J's per-op cost; elsewhere they are DL4J's {@code
- * output} and {@code feedForward}.
+ * <p>The forward passes are the run's {@link Mlp}'s.
  */
 final class Evaluator implements AutoCloseable {
   private static final int CHUNK = 1024;
@@ -35,13 +31,8 @@ final class Evaluator implements AutoCloseable {
   /** Test inputs on which the feature change is measured. */
   static final int FEATURE_SAMPLES = 256;
 
-  private static final double MIN_PROBABILITY = 1e-12;
-
   private final Dataset data;
-  private final MultiLayerNetwork net;
-
-  /** The forward pass on the network's memory; null: DL4J's. */
-  private final DenseForward forward;
+  private final Mlp net;
 
   /** Each layer's values (hidden outputs, then the logits) on the training probe at the start. */
   private final float[][] trainAtStart;
@@ -49,24 +40,17 @@ final class Evaluator implements AutoCloseable {
   /** The same on the test probe. */
   private final float[][] testAtStart;
 
-  /** Evaluates {@code net} on {@code data}'s splits, in {@link DenseForward} where it can. */
-  Evaluator(Dataset data, MultiLayerNetwork net) {
-    this(data, net, true);
-  }
-
-  /** As above; {@code dense} false: always DL4J's forward pass (to compare the two). */
-  Evaluator(Dataset data, MultiLayerNetwork net, boolean dense) {
+  /** Evaluates {@code net} on {@code data}'s splits. */
+  Evaluator(Dataset data, Mlp net) {
     this.data = data;
     this.net = net;
-    int rows = Math.max(1, Math.min(CHUNK, Math.max(data.train().size(), data.test().size())));
-    this.forward = dense ? DenseForward.ifSupported(net, rows).orElse(null) : null;
     this.trainAtStart = layerValues(data.train(), ACTIVATION_SAMPLES);
     this.testAtStart = layerValues(data.test(), FEATURE_SAMPLES);
   }
 
-  /** Whether the forward passes run in {@link DenseForward}. */
-  boolean dense() {
-    return forward != null;
+  /** The most samples a forward pass over {@code data}'s splits takes at once. */
+  static int forwardRows(Dataset data) {
+    return Math.max(1, Math.min(CHUNK, Math.max(data.train().size(), data.test().size())));
   }
 
   /**
@@ -106,62 +90,42 @@ final class Evaluator implements AutoCloseable {
    * units, copied.
    */
   private float[][] layerValues(Dataset.Split split, int limit) {
-    int layers = net.getnLayers();
+    int layers = net.dims().length - 1;
     int n = Math.min(limit, split.size());
-    int d = data.inputDim();
     float[][] values = new float[layers][];
     if (n == 0) {
       Arrays.fill(values, new float[0]);
       return values;
     }
-    if (forward != null) {
-      forward.features().put(0, split.x(), 0, n * d);
-      forward.forward(
-          n,
-          (l, z, rows, cols) -> {
-            values[l] = new float[rows * cols];
-            z.get(0, values[l]);
-          });
-      return values;
-    }
-    INDArray probe = Nd4j.create(Arrays.copyOf(split.x(), n * d), new long[] {n, d}, 'c');
-    List<INDArray> acts = net.feedForward(probe, false);
-    for (int l = 1; l < layers; l++) {
-      values[l - 1] = Nd4j.toFlattened('c', acts.get(l)).toFloatVector();
-    }
-    Layer out = net.getLayer(layers - 1);
-    INDArray logits = acts.get(layers - 1).mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
-    values[layers - 1] = Nd4j.toFlattened('c', logits).toFloatVector();
+    net.forward(
+        split.x(),
+        0,
+        n,
+        (l, z, rows, cols) -> {
+          values[l] = new float[rows * cols];
+          z.get(0, values[l]);
+        });
     return values;
   }
 
   private double[] lossAndError(Dataset.Split split, int maxSamples) {
     int size = Math.min(split.size(), maxSamples);
     int k = data.outputs();
-    int chunk = forward != null ? forward.maxRows() : CHUNK;
+    int chunk = net.forwardRows();
     double loss = 0;
     long wrong = 0;
     for (int from = 0; from < size; from += chunk) {
       int n = Math.min(chunk, size - from);
-      FloatBuffer p = outputs(split.x(), from, n);
+      FloatBuffer z = net.forward(split.x(), from, n, null);
       for (int r = 0; r < n; r++) {
         if (data.classification()) {
           int label = split.labels()[from + r];
-          loss -= Math.log(Math.max(p.get(r * k + label), MIN_PROBABILITY));
-          int best = 0;
-          for (int c = 1; c < k; c++) {
-            if (p.get(r * k + c) > p.get(r * k + best)) {
-              best = c;
-            }
-          }
-          if (best != label) {
+          loss += Loss.crossEntropy(z, r * k, k, label);
+          if (Loss.argmax(z, r * k, k) != label) {
             wrong++;
           }
         } else {
-          for (int c = 0; c < k; c++) {
-            double diff = p.get(r * k + c) - split.targets()[(from + r) * k + c];
-            loss += diff * diff / k;
-          }
+          loss += Loss.squaredError(z, r * k, k, split.targets(), (from + r) * k);
         }
       }
     }
@@ -169,24 +133,7 @@ final class Evaluator implements AutoCloseable {
     return new double[] {loss / size, error};
   }
 
-  /** The network's outputs for samples [from, from + n) of {@code x}: n × outputs, row-major. */
-  private FloatBuffer outputs(float[] x, int from, int n) {
-    int d = data.inputDim();
-    if (forward != null) {
-      forward.features().put(0, x, from * d, n * d);
-      forward.forward(n);
-      return forward.output();
-    }
-    INDArray in =
-        Nd4j.create(Arrays.copyOfRange(x, from * d, (from + n) * d), new long[] {n, d}, 'c');
-    return FloatBuffer.wrap(Nd4j.toFlattened('c', net.output(in, false)).toFloatVector());
-  }
-
-  /** Frees the forward pass's buffers (the network's are the trainer's). */
+  /** Nothing of its own to free: the network is the trainer's. */
   @Override
-  public void close() {
-    if (forward != null) {
-      forward.close();
-    }
-  }
+  public void close() {}
 }

@@ -24,6 +24,8 @@ import java.util.List;
  *     h_0(x)‖₂ / ‖h_0(x)‖₂: whether the features moved (rich) or stayed put (lazy)
  * @param interpolationStep the first evaluated step whose training error is 0, or −1
  * @param noisyLabels training labels changed by label noise
+ * @param implementation which {@code model.Mlp} implementation trained the run ({@code blas} or
+ *     {@code dl4j}); empty when the run failed before its network was built
  * @param curve evaluations at log-spaced steps, the last one being the final state
  */
 public record RunResult(
@@ -43,6 +45,7 @@ public record RunResult(
     List<Double> featureChange,
     long interpolationStep,
     int noisyLabels,
+    String implementation,
     List<CurvePoint> curve)
     implements Serializable {
 
@@ -78,7 +81,7 @@ public record RunResult(
     double nan = Double.NaN;
     return new RunResult(
         FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), List.of(), List.of(),
-        -1, 0, List.of());
+        -1, 0, "", List.of());
   }
 
   /**

@@ -1,17 +1,17 @@
 package dev.sweeplab.train;
 
+import dev.sweeplab.model.Mlp;
 import java.util.ArrayList;
 import java.util.List;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * How far training moved a network's parameters from their initial values (lazy vs rich training,
  * Chizat &amp; Bach): ‖θ − θ₀‖ / ‖θ₀‖ over all parameters, and over each layer's weight matrix in
  * Frobenius and in spectral norm. The initial parameters are kept as one Java copy of the network's
- * flattened parameter vector, and the norms are computed in double precision over it: no ND4J
- * operations, whose per-call overhead is large next to a small run's own cost (docs/benchmarks.md),
- * and no native memory to free.
+ * flattened parameter vector ({@link Mlp#parameters}), and the norms are computed in double
+ * precision over it: no ND4J operations, whose per-call overhead is large next to a small run's own
+ * cost (docs/benchmarks.md), and no native memory to free. A matrix that starts at 0 ({@code
+ * model.readout_init: zero}) has no relative change: NaN.
  *
  * <p>The spectral change ‖W − W₀‖₂ / ‖W₀‖₂ is the one that tells lazy from rich training: a hidden
  * layer's update under muP has spectral norm Θ(1) relative to W₀ while its Frobenius norm still
@@ -28,15 +28,17 @@ final class WeightChange {
    */
   private final List<int[]> weights = new ArrayList<>();
 
-  WeightChange(MultiLayerNetwork net) {
-    INDArray params = net.params();
-    initial = values(params);
-    for (int i = 0; i < net.getnLayers(); i++) {
-      INDArray w = net.getLayer(i).getParam("W");
-      if (w != null) {
-        weights.add(
-            new int[] {(int) (w.offset() - params.offset()), (int) w.size(0), (int) w.size(1)});
-      }
+  WeightChange(Mlp net) {
+    initial = net.parameters();
+    int[] dims = net.dims();
+    int offset = 0;
+    for (int l = 0; l + 1 < dims.length; l++) {
+      weights.add(new int[] {offset, dims[l], dims[l + 1]});
+      offset += dims[l] * dims[l + 1] + dims[l + 1];
+    }
+    if (offset != initial.length) {
+      throw new IllegalStateException(
+          "parameter layout: " + offset + " of " + initial.length + " parameters placed");
     }
   }
 
@@ -53,8 +55,8 @@ final class WeightChange {
   }
 
   /** How far {@code net}'s parameters have moved since this was made (one copy of them). */
-  Moved measure(MultiLayerNetwork net) {
-    float[] now = values(net.params());
+  Moved measure(Mlp net) {
+    float[] now = net.parameters();
     List<Double> perLayer = new ArrayList<>(weights.size());
     List<Double> spectral = new ArrayList<>(weights.size());
     for (int[] w : weights) {
@@ -66,21 +68,10 @@ final class WeightChange {
       for (int i = 0; i < moved.length; i++) {
         moved[i] = now[from + i] - initial[from + i];
       }
-      spectral.add(SpectralNorm.of(moved, 0, in, out) / SpectralNorm.of(initial, from, in, out));
+      double start = SpectralNorm.of(initial, from, in, out);
+      spectral.add(start == 0 ? Double.NaN : SpectralNorm.of(moved, 0, in, out) / start);
     }
     return new Moved(relative(now, 0, initial.length), perLayer, spectral);
-  }
-
-  /** The elements of the flattened parameter vector (a contiguous row vector), copied. */
-  private static float[] values(INDArray params) {
-    float[] buffer = params.data().asFloat();
-    long from = params.offset();
-    if (from == 0 && buffer.length == params.length()) {
-      return buffer;
-    }
-    float[] values = new float[(int) params.length()];
-    System.arraycopy(buffer, (int) from, values, 0, values.length);
-    return values;
   }
 
   private double relative(float[] now, int from, int length) {
@@ -91,6 +82,6 @@ final class WeightChange {
       moved += d * d;
       size += (double) initial[i] * initial[i];
     }
-    return Math.sqrt(moved) / Math.sqrt(size);
+    return size == 0 ? Double.NaN : Math.sqrt(moved) / Math.sqrt(size);
   }
 }

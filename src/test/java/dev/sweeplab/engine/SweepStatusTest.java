@@ -89,6 +89,7 @@ class SweepStatusTest extends SparkTestBase {
         ok.featureChange(),
         ok.interpolationStep(),
         ok.noisyLabels(),
+        ok.implementation(),
         ok.curve());
   }
 

@@ -271,6 +271,7 @@ class StagingTest {
         result.featureChange(),
         -1,
         0,
+        result.implementation(),
         result.curve());
   }
 

@@ -11,9 +11,7 @@ import dev.sweeplab.spec.SweepSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
 
 class TrainerTest {
 
@@ -52,29 +50,17 @@ class TrainerTest {
   }
 
   /**
-   * A run trained by {@link Trainer.Steps#local()} (DenseStep, minibatches written into its
-   * buffers) matches the same run trained by DL4J's {@code fit} on {@link Batches#next()}'s
-   * DataSets, curve point by curve point, to float rounding: same minibatches, same arithmetic.
+   * A run trained through either {@link dev.sweeplab.model.Mlp} implementation (BLAS steps, or
+   * DL4J's {@code fit}) gives the same curve, point by point, to float rounding: same minibatches,
+   * same arithmetic; and each run records which implementation trained it.
    */
   @Test
-  void localStepsTrainAsDl4jsFitDoes() {
+  void bothImplementationsTrainARunAlike() {
     RunConfig config = run(Map.of(SpecKeys.EPOCHS, List.of(5), SpecKeys.BATCH_SIZE, List.of(100)));
-    Trainer.Steps fit =
-        new Trainer.Steps() {
-          @Override
-          public int maxBatches() {
-            return 1;
-          }
-
-          @Override
-          public double fit(MultiLayerNetwork net, Batches batches, int n) {
-            DataSet batch = batches.next();
-            net.fit(batch.getFeatures(), batch.getLabels());
-            return net.score();
-          }
-        };
     RunResult local = Trainer.run(config);
-    RunResult byFit = Trainer.run(config, 0, fit);
+    RunResult byFit = Trainer.run(config, dev.sweeplab.model.Mlp.DL4J);
+    assertEquals(dev.sweeplab.model.Mlp.BLAS, local.implementation());
+    assertEquals(dev.sweeplab.model.Mlp.DL4J, byFit.implementation());
     assertEquals(RunResult.OK, byFit.status(), byFit.reason());
     assertEquals(byFit.steps(), local.steps());
     assertEquals(byFit.curve().size(), local.curve().size());

@@ -2,6 +2,7 @@ package dev.sweeplab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sweeplab.model.Mlp;
 import dev.sweeplab.model.Networks;
 import dev.sweeplab.spec.SpecKeys;
 import java.util.List;
@@ -23,14 +24,15 @@ class WeightChangeTest {
    */
   @Test
   void matchesNd4jsNormsOverAllParametersAndEachWeightMatrix() {
-    MultiLayerNetwork net = Networks.build(TrainerTest.run(Map.of(SpecKeys.DEPTH, List.of(2))));
+    Mlp mlp = Mlp.of(TrainerTest.run(Map.of(SpecKeys.DEPTH, List.of(2))), 16, 16);
+    MultiLayerNetwork net = Networks.network(mlp);
     INDArray initialAll = net.params().dup();
     int layers = net.getnLayers();
     INDArray[] initialW = new INDArray[layers];
     for (int i = 0; i < layers; i++) {
       initialW[i] = net.getLayer(i).getParam("W").dup();
     }
-    WeightChange change = new WeightChange(net);
+    WeightChange change = new WeightChange(mlp);
 
     Nd4j.getRandom().setSeed(3);
     for (int i = 0; i < layers; i++) {
@@ -39,7 +41,7 @@ class WeightChangeTest {
       net.getLayer(i).getParam("b").addi(5.0); // far more than any weight moved
     }
 
-    WeightChange.Moved moved = change.measure(net);
+    WeightChange.Moved moved = change.measure(mlp);
     assertEquals(relative(net.params(), initialAll), moved.total(), 1e-5);
     List<Double> perLayer = moved.perLayer();
     assertEquals(layers, perLayer.size());
