@@ -2,8 +2,8 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.SweepBench;
+import dev.sweeplab.model.StepBench;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.train.StepBench;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;

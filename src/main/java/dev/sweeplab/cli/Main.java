@@ -1,7 +1,7 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.model.Platform;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.train.Platform;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

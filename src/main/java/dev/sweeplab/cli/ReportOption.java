@@ -64,7 +64,7 @@ final class ReportOption {
     try {
       List<SweepReport.Figure> figures = new ArrayList<>();
       if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))) {
-        figures.add(
+        figures.addAll(
             CoordCheckPlot.write(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.COORD_CHECK, spec)));
       }

@@ -1,5 +1,7 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.model.Mlp;
+import dev.sweeplab.model.Networks;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.store.Provenance;
 import dev.sweeplab.store.RunRecord;
@@ -10,7 +12,9 @@ import dev.sweeplab.train.RunResult;
 import dev.sweeplab.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -20,6 +24,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +107,13 @@ final class DistributedTraining {
     private SparkDl4jMultiLayer sparkNet;
 
     ParameterAveraging(RunConfig run) {
+      if (run.outputScale() != 1) {
+        throw new UnsupportedOperationException(
+            "model.output_scale = "
+                + run.outputScale()
+                + " is not trained data-parallel: DL4J's parameter averaging takes the network's"
+                + " own loss; raise limits.distributed_above so this run trains in one task");
+      }
       int batch = Math.min(run.batchSize(), run.trainSize());
       master =
           new ParameterAveragingTrainingMaster.Builder(workers, batch)
@@ -125,10 +137,19 @@ final class DistributedTraining {
     }
 
     @Override
-    public double fit(MultiLayerNetwork net, Batches source, int n) {
+    public double fit(Mlp mlp, Batches source, int n) {
+      MultiLayerNetwork net = Networks.network(mlp);
+      int d = source.inputs();
+      int k = source.outputs();
       List<DataSet> batches = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        batches.add(source.next());
+        float[] x = new float[source.size() * d];
+        float[] y = new float[source.size() * k];
+        int rows = source.next(FloatBuffer.wrap(x), FloatBuffer.wrap(y));
+        batches.add(
+            new DataSet(
+                Nd4j.create(Arrays.copyOf(x, rows * d), new long[] {rows, d}, 'c'),
+                Nd4j.create(Arrays.copyOf(y, rows * k), new long[] {rows, k}, 'c')));
       }
       if (sparkNet == null || sparkNet.getNetwork() != net) {
         sparkNet = new SparkDl4jMultiLayer(jsc, net, master);

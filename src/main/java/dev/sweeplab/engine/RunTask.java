@@ -1,11 +1,11 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.model.Platform;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.store.Provenance;
 import dev.sweeplab.store.RunRecord;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.train.Platform;
 import dev.sweeplab.train.RunResult;
 import dev.sweeplab.train.Trainer;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.model.Platform;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Compaction;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.train.Platform;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -37,9 +37,9 @@ import org.nd4j.linalg.lossfunctions.impl.LossMSE;
  * buffers, and is where ND4J 1.0.0-M2.1 can free an op's argument under the running op (see {@link
  * FencedOpExecutioner}).
  *
- * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, and softmax or identity in the
- * output layer. CPU backend only ({@link #unsupported}): on CUDA the parameters live in device
- * memory.
+ * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity in the hidden layers; the output
+ * layer's z is left as it is (the logits), for {@link Loss} to take. CPU backend only ({@link
+ * #unsupported}): on CUDA the parameters live in device memory.
  */
 public final class DenseForward implements AutoCloseable {
   /** A hidden layer's activation. */
@@ -173,7 +173,10 @@ public final class DenseForward implements AutoCloseable {
     return actValues[0];
   }
 
-  /** The network's outputs after {@link #forward}: {@code rows × outputs}, row-major. */
+  /**
+   * The output layer's values after {@link #forward}, before any softmax (the logits, which {@link
+   * Loss} takes): {@code rows × outputs}, row-major.
+   */
   public FloatBuffer output() {
     return actValues[layers];
   }
@@ -188,17 +191,8 @@ public final class DenseForward implements AutoCloseable {
     forward(rows, null);
   }
 
-  /**
-   * {@link #forward}, returning the mean |a| of each hidden layer's output and then of the output
-   * layer's pre-activation (the logits), over the {@code rows} samples.
-   */
-  public double[] forwardMeasured(int rows) {
-    double[] means = new double[layers];
-    forward(rows, means);
-    return means;
-  }
-
-  private void forward(int rows, double[] means) {
+  /** {@link #forward}, showing {@code seen} each layer's values (see {@link Mlp.LayerValues}). */
+  public void forward(int rows, Mlp.LayerValues seen) {
     if (rows < 1 || rows > maxRows) {
       throw new IllegalArgumentException("rows " + rows + " not in 1.." + maxRows);
     }
@@ -210,11 +204,8 @@ public final class DenseForward implements AutoCloseable {
       FloatBuffer z = actValues[l + 1];
       boolean hidden = l < layers - 1;
       activate(hidden ? activations[l] : Activation.IDENTITY, z, biases[l], rows, out);
-      if (means != null) {
-        means[l] = meanAbs(z, rows * out);
-      }
-      if (!hidden && classification) {
-        softmax(z, rows, out);
+      if (seen != null) {
+        seen.accept(l, z, rows, out);
       }
     }
   }
@@ -278,34 +269,6 @@ public final class DenseForward implements AutoCloseable {
     }
     double e = Math.exp(2.0 * x);
     return (float) (1 - 2 / (e + 1));
-  }
-
-  /** z ← softmax(z) row by row, shifted by the row's maximum. */
-  private static void softmax(FloatBuffer z, int rows, int cols) {
-    for (int r = 0; r < rows; r++) {
-      int o = r * cols;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int c = 0; c < cols; c++) {
-        max = Math.max(max, z.get(o + c));
-      }
-      float sum = 0;
-      for (int c = 0; c < cols; c++) {
-        float e = (float) Math.exp(z.get(o + c) - max);
-        z.put(o + c, e);
-        sum += e;
-      }
-      for (int c = 0; c < cols; c++) {
-        z.put(o + c, z.get(o + c) / sum);
-      }
-    }
-  }
-
-  private static double meanAbs(FloatBuffer values, int n) {
-    double sum = 0;
-    for (int i = 0; i < n; i++) {
-      sum += Math.abs(values.get(i));
-    }
-    return sum / n;
   }
 
   /** Frees the pass's own buffers now (the network's memory is the caller's). */

@@ -40,9 +40,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>CPU backend only ({@link #unsupported}): on CUDA the parameters live in device memory.
  */
 public final class DenseStep implements AutoCloseable {
-  /** LossMCXENT's default clipping of softmax probabilities, in float (1 − 10⁻¹⁰ rounds to 1). */
-  private static final float CLIP = 1e-10f;
-
   private final MultiLayerNetwork net;
   private final DenseForward forward;
   private final int layers;
@@ -61,6 +58,10 @@ public final class DenseStep implements AutoCloseable {
   private final BaseMultiLayerUpdater<?> updater;
   private final Gradient gradient;
   private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+
+  /** The output as the loss sees it, {@link OutputScale#apply}'s result. */
+  private final OutputScale scale;
+
   private final List<INDArray> owned = new ArrayList<>();
 
   /**
@@ -69,16 +70,23 @@ public final class DenseStep implements AutoCloseable {
    * @throws IllegalArgumentException when {@link #unsupported} names a reason
    */
   public static DenseStep of(MultiLayerNetwork net, int maxRows) {
+    return of(net, maxRows, OutputScale.NONE);
+  }
+
+  /** The step for {@code net}, or empty when {@link #unsupported} names a reason. */
+  static Optional<DenseStep> ifSupported(MultiLayerNetwork net, int maxRows) {
+    return unsupported(net) == null
+        ? Optional.of(new DenseStep(net, maxRows, OutputScale.NONE))
+        : Optional.empty();
+  }
+
+  /** As {@link #of(MultiLayerNetwork, int)}, the loss taken on {@code scale}'s output. */
+  static DenseStep of(MultiLayerNetwork net, int maxRows, OutputScale scale) {
     String reason = unsupported(net);
     if (reason != null) {
       throw new IllegalArgumentException("DenseStep cannot train this network: " + reason);
     }
-    return new DenseStep(net, maxRows);
-  }
-
-  /** The step for {@code net}, or empty when {@link #unsupported} names a reason. */
-  public static Optional<DenseStep> ifSupported(MultiLayerNetwork net, int maxRows) {
-    return unsupported(net) == null ? Optional.of(new DenseStep(net, maxRows)) : Optional.empty();
+    return new DenseStep(net, maxRows, scale);
   }
 
   /**
@@ -99,8 +107,9 @@ public final class DenseStep implements AutoCloseable {
     return null;
   }
 
-  private DenseStep(MultiLayerNetwork net, int maxRows) {
+  private DenseStep(MultiLayerNetwork net, int maxRows, OutputScale scale) {
     this.net = net;
+    this.scale = scale;
     this.forward = new DenseForward(net, maxRows); // unsupported(net) checked what it needs
     this.layers = forward.layers;
     this.dims = forward.dims;
@@ -165,27 +174,20 @@ public final class DenseStep implements AutoCloseable {
     return loss;
   }
 
-  /** deltas[0] = ∂loss/∂z of the output layer, summed over samples; returns the mean loss. */
+  /**
+   * deltas[0] = ∂loss/∂z of the output layer, per sample (the updater divides the sum over samples
+   * by the minibatch size); returns the minibatch's mean loss. The loss is {@link Loss}'s, taken on
+   * {@link OutputScale#apply}'s output f = z₀ + α(z − z₀) and divided by α², so ∂/∂z = (1/α)
+   * ∂loss/∂f.
+   */
   private double outputDelta(int rows) {
     int k = dims[layers];
-    boolean classification = forward.classification;
-    FloatBuffer out = forward.output();
+    FloatBuffer f = scale.apply(forward, rows);
     FloatBuffer delta = deltaValues[0];
+    float perZ = (float) (1 / scale.alpha());
     double loss = 0;
-    for (int i = 0, n = rows * k; i < n; i++) {
-      float y = labels.get(i);
-      float o = out.get(i);
-      if (classification) {
-        float p = Math.max(o, CLIP);
-        if (y != 0) {
-          loss -= y * Math.log(p);
-        }
-        delta.put(i, p - y);
-      } else {
-        float diff = o - y;
-        loss += (double) diff * diff / k;
-        delta.put(i, 2 * diff / k);
-      }
+    for (int r = 0; r < rows; r++) {
+      loss += Loss.of(forward.classification, f, r * k, k, labels, r * k, delta, perZ);
     }
     return loss / rows;
   }

@@ -3,6 +3,7 @@ package dev.sweeplab.model;
 import dev.sweeplab.model.Parameterization.Layer;
 import dev.sweeplab.model.Parameterization.Scaling;
 import dev.sweeplab.spec.RunConfig;
+import org.deeplearning4j.nn.api.Updater;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.distribution.ConstantDistribution;
 import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
@@ -12,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Sgd;
@@ -70,6 +72,78 @@ public final class Networks {
     net.init();
     net.setUpdater(new ViewGradientUpdater(net)); // DL4J's updater, without M2.1's per-step detour
     return net;
+  }
+
+  /** What {@link Mlp#of} returns: the implementation asked for, else the first that takes it. */
+  static Mlp mlp(RunConfig run, int batchRows, int forwardRows, String implementation) {
+    MultiLayerNetwork net = build(run);
+    try {
+      if (implementation == null) {
+        implementation = DenseStep.unsupported(net) == null ? Mlp.BLAS : Mlp.DL4J;
+      }
+      return switch (implementation) {
+        case Mlp.BLAS -> new BlasMlp(run, net, batchRows, forwardRows);
+        case Mlp.DL4J -> new Dl4jMlp(run, net, batchRows, forwardRows);
+        default -> throw new IllegalArgumentException("implementation " + implementation);
+      };
+    } catch (RuntimeException | Error e) {
+      release(net);
+      throw e;
+    }
+  }
+
+  /** An {@link Mlp} built on a DL4J network. */
+  interface Held {
+    MultiLayerNetwork network();
+  }
+
+  /**
+   * The DL4J network behind {@code mlp}, for what only DL4J does (data-parallel training by
+   * parameter averaging): both implementations keep their parameters in one.
+   */
+  public static MultiLayerNetwork network(Mlp mlp) {
+    return ((Held) mlp).network();
+  }
+
+  /** The elements of a contiguous parameter vector, copied to the Java heap. */
+  static float[] values(INDArray params) {
+    float[] buffer = params.data().asFloat();
+    long from = params.offset();
+    if (from == 0 && buffer.length == params.length()) {
+      return buffer;
+    }
+    float[] values = new float[(int) params.length()];
+    System.arraycopy(buffer, (int) from, values, 0, values.length);
+    return values;
+  }
+
+  /**
+   * Frees the network's parameters, gradients, and optimizer state now. ND4J would free their
+   * native memory only once the garbage collector reclaims their Java handles, and a long-lived
+   * run's handles reach the old generation, which G1 collects only when the heap (not native
+   * memory) fills, so native memory would grow run after run (measured in docs/benchmarks.md). The
+   * rest of what a run leaves (per-op buffers) goes with G1's early concurrent cycles ({@code
+   * -XX:InitiatingHeapOccupancyPercent=5} in {@code conf/jvm.options} and the cluster confs). Not
+   * {@code MultiLayerNetwork.close()}: that also destroys the thread's workspaces, which the next
+   * run on this thread reuses, and calls {@code System.gc()} on every run.
+   */
+  static void release(MultiLayerNetwork net) {
+    try {
+      close(net.params());
+      close(net.getFlattenedGradients());
+      Updater updater = net.getUpdater(false);
+      if (updater != null) {
+        close(updater.getStateViewArray());
+      }
+    } catch (RuntimeException e) {
+      // Freeing early is an optimisation; the garbage collector frees what is left.
+    }
+  }
+
+  private static void close(INDArray array) {
+    if (array != null && array.closeable()) {
+      array.close();
+    }
   }
 
   private static void scale(

@@ -35,6 +35,7 @@ public record RunConfig(
     int baseWidth,
     double outputMultiplier,
     String readoutInit,
+    double outputScale,
     String optimizer,
     double learningRate,
     int batchSize,
@@ -72,6 +73,9 @@ public record RunConfig(
         c.containsKey(SpecKeys.READOUT_INIT.column())
             ? str(c, SpecKeys.READOUT_INIT)
             : (String) SpecKeys.READOUT_INIT.defaultValue(),
+        c.containsKey(SpecKeys.OUTPUT_SCALE.column())
+            ? num(c, SpecKeys.OUTPUT_SCALE.column()).doubleValue()
+            : (Double) SpecKeys.OUTPUT_SCALE.defaultValue(),
         str(c, SpecKeys.OPTIMIZER),
         num(c, SpecKeys.LEARNING_RATE.column()).doubleValue(),
         integer(c, SpecKeys.BATCH_SIZE),
@@ -90,7 +94,7 @@ public record RunConfig(
    * its default, so a configuration that existed before the key keeps its run_id.
    */
   static final List<Key> OMITTED_AT_DEFAULT =
-      List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT);
+      List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT, SpecKeys.OUTPUT_SCALE);
 
   /** Column name → value of every run key, sorted by name: the config columns of {@code runs}. */
   public Map<String, Object> columns() {
@@ -116,6 +120,7 @@ public record RunConfig(
     c.put(SpecKeys.BASE_WIDTH.column(), baseWidth);
     c.put(SpecKeys.OUTPUT_MULTIPLIER.column(), outputMultiplier);
     c.put(SpecKeys.READOUT_INIT.column(), readoutInit);
+    c.put(SpecKeys.OUTPUT_SCALE.column(), outputScale);
     c.put(SpecKeys.OPTIMIZER.column(), optimizer);
     c.put(SpecKeys.LEARNING_RATE.column(), learningRate);
     c.put(SpecKeys.BATCH_SIZE.column(), batchSize);

@@ -193,6 +193,18 @@ public final class SpecKeys {
           "output layer's initial weights: default (the parameterization's sigma) or zero (the"
               + " mup package's readout_zero_init)");
 
+  public static final Key OUTPUT_SCALE =
+      new Key(
+          "model.output_scale",
+          "output_scale",
+          Type.DOUBLE,
+          1.0,
+          true,
+          positive(),
+          "Chizat & Bach's lazy-training alpha: the model h(theta_0) + alpha * (h(theta) -"
+              + " h(theta_0)) trained on loss / alpha^2; large alpha is lazy at any width; 1: the"
+              + " plain network");
+
   public static final Key OPTIMIZER =
       new Key(
           "training.optimizer",
@@ -367,6 +379,7 @@ public final class SpecKeys {
           BASE_WIDTH,
           OUTPUT_MULTIPLIER,
           READOUT_INIT,
+          OUTPUT_SCALE,
           OPTIMIZER,
           LEARNING_RATE,
           BATCH_SIZE,

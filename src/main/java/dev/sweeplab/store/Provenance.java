@@ -1,6 +1,6 @@
 package dev.sweeplab.store;
 
-import dev.sweeplab.train.Platform;
+import dev.sweeplab.model.Platform;
 import java.io.Serializable;
 
 /**

@@ -79,8 +79,11 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.INT64).named("wall_ms");
     m.required(PrimitiveTypeName.DOUBLE).named("weight_change");
     m.addField(doubleList("weight_change_layers"));
+    m.addField(doubleList("weight_change_spectral"));
+    m.addField(doubleList("feature_change"));
     m.required(PrimitiveTypeName.INT64).named("interpolation_step");
     m.required(PrimitiveTypeName.INT32).named("noisy_labels");
+    string(m, "implementation");
     for (String c :
         new String[] {
           "device",
@@ -115,6 +118,7 @@ public final class RunSchema {
             .required(PrimitiveTypeName.DOUBLE)
             .named("test_error")
             .addField(doubleList("activations"))
+            .addField(doubleList("activation_changes"))
             .named("element");
     m.addField(
         Types.requiredGroup()
@@ -186,8 +190,11 @@ public final class RunSchema {
     g.add("wall_ms", r.wallMs());
     g.add("weight_change", r.weightChange());
     addDoubles(g, "weight_change_layers", r.layerWeightChange());
+    addDoubles(g, "weight_change_spectral", r.layerSpectralChange());
+    addDoubles(g, "feature_change", r.featureChange());
     g.add("interpolation_step", r.interpolationStep());
     g.add("noisy_labels", r.noisyLabels());
+    g.add("implementation", r.implementation());
     g.add("device", p.device());
     g.add("trained_by", p.trainedBy());
     g.add("sweeplab_version", p.version());
@@ -210,6 +217,7 @@ public final class RunSchema {
       e.add("test_loss", point.testLoss());
       e.add("test_error", point.testError());
       addDoubles(e, "activations", point.activations());
+      addDoubles(e, "activation_changes", point.activationChanges());
     }
     return g;
   }

@@ -3,14 +3,11 @@ package dev.sweeplab.train;
 import dev.sweeplab.data.Dataset;
 import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A run's minibatches over the training split, in training order: a fresh permutation each epoch
  * drawn from the run's RNG, the last partial batch of an epoch kept (so every sample is seen once
- * per epoch). Each minibatch comes either as a DL4J {@link DataSet} or written into buffers the
- * caller owns.
+ * per epoch). Each minibatch is written into buffers the caller owns.
  */
 public final class Batches {
   private final Dataset data;
@@ -42,22 +39,19 @@ public final class Batches {
     return batchSize;
   }
 
-  /** The next minibatch: features and one-hot (or regression) labels. */
-  public DataSet next() {
-    int d = data.inputDim();
-    int k = data.outputs();
-    int n = upcoming();
-    float[] x = new float[n * d];
-    float[] y = new float[n * k];
-    int rows = next(FloatBuffer.wrap(x), FloatBuffer.wrap(y));
-    return new DataSet(
-        Nd4j.create(x, new long[] {rows, d}, 'c'), Nd4j.create(y, new long[] {rows, k}, 'c'));
+  /** Features per sample. */
+  public int inputs() {
+    return data.inputDim();
+  }
+
+  /** Label columns per sample: one-hot classes or regression targets. */
+  public int outputs() {
+    return data.outputs();
   }
 
   /**
    * Writes the next minibatch row-major into {@code features} (rows × inputs) and {@code labels}
-   * (rows × outputs) from index 0 and returns its rows: the same minibatch {@link #next()} would
-   * have returned.
+   * (rows × outputs) from index 0 and returns its rows.
    */
   public int next(FloatBuffer features, FloatBuffer labels) {
     int n = start();

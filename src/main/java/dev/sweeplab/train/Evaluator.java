@@ -1,119 +1,131 @@
 package dev.sweeplab.train;
 
 import dev.sweeplab.data.Dataset;
-import dev.sweeplab.model.DenseForward;
+import dev.sweeplab.model.Loss;
+import dev.sweeplab.model.Mlp;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Loss and error of one run's network on (a fixed prefix of) the train and test splits, in chunks
- * so memory stays bounded. Loss is mean cross-entropy (classification) or mean squared error per
- * output (regression); error is the fraction misclassified, NaN for regression.
+ * so memory stays bounded. Loss is {@link Loss}'s (mean cross-entropy for classification, mean
+ * squared error per output for regression); error is the fraction misclassified (the largest logit
+ * is the prediction), NaN for regression.
  *
- * <p>The forward passes run in {@link DenseForward}, on the network's own memory, where it takes
- * the network (ND4J's CPU backend), without DL4J's per-op cost; elsewhere they are DL4J's {@code
- * output} and {@code feedForward}.
+ * <p>Besides, on two fixed probe batches, how each layer's values have moved since the network as
+ * it was when this evaluator was made (the trainer makes it right after initialisation, so h₀ is
+ * the network's at step 0): mean |h_t| and mean |h_t − h₀| per layer on the first training inputs
+ * (the coordinate check of Yang et al., Tensor Programs V), and the feature change ‖h_T(x) − h₀(x)‖
+ * / ‖h₀(x)‖ per hidden layer on the first test inputs (Tensor Programs IV's feature learning).
+ *
+ * <p>The forward passes are the run's {@link Mlp}'s.
  */
 final class Evaluator implements AutoCloseable {
   private static final int CHUNK = 1024;
 
-  /** Training inputs on which activation scales are measured. */
-  private static final int ACTIVATION_SAMPLES = 256;
+  /** Training inputs on which activation scales and their change are measured. */
+  static final int ACTIVATION_SAMPLES = 256;
 
-  private static final double MIN_PROBABILITY = 1e-12;
+  /** Test inputs on which the feature change is measured. */
+  static final int FEATURE_SAMPLES = 256;
 
   private final Dataset data;
-  private final MultiLayerNetwork net;
+  private final Mlp net;
 
-  /** The forward pass on the network's memory; null: DL4J's. */
-  private final DenseForward forward;
+  /** Each layer's values (hidden outputs, then the logits) on the training probe at the start. */
+  private final float[][] trainAtStart;
 
-  /** Evaluates {@code net} on {@code data}'s splits, in {@link DenseForward} where it can. */
-  Evaluator(Dataset data, MultiLayerNetwork net) {
-    this(data, net, true);
-  }
+  /** The same on the test probe. */
+  private final float[][] testAtStart;
 
-  /** As above; {@code dense} false: always DL4J's forward pass (to compare the two). */
-  Evaluator(Dataset data, MultiLayerNetwork net, boolean dense) {
+  /** Evaluates {@code net} on {@code data}'s splits. */
+  Evaluator(Dataset data, Mlp net) {
     this.data = data;
     this.net = net;
-    int rows = Math.max(1, Math.min(CHUNK, Math.max(data.train().size(), data.test().size())));
-    this.forward = dense ? DenseForward.ifSupported(net, rows).orElse(null) : null;
+    this.trainAtStart = layerValues(data.train(), ACTIVATION_SAMPLES);
+    this.testAtStart = layerValues(data.test(), FEATURE_SAMPLES);
   }
 
-  /** Whether the forward passes run in {@link DenseForward}. */
-  boolean dense() {
-    return forward != null;
+  /** The most samples a forward pass over {@code data}'s splits takes at once. */
+  static int forwardRows(Dataset data) {
+    return Math.max(1, Math.min(CHUNK, Math.max(data.train().size(), data.test().size())));
   }
 
-  /** The network's loss, error and activation scales now, on up to {@code maxSamples} per split. */
+  /**
+   * The network's loss, error, activation scales and their change since the start now, on up to
+   * {@code maxSamples} per split.
+   */
   CurvePoint evaluate(long step, double epoch, int maxSamples) {
     double[] tr = lossAndError(data.train(), maxSamples);
     double[] te = lossAndError(data.test(), maxSamples);
-    return new CurvePoint(step, epoch, tr[0], tr[1], te[0], te[1], activations());
+    float[][] now = layerValues(data.train(), ACTIVATION_SAMPLES);
+    List<Double> activations = new ArrayList<>(now.length);
+    List<Double> changes = new ArrayList<>(now.length);
+    for (int l = 0; l < now.length; l++) {
+      activations.add(ProbeChange.meanAbs(now[l]));
+      changes.add(ProbeChange.meanAbsChange(now[l], trainAtStart[l]));
+    }
+    return new CurvePoint(step, epoch, tr[0], tr[1], te[0], te[1], activations, changes);
   }
 
-  /** Mean |h| of each hidden layer's output and of the logits, on the first training samples. */
-  private List<Double> activations() {
-    int n = Math.min(ACTIVATION_SAMPLES, data.train().size());
-    int d = data.inputDim();
-    double[] means;
-    if (forward != null) {
-      forward.features().put(0, data.train().x(), 0, n * d);
-      means = forward.forwardMeasured(n);
-    } else {
-      means = new double[net.getnLayers()];
-      INDArray probe = Nd4j.create(Arrays.copyOf(data.train().x(), n * d), new long[] {n, d}, 'c');
-      List<INDArray> acts = net.feedForward(probe, false);
-      int layers = net.getnLayers();
-      for (int l = 1; l < layers; l++) {
-        means[l - 1] = acts.get(l).ameanNumber().doubleValue();
-      }
-      Layer out = net.getLayer(layers - 1);
-      INDArray logits =
-          acts.get(layers - 1).mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
-      means[layers - 1] = logits.ameanNumber().doubleValue();
+  /**
+   * Per hidden layer, the feature change since the start on the test probe: the mean over its
+   * samples x of ‖h(x) − h₀(x)‖₂ / ‖h₀(x)‖₂, samples with h₀(x) = 0 left out.
+   */
+  List<Double> featureChange() {
+    float[][] now = layerValues(data.test(), FEATURE_SAMPLES);
+    int rows = Math.min(FEATURE_SAMPLES, data.test().size());
+    List<Double> change = new ArrayList<>(now.length - 1);
+    for (int l = 0; l < now.length - 1; l++) {
+      change.add(ProbeChange.meanRelativeChange(now[l], testAtStart[l], rows));
     }
-    List<Double> list = new ArrayList<>(means.length);
-    for (double m : means) {
-      list.add(m);
+    return change;
+  }
+
+  /**
+   * Each layer's values for the first {@code min(limit, size)} samples of {@code split}: the hidden
+   * layers' outputs, then the output layer's pre-activation (the logits), each row-major samples ×
+   * units, copied.
+   */
+  private float[][] layerValues(Dataset.Split split, int limit) {
+    int layers = net.dims().length - 1;
+    int n = Math.min(limit, split.size());
+    float[][] values = new float[layers][];
+    if (n == 0) {
+      Arrays.fill(values, new float[0]);
+      return values;
     }
-    return list;
+    net.forward(
+        split.x(),
+        0,
+        n,
+        (l, z, rows, cols) -> {
+          values[l] = new float[rows * cols];
+          z.get(0, values[l]);
+        });
+    return values;
   }
 
   private double[] lossAndError(Dataset.Split split, int maxSamples) {
     int size = Math.min(split.size(), maxSamples);
     int k = data.outputs();
-    int chunk = forward != null ? forward.maxRows() : CHUNK;
+    int chunk = net.forwardRows();
     double loss = 0;
     long wrong = 0;
     for (int from = 0; from < size; from += chunk) {
       int n = Math.min(chunk, size - from);
-      FloatBuffer p = outputs(split.x(), from, n);
+      FloatBuffer z = net.forward(split.x(), from, n, null);
       for (int r = 0; r < n; r++) {
         if (data.classification()) {
           int label = split.labels()[from + r];
-          loss -= Math.log(Math.max(p.get(r * k + label), MIN_PROBABILITY));
-          int best = 0;
-          for (int c = 1; c < k; c++) {
-            if (p.get(r * k + c) > p.get(r * k + best)) {
-              best = c;
-            }
-          }
-          if (best != label) {
+          loss += Loss.crossEntropy(z, r * k, k, label);
+          if (Loss.argmax(z, r * k, k) != label) {
             wrong++;
           }
         } else {
-          for (int c = 0; c < k; c++) {
-            double diff = p.get(r * k + c) - split.targets()[(from + r) * k + c];
-            loss += diff * diff / k;
-          }
+          loss += Loss.squaredError(z, r * k, k, split.targets(), (from + r) * k);
         }
       }
     }
@@ -121,24 +133,7 @@ final class Evaluator implements AutoCloseable {
     return new double[] {loss / size, error};
   }
 
-  /** The network's outputs for samples [from, from + n) of {@code x}: n × outputs, row-major. */
-  private FloatBuffer outputs(float[] x, int from, int n) {
-    int d = data.inputDim();
-    if (forward != null) {
-      forward.features().put(0, x, from * d, n * d);
-      forward.forward(n);
-      return forward.output();
-    }
-    INDArray in =
-        Nd4j.create(Arrays.copyOfRange(x, from * d, (from + n) * d), new long[] {n, d}, 'c');
-    return FloatBuffer.wrap(Nd4j.toFlattened('c', net.output(in, false)).toFloatVector());
-  }
-
-  /** Frees the forward pass's buffers (the network's are the trainer's). */
+  /** Nothing of its own to free: the network is the trainer's. */
   @Override
-  public void close() {
-    if (forward != null) {
-      forward.close();
-    }
-  }
+  public void close() {}
 }

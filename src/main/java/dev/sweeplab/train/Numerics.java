@@ -1,6 +1,5 @@
 package dev.sweeplab.train;
 
-import dev.sweeplab.model.Parameterization;
 import dev.sweeplab.spec.RunConfig;
 
 /**
@@ -13,15 +12,16 @@ import dev.sweeplab.spec.RunConfig;
  * <table>
  *   <caption>The versions</caption>
  *   <tr><th>version</th><th>configurations</th><th>the maths</th></tr>
- *   <tr><td>1</td><td>{@code parameterization: standard}</td>
- *       <td>SP as {@code model.Networks} builds it: weights ~ N(0, σ²) with σ =
- *       init_scale·gain/√fan_in, biases 0, one learning rate for every weight and bias. A staged file of any other
- *       parameterization at numerics 1 holds numbers of the multiplier table in which every bias
- *       takes the input layer's rate and mean_field's multipliers are muP's.</td></tr>
- *   <tr><td>2</td><td>{@code parameterization: ntk, mup, mean_field}</td>
- *       <td>the width multipliers of {@link Parameterization}'s table on top of version 1's
- *       maths: each layer's bias takes its own learning-rate multiplier, and mean_field has its
- *       own output multiplier.</td></tr>
+ *   <tr><td>1</td><td>none now</td>
+ *       <td>the cross-entropy of the softmax probability clipped at 10⁻¹⁰ in training and at
+ *       10⁻¹² in evaluation; a multiplier table in which every bias takes its input layer's
+ *       learning rate, ntk's biases divide with width, ntk runs under Adam and mean_field has
+ *       muP's multipliers at every depth.</td></tr>
+ *   <tr><td>2</td><td>every configuration</td>
+ *       <td>the loss of {@code model.Loss}, from the logits by log-sum-exp with no clip, in
+ *       training and evaluation, and the prediction as the largest logit; the multipliers of
+ *       {@code model.Parameterization}'s table (each layer's bias at its own rate, ntk only under
+ *       SGD, mean_field only with one hidden layer and its own output multiplier).</td></tr>
  * </table>
  *
  * <p>A change to the training maths (initialisation, update, multipliers, data generation, the
@@ -37,9 +37,6 @@ public final class Numerics {
 
   /** The version of the training maths that computes {@code run} (see the table above). */
   public static int version(RunConfig run) {
-    return switch (Parameterization.of(run.parameterization())) {
-      case STANDARD -> 1;
-      case NTK, MUP, MEAN_FIELD -> 2;
-    };
+    return 2;
   }
 }

@@ -17,8 +17,15 @@ import java.util.List;
  * @param wallMs wall time of the run, data and model building included
  * @param weightChange ‖θ_T − θ_0‖ / ‖θ_0‖ over all parameters (small: lazy; large: rich)
  * @param layerWeightChange ‖W_T − W_0‖_F / ‖W_0‖_F per weight matrix, input layer first
+ * @param layerSpectralChange ‖W_T − W_0‖₂ / ‖W_0‖₂ (spectral norms) per weight matrix, input layer
+ *     first: Θ(1) in width for a hidden layer under muP, falling as width^−1/2 under NTK (Tensor
+ *     Programs IV)
+ * @param featureChange per hidden layer, the mean over a fixed batch of test inputs x of ‖h_T(x) −
+ *     h_0(x)‖₂ / ‖h_0(x)‖₂: whether the features moved (rich) or stayed put (lazy)
  * @param interpolationStep the first evaluated step whose training error is 0, or −1
  * @param noisyLabels training labels changed by label noise
+ * @param implementation which {@code model.Mlp} implementation trained the run ({@code blas} or
+ *     {@code dl4j}); empty when the run failed before its network was built
  * @param curve evaluations at log-spaced steps, the last one being the final state
  */
 public record RunResult(
@@ -34,8 +41,11 @@ public record RunResult(
     long wallMs,
     double weightChange,
     List<Double> layerWeightChange,
+    List<Double> layerSpectralChange,
+    List<Double> featureChange,
     long interpolationStep,
     int noisyLabels,
+    String implementation,
     List<CurvePoint> curve)
     implements Serializable {
 
@@ -46,6 +56,8 @@ public record RunResult(
 
   public RunResult {
     layerWeightChange = List.copyOf(layerWeightChange);
+    layerSpectralChange = List.copyOf(layerSpectralChange);
+    featureChange = List.copyOf(featureChange);
     curve = List.copyOf(curve);
   }
 
@@ -68,7 +80,8 @@ public record RunResult(
     String reason = describe(error);
     double nan = Double.NaN;
     return new RunResult(
-        FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), -1, 0, List.of());
+        FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), List.of(), List.of(),
+        -1, 0, "", List.of());
   }
 
   /**

@@ -3,16 +3,11 @@ package dev.sweeplab.train;
 import dev.sweeplab.data.Dataset;
 import dev.sweeplab.data.DatasetCache;
 import dev.sweeplab.data.DatasetSpec;
-import dev.sweeplab.model.DenseStep;
-import dev.sweeplab.model.Networks;
+import dev.sweeplab.model.Mlp;
 import dev.sweeplab.spec.RunConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.deeplearning4j.nn.api.Updater;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * Trains one run: data from the per-JVM cache, a fresh network, minibatch steps in an order drawn
@@ -32,10 +27,7 @@ public final class Trainer {
    * than up to its next evaluation. One instance trains one run.
    */
   public interface Steps {
-    /**
-     * One step per minibatch, in this thread: by {@link DenseStep} on the network's own memory
-     * where it can train the network (ND4J's CPU backend), else by DL4J's {@code fit}.
-     */
+    /** One step per minibatch, in this thread, by the run's {@link Mlp}. */
     static Steps local() {
       return new Local();
     }
@@ -48,7 +40,7 @@ public final class Trainer {
      * in {@code net}; returns the (mean) minibatch loss of the last update, NaN or infinite when
      * training diverged.
      */
-    double fit(MultiLayerNetwork net, Batches batches, int n);
+    double fit(Mlp net, Batches batches, int n);
 
     /** The run is over, however it ended: frees what was kept for it. */
     default void finish() {}
@@ -56,40 +48,18 @@ public final class Trainer {
 
   /** {@link Steps#local()}. */
   private static final class Local implements Steps {
-    private MultiLayerNetwork net;
-    private DenseStep dense;
-
     @Override
     public int maxBatches() {
       return 1;
     }
 
     @Override
-    public double fit(MultiLayerNetwork net, Batches batches, int n) {
-      if (this.net != net) {
-        finish();
-        this.net = net;
-        this.dense = DenseStep.ifSupported(net, batches.size()).orElse(null);
-      }
+    public double fit(Mlp net, Batches batches, int n) {
       double score = Double.NaN;
       for (int i = 0; i < n; i++) {
-        if (dense != null) {
-          score = dense.fit(batches.next(dense.features(), dense.labels()));
-        } else {
-          DataSet batch = batches.next();
-          net.fit(batch.getFeatures(), batch.getLabels());
-          score = net.score();
-        }
+        score = net.fit(batches.next(net.features(), net.labels()));
       }
       return score;
-    }
-
-    @Override
-    public void finish() {
-      if (dense != null) {
-        dense.close();
-        dense = null;
-      }
     }
   }
 
@@ -115,42 +85,31 @@ public final class Trainer {
     long start = System.nanoTime();
     long deadline = timeoutMs > 0 ? start + timeoutMs * 1_000_000 : Long.MAX_VALUE;
     try {
-      return train(run, DatasetCache.get(DatasetSpec.of(run)), start, deadline, timeoutMs, steps);
+      return train(
+          run, DatasetCache.get(DatasetSpec.of(run)), start, deadline, timeoutMs, steps, null);
     } catch (Exception | OutOfMemoryError e) {
       return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
   static RunResult train(RunConfig run, Dataset data, long startNanos) {
-    return train(run, data, startNanos, Long.MAX_VALUE, 0, Steps.local());
+    return train(run, data, startNanos, Long.MAX_VALUE, 0, Steps.local(), null);
   }
 
-  /**
-   * Frees the run's parameters, gradients, and optimizer state now. ND4J would free their native
-   * memory only once the garbage collector reclaims their Java handles, and a long-lived run's
-   * handles reach the old generation, which G1 collects only when the heap (not native memory)
-   * fills, so native memory would grow run after run (measured in docs/benchmarks.md). The rest of
-   * what a run leaves (per-op buffers) goes with G1's early concurrent cycles ({@code
-   * -XX:InitiatingHeapOccupancyPercent=5} in {@code conf/jvm.options} and the cluster confs). Not
-   * {@code MultiLayerNetwork.close()}: that also destroys the thread's workspaces, which the next
-   * run on this thread reuses, and calls {@code System.gc()} on every run.
-   */
-  private static void release(MultiLayerNetwork net) {
+  /** {@link #run(RunConfig)} through the named {@link Mlp} implementation (to compare them). */
+  static RunResult run(RunConfig run, String implementation) {
+    long start = System.nanoTime();
     try {
-      close(net.params());
-      close(net.getFlattenedGradients());
-      Updater updater = net.getUpdater(false);
-      if (updater != null) {
-        close(updater.getStateViewArray());
-      }
-    } catch (RuntimeException e) {
-      // Freeing early is an optimisation; the garbage collector frees what is left.
-    }
-  }
-
-  private static void close(INDArray array) {
-    if (array != null && array.closeable()) {
-      array.close();
+      return train(
+          run,
+          DatasetCache.get(DatasetSpec.of(run)),
+          start,
+          Long.MAX_VALUE,
+          0,
+          Steps.local(),
+          implementation);
+    } catch (Exception | OutOfMemoryError e) {
+      return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000);
     }
   }
 
@@ -160,11 +119,16 @@ public final class Trainer {
       long startNanos,
       long deadlineNanos,
       long timeoutMs,
-      Steps steps) {
-    MultiLayerNetwork net = Networks.build(run);
-    WeightChange change = new WeightChange(net);
-    try (Evaluator eval = new Evaluator(data, net)) {
-      Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
+      Steps steps,
+      String implementation) {
+    Batches batches = new Batches(data, run.batchSize(), new SplittableRandom(run.seed()));
+    int forwardRows = Evaluator.forwardRows(data);
+    try (Mlp net =
+            implementation == null
+                ? Mlp.of(run, batches.size(), forwardRows)
+                : Mlp.of(run, batches.size(), forwardRows, implementation);
+        Evaluator eval = new Evaluator(data, net)) {
+      WeightChange change = new WeightChange(net);
       long total = run.totalSteps();
       long[] evalAt = EvalSchedule.logSpaced(total, run.evalPoints());
       List<CurvePoint> curve = new ArrayList<>();
@@ -219,8 +183,9 @@ public final class Trainer {
         }
       }
       CurvePoint last = curve.get(curve.size() - 1);
-      long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
       WeightChange.Moved moved = change.measure(net);
+      List<Double> featureChange = eval.featureChange();
+      long wallMs = (System.nanoTime() - startNanos) / 1_000_000;
       return new RunResult(
           status,
           reason,
@@ -234,12 +199,14 @@ public final class Trainer {
           wallMs,
           moved.total(),
           moved.perLayer(),
+          moved.spectral(),
+          featureChange,
           interpolationStep(curve),
           data.noisyLabels(),
+          net.implementation(),
           curve);
     } finally {
       steps.finish();
-      release(net);
     }
   }
 

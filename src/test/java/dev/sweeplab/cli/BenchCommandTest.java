@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.cli.CliTest.Result;
-import dev.sweeplab.train.StepBench;
+import dev.sweeplab.model.StepBench;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -85,8 +85,11 @@ class SweepStatusTest extends SparkTestBase {
         ok.wallMs(),
         ok.weightChange(),
         ok.layerWeightChange(),
+        ok.layerSpectralChange(),
+        ok.featureChange(),
         ok.interpolationStep(),
         ok.noisyLabels(),
+        ok.implementation(),
         ok.curve());
   }
 

@@ -20,98 +20,14 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * {@link DenseStep} trains a network exactly as DL4J's {@code fit} does, to float rounding: the
- * same loss at every step and the same parameters after many, for every activation, task,
- * parameterization, optimizer and depth {@link Networks} builds, with full and partial minibatches.
+ * What {@link DenseStep} takes and refuses, and its arithmetic's pieces; that it trains as DL4J's
+ * {@code fit} does is {@link MlpContractTest}'s.
  */
 class DenseStepTest {
-  private static final int STEPS = 30;
-
-  /** Rows of each step's minibatch: full batches of 16 and a partial one, as an epoch ends. */
-  private static final int[] ROWS = {16, 16, 16, 5};
-
-  @Test
-  void trainsAsDl4jsFitDoes() {
-    int cases = 0;
-    for (String activation : new String[] {"relu", "tanh", "linear"}) {
-      for (String task : new String[] {"classification", "regression"}) {
-        for (String parameterization : new String[] {"standard", "mup", "ntk", "mean_field"}) {
-          for (String optimizer : new String[] {"adam", "sgd"}) {
-            int depth = parameterization.equals("mean_field") ? 1 : 1 + cases % 3;
-            if (Parameterization.of(parameterization).undefinedFor(depth, optimizer) != null) {
-              continue; // ntk with adam: refused by the spec
-            }
-            compare(run(activation, task, parameterization, optimizer, depth));
-            cases++;
-          }
-        }
-      }
-    }
-    assertEquals(42, cases);
-  }
-
-  private static void compare(RunConfig run) {
-    String what =
-        run.activation()
-            + "/"
-            + run.task()
-            + "/"
-            + run.parameterization()
-            + "/"
-            + run.optimizer()
-            + "/depth "
-            + run.depth();
-    MultiLayerNetwork fit = Networks.build(run);
-    MultiLayerNetwork ours = Networks.build(run);
-    INDArray start = ours.params().dup();
-    int d = run.inputDim();
-    int k = run.classes();
-    SplittableRandom random = new SplittableRandom(run.seed());
-    try (DenseStep step = DenseStep.of(ours, 16)) {
-      for (int s = 0; s < STEPS; s++) {
-        int rows = ROWS[s % ROWS.length];
-        float[] x = new float[rows * d];
-        float[] y = new float[rows * k];
-        for (int i = 0; i < x.length; i++) {
-          x[i] = (float) random.nextGaussian();
-        }
-        for (int r = 0; r < rows; r++) {
-          if ("classification".equals(run.task())) {
-            y[r * k + random.nextInt(k)] = 1f;
-          } else {
-            for (int c = 0; c < k; c++) {
-              y[r * k + c] = (float) random.nextGaussian();
-            }
-          }
-        }
-        fit.fit(
-            Nd4j.create(x, new long[] {rows, d}, 'c'), Nd4j.create(y, new long[] {rows, k}, 'c'));
-        step.features().put(0, x);
-        step.labels().put(0, y);
-        double loss = step.fit(rows);
-        assertEquals(fit.score(), loss, 1e-5 * Math.max(1, Math.abs(fit.score())), what + " loss");
-      }
-    }
-    assertEquals(STEPS, ours.getIterationCount(), what + ": iterations");
-    assertEquals(fit.getIterationCount(), ours.getIterationCount(), what + ": iterations");
-    float[] expected = fit.params().toFloatVector();
-    float[] actual = ours.params().toFloatVector();
-    double moved = start.distance2(fit.params());
-    assertTrue(moved > 1e-3, what + ": training moved the parameters by " + moved);
-    double maxDiff = 0;
-    for (int i = 0; i < expected.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(expected[i] - actual[i]));
-    }
-    // A wrong gradient moves some parameter by about a learning rate (1e-2) per step.
-    assertTrue(maxDiff < 1e-4, what + ": parameters differ by up to " + maxDiff);
-  }
-
   @Test
   void takesWhatNetworksBuildsAndNothingItCannotTrain() {
     assertNull(

@@ -47,6 +47,7 @@ class RunConfigTest {
         64,
         1.0,
         "default",
+        1.0,
         "adam",
         1e-3,
         128,
@@ -155,7 +156,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(27, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(28, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -232,6 +233,7 @@ class RunConfigTest {
               1,
               1.0 / 3,
               "zero",
+              1e6,
               "sgd",
               0.30000000000000004,
               1,

@@ -177,7 +177,7 @@ class SpecParserTest {
             + "\"dataset.test_size\":1000,\"dataset.train_size\":1000,\"description\":\"\","
             + "\"limits.distributed_above\":\"none\",\"limits.distributed_workers\":0,"
             + "\"limits.max_runs\":10000,\"limits.run_timeout\":\"none\",\"model.activation\":\"relu\",\"model.base_width\":64,"
-            + "\"model.depth\":2,\"model.init_scale\":1.0,\"model.output_multiplier\":1.0,"
+            + "\"model.depth\":2,\"model.init_scale\":1.0,\"model.output_multiplier\":1.0,\"model.output_scale\":1.0,"
             + "\"model.parameterization\":\"standard\",\"model.readout_init\":\"default\","
             + "\"model.width\":[8,16],\"name\":\"cj\",\"repeats\":1,"
             + "\"seed\":5,\"training.batch_size\":128,\"training.epochs\":10,"

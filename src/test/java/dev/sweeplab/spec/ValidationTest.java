@@ -36,7 +36,8 @@ class ValidationTest {
     UserError e = parseFails("name: x", "model:", "  widht: 8");
     assertEquals(
         "unknown key 'model.widht'. Did you mean 'width'? Accepted here: activation, base_width,"
-            + " depth, init_scale, output_multiplier, parameterization, readout_init, width.",
+            + " depth, init_scale, output_multiplier, output_scale,"
+            + " parameterization, readout_init, width.",
         e.getMessage());
   }
 
@@ -63,7 +64,8 @@ class ValidationTest {
     assertMessage(
         e,
         "unknown key 'model.learning_rate'",
-        "activation, base_width, depth, init_scale, output_multiplier, parameterization,"
+        "activation, base_width, depth, init_scale, output_multiplier, output_scale,"
+            + " parameterization,"
             + " readout_init, width");
   }
 
@@ -71,7 +73,7 @@ class ValidationTest {
   void farOffUnknownKeyHasNoSuggestionButListsTheAccepted() {
     UserError e = parseFails("name: x", "model:", "  dropout: 0.5");
     assertEquals(
-        "unknown key 'model.dropout'. Accepted here: activation, base_width, depth, init_scale, output_multiplier,"
+        "unknown key 'model.dropout'. Accepted here: activation, base_width, depth, init_scale, output_multiplier, output_scale,"
             + " parameterization, readout_init, width.",
         e.getMessage());
   }

@@ -100,13 +100,20 @@ class CompactionTest {
     }
   }
 
-  /** A run staged before {@code trained_by} and {@code device} existed. */
+  /** A run staged before {@code trained_by}, {@code device} and the spectral change existed. */
   @Test
   void aStagingFileFromAnOlderVersionLeavesNewerColumnsNullButTrainedByTask() throws IOException {
     Path current =
         Staging.write(conf, path("staging"), record(StagingTest.runs.get(0), StagingTest.result));
     Set<String> newer =
-        Set.of("trained_by", "device", "best_test_loss", "best_test_error", "numerics");
+        Set.of(
+            "trained_by",
+            "device",
+            "best_test_loss",
+            "best_test_error",
+            "numerics",
+            "weight_change_spectral",
+            "feature_change");
     MessageType older =
         new MessageType(
             "run",
@@ -131,6 +138,8 @@ class CompactionTest {
     assertEquals(1, run.getInteger("numerics", 0), "computed by numerics 1");
     assertEquals(0, run.getFieldRepetitionCount("device"), "null: the run did not record one");
     assertEquals(0, run.getFieldRepetitionCount("best_test_loss"));
+    assertEquals(0, run.getFieldRepetitionCount("weight_change_spectral"));
+    assertEquals(0, run.getFieldRepetitionCount("feature_change"));
     assertEquals(StagingTest.result.testLoss(), run.getDouble("final_test_loss", 0));
     assertEquals(StagingTest.result.curve().size(), rows(path("curves/p")).size());
   }

@@ -145,8 +145,11 @@ class StagingTest {
     assertEquals(result.trainError(), g.getDouble("final_train_error", 0));
     assertEquals(result.steps(), g.getLong("steps_done", 0));
     assertEquals(result.interpolationStep(), g.getLong("interpolation_step", 0));
-    Group layers = g.getGroup("weight_change_layers", 0);
-    assertEquals(result.layerWeightChange().size(), layers.getFieldRepetitionCount("list"));
+    assertEquals(result.layerWeightChange(), doubles(g, "weight_change_layers"));
+    assertEquals(result.layerSpectralChange(), doubles(g, "weight_change_spectral"));
+    assertEquals(result.featureChange(), doubles(g, "feature_change"));
+    assertEquals(2, result.layerSpectralChange().size(), "hidden and output weight matrices");
+    assertEquals(1, result.featureChange().size(), "one hidden layer");
 
     assertEquals("cpu", g.getString("device", 0));
     assertEquals("task", g.getString("trained_by", 0));
@@ -169,7 +172,22 @@ class StagingTest {
           want.activations().size(),
           e.getGroup("activations", 0).getFieldRepetitionCount("list"),
           "activations of point " + i);
+      assertEquals(want.activations(), doubles(e, "activations"), "activations of point " + i);
+      assertEquals(
+          want.activationChanges(),
+          doubles(e, "activation_changes"),
+          "activation changes of point " + i);
     }
+  }
+
+  /** The doubles of a staged list column. */
+  static List<Double> doubles(Group g, String field) {
+    Group list = g.getGroup(field, 0);
+    List<Double> values = new java.util.ArrayList<>();
+    for (int i = 0; i < list.getFieldRepetitionCount("list"); i++) {
+      values.add(list.getGroup("list", i).getDouble("element", 0));
+    }
+    return values;
   }
 
   @Test
@@ -316,8 +334,11 @@ class StagingTest {
         5,
         result.weightChange(),
         result.layerWeightChange(),
+        result.layerSpectralChange(),
+        result.featureChange(),
         -1,
         0,
+        result.implementation(),
         result.curve());
   }
 

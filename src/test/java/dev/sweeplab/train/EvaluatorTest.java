@@ -1,13 +1,13 @@
 package dev.sweeplab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.data.Dataset;
 import dev.sweeplab.data.DatasetCache;
 import dev.sweeplab.data.DatasetSpec;
+import dev.sweeplab.model.Mlp;
 import dev.sweeplab.model.Networks;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
@@ -20,9 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The evaluation's own forward pass ({@code DenseForward}) gives what DL4J's {@code output} and
- * {@code feedForward} give, to float rounding: losses, errors and activation scales, over several
- * chunks and a prefix of the splits.
+ * The evaluation gives the same numbers through either {@link Mlp} implementation, to float
+ * rounding: losses, errors and activation scales, over several chunks and a prefix of the splits,
+ * and the change of activations and features since the evaluator was made (exactly 0 before the
+ * network moves).
  */
 class EvaluatorTest {
   @Test
@@ -49,17 +50,41 @@ class EvaluatorTest {
 
   private static void compare(RunConfig run, String what) {
     Dataset data = DatasetCache.get(DatasetSpec.of(run));
-    MultiLayerNetwork net = Networks.build(run);
-    // Biases start at 0: give them values, so that a pass that dropped them would disagree.
+    int rows = Evaluator.forwardRows(data);
+    try (Mlp blas = Mlp.of(run, 16, rows, Mlp.BLAS);
+        Mlp dl4j = Mlp.of(run, 16, rows, Mlp.DL4J)) {
+      // Biases start at 0: give them values, so that a pass that dropped them would disagree.
+      biases(Networks.network(blas));
+      biases(Networks.network(dl4j));
+      assertEquals(
+          java.util.Arrays.toString(blas.parameters()),
+          java.util.Arrays.toString(dl4j.parameters()),
+          what + ": one seed, one network");
+      compare(data, blas, dl4j, what);
+    }
+  }
+
+  private static void biases(MultiLayerNetwork net) {
     Nd4j.getRandom().setSeed(3);
     for (int l = 0; l < net.getnLayers(); l++) {
       INDArray b = net.getLayer(l).getParam("b");
       b.assign(Nd4j.randn(DataType.FLOAT, b.shape()).muli(0.5));
     }
-    try (Evaluator dense = new Evaluator(data, net);
-        Evaluator dl4j = new Evaluator(data, net, false)) {
-      assertTrue(dense.dense(), what + ": the dense pass takes this network");
-      assertFalse(dl4j.dense());
+  }
+
+  /** Moves every weight matrix by a tenth of its own scale: the change is well above rounding. */
+  private static void move(MultiLayerNetwork net) {
+    Nd4j.getRandom().setSeed(5);
+    for (int l = 0; l < net.getnLayers(); l++) {
+      INDArray w = net.getLayer(l).getParam("W");
+      double scale = w.stdNumber().doubleValue();
+      w.addi(Nd4j.randn(DataType.FLOAT, w.shape()).muli(0.1 * scale));
+    }
+  }
+
+  private static void compare(Dataset data, Mlp blas, Mlp dl4jNet, String what) {
+    try (Evaluator dense = new Evaluator(data, blas);
+        Evaluator dl4j = new Evaluator(data, dl4jNet)) {
       // 2,048 training samples: two chunks of 1,024; all 2,500: three, the last partial.
       CurvePoint curve = dense.evaluate(5, 0.25, Trainer.CURVE_SAMPLES);
       CurvePoint all = dense.evaluate(5, 0.25, Integer.MAX_VALUE);
@@ -67,6 +92,32 @@ class EvaluatorTest {
       assertSame(dl4j.evaluate(5, 0.25, Integer.MAX_VALUE), all, what + ", all samples");
       assertNotEquals(curve.trainLoss(), all.trainLoss(), what + ": the prefix is a prefix");
       assertEquals(curve.testLoss(), all.testLoss(), what + ": 300 test samples either way");
+      int layers = blas.dims().length - 1;
+      List<Double> zeros = java.util.Collections.nCopies(layers, 0.0);
+      assertEquals(zeros, curve.activationChanges(), what + ": nothing moved yet (dense)");
+      assertEquals(zeros, dl4j.evaluate(0, 0, 64).activationChanges(), what + ": nothing (DL4J)");
+      assertEquals(java.util.Collections.nCopies(layers - 1, 0.0), dense.featureChange());
+      assertEquals(java.util.Collections.nCopies(layers - 1, 0.0), dl4j.featureChange());
+
+      move(Networks.network(blas));
+      move(Networks.network(dl4jNet));
+      CurvePoint movedDense = dense.evaluate(9, 0.5, Trainer.CURVE_SAMPLES);
+      CurvePoint movedDl4j = dl4j.evaluate(9, 0.5, Trainer.CURVE_SAMPLES);
+      assertSame(movedDl4j, movedDense, what + ", moved");
+      assertEquals(layers, movedDense.activationChanges().size());
+      for (int i = 0; i < layers; i++) {
+        close(
+            movedDl4j.activationChanges().get(i),
+            movedDense.activationChanges().get(i),
+            what + ": mean |h_t - h_0| of layer " + i);
+      }
+      List<Double> featuresDense = dense.featureChange();
+      List<Double> featuresDl4j = dl4j.featureChange();
+      assertEquals(layers - 1, featuresDense.size(), what + ": one per hidden layer");
+      for (int i = 0; i < layers - 1; i++) {
+        close(featuresDl4j.get(i), featuresDense.get(i), what + ": feature change of layer " + i);
+        assertTrue(featuresDense.get(i) < 1, what + ": a tenth of the weights moves features less");
+      }
     }
   }
 

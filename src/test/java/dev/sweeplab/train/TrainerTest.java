@@ -11,9 +11,7 @@ import dev.sweeplab.spec.SweepSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
 
 class TrainerTest {
 
@@ -52,29 +50,17 @@ class TrainerTest {
   }
 
   /**
-   * A run trained by {@link Trainer.Steps#local()} (DenseStep, minibatches written into its
-   * buffers) matches the same run trained by DL4J's {@code fit} on {@link Batches#next()}'s
-   * DataSets, curve point by curve point, to float rounding: same minibatches, same arithmetic.
+   * A run trained through either {@link dev.sweeplab.model.Mlp} implementation (BLAS steps, or
+   * DL4J's {@code fit}) gives the same curve, point by point, to float rounding: same minibatches,
+   * same arithmetic; and each run records which implementation trained it.
    */
   @Test
-  void localStepsTrainAsDl4jsFitDoes() {
+  void bothImplementationsTrainARunAlike() {
     RunConfig config = run(Map.of(SpecKeys.EPOCHS, List.of(5), SpecKeys.BATCH_SIZE, List.of(100)));
-    Trainer.Steps fit =
-        new Trainer.Steps() {
-          @Override
-          public int maxBatches() {
-            return 1;
-          }
-
-          @Override
-          public double fit(MultiLayerNetwork net, Batches batches, int n) {
-            DataSet batch = batches.next();
-            net.fit(batch.getFeatures(), batch.getLabels());
-            return net.score();
-          }
-        };
     RunResult local = Trainer.run(config);
-    RunResult byFit = Trainer.run(config, 0, fit);
+    RunResult byFit = Trainer.run(config, dev.sweeplab.model.Mlp.DL4J);
+    assertEquals(dev.sweeplab.model.Mlp.BLAS, local.implementation());
+    assertEquals(dev.sweeplab.model.Mlp.DL4J, byFit.implementation());
     assertEquals(RunResult.OK, byFit.status(), byFit.reason());
     assertEquals(byFit.steps(), local.steps());
     assertEquals(byFit.curve().size(), local.curve().size());
@@ -194,6 +180,51 @@ class TrainerTest {
     assertTrue(
         mupGrowth < 1.5 && mupGrowth > 1 / 1.5,
         "muP: logits flat in width " + java.util.Arrays.toString(mup));
+  }
+
+  /**
+   * The hidden layer's spectral weight change and feature change after SGD, at widths 32 and 512 (r
+   * = 16), and the whole run's record of them (Tensor Programs IV): under NTK both fall as
+   * width^−1/2 (lazy: 16^−1/2 = 1/4), under muP they stay Θ(1) (rich).
+   */
+  static double[] hiddenChange(String parameterization, int width) {
+    RunConfig config =
+        run(
+            Map.of(
+                SpecKeys.WIDTH, List.of(width),
+                SpecKeys.DEPTH, List.of(2),
+                SpecKeys.PARAMETERIZATION, List.of(parameterization),
+                SpecKeys.BASE_WIDTH, List.of(32),
+                SpecKeys.OPTIMIZER, List.of("sgd"),
+                SpecKeys.LEARNING_RATE, List.of(0.1),
+                SpecKeys.STEPS, List.of(100),
+                SpecKeys.EVAL_POINTS, List.of(3)));
+    RunResult result = Trainer.run(config);
+    assertEquals(RunResult.OK, result.status(), result.reason());
+    assertEquals(3, result.layerSpectralChange().size(), "three weight matrices");
+    assertEquals(2, result.featureChange().size(), "two hidden layers");
+    List<CurvePoint> curve = result.curve();
+    assertEquals(List.of(0.0, 0.0, 0.0), curve.get(0).activationChanges(), "none at step 0");
+    curve.get(curve.size() - 1).activationChanges().forEach(c -> assertTrue(c > 0, "moved"));
+    // The 512 × 512 (or 32 × 32) matrix between the hidden layers, and the second layer's output.
+    return new double[] {result.layerSpectralChange().get(1), result.featureChange().get(1)};
+  }
+
+  @Test
+  void spectralAndFeatureChangeShrinkWithWidthUnderNtkButNotUnderMup() {
+    double[] ntk32 = hiddenChange("ntk", 32);
+    double[] ntk512 = hiddenChange("ntk", 512);
+    double[] mup32 = hiddenChange("mup", 32);
+    double[] mup512 = hiddenChange("mup", 512);
+    String all =
+        java.util.Arrays.deepToString(new double[][] {ntk32, ntk512, mup32, mup512})
+            + " (ntk 32, 512; mup 32, 512; spectral, feature)";
+    for (int q = 0; q < 2; q++) {
+      double ntk = ntk512[q] / ntk32[q];
+      double mup = mup512[q] / mup32[q];
+      assertTrue(ntk > 0.1 && ntk < 0.45, "ntk: lazy, about 1/4 at r = 16: " + all);
+      assertTrue(mup > 0.6 && mup < 1.6, "muP: rich, flat in width: " + all);
+    }
   }
 
   @Test

@@ -1,10 +1,9 @@
-package dev.sweeplab.train;
+package dev.sweeplab.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sweeplab.model.Networks;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.UserError;
 import org.junit.jupiter.api.Test;

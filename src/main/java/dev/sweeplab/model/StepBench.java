@@ -1,7 +1,5 @@
-package dev.sweeplab.train;
+package dev.sweeplab.model;
 
-import dev.sweeplab.model.DenseStep;
-import dev.sweeplab.model.Networks;
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
@@ -130,8 +128,8 @@ public final class StepBench {
   /** How the measured steps are taken. */
   public enum Method {
     /**
-     * As a run trains in a Spark task ({@link Trainer.Steps#local()}): {@link DenseStep} where it
-     * can train the network (ND4J's CPU backend), else DL4J's {@code fit}.
+     * As a run trains in a Spark task ({@code train.Trainer.Steps.local()}): {@link DenseStep}
+     * where it can train the network (ND4J's CPU backend), else DL4J's {@code fit}.
      */
     RUN,
     /** DL4J's own {@code MultiLayerNetwork.fit(features, labels)}, for comparison. */

@@ -1,4 +1,4 @@
-package dev.sweeplab.train;
+package dev.sweeplab.model;
 
 import java.io.IOException;
 import java.io.InputStream;
