@@ -307,7 +307,8 @@ public final class SpecKeys {
           "no",
           false,
           oneOf("yes", "no"),
-          "write the coordinate-check table (mean |activation| per layer and step, by width)");
+          "write the coordinate-check table (mean |h_t| and |h_t - h_0| per layer and step, by"
+              + " width)");
 
   /** Keys outside any section. */
   public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
