@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,9 @@ import java.util.TreeSet;
  * The coordinate-check figures of Yang et al. (Tensor Programs V, Fig. 5; microsoft/mup's {@code
  * plot_coord_data}): for each value of the swept axes other than width (e.g. parameterization and
  * optimizer), mean |h_t| and mean |h_t − h_0| of every layer against width on log–log axes, at the
- * first step and the last evaluated one (and at step 0 for |h_t|). Flat lines: muP; lines rising
- * with width: standard parameterization at a fixed learning rate.
+ * first step and the last evaluated one (and at step 0 for |h_t|); the y axis is logarithmic when
+ * the values span more than a decade. Flat lines: muP; lines rising with width: standard
+ * parameterization at a fixed learning rate.
  */
 public final class CoordCheckPlot {
   /** The columns of {@code coord_check} that are not swept axes. */
@@ -138,11 +140,11 @@ public final class CoordCheckPlot {
     String slug = group.replaceAll("[^A-Za-z0-9.-]+", "_").replaceAll("^_|_$", "");
     Path base = dir.resolve(q.file() + (slug.isEmpty() ? "" : "_" + slug));
     String where = group.isEmpty() ? "" : " (" + group + ")";
-    Plots.lines(
-        base,
-        Chart.of(sweep + ": coordinate check, " + q.label() + where, "width", q.label(), true)
-            .withLogY(),
-        series);
+    Chart chart = Chart.of(sweep + (group.isEmpty() ? "" : ": " + group), "width", q.label(), true);
+    // A log axis labels only powers of ten: within one decade it would show no number at all.
+    DoubleSummaryStatistics range =
+        series.stream().flatMap(x -> x.y().stream()).mapToDouble(y -> y).summaryStatistics();
+    Plots.lines(base, range.getMax() > 10 * range.getMin() ? chart.withLogY() : chart, series);
     return new SweepReport.Figure(
         "Coordinate check"
             + where

@@ -10,7 +10,9 @@ package dev.sweeplab.spec;
  * initialised, the training step's buffers (per layer: pre-activation, activation and delta for one
  * minibatch, plus the minibatch itself) and the evaluation's (activations of up to 1,024 rows per
  * layer). On the heap: the data set (train and test inputs; cached once per JVM and shared by the
- * runs that use it) and the weight-change measurement's two copies of the parameters.
+ * runs that use it), the weight-change measurement's two copies of the parameters and its copy of
+ * the largest weight matrix's change (for its spectral norm), and every layer's values on the
+ * evaluation's two probe batches at initialisation plus one probe's current values.
  *
  * @param nativeBytes bytes outside the Java heap
  * @param heapBytes bytes on the Java heap
@@ -21,6 +23,9 @@ public record MemoryEstimate(long nativeBytes, long heapBytes, long largestArray
 
   /** Rows the evaluation passes through the network at once ({@code train.Evaluator}). */
   static final int EVAL_ROWS = 1024;
+
+  /** Samples in each of the evaluation's probe batches, training and test ({@code Evaluator}). */
+  static final int PROBE_ROWS = 256;
 
   /** The most elements one array can hold (Java arrays and ND4J's int-indexed buffers). */
   public static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
@@ -42,7 +47,10 @@ public record MemoryEstimate(long nativeBytes, long heapBytes, long largestArray
     double eval = Math.min(EVAL_ROWS, Math.max(run.trainSize(), run.testSize())) * units;
     double nativeFloats = p * (2 + state) + largestWeights + step + eval + Math.max(w, k);
     double data = ((double) run.trainSize() + run.testSize()) * (in + 1);
-    double heapFloats = 2 * p + data;
+    double trainProbe = Math.min(PROBE_ROWS, run.trainSize());
+    double testProbe = Math.min(PROBE_ROWS, run.testSize());
+    double probes = (trainProbe + testProbe + Math.max(trainProbe, testProbe)) * units;
+    double heapFloats = 2 * p + largestWeights + probes + data;
     double largestData = Math.max(run.trainSize(), run.testSize()) * in;
     return new MemoryEstimate(
         saturated(nativeFloats * FLOAT),

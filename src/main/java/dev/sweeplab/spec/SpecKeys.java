@@ -341,7 +341,8 @@ public final class SpecKeys {
           "no",
           false,
           oneOf("yes", "no"),
-          "write the coordinate-check table (mean |activation| per layer and step, by width)");
+          "write the coordinate-check table (mean |h_t| and |h_t - h_0| per layer and step, by"
+              + " width)");
   public static final Key WIDTH_EXPONENTS =
       new Key(
           "analysis.width_exponents",
@@ -350,8 +351,9 @@ public final class SpecKeys {
           "no",
           false,
           oneOf("yes", "no"),
-          "write the width_exponents table (the slope in log width of weight change, feature"
-              + " change and kernel change per layer, with a bootstrap interval over seeds); needs"
+          "write the width_exponents table (the slope in log width of each layer's weight change,"
+              + " Frobenius and spectral, and feature change, with a bootstrap interval over"
+              + " seeds); needs"
               + " model.width swept over 2 or more values");
 
   /** Keys outside any section. */

@@ -26,10 +26,10 @@ final class Evaluator implements AutoCloseable {
   private static final int CHUNK = 1024;
 
   /** Training inputs on which activation scales and their change are measured. */
-  static final int ACTIVATION_SAMPLES = 256;
+  private static final int ACTIVATION_SAMPLES = 256;
 
   /** Test inputs on which the feature change is measured. */
-  static final int FEATURE_SAMPLES = 256;
+  private static final int FEATURE_SAMPLES = 256;
 
   private final Dataset data;
   private final Mlp net;

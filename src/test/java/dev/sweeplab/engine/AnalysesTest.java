@@ -50,6 +50,19 @@ class AnalysesTest extends SparkTestBase {
     assertTrue(sp512 / sp32 > 3, "standard logits grow with width: " + logits);
     assertTrue(mup512 / mup32 < 2 && mup512 / mup32 > 0.5, "muP flat: " + logits);
     assertTrue(sp512 / sp32 > 3 * (mup512 / mup32), "standard grows faster than muP: " + logits);
+    // The change |h_t - h_0| is 0 before the first step, and follows the same pattern after it.
+    assertRows(
+        "no change at step 0",
+        sql("SELECT max(mean_abs_change) FROM coord_check WHERE step = 0"),
+        row(0.0));
+    List<Row> changes =
+        sql(
+            "SELECT parameterization, width, mean_abs_change FROM coord_check"
+                + " WHERE layer = 2 AND step = 1 ORDER BY parameterization, width");
+    double mupChange = changes.get(2).getDouble(2) / changes.get(0).getDouble(2);
+    double spChange = changes.get(5).getDouble(2) / changes.get(3).getDouble(2);
+    assertTrue(spChange > 3, "standard: the logits' change grows with width: " + changes);
+    assertTrue(mupChange < 2 && mupChange > 0.5, "muP: the change is flat: " + changes);
 
     // analyze re-reads the spec from the sweeps table and rewrites the same rows.
     SweepSpec recorded = Analyses.recordedSpec(spark, warehouse, "coord");
@@ -57,6 +70,45 @@ class AnalysesTest extends SparkTestBase {
     Analyses.run(spark, warehouse, recorded);
     Tables.register(spark, warehouse);
     assertRows("no duplicates after analyze", sql("SELECT count(*) FROM coord_check"), row(54L));
+  }
+
+  /**
+   * With the optimizer swept, the coordinate check keeps SGD and Adam apart (one seed per row), and
+   * under SGD too standard parameterization's logits change grows with width while muP's does not.
+   */
+  @Test
+  void coordinateCheckKeepsOptimizersApart() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: coordsgd
+            seed: 4
+            repeats: 1
+            dataset: {input_dim: 32, classes: 4, train_size: 256, test_size: 64}
+            model: {width: [32, 512], depth: 2, parameterization: [standard, mup], base_width: 32}
+            training: {optimizer: [sgd, adam], learning_rate: 0.05, steps: 2, eval_points: 3}
+            analysis: {coord_check: 'yes'}
+            """,
+            "coordsgd.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("sgd").toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    List<String> written = Analyses.run(spark, warehouse, spec);
+    assertEquals(List.of("coord_check: 72 rows"), written, "2 x 2 x 2 widths x 3 steps x 3 layers");
+    Tables.register(spark, warehouse);
+    assertRows("one run per row", sql("SELECT max(seeds) FROM coord_check"), row(1L));
+    List<Row> logits =
+        sql(
+            "SELECT optimizer, parameterization, width, mean_abs_change FROM coord_check"
+                + " WHERE layer = 2 AND step = 1 ORDER BY optimizer, parameterization, width");
+    assertEquals(8, logits.size());
+    for (int o = 0; o < 2; o++) {
+      Row mup32 = logits.get(4 * o);
+      double mup = logits.get(4 * o + 1).getDouble(3) / mup32.getDouble(3);
+      double sp = logits.get(4 * o + 3).getDouble(3) / logits.get(4 * o + 2).getDouble(3);
+      String what = mup32.getString(0) + ": " + logits;
+      assertTrue(sp > 3, "standard: the logits' change grows with width, " + what);
+      assertTrue(mup < 2 && mup > 0.4, "muP: flat, " + what);
+    }
   }
 
   @Test

@@ -105,6 +105,25 @@ class DistributedTrainingTest extends SparkTestBase {
         "the planned evaluation points");
     double initial = curve.get(0).getDouble(1);
     assertTrue(finalLoss < initial, "loss improved: " + initial + " -> " + finalLoss);
+    // The weight, feature and activation change are measured on the driver's network too.
+    Row moved =
+        sql(
+                "SELECT size(weight_change_spectral), weight_change_spectral[0],"
+                    + " size(feature_change), feature_change[0] FROM runs WHERE run_id = '%s'",
+                big.runId())
+            .get(0);
+    assertEquals(big.depth() + 1, moved.getInt(0), moved.toString());
+    assertTrue(moved.getDouble(1) > 0 && Double.isFinite(moved.getDouble(1)), moved.toString());
+    assertEquals(big.depth(), moved.getInt(2), moved.toString());
+    assertTrue(moved.getDouble(3) > 0 && Double.isFinite(moved.getDouble(3)), moved.toString());
+    assertRows(
+        "no change at step 0, some at the end",
+        sql(
+            "SELECT max(activation_changes[0]) = 0, min(activation_changes[0]) = 0 FROM curves"
+                + " WHERE run_id = '%s' GROUP BY step = 0 ORDER BY step = 0",
+            big.runId()),
+        row(false, false),
+        row(true, true));
     RunResult inOneTask = Trainer.run(big);
     assertEquals(initial, inOneTask.curve().get(0).trainLoss(), 1e-12, "the same initial network");
     assertNotEquals(inOneTask.trainLoss(), finalLoss, "averaging changes the optimisation");

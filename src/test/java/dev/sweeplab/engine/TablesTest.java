@@ -2,6 +2,8 @@ package dev.sweeplab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
 import java.nio.file.Path;
@@ -33,5 +35,47 @@ class TablesTest extends SparkTestBase {
     assertEquals(true, rows.get(0).isNullAt(2), "older sweep has no best_test_loss: " + rows);
     assertEquals("b_new", rows.get(1).getString(0));
     assertEquals(0.3, rows.get(1).getDouble(2));
+  }
+
+  /**
+   * Curves committed before {@code activation_changes} existed: the coordinate check of such a
+   * sweep still runs and reads null for the change, beside a newer sweep's values.
+   */
+  @Test
+  void theCoordinateCheckOfAnOlderSweepReadsNullForTheChange() {
+    Warehouse warehouse = new Warehouse(tmp.resolve("cc").toString());
+    String runs = warehouse.table(Warehouse.RUNS).toString();
+    String curves = warehouse.table(Warehouse.CURVES).toString();
+    for (String sweep : List.of("a_old", "b_new")) {
+      spark
+          .sql("SELECT 'r' AS run_id, 64 AS width, 'ok' AS status")
+          .write()
+          .parquet(runs + "/sweep=" + sweep);
+    }
+    spark
+        .sql("SELECT 'r' AS run_id, 1L AS step, array(0.5D, 2.0D) AS activations")
+        .write()
+        .parquet(curves + "/sweep=a_old");
+    spark
+        .sql(
+            "SELECT 'r' AS run_id, 1L AS step, array(0.5D, 2.0D) AS activations,"
+                + " array(0.1D, 0.4D) AS activation_changes")
+        .write()
+        .parquet(curves + "/sweep=b_new");
+    Tables.register(spark, warehouse);
+    for (String sweep : List.of("a_old", "b_new")) {
+      SweepSpec spec =
+          SpecParser.parse("name: " + sweep + "\nmodel: {width: [64, 128]}\n", sweep + ".yaml");
+      List<Row> rows =
+          sql(
+              "SELECT layer, mean_abs_activation, mean_abs_change, seeds FROM ("
+                  + CoordCheck.query(spec)
+                  + ") ORDER BY layer");
+      if (sweep.equals("a_old")) {
+        assertRows(sweep, rows, row(0, 0.5, null, 1L), row(1, 2.0, null, 1L));
+      } else {
+        assertRows(sweep, rows, row(0, 0.5, 0.1, 1L), row(1, 2.0, 0.4, 1L));
+      }
+    }
   }
 }
