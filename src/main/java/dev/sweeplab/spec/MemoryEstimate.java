@@ -12,7 +12,9 @@ package dev.sweeplab.spec;
  * layer). On the heap: the data set (train and test inputs; cached once per JVM and shared by the
  * runs that use it), the weight-change measurement's two copies of the parameters and its copy of
  * the largest weight matrix's change (for its spectral norm), and every layer's values on the
- * evaluation's two probe batches at initialisation plus one probe's current values.
+ * evaluation's two probe batches at initialisation plus one probe's current values. With {@code
+ * model.output_scale} other than 1, the initial network beside the trained one: its parameters,
+ * gradients and optimizer state, and its own step and evaluation buffers.
  *
  * @param nativeBytes bytes outside the Java heap
  * @param heapBytes bytes on the Java heap
@@ -46,6 +48,9 @@ public record MemoryEstimate(long nativeBytes, long heapBytes, long largestArray
     double step = 3 * b * units + b * in;
     double eval = Math.min(EVAL_ROWS, Math.max(run.trainSize(), run.testSize())) * units;
     double nativeFloats = p * (2 + state) + largestWeights + step + eval + Math.max(w, k);
+    if (run.outputScale() != 1) {
+      nativeFloats += p * (2 + state) + step + eval + (b + EVAL_ROWS) * k;
+    }
     double data = ((double) run.trainSize() + run.testSize()) * (in + 1);
     double trainProbe = Math.min(PROBE_ROWS, run.trainSize());
     double testProbe = Math.min(PROBE_ROWS, run.testSize());

@@ -217,17 +217,29 @@ public record RunConfig(
   static final double RUN_OVERHEAD = 6e8;
 
   /**
+   * Cost of the end-of-run spectral norms per parameter, in FLOP-equivalents: two per weight matrix
+   * (W₀ and W − W₀), each up to 200 power-iteration products of 4 flops per element, in Java loops
+   * that run about 15 times slower than the BLAS step (about 2 s for one 2048 × 2048 matrix).
+   */
+  static final double SPECTRAL_NORMS = 2 * 200 * 4 * 15;
+
+  /**
    * Cost estimate for scheduling and progress, in FLOP-equivalents: per step 6 × params × batch
    * (forward and backward) plus {@link #STEP_OVERHEAD}; per learning-curve point a forward pass (2
    * × params per sample) over up to {@link #CURVE_SAMPLES} of each split; the final evaluation over
-   * both splits in full; plus {@link #RUN_OVERHEAD}.
+   * both splits in full; the spectral norms ({@link #SPECTRAL_NORMS}); plus {@link #RUN_OVERHEAD}.
+   * With {@code output_scale} other than 1 every forward pass is made twice (the initial network's
+   * beside the trained one's).
    */
   public double cost() {
     double p = params();
-    double step = 6 * p * Math.min(batchSize, trainSize) + STEP_OVERHEAD;
-    double curve = 2 * p * (Math.min(CURVE_SAMPLES, trainSize) + Math.min(CURVE_SAMPLES, testSize));
-    double last = 2 * p * ((double) trainSize + testSize);
-    return totalSteps() * step + evalPoints * curve + last + RUN_OVERHEAD;
+    // model.output_scale other than 1 runs the initial network's forward pass beside each one.
+    double forward = outputScale == 1 ? 2 : 4;
+    double step = (4 + forward) * p * Math.min(batchSize, trainSize) + STEP_OVERHEAD;
+    double curve =
+        forward * p * (Math.min(CURVE_SAMPLES, trainSize) + Math.min(CURVE_SAMPLES, testSize));
+    double last = forward * p * ((double) trainSize + testSize);
+    return totalSteps() * step + evalPoints * curve + last + SPECTRAL_NORMS * p + RUN_OVERHEAD;
   }
 
   private static Number num(Map<String, ?> c, String column) {

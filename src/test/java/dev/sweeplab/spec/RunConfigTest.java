@@ -333,6 +333,7 @@ class RunConfigTest {
         80 * (6 * p * 128 + RunConfig.STEP_OVERHEAD)
             + r.evalPoints() * 2 * p * (1000 + 1000)
             + 2 * p * (1000 + 1000)
+            + RunConfig.SPECTRAL_NORMS * p
             + RunConfig.RUN_OVERHEAD;
     assertEquals(expected, r.cost(), 1e-6 * expected);
     // a batch larger than the training set sees only the training set per step
@@ -345,9 +346,21 @@ class RunConfigTest {
         small.totalSteps() * (6 * sp * 10 + RunConfig.STEP_OVERHEAD)
             + small.evalPoints() * 2 * sp * (10 + 1000)
             + 2 * sp * (10 + 1000)
+            + RunConfig.SPECTRAL_NORMS * sp
             + RunConfig.RUN_OVERHEAD,
         small.cost(),
         1e-6 * small.cost());
+  }
+
+  @Test
+  void anOutputScaleRunsEveryForwardPassTwice() {
+    RunConfig plain = pinned("s");
+    Map<String, Object> c = new TreeMap<>(plain.columns());
+    c.put(SpecKeys.OUTPUT_SCALE.column(), 10.0);
+    RunConfig scaled = RunConfig.of("s", c);
+    double p = plain.params();
+    double forwards = 80 * 2 * p * 128 + plain.evalPoints() * 2 * p * 2000 + 2 * p * 2000;
+    assertEquals(forwards, scaled.cost() - plain.cost(), 1e-6 * forwards);
   }
 
   @Test
@@ -370,7 +383,8 @@ class RunConfigTest {
                 * 2.0
                 * (Math.min(RunConfig.CURVE_SAMPLES, deep.trainSize())
                     + Math.min(RunConfig.CURVE_SAMPLES, deep.testSize()))
-            + 2.0 * (deep.trainSize() + deep.testSize());
+            + 2.0 * (deep.trainSize() + deep.testSize())
+            + RunConfig.SPECTRAL_NORMS;
     double arithmetic = (deep.params() - shallow.params()) * perParam;
     assertEquals(arithmetic, deep.cost() - shallow.cost(), 1e-6 * arithmetic);
     double fixed = deep.totalSteps() * RunConfig.STEP_OVERHEAD + RunConfig.RUN_OVERHEAD;
