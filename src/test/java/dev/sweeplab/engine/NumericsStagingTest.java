@@ -53,13 +53,15 @@ class NumericsStagingTest extends SparkTestBase {
     return spark.sparkContext().hadoopConfiguration();
   }
 
-  static List<RunConfig> mup(SweepSpec spec) {
-    return spec.expand().stream().filter(r -> r.parameterization().equals("mup")).toList();
+  static List<RunConfig> of(SweepSpec spec, String parameterization) {
+    return spec.expand().stream()
+        .filter(r -> r.parameterization().equals(parameterization))
+        .toList();
   }
 
   /**
-   * Each of {@code runs}' staged files rewritten as numerics 1, under the plain name or the one it
-   * had.
+   * Each of {@code runs}' staged files rewritten as numerics 1, under the plain name (what an older
+   * sweeplab staged) or the numerics 2 name it had (a file whose row disagrees with its name).
    */
   void stageAsNumerics1(Warehouse warehouse, List<RunConfig> runs, boolean plainName)
       throws IOException {
@@ -80,12 +82,14 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals("", first.staleNumerics());
     Path staging = Path.of(warehouse.staging("mixed").toString());
     for (RunConfig run : spec.expand()) {
-      String name = run.runId() + (Numerics.version(run) == 1 ? "" : ".n2") + ".parquet";
-      assertTrue(Files.exists(staging.resolve(name)), "staged as " + name);
+      assertEquals(2, Numerics.version(run), run.parameterization());
+      assertTrue(Files.exists(staging.resolve(run.runId() + ".n2.parquet")), "staged at 2: " + run);
+      assertFalse(Files.exists(staging.resolve(run.runId() + ".parquet")), "no plain name");
     }
 
-    // What an older sweeplab left for the mup runs: plain names, rows without numerics.
-    stageAsNumerics1(warehouse, mup(spec), true);
+    // What an older sweeplab left for the mup runs: plain names, rows without numerics. The
+    // standard runs stay as this version staged them.
+    stageAsNumerics1(warehouse, of(spec, "mup"), true);
 
     SweepStatus committed = SweepStatus.of(conf(), warehouse, "mixed");
     assertEquals(TWO_MUP_RUNS, committed.staleNumerics());
@@ -109,17 +113,17 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals(TWO_MUP_RUNS, again.staleNumerics());
     Tables.register(spark, warehouse);
     assertRows(
-        "mup at numerics 2, standard at 1",
+        "every run at numerics 2",
         sql(
             "SELECT parameterization, numerics, count(*) FROM runs WHERE sweep = 'mixed'"
                 + " GROUP BY parameterization, numerics ORDER BY parameterization"),
         row("mup", 2, 2L),
-        row("standard", 1, 2L));
+        row("standard", 2, 2L));
     for (Row r : sql("SELECT parameterization, finished_at FROM runs")) {
       boolean trainedAgain = !r.getTimestamp(1).before(rerun);
       assertEquals(r.getString(0).equals("mup"), trainedAgain, "trained again: " + r);
     }
-    for (RunConfig run : mup(spec)) {
+    for (RunConfig run : of(spec, "mup")) {
       assertTrue(Files.exists(staging.resolve(run.runId() + ".n2.parquet")), "staged anew");
       assertFalse(Files.exists(staging.resolve(run.runId() + ".parquet")), "not in staging");
       assertTrue(
@@ -133,11 +137,39 @@ class NumericsStagingTest extends SparkTestBase {
   }
 
   @Test
+  void aSweepStagedWhollyByNumerics1IsTrainedAgainOnceAndSaysSo() throws Exception {
+    Warehouse warehouse = new Warehouse(tmp.resolve("older").toString());
+    SweepSpec spec = spec("older");
+    new SweepRunner(spark, warehouse).run(spec, false);
+    // Every run as an older sweeplab staged it, standard and mup alike.
+    stageAsNumerics1(warehouse, spec.expand(), true);
+    String all =
+        "4 staged runs were computed by numerics 1, now 2 (parameterization mup, standard)";
+    SweepStatus status = SweepStatus.of(conf(), warehouse, "older");
+    assertEquals(all, status.staleNumerics());
+    assertEquals(4, status.left(), status.toString());
+
+    SweepOutcome again = new SweepRunner(spark, warehouse).run(spec, false);
+
+    assertEquals(4, again.trained(), again.toString());
+    assertEquals(0, again.reused(), again.toString());
+    assertEquals(all, again.staleNumerics());
+    Tables.register(spark, warehouse);
+    assertRows(
+        "every run once, at numerics 2",
+        sql("SELECT numerics, count(*), count(DISTINCT run_id) FROM runs GROUP BY numerics"),
+        row(2, 4L, 4L));
+    SweepOutcome third = new SweepRunner(spark, warehouse).run(spec, false);
+    assertEquals(0, third.trained(), "trained again once: " + third);
+    assertEquals("", third.staleNumerics());
+  }
+
+  @Test
   void aRunStagedUnderOtherNumericsWhileTheSweepTrainsIsSetAsideAndTrainedAgain() throws Exception {
     Warehouse warehouse = new Warehouse(tmp.resolve("upgrade").toString());
     SweepSpec spec = spec("upgrade");
     new SweepRunner(spark, warehouse).run(spec, false);
-    RunConfig run = mup(spec).get(0);
+    RunConfig run = of(spec, "standard").get(0);
     // An executor still running an older sweeplab stages the run after the resume's listing.
     Runnable olderExecutor =
         () -> {
@@ -155,7 +187,8 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals(1, o.trained(), o.toString());
     assertEquals(3, o.reused(), o.toString());
     assertEquals(
-        "1 staged run was computed by numerics 1, now 2 (parameterization mup)", o.staleNumerics());
+        "1 staged run was computed by numerics 1, now 2 (parameterization standard)",
+        o.staleNumerics());
     Path staging = Path.of(warehouse.staging("upgrade").toString());
     assertTrue(Files.exists(staging.resolve(Superseded.DIR).resolve(run.runId() + ".parquet")));
     assertTrue(Files.exists(staging.resolve(run.runId() + ".n2.parquet")), "staged anew");
@@ -166,9 +199,11 @@ class NumericsStagingTest extends SparkTestBase {
             "SELECT parameterization, numerics, count(*) FROM runs"
                 + " GROUP BY parameterization, numerics ORDER BY parameterization"),
         row("mup", 2, 2L),
-        row("standard", 1, 2L));
-    Row again = sql("SELECT finished_at FROM runs WHERE run_id = '%s'", run.runId()).get(0);
-    assertFalse(again.getTimestamp(0).before(rerun), "trained again: " + again);
+        row("standard", 2, 2L));
+    for (Row r : sql("SELECT run_id, finished_at FROM runs")) {
+      boolean trainedAgain = !r.getTimestamp(1).before(rerun);
+      assertEquals(r.getString(0).equals(run.runId()), trainedAgain, "trained again: " + r);
+    }
   }
 
   @Test
@@ -176,14 +211,16 @@ class NumericsStagingTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("refused").toString());
     SweepSpec spec = spec("refused");
     new SweepRunner(spark, warehouse).run(spec, false);
-    // An executor still running an older sweeplab staged one mup run.
-    stageAsNumerics1(warehouse, mup(spec).subList(0, 1), true);
+    // An executor still running an older sweeplab staged one standard and one mup run.
+    stageAsNumerics1(warehouse, List.of(of(spec, "standard").get(1), of(spec, "mup").get(0)), true);
 
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> commit(warehouse, spec));
     assertTrue(
         e.getMessage()
-            .contains("1 staged run was computed by numerics 1, now 2 (parameterization mup)"),
+            .contains(
+                "2 staged runs were computed by numerics 1, now 2 (parameterization mup,"
+                    + " standard)"),
         e.getMessage());
     assertTrue(e.getMessage().contains("nothing was committed"), e.getMessage());
     assertFirstCommitIntact(warehouse);
@@ -194,7 +231,7 @@ class NumericsStagingTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("disagree").toString());
     SweepSpec spec = spec("disagree");
     new SweepRunner(spark, warehouse).run(spec, false);
-    RunConfig run = mup(spec).get(1);
+    RunConfig run = of(spec, "standard").get(1);
     // Named numerics 2, its row numerics 1: only the row can tell.
     stageAsNumerics1(warehouse, List.of(run), false);
 
@@ -210,7 +247,7 @@ class NumericsStagingTest extends SparkTestBase {
         spark, warehouse, spec, spec.expand(), 0, 4, 0, false, SweepCommit.FILES_PER_TASK);
   }
 
-  /** The first commit's rows, numerics 2 for mup, and nothing left pending. */
+  /** The first commit's rows, all at numerics 2, and nothing left pending. */
   private static void assertFirstCommitIntact(Warehouse warehouse) throws IOException {
     Tables.register(spark, warehouse);
     assertRows(
@@ -219,7 +256,7 @@ class NumericsStagingTest extends SparkTestBase {
             "SELECT parameterization, numerics, count(*), (SELECT count(*) FROM sweeps) FROM runs"
                 + " GROUP BY parameterization, numerics ORDER BY parameterization"),
         row("mup", 2, 2L, 1L),
-        row("standard", 1, 2L, 1L));
+        row("standard", 2, 2L, 1L));
     try (var pending =
         Files.walk(Path.of(warehouse.root())).filter(p -> p.toString().contains("_pending/"))) {
       assertEquals(List.of(), pending.toList(), "nothing left pending");

@@ -3,11 +3,14 @@ package dev.sweeplab.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.StagedName;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.ReliabilityLedger;
 import dev.sweeplab.testing.SparkTestBase;
+import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,13 +73,14 @@ class ReliabilityTest extends SparkTestBase {
     SweepOutcome retried = runner.run(longer, false);
     assertEquals(1, retried.trained(), retried.toString());
     assertEquals(1, retried.timeout());
+    RunConfig slowRun =
+        longer.expand().stream().filter(r -> r.steps() == 1_000_000).findFirst().orElseThrow();
     try (Stream<Path> files = Files.list(Path.of(warehouse.staging("slow").toString()))) {
       assertEquals(
-          List.of(".timeout-10000.parquet"),
+          List.of(new StagedName(slowRun.runId(), Numerics.version(slowRun), 10_000).file()),
           files
               .map(p -> p.getFileName().toString())
               .filter(n -> n.contains("timeout") && !n.startsWith("."))
-              .map(n -> n.substring(16))
               .toList(),
           "one staged file per run: the newer timeout replaced the older");
     }

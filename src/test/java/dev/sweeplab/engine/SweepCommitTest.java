@@ -9,8 +9,10 @@ import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.DriverLease;
+import dev.sweeplab.store.StagedName;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
+import dev.sweeplab.train.Numerics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +43,11 @@ class SweepCommitTest extends SparkTestBase {
 
   static SweepSpec spec(String name) {
     return SpecParser.parse(SPEC.formatted(name), name + ".yaml");
+  }
+
+  /** The name of {@code run}'s finished staging file at its current numerics. */
+  static String stagedName(RunConfig run) {
+    return new StagedName(run.runId(), Numerics.version(run), 0).file();
   }
 
   @Test
@@ -120,8 +127,9 @@ class SweepCommitTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("lost").toString());
     SweepSpec spec = spec("lost");
     new SweepRunner(spark, warehouse).run(spec, false);
-    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
-    Files.delete(Path.of(warehouse.staging("lost").toString()).resolve(ids.get(2) + ".parquet"));
+    Path lost =
+        Path.of(warehouse.staging("lost").toString()).resolve(stagedName(spec.expand().get(2)));
+    Files.delete(lost);
 
     IllegalStateException e =
         assertThrows(
@@ -148,8 +156,9 @@ class SweepCommitTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("bad").toString());
     SweepSpec spec = spec("bad");
     new SweepRunner(spark, warehouse).run(spec, false);
-    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
-    Path broken = Path.of(warehouse.staging("bad").toString()).resolve(ids.get(1) + ".parquet");
+    Path broken =
+        Path.of(warehouse.staging("bad").toString()).resolve(stagedName(spec.expand().get(1)));
+    assertTrue(Files.exists(broken), broken.toString());
     Files.writeString(broken, "truncated by a full disk");
     Files.deleteIfExists(broken.resolveSibling("." + broken.getFileName() + ".crc"));
 

@@ -33,10 +33,10 @@ class UnreadableStagingTest extends SparkTestBase {
     SweepOutcome first = new SweepRunner(spark, warehouse).run(spec, false);
     assertEquals(5, first.ok(), first.toString());
 
-    List<String> ids = spec.expand().stream().map(RunConfig::runId).toList();
+    List<RunConfig> runs = spec.expand();
     Path staging = Path.of(warehouse.staging("unreadable").toString());
-    Path empty = staging.resolve(ids.get(1) + ".parquet");
-    Path cut = staging.resolve(ids.get(3) + ".parquet");
+    Path empty = staging.resolve(SweepCommitTest.stagedName(runs.get(1)));
+    Path cut = staging.resolve(SweepCommitTest.stagedName(runs.get(3)));
     byte[] whole = Files.readAllBytes(cut);
     Files.write(empty, new byte[0]);
     Files.write(cut, Arrays.copyOf(whole, whole.length / 2));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.RunConfig;
+import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.train.CurvePoint;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
@@ -100,7 +101,11 @@ class CompactionTest {
     }
   }
 
-  /** A run staged before {@code trained_by}, {@code device} and the spectral change existed. */
+  /**
+   * A run staged at its current numerics by a version before {@code trained_by}, {@code device},
+   * the best losses and the spectral and feature change existed: the columns it lacks are null,
+   * except {@code trained_by}.
+   */
   @Test
   void aStagingFileFromAnOlderVersionLeavesNewerColumnsNullButTrainedByTask() throws IOException {
     Path current =
@@ -111,31 +116,16 @@ class CompactionTest {
             "device",
             "best_test_loss",
             "best_test_error",
-            "numerics",
             "weight_change_spectral",
             "feature_change");
-    MessageType older =
-        new MessageType(
-            "run",
-            RunSchema.MESSAGE.getFields().stream()
-                .filter(f -> !newer.contains(f.getName()))
-                .toList());
-    Path old = path("old/0000000000000001.parquet");
-    try (ParquetWriter<Group> w =
-        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(old, conf))
-            .withType(older)
-            .withConf(conf)
-            .build()) {
-      Group g = new org.apache.parquet.example.data.simple.SimpleGroup(older);
-      ParquetRows.copy(rows(current).get(0), g);
-      w.write(g);
-    }
+    Path old = path("old/0000000000000001.n2.parquet");
+    writeWithout(newer, rows(current).get(0), old);
 
     Compaction.compact(conf, List.of(old), path("runs/p"), path("curves/p"));
 
     Group run = rows(path("runs/p")).get(0);
     assertEquals(Provenance.TASK, run.getString("trained_by", 0));
-    assertEquals(1, run.getInteger("numerics", 0), "computed by numerics 1");
+    assertEquals(2, run.getInteger("numerics", 0));
     assertEquals(0, run.getFieldRepetitionCount("device"), "null: the run did not record one");
     assertEquals(0, run.getFieldRepetitionCount("best_test_loss"));
     assertEquals(0, run.getFieldRepetitionCount("weight_change_spectral"));
@@ -144,44 +134,59 @@ class CompactionTest {
     assertEquals(StagingTest.result.curve().size(), rows(path("curves/p")).size());
   }
 
-  @Test
-  void aRunWhoseRecordedNumericsIsNotItsCurrentOneIsRefusedNamingTheFile() throws IOException {
-    Map<String, Object> columns = new java.util.LinkedHashMap<>(StagingTest.runs.get(0).columns());
-    columns.put("parameterization", "ntk");
-    RunConfig ntk = RunConfig.of("compaction", columns);
-    Path good = Staging.write(conf, path("staging"), record(ntk, StagingTest.result));
-    assertEquals(2, rows(good).get(0).getInteger("numerics", 0));
-    Compaction.compact(conf, List.of(good), path("ok/r"), path("ok/c"));
-    assertEquals(2, rows(path("ok/r")).get(0).getInteger("numerics", 0));
-
-    // The same run's row as a sweeplab computing ntk by numerics 1 wrote it.
+  /** Writes {@code row} to {@code file} with a schema without the {@code left} columns. */
+  void writeWithout(Set<String> left, Group row, Path file) throws IOException {
     MessageType older =
         new MessageType(
             "run",
             RunSchema.MESSAGE.getFields().stream()
-                .filter(f -> !f.getName().equals("numerics"))
+                .filter(f -> !left.contains(f.getName()))
                 .toList());
-    Path bad = path("staging/" + ntk.runId() + ".parquet");
     try (ParquetWriter<Group> w =
-        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(bad, conf))
+        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, conf))
             .withType(older)
             .withConf(conf)
             .build()) {
       Group g = new org.apache.parquet.example.data.simple.SimpleGroup(older);
-      ParquetRows.copy(rows(good).get(0), g);
+      ParquetRows.copy(row, g);
       w.write(g);
     }
+  }
 
-    IOException e =
-        assertThrows(
-            IOException.class,
-            () -> Compaction.compact(conf, List.of(bad), path("out/r"), path("out/c")));
+  /**
+   * Every configuration is computed by numerics 2: a run staged before the {@code numerics} column
+   * existed (numerics 1), standard as much as ntk, is refused.
+   */
+  @Test
+  void aRunWhoseRecordedNumericsIsNotItsCurrentOneIsRefusedNamingTheFile() throws IOException {
+    RunConfig standard = StagingTest.runs.get(0);
+    assertEquals("standard", standard.parameterization());
+    RunConfig ntk =
+        StagingTest.with(
+            standard, Map.of(SpecKeys.PARAMETERIZATION, "ntk", SpecKeys.OPTIMIZER, "sgd"));
+    for (RunConfig run : List.of(standard, ntk)) {
+      String p = run.parameterization();
+      Path good = Staging.write(conf, path(p + "/staging"), record(run, StagingTest.result));
+      assertEquals(2, rows(good).get(0).getInteger("numerics", 0));
+      Compaction.compact(conf, List.of(good), path(p + "/ok/r"), path(p + "/ok/c"));
+      assertEquals(2, rows(path(p + "/ok/r")).get(0).getInteger("numerics", 0));
 
-    assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("as computed by numerics 1"), e.getMessage());
-    assertTrue(e.getMessage().contains("computed by numerics 2"), e.getMessage());
-    try (Stream<java.nio.file.Path> left = Files.list(tmp.resolve("out"))) {
-      assertEquals(List.of(), left.map(p -> p.getFileName().toString()).toList());
+      // The same run's row as a sweeplab computing it by numerics 1 wrote it.
+      Path bad = path(p + "/staging/" + run.runId() + ".parquet");
+      writeWithout(Set.of("numerics"), rows(good).get(0), bad);
+
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> Compaction.compact(conf, List.of(bad), path(p + "/out/r"), path(p + "/out/c")),
+              p);
+
+      assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("as computed by numerics 1"), e.getMessage());
+      assertTrue(e.getMessage().contains("computed by numerics 2"), e.getMessage());
+      try (Stream<java.nio.file.Path> left = Files.list(tmp.resolve(p).resolve("out"))) {
+        assertEquals(List.of(), left.map(f -> f.getFileName().toString()).toList(), p);
+      }
     }
   }
 

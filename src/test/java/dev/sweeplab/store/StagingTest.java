@@ -8,6 +8,7 @@ import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.testing.OlderStagedFile;
 import dev.sweeplab.train.CurvePoint;
 import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
@@ -111,7 +112,7 @@ class StagingTest {
   void writesOneRowWithConfigResultProvenanceAndCurve() throws IOException {
     RunConfig run = runs.get(0);
     Path file = Staging.write(conf, dir(), new RunRecord(run, result, provenance(0), FINISHED));
-    assertEquals(run.runId() + ".parquet", file.getName());
+    assertEquals(run.runId() + ".n2.parquet", file.getName());
     assertTrue(Files.isRegularFile(tmp.resolve("staging").resolve(file.getName())));
 
     assertEquals(RunSchema.MESSAGE, schemaOf(file), "the file is written with RunSchema");
@@ -198,7 +199,7 @@ class StagingTest {
 
     List<String> names = fileNames();
     List<String> visible = names.stream().filter(n -> !n.startsWith(".")).toList();
-    assertEquals(List.of(run.runId() + ".parquet"), visible, "all files: " + names);
+    assertEquals(List.of(run.runId() + ".n2.parquet"), visible, "all files: " + names);
     assertTrue(
         names.stream().noneMatch(n -> n.contains(".tmp")), "no temporary file is left: " + names);
     assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
@@ -218,12 +219,12 @@ class StagingTest {
     Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 60_000, 0);
     Staging.write(
         conf, dir(), new RunRecord(run, stopped, provenance(1), FINISHED), 90_000, 60_000);
-    assertEquals(List.of(run.runId() + ".timeout-90000.parquet"), visibleFiles());
+    assertEquals(List.of(run.runId() + ".n2.timeout-90000.parquet"), visibleFiles());
     assertEquals(Set.of(), Staging.runIds(conf, dir()), "a timed-out run is not finished");
     assertEquals(Map.of(run.runId(), 90_000L), Staging.timedOut(conf, dir()));
 
     Staging.write(conf, dir(), new RunRecord(run, result, provenance(2), FINISHED), 0, 90_000);
-    assertEquals(List.of(run.runId() + ".parquet"), visibleFiles());
+    assertEquals(List.of(run.runId() + ".n2.parquet"), visibleFiles());
     assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
     assertEquals(Map.of(), Staging.timedOut(conf, dir()));
   }
@@ -241,11 +242,11 @@ class StagingTest {
     Files.writeString(tmp.resolve("staging").resolve("notes.txt"), "not a run");
 
     Map<String, Path> files =
-        Staging.find(conf, dir(), Map.of(a.runId(), 1, b.runId(), 1, "0123", 1)).files();
+        Staging.find(conf, dir(), Map.of(a.runId(), 2, b.runId(), 2, "0123", 2)).files();
     assertEquals(
         Map.of(
-            a.runId(), a.runId() + ".parquet",
-            b.runId(), b.runId() + ".timeout-90000.parquet"),
+            a.runId(), a.runId() + ".n2.parquet",
+            b.runId(), b.runId() + ".n2.timeout-90000.parquet"),
         files.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getName())));
     assertEquals(
@@ -254,44 +255,81 @@ class StagingTest {
         "runs not planned are left out");
   }
 
+  /** {@code run} with {@code changes} to its columns. */
+  static RunConfig with(RunConfig run, Map<Key, Object> changes) {
+    Map<String, Object> columns = new LinkedHashMap<>(run.columns());
+    changes.forEach((key, value) -> columns.put(key.column(), value));
+    return RunConfig.of(run.sweep(), columns);
+  }
+
+  @Test
+  void everyConfigurationIsComputedByNumerics2() {
+    RunConfig standard = runs.get(0);
+    assertEquals("standard", standard.parameterization());
+    assertEquals(1, standard.depth());
+    assertEquals(2, Numerics.version(standard));
+    assertEquals(2, Numerics.version(with(standard, Map.of(SpecKeys.PARAMETERIZATION, "mup"))));
+    assertEquals(
+        2,
+        Numerics.version(
+            with(standard, Map.of(SpecKeys.PARAMETERIZATION, "ntk", SpecKeys.OPTIMIZER, "sgd"))));
+    assertEquals(
+        2, Numerics.version(with(standard, Map.of(SpecKeys.PARAMETERIZATION, "mean_field"))));
+  }
+
   @Test
   void aRunsNameAndRowCarryItsNumericsAndFindSetsOtherNumericsApart() throws IOException {
     RunConfig standard = runs.get(0);
-    Map<String, Object> columns = new LinkedHashMap<>(runs.get(1).columns());
-    columns.put(SpecKeys.PARAMETERIZATION.column(), "mup");
-    RunConfig mup = RunConfig.of(runs.get(1).sweep(), columns);
-    assertEquals(1, Numerics.version(standard));
-    assertEquals(2, Numerics.version(mup));
+    RunConfig mup = with(runs.get(1), Map.of(SpecKeys.PARAMETERIZATION, "mup"));
 
     Path a = Staging.write(conf, dir(), new RunRecord(standard, result, provenance(0), FINISHED));
     Path m = Staging.write(conf, dir(), new RunRecord(mup, result, provenance(0), FINISHED));
-    assertEquals(standard.runId() + ".parquet", a.getName());
+    assertEquals(standard.runId() + ".n2.parquet", a.getName());
     assertEquals(mup.runId() + ".n2.parquet", m.getName());
-    assertEquals(1, read(a).get(0).getInteger("numerics", 0));
+    assertEquals(2, read(a).get(0).getInteger("numerics", 0));
     assertEquals(2, read(m).get(0).getInteger("numerics", 0));
-    // What a sweeplab computing mup by numerics 1 staged for the same run.
+    // What a sweeplab computing by numerics 1 staged for the same runs: the standard run finished,
+    // the mup run finished and timed out.
     java.nio.file.Path local = tmp.resolve("staging");
-    Files.copy(local.resolve(a.getName()), local.resolve(mup.runId() + ".parquet"));
-    Files.copy(local.resolve(a.getName()), local.resolve(mup.runId() + ".timeout-5000.parquet"));
+    String olderStandard = standard.runId() + ".parquet";
+    String olderMup = mup.runId() + ".parquet";
+    String olderMupTimeout = mup.runId() + ".timeout-5000.parquet";
+    stageOlder(a, olderStandard);
+    stageOlder(m, olderMup);
+    stageOlder(m, olderMupTimeout);
+    List<String> older = Stream.of(olderStandard, olderMup, olderMupTimeout).sorted().toList();
 
     Staging.Found found = Staging.find(conf, dir(), List.of(standard, mup));
     assertEquals(Map.of(standard.runId(), a, mup.runId(), m), found.files());
-    assertEquals(
-        List.of(mup.runId() + ".parquet", mup.runId() + ".timeout-5000.parquet"),
-        found.superseded().stream().map(x -> x.file().getName()).toList());
+    assertEquals(older, found.superseded().stream().map(x -> x.file().getName()).toList());
     assertTrue(
         found.superseded().stream()
-            .allMatch(x -> x.runId().equals(mup.runId()) && x.numerics() == 1 && x.current() == 2),
+            .allMatch(
+                x ->
+                    x.file().getName().startsWith(x.runId())
+                        && x.numerics() == 1
+                        && x.current() == 2),
         found.superseded().toString());
     assertEquals(m, Staging.staged(conf, dir(), mup, 5000));
+    assertEquals(a, Staging.staged(conf, dir(), standard, 0));
 
     Superseded.setAside(conf, dir(), found.superseded());
     Files.delete(local.resolve(m.getName()));
     Staging.Found after = Staging.find(conf, dir(), List.of(standard, mup));
     assertEquals(Map.of(standard.runId(), a), after.files(), "mup has no file of numerics 2");
     assertEquals(List.of(), after.superseded(), "the numerics 1 files are set aside");
-    assertTrue(Files.exists(local.resolve(Superseded.DIR).resolve(mup.runId() + ".parquet")));
+    for (String name : older) {
+      assertTrue(Files.exists(local.resolve(Superseded.DIR).resolve(name)), name);
+      assertFalse(Files.exists(local.resolve(name)), name);
+    }
     assertEquals(null, Staging.staged(conf, dir(), mup, 5000));
+  }
+
+  /** A copy of staged {@code file} as a sweeplab without the numerics column wrote it. */
+  private void stageOlder(Path file, String name) throws IOException {
+    java.nio.file.Path copy = tmp.resolve("staging").resolve(".copy-" + name);
+    Files.copy(tmp.resolve("staging").resolve(file.getName()), copy);
+    OlderStagedFile.rewrite(conf, new Path(copy.toUri()), name);
   }
 
   @Test
