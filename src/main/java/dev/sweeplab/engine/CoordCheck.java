@@ -14,9 +14,10 @@ import org.apache.spark.sql.SparkSession;
  * The coordinate check of Yang et al. (Tensor Programs V, Fig. 5; microsoft/mup): mean |h_t| and
  * mean |h_t − h_0| of each layer at each evaluated step, averaged over seeds, per width and per
  * value of the other swept axes (the optimizer and the parameterization among them when swept).
- * Under muP both are flat in width for every layer; under standard parameterization the change
- * grows with width once training starts, the logits' fastest. Written to the {@code coord_check}
- * table. Driver-only.
+ * Under muP the change is flat in width for every layer from the first step on, and so is |h_t|
+ * except the logits' at step 0 (their init σ falls as 1/√r unless the readout starts at zero);
+ * under standard parameterization the change grows with width once training starts, the logits'
+ * fastest. Written to the {@code coord_check} table. Driver-only.
  */
 final class CoordCheck {
   private CoordCheck() {}

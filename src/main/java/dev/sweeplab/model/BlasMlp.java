@@ -21,12 +21,37 @@ final class BlasMlp implements Mlp, Networks.Held {
   BlasMlp(RunConfig run, MultiLayerNetwork net, int batchRows, int forwardRows) {
     this.net = net;
     double alpha = run.outputScale();
-    // The same seed builds the same initial parameters: the network at θ₀, kept for f_α.
-    this.initialNet = alpha == 1 ? null : Networks.build(run);
-    this.trainScale = OutputScale.of(alpha, initialNet, batchRows);
-    this.evalScale = OutputScale.of(alpha, initialNet, forwardRows);
-    this.step = DenseStep.of(net, batchRows, trainScale);
-    this.eval = new DenseForward(net, forwardRows);
+    MultiLayerNetwork initial = null;
+    OutputScale train = null;
+    OutputScale evaluation = null;
+    DenseStep dense = null;
+    try {
+      // The same seed builds the same initial parameters: the network at θ₀, kept for f_α.
+      initial = alpha == 1 ? null : Networks.build(run);
+      train = OutputScale.of(alpha, initial, batchRows);
+      evaluation = OutputScale.of(alpha, initial, forwardRows);
+      dense = DenseStep.of(net, batchRows, train);
+      this.eval = new DenseForward(net, forwardRows);
+    } catch (RuntimeException | Error e) {
+      // Free now what was built (the caller frees net): native memory waits on no collector.
+      if (dense != null) {
+        dense.close();
+      }
+      if (train != null) {
+        train.close();
+      }
+      if (evaluation != null) {
+        evaluation.close();
+      }
+      if (initial != null) {
+        Networks.release(initial);
+      }
+      throw e;
+    }
+    this.initialNet = initial;
+    this.trainScale = train;
+    this.evalScale = evaluation;
+    this.step = dense;
     this.dims = eval.dims.clone();
   }
 

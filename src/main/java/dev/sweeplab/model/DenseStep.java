@@ -31,11 +31,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * fit} does. Nothing of its own is allocated per step (DL4J's updater still allocates its op
  * objects and shape buffers).
  *
- * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity, softmax with cross-entropy
- * (probabilities clipped at 10⁻¹⁰, as {@code LossMCXENT}) or identity with mean squared error per
- * output ({@code LossMSE}); gradients summed over the minibatch, which the updater divides by its
- * size. Parameters agree with {@code fit}'s to float rounding ({@code DenseStepTest}). The BLAS is
- * the OpenBLAS ND4J's CPU backend links, with the threads {@code OMP_NUM_THREADS} gives it.
+ * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity; the loss and its gradient by
+ * the logits are {@link Loss}'s (softmax cross-entropy by log-sum-exp, or mean squared error per
+ * output), taken on {@link OutputScale}'s output; gradients summed over the minibatch, which the
+ * updater divides by its size. Parameters agree with {@code fit}'s to float rounding wherever every
+ * probability exceeds {@code LossMCXENT}'s 10⁻¹⁰ clip ({@code MlpContractTest}). The BLAS is the
+ * OpenBLAS ND4J's CPU backend links, with the threads {@code OMP_NUM_THREADS} gives it.
  *
  * <p>CPU backend only ({@link #unsupported}): on CUDA the parameters live in device memory.
  */

@@ -20,10 +20,10 @@ package dev.sweeplab.model;
  * <ul>
  *   <li><b>ntk</b>: Jacot et al. (2018) write W = w/√fan_in with w ~ N(0, 1) and one rate on w, and
  *       biases β·b with no width factor; relative to n₀ that is the multiplier 1/√r on an O(1)
- *       weight (σ × √r) at rate × 1. Defined for gradient descent only: under Adam the update of an
- *       entry does not shrink with the gradient, so no rate schedule in √r gives a kernel limit
- *       (Yang &amp; Littwin 2023, Tensor Programs IVb); the spec refuses {@code ntk} with {@code
- *       adam} and {@link #scaling} throws.
+ *       weight (σ × √r) at rate × 1. This is Jacot et al.'s kernel limit of gradient descent;
+ *       Adam's own kernel limit (Yang &amp; Littwin 2023, Tensor Programs IVb) scales its rates and
+ *       ε differently and is not implemented, so the spec refuses {@code ntk} with {@code adam} and
+ *       {@link #scaling} throws.
  *   <li><b>mup</b>: Yang et al. 2022 (Tensor Programs V, Table 3, the form without multipliers):
  *       input weights and every vector with one infinite dimension (the hidden biases) at SGD rate
  *       η·fan_out, Adam rate η; hidden weights at SGD rate η, Adam rate η/fan_in; output weights
@@ -92,9 +92,9 @@ public enum Parameterization {
    */
   public String undefinedFor(int depth, String optimizer) {
     if (this == NTK && "adam".equals(optimizer)) {
-      return "ntk is the kernel limit of gradient descent (Jacot et al.); Adam normalises the"
-          + " gradient's scale, so its features move more with width, not less, and no rate"
-          + " schedule gives a kernel limit (Tensor Programs IVb): use training.optimizer: sgd";
+      return "ntk is Jacot et al.'s kernel limit of gradient descent; Adam's kernel limit (Tensor"
+          + " Programs IVb) needs its own rates and is not implemented: use training.optimizer:"
+          + " sgd";
     }
     if (this == MEAN_FIELD && depth > 1) {
       return "mean_field is the one-hidden-layer network of Chizat & Bach and Mei et al."

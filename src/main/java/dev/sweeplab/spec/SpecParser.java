@@ -171,11 +171,21 @@ public final class SpecParser {
                 section.put(path.substring(dot + 1), value);
               }
             });
-    return fromTree(tree);
+    return fromTree(tree, false);
   }
 
   /** Validates an already-loaded tree (YAML or built in code). */
   static SweepSpec fromTree(Map<?, ?> tree) {
+    return fromTree(tree, true);
+  }
+
+  /**
+   * {@link #fromTree(Map)}; {@code training} false for a spec read back from the {@code sweeps}
+   * table, which was valid when it ran: the combinations a parameterization does not define (now
+   * refused before any run trains) are not checked again, so its sweep's status and analyses still
+   * read.
+   */
+  private static SweepSpec fromTree(Map<?, ?> tree, boolean training) {
     Map<String, Object> flat = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : tree.entrySet()) {
       String k = String.valueOf(e.getKey());
@@ -226,6 +236,9 @@ public final class SpecParser {
               : List.of(key.defaultValue()));
     }
     crossCheck(flat, values);
+    if (training) {
+      checkParameterizations(values);
+    }
     Map<Key, String> analysis = new LinkedHashMap<>();
     for (Key key : SpecKeys.ANALYSIS) {
       analysis.put(key, (String) scalar(key, flat));
@@ -262,6 +275,26 @@ public final class SpecParser {
               + ": "
               + sizes
               + ". Shrink an axis or raise limits.max_runs.");
+    }
+    if (training && !distributedAbove.equals("none")) {
+      for (RunConfig run : spec.expand()) {
+        if (run.outputScale() != 1 && spec.distributed(run)) {
+          throw UserError.of(
+              SpecKeys.OUTPUT_SCALE.path()
+                  + " = "
+                  + run.outputScale()
+                  + " is not trained data-parallel (DL4J's parameter averaging takes the"
+                  + " network's own loss), and a run of width "
+                  + run.width()
+                  + " costs more than "
+                  + SpecKeys.DISTRIBUTED_ABOVE.path()
+                  + " = "
+                  + distributedAbove
+                  + ": raise it above "
+                  + String.format(java.util.Locale.ROOT, "%.3g", run.cost())
+                  + " or leave output_scale at 1");
+        }
+      }
     }
     return spec;
   }
@@ -430,9 +463,22 @@ public final class SpecParser {
   /**
    * Every (parameterization, optimizer, depth) the grid combines must be one the parameterization
    * defines ({@link Parameterization#undefinedFor}): ntk with adam and mean_field deeper than one
-   * hidden layer are not.
+   * hidden layer are not; nor is {@code model.output_scale} other than 1 with adam.
    */
   private static void checkParameterizations(Map<Key, List<Object>> values) {
+    boolean scaled = values.get(SpecKeys.OUTPUT_SCALE).stream().anyMatch(a -> (Double) a != 1);
+    if (scaled && values.get(SpecKeys.OPTIMIZER).contains("adam")) {
+      throw UserError.of(
+          SpecKeys.OUTPUT_SCALE.path()
+              + " = "
+              + values.get(SpecKeys.OUTPUT_SCALE)
+              + " is not defined with "
+              + SpecKeys.OPTIMIZER.path()
+              + " = adam: Chizat & Bach's lazy limit divides the loss by alpha^2 so that a"
+              + " gradient step moves the parameters by O(1/alpha); Adam normalises the"
+              + " gradient's scale away, so the parameters move as much as at alpha = 1 and the"
+              + " output alpha times more: use training.optimizer: sgd");
+    }
     for (Object name : values.get(SpecKeys.PARAMETERIZATION)) {
       Parameterization p = Parameterization.of((String) name);
       for (Object optimizer : values.get(SpecKeys.OPTIMIZER)) {
@@ -477,7 +523,6 @@ public final class SpecParser {
     } else {
       fileBacked(flat, values, dataset, shape);
     }
-    checkParameterizations(values);
     if (values.get(SpecKeys.TASK).get(0).equals("regression")) {
       for (Object p : values.get(SpecKeys.LABEL_NOISE)) {
         if ((Double) p > 0) {

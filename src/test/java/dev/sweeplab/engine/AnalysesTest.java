@@ -128,14 +128,21 @@ class AnalysesTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("exponents").toString());
     new SweepRunner(spark, warehouse).run(spec, false);
     assertEquals(
-        List.of("width_exponents: 6 rows"),
+        List.of("width_exponents: 16 rows"),
         Analyses.run(spark, warehouse, spec),
-        "2 parameterizations x 3 weight matrices of weight_change_layers");
+        "2 parameterizations x (3 weight matrices x Frobenius and spectral + 2 hidden layers)");
     Tables.register(spark, warehouse);
+    assertRows(
+        "every quantity the runs record",
+        sql("SELECT quantity, count(*) FROM width_exponents GROUP BY quantity ORDER BY quantity"),
+        row("feature_change", 4L),
+        row("weight_change_frobenius", 6L),
+        row("weight_change_spectral", 6L));
     List<Row> rows =
         sql(
             "SELECT parameterization, quantity, layer, layer_kind, `group`, widths, seeds, points,"
-                + " exponent, exponent_low, exponent_high FROM width_exponents");
+                + " exponent, exponent_low, exponent_high FROM width_exponents"
+                + " WHERE quantity = 'weight_change_frobenius' ORDER BY parameterization, layer");
     assertEquals(6, rows.size());
     for (int i = 0; i < 6; i++) {
       Row r = rows.get(i);
@@ -166,8 +173,10 @@ class AnalysesTest extends SparkTestBase {
             Warehouse.WIDTH_EXPONENTS,
             spec,
             List.of("group", "parameterization", "layer_kind", "exponent"));
-    assertEquals(6, shown.rows().size());
-    assertEquals(List.of("", "ntk", "hidden", rows.get(4).getDouble(8)), shown.rows().get(4));
+    assertEquals(16, shown.rows().size());
+    assertTrue(
+        shown.rows().contains(List.of("", "ntk", "hidden", rows.get(4).getDouble(8))),
+        "the ntk hidden layer's row: " + shown.rows());
   }
 
   @Test

@@ -85,15 +85,6 @@ class OutputScaleTest {
     return c;
   }
 
-  private static float[] logits(RunConfig run, float[] x) {
-    try (Mlp net = Mlp.of(run, 16, 16, Mlp.BLAS)) {
-      FloatBuffer z = net.forward(x, 0, 16, null);
-      float[] out = new float[16 * 4];
-      z.get(0, out);
-      return out;
-    }
-  }
-
   private static float[] inputs(int n, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     float[] x = new float[n];

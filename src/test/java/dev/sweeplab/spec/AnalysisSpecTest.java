@@ -32,8 +32,13 @@ class AnalysisSpecTest {
         parse(
             "name: a",
             "model: {width: [16, 32], parameterization: [ntk, mup]}",
+            "training: {optimizer: sgd}",
             "analysis: {width_exponents: 'yes'}");
-    SweepSpec plain = parse("name: a", "model: {width: [16, 32], parameterization: [ntk, mup]}");
+    SweepSpec plain =
+        parse(
+            "name: a",
+            "model: {width: [16, 32], parameterization: [ntk, mup]}",
+            "training: {optimizer: sgd}");
     assertEquals("yes", asked.analysis(SpecKeys.WIDTH_EXPONENTS));
     assertEquals(asked, SpecParser.fromCanonicalJson(asked.canonicalJson()));
     assertEquals(

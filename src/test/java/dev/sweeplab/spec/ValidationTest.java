@@ -589,4 +589,37 @@ class ValidationTest {
         "zeros",
         "must be one of default, zero");
   }
+
+  @Test
+  void outputScaleWithAdamIsRefused() {
+    assertMessage(
+        parseFails("name: x", "model: {output_scale: [1, 10]}", "training: {optimizer: adam}"),
+        "model.output_scale = [1.0, 10.0] is not defined with training.optimizer = adam",
+        "use training.optimizer: sgd");
+    Specs.parse("name: x", "model: {output_scale: [1, 10]}", "training: {optimizer: sgd}");
+  }
+
+  @Test
+  void anOutputScaleRunAboveTheDistributedThresholdIsRefused() {
+    assertMessage(
+        parseFails(
+            "name: x",
+            "model: {output_scale: [1, 10]}",
+            "training: {optimizer: sgd}",
+            "limits: {distributed_above: 1}"),
+        "model.output_scale = 10.0 is not trained data-parallel",
+        "limits.distributed_above = 1");
+  }
+
+  @Test
+  void aStoredSpecOfACombinationRefusedTodayStillReadsBack() {
+    String json =
+        Specs.parse("name: x", "model: {parameterization: ntk}", "training: {optimizer: sgd}")
+            .canonicalJson();
+    String adam = json.replace("\"training.optimizer\":\"sgd\"", "\"training.optimizer\":\"adam\"");
+    assertFalse(json.equals(adam), json);
+    SweepSpec stored = SpecParser.fromCanonicalJson(adam);
+    assertEquals(java.util.List.of("adam"), stored.values().get(SpecKeys.OPTIMIZER));
+    assertEquals(java.util.List.of("ntk"), stored.values().get(SpecKeys.PARAMETERIZATION));
+  }
 }
