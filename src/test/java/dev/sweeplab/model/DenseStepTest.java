@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.RunConfig;
-import dev.sweeplab.spec.SpecKeys;
-import dev.sweeplab.spec.SweepSpec;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -96,17 +92,6 @@ class DenseStepTest {
 
   static RunConfig run(
       String activation, String task, String parameterization, String optimizer, int depth) {
-    Map<dev.sweeplab.spec.Key, List<?>> v = new LinkedHashMap<>();
-    v.put(SpecKeys.TASK, List.of(task));
-    v.put(SpecKeys.INPUT_DIM, List.of(20));
-    v.put(SpecKeys.CLASSES, List.of(4));
-    v.put(SpecKeys.WIDTH, List.of(24));
-    v.put(SpecKeys.DEPTH, List.of(depth));
-    v.put(SpecKeys.BASE_WIDTH, List.of(8));
-    v.put(SpecKeys.ACTIVATION, List.of(activation));
-    v.put(SpecKeys.PARAMETERIZATION, List.of(parameterization));
-    v.put(SpecKeys.OPTIMIZER, List.of(optimizer));
-    v.put(SpecKeys.LEARNING_RATE, List.of("sgd".equals(optimizer) ? 0.05 : 0.01));
-    return SweepSpec.of("dense", 11, 1, 10, v).expand().get(0);
+    return MlpContractTest.run(activation, task, parameterization, optimizer, depth, Map.of());
   }
 }
