@@ -54,11 +54,13 @@ public final class Analyses {
                         + fmt(r.prominence())
                         + " vs noise "
                         + fmt(r.noise())
+                        + zText(r)
                         + ")"
                     : "no peak (prominence "
                         + fmt(r.prominence())
                         + " vs noise "
                         + fmt(r.noise())
+                        + zText(r)
                         + ")")
                 + ", interpolation threshold "
                 + (Double.isNaN(r.thresholdX()) ? "not reached" : fmt(r.thresholdX())));
@@ -89,6 +91,11 @@ public final class Analyses {
     }
     written.forEach(line -> LOG.info("analysis of {}: {}", spec.name(), line));
     return written;
+  }
+
+  /** ", z Z of T" for a seeded test, "" for a single-seed curve. */
+  private static String zText(DoubleDescent.Result r) {
+    return Double.isNaN(r.zThreshold()) ? "" : ", z " + fmt(r.z()) + " of " + fmt(r.zThreshold());
   }
 
   private static String fmt(double v) {

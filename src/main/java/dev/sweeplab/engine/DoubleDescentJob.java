@@ -17,12 +17,16 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Double-descent detection over a committed sweep: Spark gathers, per group and x, each seed's
- * final test error and test loss and the mean training error (from {@code runs}, or from {@code
- * curves} along the training step), and {@link DoubleDescent} finds the peak and the interpolation
- * threshold of each metric's curve. Test error is the quantity of Nakkiran et al.; test loss is
- * analysed too because its peak at the threshold is far larger (a memorising network is confidently
- * wrong on noisy examples) and shows where the error peak is too small to separate from seed noise.
- * Writes the {@code double_descent} table, one row per group and metric. Driver-only.
+ * final test error and test loss and training error (from {@code runs}, or from {@code curves}
+ * along the training step: one value per run and step, so the per-x statistics are over seeds, not
+ * over the correlated points of one run's curve), and {@link DoubleDescent} finds the peak and the
+ * interpolation threshold of each metric's curve (the largest interpolated x along {@code
+ * train_size}, the smallest otherwise). Runs that are not {@code ok} (failed, diverged, timed out)
+ * are left out of the curve and counted per x in {@code runs_not_ok}. Test error is the quantity of
+ * Nakkiran et al.; test loss is analysed too because its peak at the threshold is far larger (a
+ * memorising network is confidently wrong on noisy examples) and shows where the error peak is too
+ * small to separate from seed noise. Writes the {@code double_descent} table, one row per group and
+ * metric. Driver-only.
  */
 final class DoubleDescentJob {
   /** The metrics whose curves are analysed, as columns of the gathered rows. */
@@ -38,11 +42,16 @@ final class DoubleDescentJob {
           .add("value", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
           .add("value_sd", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
           .add("train_error", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+          .add("seeds", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("runs_not_ok", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("runs_not_ok_total", DataTypes.IntegerType, false)
           .add("detected", DataTypes.BooleanType, false)
           .add("peak_x", DataTypes.DoubleType, true)
           .add("peak_value", DataTypes.DoubleType, true)
           .add("prominence", DataTypes.DoubleType, false)
-          .add("noise", DataTypes.DoubleType, false)
+          .add("noise", DataTypes.DoubleType, true)
+          .add("z", DataTypes.DoubleType, true)
+          .add("z_threshold", DataTypes.DoubleType, true)
           .add("interpolation_threshold", DataTypes.DoubleType, true)
           .add("min_before_peak", DataTypes.DoubleType, true)
           .add("min_after_peak", DataTypes.DoubleType, true);
@@ -62,29 +71,50 @@ final class DoubleDescentJob {
         axis.equals("step")
             ? "SELECT "
                 + Groups.select(groups, "r.")
-                + "c.step AS x, c.test_error, c.test_loss, c.train_error FROM curves c JOIN runs r"
-                + " ON c.sweep = r.sweep AND c.run_id = r.run_id WHERE r.sweep = '"
+                + "r.run_id, c.step AS x, c.test_error, c.test_loss, c.train_error FROM curves c"
+                + " JOIN runs r ON c.sweep = r.sweep AND c.run_id = r.run_id WHERE r.sweep = '"
                 + sweep
                 + "' AND r.status = 'ok'"
             : "SELECT "
                 + Groups.select(groups, "")
-                + "CAST("
+                + "run_id, CAST("
                 + axis
                 + " AS DOUBLE) AS x, final_test_error AS test_error, final_test_loss AS test_loss,"
                 + " final_train_error AS train_error FROM runs WHERE sweep = '"
                 + sweep
                 + "' AND status = 'ok'";
-    // group -> x -> one {test_error, test_loss, train_error} per seed
-    Map<String, Map<Double, List<double[]>>> byGroup = new LinkedHashMap<>();
+    // group -> x -> run -> {test_error, test_loss, train_error}: one value per seed at each x
+    Map<String, Map<Double, Map<String, double[]>>> byGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
       byGroup
           .computeIfAbsent(Groups.name(row, groups), g -> new LinkedHashMap<>())
-          .computeIfAbsent(((Number) row.getAs("x")).doubleValue(), x -> new ArrayList<>())
-          .add(
+          .computeIfAbsent(((Number) row.getAs("x")).doubleValue(), x -> new LinkedHashMap<>())
+          .put(
+              row.getAs("run_id"),
               new double[] {
                 row.getAs("test_error"), row.getAs("test_loss"), row.getAs("train_error")
               });
     }
+    // Runs that are not ok, per group and x; along the step axis such a run is missing at every x.
+    String notOk =
+        "SELECT "
+            + Groups.select(groups, "")
+            + (axis.equals("step") ? "" : "CAST(" + axis + " AS DOUBLE) AS x, ")
+            + "run_id FROM runs WHERE sweep = '"
+            + sweep
+            + "' AND coalesce(status, '') <> 'ok'";
+    Map<String, Map<Double, Integer>> notOkByX = new LinkedHashMap<>();
+    Map<String, Integer> notOkTotal = new LinkedHashMap<>();
+    for (Row row : spark.sql(notOk).collectAsList()) {
+      String group = Groups.name(row, groups);
+      notOkTotal.merge(group, 1, Integer::sum);
+      if (!axis.equals("step")) {
+        notOkByX
+            .computeIfAbsent(group, g -> new LinkedHashMap<>())
+            .merge(((Number) row.getAs("x")).doubleValue(), 1, Integer::sum);
+      }
+    }
+    DoubleDescent.Threshold rule = DoubleDescent.Threshold.forAxis(axis);
     List<Detection> detections = new ArrayList<>();
     List<Row> out = new ArrayList<>();
     byGroup.forEach(
@@ -93,7 +123,8 @@ final class DoubleDescentJob {
             int metric = m;
             List<DoubleDescent.Point> points = new ArrayList<>();
             byX.forEach(
-                (x, seeds) -> {
+                (x, runs) -> {
+                  List<double[]> seeds = List.copyOf(runs.values());
                   List<Double> values =
                       seeds.stream()
                           .map(s -> s[metric])
@@ -108,7 +139,13 @@ final class DoubleDescentJob {
             if (points.size() < 3) {
               continue; // e.g. test_error of a regression task: there is none
             }
-            DoubleDescent.Result r = DoubleDescent.detect(points);
+            DoubleDescent.Result r = DoubleDescent.detect(points, rule);
+            int total = notOkTotal.getOrDefault(group, 0);
+            Map<Double, Integer> perX = notOkByX.getOrDefault(group, Map.of());
+            List<Integer> notOkAtX =
+                r.x().stream()
+                    .map(x -> axis.equals("step") ? total : perX.getOrDefault(x, 0))
+                    .toList();
             detections.add(new Detection(group, METRICS.get(metric), r));
             out.add(
                 RowFactory.create(
@@ -120,11 +157,16 @@ final class DoubleDescentJob {
                     r.mean(),
                     r.std(),
                     r.trainError(),
+                    r.seeds(),
+                    notOkAtX,
+                    total,
                     r.detected(),
                     nullIfNaN(r.peakX()),
                     nullIfNaN(r.peakValue()),
                     r.prominence(),
-                    r.noise(),
+                    nullIfNaN(r.noise()),
+                    nullIfNaN(r.z()),
+                    nullIfNaN(r.zThreshold()),
                     nullIfNaN(r.thresholdX()),
                     nullIfNaN(r.minBefore()),
                     nullIfNaN(r.minAfter())));

@@ -104,7 +104,7 @@ class DoubleDescentTest {
   }
 
   @Test
-  void aPointWithOneSeedAmongSeveralKeepsThePooledNoise() {
+  void aPointWithOneSeedAmongSeveralIsNeitherPeakNorFlank() {
     List<DoubleDescent.Point> points =
         new ArrayList<>(
             curve(DoubleDescentTest::doubleDescent, DoubleDescentTest::train, 0.005, 3, 4));
@@ -114,14 +114,94 @@ class DoubleDescentTest {
     assertTrue(r.detected(), r.toString());
     assertEquals(32, r.peakX());
     assertTrue(Double.isNaN(r.std().get(0)));
+    assertEquals(1, r.seeds().get(0));
+    assertEquals(9, r.x().size(), "the one-seed point stays on the curve");
+    assertTrue(r.noise() > 0.001 && r.noise() < 0.02, "from the peak's and flank's seeds: " + r);
+
+    // A one-seed point towering over its neighbours cannot be the peak: it has no standard error.
+    List<DoubleDescent.Point> spike = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      double m = 0.3 - 0.01 * i;
+      List<Double> seeds = i == 3 ? List.of(0.9) : List.of(m - 0.002, m, m + 0.002);
+      spike.add(new DoubleDescent.Point(i, seeds, 0.1));
+    }
+    DoubleDescent.Result s = DoubleDescent.detect(spike);
+    assertFalse(s.detected(), s.toString());
+    assertEquals(0.9, s.mean().get(3), 1e-12);
+  }
+
+  @Test
+  void theSampleWiseThresholdIsTheLargestInterpolatedTrainingSetSize() {
+    // A fixed model fits 64, 128 and 256 samples (train error <= 0.01) and not 512 or 1024.
+    double[] n = {64, 128, 256, 512, 1024};
+    double[] trainError = {0, 0.002, 0.008, 0.06, 0.15};
+    List<DoubleDescent.Point> points = new ArrayList<>();
+    for (int i = 0; i < n.length; i++) {
+      points.add(new DoubleDescent.Point(n[i], List.of(0.3, 0.32, 0.31), trainError[i]));
+    }
+    assertEquals(
+        DoubleDescent.Threshold.LARGEST_INTERPOLATED,
+        DoubleDescent.Threshold.forAxis("train_size"));
+    // The model-size rule would put the threshold at the smallest n, 64.
+    assertEquals(
+        64,
+        DoubleDescent.detect(points, DoubleDescent.Threshold.SMALLEST_INTERPOLATED).thresholdX());
+    // Effective model complexity: the largest n still interpolated, 256.
+    assertEquals(
+        256,
+        DoubleDescent.detect(points, DoubleDescent.Threshold.forAxis("train_size")).thresholdX());
+    for (String axis : List.of("width", "params", "step")) {
+      assertEquals(
+          64, DoubleDescent.detect(points, DoubleDescent.Threshold.forAxis(axis)).thresholdX());
+    }
+    List<DoubleDescent.Point> never =
+        List.of(
+            new DoubleDescent.Point(64, List.of(0.3), 0.2),
+            new DoubleDescent.Point(128, List.of(0.3), 0.3));
     assertTrue(
-        r.noise() > 0.001 && r.noise() < 0.02, "pooled over the seeded points: " + r.noise());
+        Double.isNaN(
+            DoubleDescent.detect(never, DoubleDescent.Threshold.LARGEST_INTERPOLATED)
+                .thresholdX()));
+  }
+
+  @Test
+  void thePeakIsTestedAgainstItsOwnAndItsFlanksSeeds() {
+    // Mean curve 0.30, 0.20, 0.26, 0.25, 0.18 (3 seeds each). The bump at x = 2 is 0.06 above its
+    // left flank (x = 1). With a spread of ±0.002 there and at x = 1 it is a peak, although the
+    // spread elsewhere (±0.08) would have swamped a pooled noise estimate.
+    double[] means = {0.30, 0.20, 0.26, 0.25, 0.18};
+    double[] spread = {0.08, 0.002, 0.002, 0.08, 0.002};
+    List<DoubleDescent.Point> points = new ArrayList<>();
+    for (int i = 0; i < means.length; i++) {
+      double m = means[i];
+      double d = spread[i];
+      points.add(new DoubleDescent.Point(i, List.of(m - d, m, m + d), 0.1));
+    }
+    DoubleDescent.Result r = DoubleDescent.detect(points);
+    assertTrue(r.detected(), r.toString());
+    assertEquals(2, r.peakX());
+    assertEquals(0.06, r.prominence(), 1e-12);
+    assertEquals(Math.sqrt(2 * 0.002 * 0.002 / 3), r.noise(), 1e-12);
+    // Three interior points: the z threshold is the Bonferroni 1 - 0.05/3 normal quantile.
+    assertEquals(2.128, r.zThreshold(), 1e-3);
+    assertTrue(r.z() > r.zThreshold(), r.toString());
+    // The same means with a wide spread at the peak: not a peak.
+    spread[2] = 0.08;
+    List<DoubleDescent.Point> noisy = new ArrayList<>();
+    for (int i = 0; i < means.length; i++) {
+      double m = means[i];
+      double d = spread[i];
+      noisy.add(new DoubleDescent.Point(i, List.of(m - d, m, m + d), 0.1));
+    }
+    DoubleDescent.Result q = DoubleDescent.detect(noisy);
+    assertFalse(q.detected(), q.toString());
+    assertTrue(q.z() < q.zThreshold(), q.toString());
   }
 
   @Test
   void aBumpWithinSeedNoiseIsReportedButNotCalledAPeak() {
-    // Mean curve 0.40, 0.35, 0.36, 0.30 with seeds spread by ±0.05: the bump at x = 4 is 0.01 high
-    // against a noise scale of √2 · 0.05/√3 ≈ 0.04.
+    // Mean curve 0.40, 0.35, 0.36, 0.30 with seeds spread by ±0.05: the bump at x = 4 is 0.01 above
+    // its left flank against that difference's standard error √(2 · 0.05²/3) ≈ 0.04.
     List<DoubleDescent.Point> points = new ArrayList<>();
     double[] means = {0.40, 0.35, 0.36, 0.30};
     for (int i = 0; i < means.length; i++) {

@@ -204,7 +204,8 @@ class AnalysesTest extends SparkTestBase {
     Tables.register(spark, warehouse);
     List<Row> dd =
         sql(
-            "SELECT group, axis, size(x), size(value), detected, interpolation_threshold, metric"
+            "SELECT group, axis, size(x), size(value), detected, interpolation_threshold, metric,"
+                + " seeds, runs_not_ok, runs_not_ok_total, z_threshold"
                 + " FROM double_descent ORDER BY group, metric");
     assertEquals(6, dd.size());
     assertEquals("train_size=128", dd.get(0).getString(0));
@@ -214,6 +215,10 @@ class AnalysesTest extends SparkTestBase {
       assertEquals(4, r.getInt(2));
       assertEquals(4, r.getInt(3));
       assertEquals(i % 2 == 0 ? "test_error" : "test_loss", r.getString(6));
+      assertEquals(List.of(2, 2, 2, 2), r.getList(7), "two seeds per width");
+      assertEquals(List.of(0, 0, 0, 0), r.getList(8), "every run ok");
+      assertEquals(0, r.getInt(9));
+      assertTrue(r.getDouble(10) > 1.9 && r.getDouble(10) < 2.5, "two interior widths: " + r);
     }
     // best_* is the minimum along the learning curve, so never above the final value.
     List<Row> best =
