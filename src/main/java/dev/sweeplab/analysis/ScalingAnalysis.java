@@ -44,13 +44,26 @@ public final class ScalingAnalysis {
    * @param extrapolationError mean relative error |ŷ − y| / y on the held-out largest x (NaN when
    *     too few points to hold any out)
    * @param heldOut how many distinct largest x values were held out (0 when none)
+   * @param allocation for the joint form, the compute-optimal exponents a and b of {@link
+   *     #allocation}, each over the same replicates (median of the point estimate's, low and high);
+   *     empty for the other forms
    */
   public record Result(
       LawFit fit,
       List<Interval> intervals,
       int replicates,
       double extrapolationError,
-      int heldOut) {}
+      int heldOut,
+      List<Interval> allocation) {}
+
+  /**
+   * Hoffmann et al.'s (2022) compute-optimal allocation from the joint law's exponents: with C = 6
+   * N D, minimising E + A/N^α + B/D^β at fixed C gives N_opt ∝ C^a and D_opt ∝ C^b with a = β / (α
+   * + β) and b = α / (α + β) (their eq. 4; a + b = 1). Returns {a, b}.
+   */
+  public static double[] allocation(double alpha, double beta) {
+    return new double[] {beta / (alpha + beta), alpha / (alpha + beta)};
+  }
 
   /**
    * The prediction of a law fitted without the largest x values.
@@ -125,15 +138,30 @@ public final class ScalingAnalysis {
               : new Interval(
                   percentile(column, 0.025), percentile(column, 0.5), percentile(column, 0.975)));
     }
+    List<Interval> allocation = new ArrayList<>();
+    if (form == Form.JOINT) {
+      for (int k = 0; k < 2; k++) {
+        double[] column = new double[draws.size()];
+        for (int b = 0; b < draws.size(); b++) {
+          column[b] = allocation(draws.get(b)[2], draws.get(b)[4])[k];
+        }
+        Arrays.sort(column);
+        allocation.add(
+            column.length == 0
+                ? new Interval(Double.NaN, Double.NaN, Double.NaN)
+                : new Interval(
+                    percentile(column, 0.025), percentile(column, 0.5), percentile(column, 0.975)));
+      }
+    }
     double[] xs = points.stream().mapToDouble(SeedPoint::x).distinct().sorted().toArray();
     int hold = Math.max(1, xs.length / 4);
     double cut = xs[Math.max(0, xs.length - hold)];
     if (xs.length - hold < 3
         || points.stream().filter(p -> p.x() < cut).count() < minimumPoints(form)) {
-      return new Result(fit, intervals, draws.size(), Double.NaN, 0);
+      return new Result(fit, intervals, draws.size(), Double.NaN, 0, allocation);
     }
     Extrapolation e = extrapolate(points, form, hold);
-    return new Result(fit, intervals, draws.size(), e.meanRelativeError(), hold);
+    return new Result(fit, intervals, draws.size(), e.meanRelativeError(), hold, allocation);
   }
 
   /**

@@ -46,6 +46,11 @@ final class ScalingJob {
       s = s.add(p + "_low", DataTypes.DoubleType, true);
       s = s.add(p + "_high", DataTypes.DoubleType, true);
     }
+    for (String p : List.of("n_opt_exponent", "d_opt_exponent")) {
+      s = s.add(p, DataTypes.DoubleType, true);
+      s = s.add(p + "_low", DataTypes.DoubleType, true);
+      s = s.add(p + "_high", DataTypes.DoubleType, true);
+    }
     return s.add("points", DataTypes.IntegerType, false)
         .add("rms_log_residual", DataTypes.DoubleType, false)
         .add("extrapolation_error", DataTypes.DoubleType, true)
@@ -163,6 +168,13 @@ final class ScalingJob {
       v.add(present ? estimate[k] : null);
       v.add(present ? DoubleDescentJob.nullIfNaN(r.intervals().get(k).low()) : null);
       v.add(present ? DoubleDescentJob.nullIfNaN(r.intervals().get(k).high()) : null);
+    }
+    double[] ab =
+        x2.isEmpty() ? null : ScalingAnalysis.allocation(f.alpha().get(0), f.alpha().get(1));
+    for (int k = 0; k < 2; k++) {
+      v.add(ab == null ? null : ab[k]);
+      v.add(ab == null ? null : DoubleDescentJob.nullIfNaN(r.allocation().get(k).low()));
+      v.add(ab == null ? null : DoubleDescentJob.nullIfNaN(r.allocation().get(k).high()));
     }
     v.add(f.points());
     v.add(f.rmsLogResidual());

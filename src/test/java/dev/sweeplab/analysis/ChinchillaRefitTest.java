@@ -74,6 +74,10 @@ class ChinchillaRefitTest {
     assertEquals(1.82, fit.floor(), 0.01 * 1.82, "E within 1 %");
     assertEquals(0.348, fit.alpha().get(0), 0.01, "alpha");
     assertEquals(0.366, fit.alpha().get(1), 0.01, "beta");
+    // Besiroglu et al. (2024): alpha = 0.3478, beta = 0.3658, so N_opt ∝ C^a with a = 0.513.
+    double[] ab = ScalingAnalysis.allocation(fit.alpha().get(0), fit.alpha().get(1));
+    assertEquals(0.3658 / (0.3478 + 0.3658), ab[0], 0.01, "compute-optimal a");
+    assertEquals(0.3478 / (0.3478 + 0.3658), ab[1], 0.01, "compute-optimal b");
     assertTrue(fit.coefficient(0) > 100 && fit.coefficient(1) > 100, "A and B weakly identified");
   }
 }

@@ -100,6 +100,20 @@ class ScalingAnalysisTest {
     assertEquals(5, r.intervals().size());
     assertEquals(20, r.replicates());
     assertTrue(r.extrapolationError() < 0.03, "error " + r.extrapolationError());
+    // Compute-optimal allocation (Hoffmann et al. eq. 4): planted a = 0.28 / 0.62, b = 0.34 / 0.62.
+    double[] ab = ScalingAnalysis.allocation(fit.alpha().get(0), fit.alpha().get(1));
+    assertEquals(1, ab[0] + ab[1], 1e-12);
+    assertEquals(0.28 / 0.62, ab[0], 0.04, "a");
+    assertEquals(2, r.allocation().size());
+    ScalingAnalysis.Interval a = r.allocation().get(0);
+    ScalingAnalysis.Interval b = r.allocation().get(1);
+    assertTrue(a.low() <= ab[0] && ab[0] <= a.high(), "a " + ab[0] + " in " + a);
+    assertTrue(a.low() < a.high(), "a's interval has width: " + a);
+    // a + b = 1 in every replicate, so b's interval mirrors a's.
+    assertEquals(1, a.low() + b.high(), 1e-9);
+    assertEquals(1, a.high() + b.low(), 1e-9);
+    assertEquals(
+        List.of(), ScalingAnalysis.analyse(points.subList(0, 8), false, 5, 2).allocation());
   }
 
   @Test

@@ -231,17 +231,23 @@ class AnalysesTest extends SparkTestBase {
     assertEquals(24, best.get(0).getLong(1));
     List<Row> fits =
         sql(
-            "SELECT form, group, points, E, alpha, alpha_low, alpha_high, B, replicates"
-                + " FROM scaling_fits ORDER BY form, group");
+            "SELECT form, group, points, E, alpha, alpha_low, alpha_high, B, replicates,"
+                + " n_opt_exponent, d_opt_exponent FROM scaling_fits ORDER BY form, group");
     assertEquals(4, fits.size(), fits.toString());
     Row joint = fits.get(0);
     assertEquals("joint", joint.getString(0));
     assertEquals(12, joint.getInt(2), "4 widths x 3 train sizes");
     assertTrue(joint.get(7) != null, "B fitted");
+    assertEquals(
+        1.0,
+        joint.getDouble(9) + joint.getDouble(10),
+        1e-12,
+        "compute-optimal exponents a + b = 1: " + joint);
     for (Row f : fits.subList(1, 4)) {
       assertEquals("power_law", f.getString(0));
       assertEquals(4, f.getInt(2));
       assertTrue(f.isNullAt(7), "no B for a power law");
+      assertTrue(f.isNullAt(9) && f.isNullAt(10), "no allocation for a power law");
       assertTrue(!f.isNullAt(4), "alpha estimated: " + f);
       // Bootstrap refits that hit the parameter bounds on this tiny, law-less data are dropped;
       // an interval, when there is one, is ordered.
