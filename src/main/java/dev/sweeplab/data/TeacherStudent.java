@@ -122,11 +122,15 @@ public final class TeacherStudent {
     return best;
   }
 
-  /** Box–Muller from a SplittableRandom: the same numbers on every JVM. */
+  /**
+   * Box–Muller from a SplittableRandom. SplittableRandom's draws are specified bit for bit, and
+   * StrictMath's functions are fdlibm's on every JVM and CPU (Math's may be intrinsics that differ
+   * in the last bit), so the numbers are the same on every JVM.
+   */
   static double gaussian(SplittableRandom rng) {
     double u1 = rng.nextDouble();
     double u2 = rng.nextDouble();
-    return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
+    return StrictMath.sqrt(-2 * StrictMath.log1p(-u1)) * StrictMath.cos(2 * StrictMath.PI * u2);
   }
 
   /** The random teacher network; immutable once built. */
@@ -141,7 +145,7 @@ public final class TeacherStudent {
 
     private static double[][] matrix(SplittableRandom rng, int rows, int cols) {
       double[][] m = new double[rows][cols];
-      double std = 1 / Math.sqrt(cols);
+      double std = 1 / StrictMath.sqrt(cols);
       for (double[] row : m) {
         for (int j = 0; j < cols; j++) {
           row[j] = std * gaussian(rng);
@@ -157,7 +161,7 @@ public final class TeacherStudent {
         for (int j = 0; j < x.length; j++) {
           s += w1[u][j] * x[j];
         }
-        hidden[u] = Math.tanh(s);
+        hidden[u] = StrictMath.tanh(s);
       }
       for (int c = 0; c < w2.length; c++) {
         double s = 0;

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class TeacherStudentTest {
@@ -203,5 +204,30 @@ class TeacherStudentTest {
     Dataset other = DatasetCache.get(classification(64, 32, seed + 1));
     assertEquals(before + 2, DatasetCache.builds(), "a different spec is built");
     assertFalse(first == other);
+  }
+
+  /**
+   * The data are the same on every JVM and CPU: Box–Muller draws, inputs, labels and regression
+   * targets (the teacher's tanh) against constants computed once, to the bit. A JVM whose math
+   * library differed in the last bit (Math's intrinsics may) would fail here.
+   */
+  @Test
+  void samplesArePinnedToTheBit() {
+    SplittableRandom rng = new SplittableRandom(7);
+    assertEquals(0x1.fa194ec47d228p-1, TeacherStudent.gaussian(rng));
+    assertEquals(-0x1.dd3fde5949e97p0, TeacherStudent.gaussian(rng));
+    assertEquals(0x1.00ea29c8645d8p-8, TeacherStudent.gaussian(rng));
+
+    Dataset d = TeacherStudent.generate(classification(4, 2, 42));
+    assertEquals(-0x1.b043f6p-2f, d.train().x()[0]);
+    assertEquals(0x1.3835ap0f, d.train().x()[1]);
+    assertEquals(0x1.60e412p-1f, d.train().x()[2]);
+    assertEquals(-0x1.ddc428p0f, d.test().x()[5]);
+    assertArrayEquals(new int[] {0, 3, 2, 1}, d.train().labels());
+    assertArrayEquals(new int[] {3, 3}, d.test().labels());
+
+    Dataset r = TeacherStudent.generate(spec("regression", 3, 2, 5, 2, 1, 42));
+    assertEquals(-0x1.78946ap-1f, r.train().targets()[0]);
+    assertEquals(-0x1.db0b7ap-4f, r.train().targets()[3]);
   }
 }
