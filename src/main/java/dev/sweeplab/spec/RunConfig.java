@@ -154,9 +154,33 @@ public record RunConfig(
     return CanonicalJson.sha256(canonicalJson(), 16);
   }
 
-  /** The run's own seed, derived from (sweep seed, run_id): init and batch order. */
+  /**
+   * Keys that change what is measured about a run and never how it trains: which samples are
+   * evaluated and when. They are part of {@link #identity()}, since a row's numbers depend on them,
+   * but not of {@link #trainingId()}, so the same training configuration trains the same network
+   * whatever is measured about it.
+   */
+  public static final List<Key> EVALUATION_ONLY = List.of(SpecKeys.TEST_SIZE, SpecKeys.EVAL_POINTS);
+
+  /**
+   * The identity of the training alone: 16 hex digits of SHA-256 of the canonical JSON of {@link
+   * #identity()} without the {@link #EVALUATION_ONLY} keys. Runs that differ only in those keys
+   * share it.
+   */
+  public String trainingId() {
+    Map<String, Object> c = identity();
+    for (Key key : EVALUATION_ONLY) {
+      c.remove(key.column());
+    }
+    return CanonicalJson.sha256(CanonicalJson.write(c), 16);
+  }
+
+  /**
+   * The run's own seed (initialisation and minibatch order), derived from the sweep seed and {@link
+   * #trainingId()}: evaluation-only keys do not change it.
+   */
   public long seed() {
-    return CanonicalJson.seedOf("run:" + sweepSeed + ":" + runId());
+    return CanonicalJson.seedOf("train:" + sweepSeed + ":" + trainingId());
   }
 
   /**

@@ -99,8 +99,28 @@ class RunConfigTest {
   @Test
   void derivedSeedsArePinned() {
     // Changing these changes every run's numbers.
-    assertEquals(1428272882337902078L, pinned("any").seed());
+    assertEquals(6068925122715206506L, pinned("any").seed());
     assertEquals(987596211229853499L, pinned("any").dataSeed());
+  }
+
+  @Test
+  void evaluationOnlyKeysChangeTheRunIdButNotTheTrainingSeed() {
+    List<RunConfig> runs = new java.util.ArrayList<>();
+    for (String evaluation :
+        List.of(
+            "dataset: {test_size: 100}\ntraining: {eval_points: 2}",
+            "dataset: {test_size: 5000}\ntraining: {eval_points: 2}",
+            "dataset: {test_size: 100}\ntraining: {eval_points: 30}")) {
+      runs.addAll(parse("name: e", "seed: 5", "model: {width: [8, 16]}", evaluation).expand());
+    }
+    assertEquals(6, runs.size());
+    assertEquals(6, runs.stream().map(RunConfig::runId).distinct().count(), "ids differ");
+    // Two widths: two trainings, whatever test_size and eval_points measure.
+    assertEquals(2, runs.stream().map(RunConfig::trainingId).distinct().count());
+    assertEquals(2, runs.stream().map(RunConfig::seed).distinct().count());
+    assertNotEquals(
+        runs.get(0).seed(),
+        parse("name: e", "seed: 6", "model: {width: 8}").expand().get(0).seed());
   }
 
   @Test

@@ -84,6 +84,35 @@ class TrainerTest {
     assertEquals(a.testLoss(), b.testLoss());
   }
 
+  /**
+   * What is measured about a run does not change how it trains: with another test set size and
+   * other evaluation points the network ends the same, to the bit (its training loss on the whole
+   * training set and its weight change equal), though the run's identity differs.
+   */
+  @Test
+  void evaluationKeysDoNotChangeTheTraining() {
+    RunConfig a = run(Map.of(SpecKeys.EPOCHS, List.of(3)));
+    RunConfig b =
+        run(
+            Map.of(
+                SpecKeys.EPOCHS,
+                List.of(3),
+                SpecKeys.TEST_SIZE,
+                List.of(100),
+                SpecKeys.EVAL_POINTS,
+                List.of(3)));
+    assertTrue(!a.runId().equals(b.runId()), "different runs");
+    RunResult ra = Trainer.run(a);
+    RunResult rb = Trainer.run(b);
+    assertEquals(RunResult.OK, ra.status());
+    assertTrue(ra.curve().size() > rb.curve().size(), "a measures more points");
+    assertEquals(ra.trainLoss(), rb.trainLoss());
+    assertEquals(ra.trainError(), rb.trainError());
+    assertEquals(ra.weightChange(), rb.weightChange());
+    assertEquals(ra.layerWeightChange(), rb.layerWeightChange());
+    assertEquals(ra.layerSpectralChange(), rb.layerSpectralChange());
+  }
+
   @Test
   void aRunPastItsTimeLimitStopsAndSaysWhere() {
     // 10^6 steps of a width-256 net take minutes; the 1.5 s limit stops it after a few hundred.
