@@ -5,9 +5,6 @@ import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 import java.util.function.DoubleSupplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -218,47 +214,13 @@ public final class StepBench {
     return "ND4J "
         + Platform.nd4jBackend()
         + " ("
-        + String.join(", ", nativeLibraries())
+        + Platform.nativeLibraries()
         + "), blas threads "
         + Nd4j.factory().blas().getMaxThreads()
         + ", omp threads "
         + env.get("omp.threads")
         + ", OMP_NUM_THREADS="
         + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
-  }
-
-  /**
-   * The mapped shared libraries named like a BLAS or like ND4J's native library (JavaCPP's JNI
-   * wrappers left out), each as its file name and the jar JavaCPP unpacked it from, or its full
-   * path when it does not come from a jar; or one entry saying why there are none.
-   */
-  static List<String> nativeLibraries() {
-    TreeSet<String> found = new TreeSet<>();
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-        int slash = line.indexOf('/');
-        Path path = slash < 0 ? null : Path.of(line.substring(slash).strip());
-        String name = path == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
-        if ((name.contains("blas") || name.contains("nd4jcpu"))
-            && name.contains(".so")
-            && !name.startsWith("libjni")) {
-          found.add(describe(path));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return List.of("native libraries unknown: " + e.getMessage());
-    }
-    return found.isEmpty() ? List.of("no BLAS library mapped") : List.copyOf(found);
-  }
-
-  private static String describe(Path library) {
-    for (Path dir = library.getParent(); dir != null; dir = dir.getParent()) {
-      Path name = dir.getFileName();
-      if (name != null && name.toString().endsWith(".jar")) {
-        return library.getFileName() + " from " + name;
-      }
-    }
-    return library.toString();
   }
 
   private static double median(double[] values) {

@@ -12,6 +12,9 @@ import java.io.Serializable;
  * @param os operating system name and version
  * @param arch CPU architecture
  * @param nd4jBackend ND4J backend and BLAS in use
+ * @param nativeLibraries ND4J's native library and the BLAS mapped into the process, with the jars
+ *     they came from (ND4J's build: generic or avx512; OpenBLAS's version)
+ * @param cpuModel the CPU's model name (it decides OpenBLAS's kernels)
  * @param device {@code gpu:<address>} when Spark assigned the task a GPU (ND4J is pinned to it on
  *     the CUDA backend; nd4jBackend says which backend ran), else {@code cpu}
  * @param sparkAppId Spark application id
@@ -28,6 +31,8 @@ public record Provenance(
     String os,
     String arch,
     String nd4jBackend,
+    String nativeLibraries,
+    String cpuModel,
     String device,
     String sparkAppId,
     String executorId,
@@ -56,6 +61,8 @@ public record Provenance(
         Platform.os(),
         Platform.arch(),
         Platform.nd4jBackend(),
+        Platform.nativeLibraries(),
+        Platform.cpuModel(),
         device,
         sparkAppId,
         executorId,

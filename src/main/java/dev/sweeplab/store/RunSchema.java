@@ -93,6 +93,8 @@ public final class RunSchema {
           "os",
           "arch",
           "nd4j_backend",
+          "native_libraries",
+          "cpu_model",
           "spark_app_id",
           "executor_id",
           "host"
@@ -202,6 +204,8 @@ public final class RunSchema {
     g.add("os", p.os());
     g.add("arch", p.arch());
     g.add("nd4j_backend", p.nd4jBackend());
+    g.add("native_libraries", p.nativeLibraries());
+    g.add("cpu_model", p.cpuModel());
     g.add("spark_app_id", p.sparkAppId());
     g.add("executor_id", p.executorId());
     g.add("host", p.host());

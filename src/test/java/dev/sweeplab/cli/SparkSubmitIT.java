@@ -12,14 +12,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,6 +153,7 @@ class SparkSubmitIT {
       }
     }
     assertEquals(RUNS, rows, "rows in the runs table's partition " + partition);
+    sameNumbersThroughBinSweeplab(spec, warehouse);
     System.out.printf(
         "SparkSubmitIT: %d runs through spark-submit with %s (%d MB) in %d ms; child classpath"
             + " %d entries%n",
@@ -153,6 +162,85 @@ class SparkSubmitIT {
         Files.size(jar) >> 20,
         wallMs,
         classpath.split(File.pathSeparator).length);
+  }
+
+  /**
+   * The same sweep trained by {@code bin/sweeplab} (its default native build, Spark in-process)
+   * gives the cluster jar's numbers to the bit: every double of every {@code runs} and {@code
+   * curves} row, keyed by run (and step), and the same native libraries.
+   */
+  private void sameNumbersThroughBinSweeplab(Path spec, Path clusterWarehouse) throws Exception {
+    Path warehouse = tmp.resolve("warehouse-bin");
+    Path stdout = tmp.resolve("bin-stdout.txt");
+    Path stderr = tmp.resolve("bin-stderr.txt");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of("bin", "sweeplab").toAbsolutePath().toString(),
+                "run",
+                spec.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--reports",
+                tmp.resolve("reports-bin").toString())
+            .redirectOutput(stdout.toFile())
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().remove("SWEEPLAB_ND4J");
+    pb.environment().put("SWEEPLAB_HEAP", "1g");
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process child = pb.start();
+    if (!child.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      fail("bin/sweeplab did not finish in " + TIMEOUT_S + " s" + tails(stdout, stderr));
+    }
+    assertEquals(0, child.exitValue(), "bin/sweeplab exit status" + tails(stdout, stderr));
+    for (String table : List.of("runs", "curves")) {
+      Map<String, String> cluster = numbers(clusterWarehouse, table);
+      Map<String, String> local = numbers(warehouse, table);
+      assertTrue(cluster.size() >= RUNS, table + " rows: " + cluster.size());
+      assertEquals(cluster, local, table + ": the cluster jar's numbers against bin/sweeplab's");
+    }
+  }
+
+  /**
+   * Each row of {@code table} in the sweep's partition, keyed by run_id (and step for curves), as
+   * the text of every double column (Double.toString round-trips every bit) and, for runs, its
+   * native libraries.
+   */
+  private static Map<String, String> numbers(Path warehouse, String table) throws IOException {
+    Map<String, String> rows = new TreeMap<>();
+    Path partition = warehouse.resolve(table).resolve("sweep=" + NAME);
+    List<Path> files;
+    try (Stream<Path> list = Files.list(partition)) {
+      files = list.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
+    }
+    for (Path f : files) {
+      try (ParquetReader<Group> reader =
+          ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(f.toUri()))
+              .withConf(new Configuration())
+              .build()) {
+        for (Group g = reader.read(); g != null; g = reader.read()) {
+          GroupType type = g.getType();
+          StringBuilder values = new StringBuilder();
+          for (int i = 0; i < type.getFieldCount(); i++) {
+            Type field = type.getType(i);
+            if (field.isPrimitive()
+                && field.asPrimitiveType().getPrimitiveTypeName()
+                    == PrimitiveType.PrimitiveTypeName.DOUBLE
+                && g.getFieldRepetitionCount(i) == 1) {
+              values.append(field.getName()).append('=').append(g.getDouble(i, 0)).append(' ');
+            }
+          }
+          if (table.equals("runs")) {
+            values.append(g.getString("native_libraries", 0));
+          }
+          String key =
+              g.getString("run_id", 0) + (table.equals("curves") ? "@" + g.getLong("step", 0) : "");
+          rows.put(key, values.toString());
+        }
+      }
+    }
+    return rows;
   }
 
   /**

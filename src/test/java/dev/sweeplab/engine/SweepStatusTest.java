@@ -97,7 +97,19 @@ class SweepStatusTest extends SparkTestBase {
       throws IOException {
     Provenance p =
         new Provenance(
-            "test", "17", "os", "arch", "cpu-backend", "cpu", "app", "0", "h", 0, Provenance.TASK);
+            "test",
+            "17",
+            "os",
+            "arch",
+            "cpu-backend",
+            "natives",
+            "cpu-model",
+            "cpu",
+            "app",
+            "0",
+            "h",
+            0,
+            Provenance.TASK);
     RunRecord record = new RunRecord(run, as(status), p, System.currentTimeMillis());
     long limit = status.equals(RunResult.TIMEOUT) ? 1000 : 0;
     Staging.write(conf, w.staging(run.sweep()), record, limit, 0);

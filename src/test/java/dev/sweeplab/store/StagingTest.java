@@ -71,6 +71,8 @@ class StagingTest {
         "TestOS 1.0",
         "amd64",
         "CpuBackend/OPENBLAS",
+        "libnd4jcpu.so from nd4j-native-test.jar",
+        "Test CPU",
         "cpu",
         "app-123",
         "driver",
@@ -156,6 +158,8 @@ class StagingTest {
     assertEquals("task", g.getString("trained_by", 0));
     assertEquals("9.9.9-test", g.getString("sweeplab_version", 0));
     assertEquals("CpuBackend/OPENBLAS", g.getString("nd4j_backend", 0));
+    assertEquals("libnd4jcpu.so from nd4j-native-test.jar", g.getString("native_libraries", 0));
+    assertEquals("Test CPU", g.getString("cpu_model", 0));
     assertEquals("app-123", g.getString("spark_app_id", 0));
     assertEquals("host-a", g.getString("host", 0));
     assertEquals(0, g.getInteger("attempt", 0));
