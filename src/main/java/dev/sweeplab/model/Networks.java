@@ -40,6 +40,14 @@ public final class Networks {
 
   /** A freshly initialised network for {@code run}, seeded with the run's seed. */
   public static MultiLayerNetwork build(RunConfig run) {
+    return build(run, run.seed());
+  }
+
+  /**
+   * {@link #build(RunConfig)} seeded with {@code seed}: two runs' initialisations compared draw for
+   * draw.
+   */
+  static MultiLayerNetwork build(RunConfig run, long seed) {
     boolean classification = "classification".equals(run.task());
     boolean adam = "adam".equals(run.optimizer());
     Parameterization p = Parameterization.of(run.parameterization());
@@ -47,7 +55,7 @@ public final class Networks {
     Activation hidden = activation(run.activation());
     double gain = hidden == Activation.RELU ? Math.sqrt(2) : 1.0;
     NeuralNetConfiguration.ListBuilder layers =
-        new NeuralNetConfiguration.Builder().seed(run.seed()).dataType(DataType.FLOAT).list();
+        new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).list();
     int fanIn = run.inputDim();
     for (int i = 0; i < run.depth(); i++) {
       DenseLayer.Builder dense =

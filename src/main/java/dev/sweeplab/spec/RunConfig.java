@@ -1,16 +1,23 @@
 package dev.sweeplab.spec;
 
 import java.io.Serializable;
-import java.util.LinkedHashMap;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * One training run, fully resolved: every field that changes its numbers, plus the sweep it belongs
- * to. A run is a pure function of this record (docs/architecture.md). Its identity is {@link
- * #runId()}, a hash of {@link #canonicalJson()}; the sweep name is not part of it, the sweep seed
- * and repeat index are.
+ * to. The record's components are the one list of a run's fields: each but {@code sweep} is a key
+ * of {@link SpecKeys#RUN} (or the sweep seed or repeat index) whose column is the component's name
+ * in snake case, and {@link #of}, {@link #columns()} and the canonical JSON derive from them
+ * (RunConfigTest checks the registry, the record and docs/tables.md against each other). A run is a
+ * pure function of this record (docs/architecture.md). Its identity is {@link #runId()}, a hash of
+ * {@link #canonicalJson()}; the sweep name is not part of it, the sweep seed and repeat index are.
  */
 public record RunConfig(
     String sweep,
@@ -44,44 +51,94 @@ public record RunConfig(
     int evalPoints)
     implements Serializable {
 
-  /** Builds a run from column-name → value (the canonical JSON's keys). */
+  /**
+   * Builds a run from column-name → value (the canonical JSON's keys). Each record component reads
+   * the column of its name in snake case ({@code learningRate} ← {@code learning_rate}); a key of
+   * {@link #OMITTED_AT_DEFAULT} that is absent takes its default, as in a configuration recorded
+   * before the key existed.
+   */
   public static RunConfig of(String sweep, Map<String, ?> c) {
-    return new RunConfig(
-        sweep,
-        num(c, "sweep_seed").longValue(),
-        num(c, "repeat").intValue(),
-        str(c, SpecKeys.DATASET),
-        str(c, SpecKeys.TASK),
-        integer(c, SpecKeys.INPUT_DIM),
-        integer(c, SpecKeys.CLASSES),
-        integer(c, SpecKeys.TEACHER_WIDTH),
-        integer(c, SpecKeys.TRAIN_SIZE),
-        integer(c, SpecKeys.TEST_SIZE),
-        str(c, SpecKeys.DATA_PATH),
-        num(c, SpecKeys.LABEL_NOISE.column()).doubleValue(),
-        str(c, SpecKeys.NORMALIZE),
-        str(c, SpecKeys.SUBSET),
-        integer(c, SpecKeys.WIDTH),
-        integer(c, SpecKeys.DEPTH),
-        str(c, SpecKeys.ACTIVATION),
-        num(c, SpecKeys.INIT_SCALE.column()).doubleValue(),
-        str(c, SpecKeys.PARAMETERIZATION),
-        integer(c, SpecKeys.BASE_WIDTH),
-        c.containsKey(SpecKeys.OUTPUT_MULTIPLIER.column())
-            ? num(c, SpecKeys.OUTPUT_MULTIPLIER.column()).doubleValue()
-            : (Double) SpecKeys.OUTPUT_MULTIPLIER.defaultValue(),
-        c.containsKey(SpecKeys.READOUT_INIT.column())
-            ? str(c, SpecKeys.READOUT_INIT)
-            : (String) SpecKeys.READOUT_INIT.defaultValue(),
-        c.containsKey(SpecKeys.OUTPUT_SCALE.column())
-            ? num(c, SpecKeys.OUTPUT_SCALE.column()).doubleValue()
-            : (Double) SpecKeys.OUTPUT_SCALE.defaultValue(),
-        str(c, SpecKeys.OPTIMIZER),
-        num(c, SpecKeys.LEARNING_RATE.column()).doubleValue(),
-        integer(c, SpecKeys.BATCH_SIZE),
-        integer(c, SpecKeys.EPOCHS),
-        integer(c, SpecKeys.STEPS),
-        integer(c, SpecKeys.EVAL_POINTS));
+    Object[] args = new Object[COMPONENTS.length];
+    for (int i = 0; i < COMPONENTS.length; i++) {
+      RecordComponent component = COMPONENTS[i];
+      if (component.getName().equals("sweep")) {
+        args[i] = sweep;
+        continue;
+      }
+      String column = COLUMNS[i];
+      Object v = c.get(column);
+      Key key = KEY_OF_COLUMN.get(column);
+      if (v == null && key != null && OMITTED_AT_DEFAULT.contains(key)) {
+        v = key.defaultValue();
+      }
+      args[i] = convert(column, v, component.getType());
+    }
+    try {
+      return CONSTRUCTOR.newInstance(args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final RecordComponent[] COMPONENTS = RunConfig.class.getRecordComponents();
+
+  /** Each component's column: its name in snake case ({@code null} for the sweep name). */
+  private static final String[] COLUMNS =
+      Arrays.stream(COMPONENTS)
+          .map(c -> c.getName().equals("sweep") ? null : snakeCase(c.getName()))
+          .toArray(String[]::new);
+
+  private static final Map<String, Key> KEY_OF_COLUMN =
+      SpecKeys.RUN.stream().collect(Collectors.toMap(Key::column, k -> k));
+
+  private static final Constructor<RunConfig> CONSTRUCTOR = canonicalConstructor();
+
+  private static Constructor<RunConfig> canonicalConstructor() {
+    try {
+      return RunConfig.class.getDeclaredConstructor(
+          Arrays.stream(COMPONENTS).map(RecordComponent::getType).toArray(Class<?>[]::new));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String snakeCase(String camel) {
+    StringBuilder b = new StringBuilder();
+    for (char ch : camel.toCharArray()) {
+      if (Character.isUpperCase(ch)) {
+        b.append('_').append(Character.toLowerCase(ch));
+      } else {
+        b.append(ch);
+      }
+    }
+    return b.toString();
+  }
+
+  private static Object convert(String column, Object v, Class<?> type) {
+    if (type == String.class) {
+      if (!(v instanceof String)) {
+        throw UserError.wrongType("run config '" + column + "'", v, "text");
+      }
+      return v;
+    }
+    if (!(v instanceof Number n)) {
+      throw UserError.wrongType("run config '" + column + "'", v, "a number");
+    }
+    if (type == long.class) {
+      return n.longValue();
+    }
+    if (type == int.class) {
+      return n.intValue();
+    }
+    if (type == double.class) {
+      return n.doubleValue();
+    }
+    throw new IllegalStateException("run config field '" + column + "' of type " + type);
   }
 
   /** Re-creates a run from the JSON recorded in its row. */
@@ -96,38 +153,22 @@ public record RunConfig(
   static final List<Key> OMITTED_AT_DEFAULT =
       List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT, SpecKeys.OUTPUT_SCALE);
 
-  /** Column name → value of every run key, sorted by name: the config columns of {@code runs}. */
+  /**
+   * Column name → value of every record component but the sweep name (every run key, the sweep seed
+   * and the repeat index), sorted by name: the config columns of {@code runs}.
+   */
   public Map<String, Object> columns() {
-    Map<String, Object> c = new LinkedHashMap<>();
-    c.put("sweep_seed", sweepSeed);
-    c.put("repeat", repeat);
-    c.put(SpecKeys.DATASET.column(), dataset);
-    c.put(SpecKeys.TASK.column(), task);
-    c.put(SpecKeys.INPUT_DIM.column(), inputDim);
-    c.put(SpecKeys.CLASSES.column(), classes);
-    c.put(SpecKeys.TEACHER_WIDTH.column(), teacherWidth);
-    c.put(SpecKeys.TRAIN_SIZE.column(), trainSize);
-    c.put(SpecKeys.TEST_SIZE.column(), testSize);
-    c.put(SpecKeys.DATA_PATH.column(), dataPath);
-    c.put(SpecKeys.LABEL_NOISE.column(), labelNoise);
-    c.put(SpecKeys.NORMALIZE.column(), normalize);
-    c.put(SpecKeys.SUBSET.column(), subset);
-    c.put(SpecKeys.WIDTH.column(), width);
-    c.put(SpecKeys.DEPTH.column(), depth);
-    c.put(SpecKeys.ACTIVATION.column(), activation);
-    c.put(SpecKeys.INIT_SCALE.column(), initScale);
-    c.put(SpecKeys.PARAMETERIZATION.column(), parameterization);
-    c.put(SpecKeys.BASE_WIDTH.column(), baseWidth);
-    c.put(SpecKeys.OUTPUT_MULTIPLIER.column(), outputMultiplier);
-    c.put(SpecKeys.READOUT_INIT.column(), readoutInit);
-    c.put(SpecKeys.OUTPUT_SCALE.column(), outputScale);
-    c.put(SpecKeys.OPTIMIZER.column(), optimizer);
-    c.put(SpecKeys.LEARNING_RATE.column(), learningRate);
-    c.put(SpecKeys.BATCH_SIZE.column(), batchSize);
-    c.put(SpecKeys.EPOCHS.column(), epochs);
-    c.put(SpecKeys.STEPS.column(), steps);
-    c.put(SpecKeys.EVAL_POINTS.column(), evalPoints);
-    return new TreeMap<>(c);
+    Map<String, Object> c = new TreeMap<>();
+    for (int i = 0; i < COMPONENTS.length; i++) {
+      if (COLUMNS[i] != null) {
+        try {
+          c.put(COLUMNS[i], COMPONENTS[i].getAccessor().invoke(this));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return c;
   }
 
   /**
@@ -264,25 +305,5 @@ public record RunConfig(
         forward * p * (Math.min(CURVE_SAMPLES, trainSize) + Math.min(CURVE_SAMPLES, testSize));
     double last = forward * p * ((double) trainSize + testSize);
     return totalSteps() * step + evalPoints * curve + last + SPECTRAL_NORMS * p + RUN_OVERHEAD;
-  }
-
-  private static Number num(Map<String, ?> c, String column) {
-    Object v = c.get(column);
-    if (!(v instanceof Number n)) {
-      throw UserError.wrongType("run config '" + column + "'", v, "a number");
-    }
-    return n;
-  }
-
-  private static int integer(Map<String, ?> c, Key key) {
-    return num(c, key.column()).intValue();
-  }
-
-  private static String str(Map<String, ?> c, Key key) {
-    Object v = c.get(key.column());
-    if (!(v instanceof String s)) {
-      throw UserError.wrongType("run config '" + key.column() + "'", v, "text");
-    }
-    return s;
   }
 }

@@ -410,4 +410,50 @@ class RunConfigTest {
     double fixed = deep.totalSteps() * RunConfig.STEP_OVERHEAD + RunConfig.RUN_OVERHEAD;
     assertEquals(fixed, deep.cost() - deep.params() * perParam, 1e-6 * deep.cost());
   }
+
+  /**
+   * The key registry is the one source of a run's fields: every key of {@link SpecKeys#RUN} is a
+   * record component of its type whose snake-case name is the key's column, nothing else is (but
+   * the sweep name, seed and repeat index), {@link RunConfig#columns()} has exactly those columns,
+   * and docs/tables.md lists them as the runs table's config columns, in registry order.
+   */
+  @Test
+  void theRegistryTheRecordAndTheDocsAgree() throws Exception {
+    Map<String, Class<?>> components = new TreeMap<>();
+    for (java.lang.reflect.RecordComponent c : RunConfig.class.getRecordComponents()) {
+      components.put(RunConfig.snakeCase(c.getName()), c.getType());
+    }
+    Map<String, Class<?>> expected = new TreeMap<>();
+    expected.put("sweep", String.class);
+    expected.put("sweep_seed", long.class);
+    expected.put("repeat", int.class);
+    for (Key key : SpecKeys.RUN) {
+      expected.put(
+          key.column(),
+          switch (key.type()) {
+            case INT -> int.class;
+            case LONG -> long.class;
+            case DOUBLE -> double.class;
+            case STRING -> String.class;
+          });
+    }
+    assertEquals(expected, components, "RunConfig's components against SpecKeys.RUN");
+    Map<String, Object> columns = pinned("any").columns();
+    expected.remove("sweep");
+    assertEquals(expected.keySet(), columns.keySet(), "columns()");
+
+    String tables = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "tables.md"));
+    java.util.regex.Matcher row =
+        java.util.regex.Pattern.compile("\\| one column per run key \\| ([^|]*) \\|")
+            .matcher(tables);
+    assertTrue(row.find(), "docs/tables.md lists the run key columns");
+    List<String> documented =
+        java.util.Arrays.stream(row.group(1).split("\\(\\[key reference")[0].split(","))
+            .map(x -> x.strip().replace("`", ""))
+            .toList();
+    assertEquals(
+        SpecKeys.RUN.stream().map(Key::column).toList(),
+        documented,
+        "docs/tables.md's run key columns, in registry order");
+  }
 }
