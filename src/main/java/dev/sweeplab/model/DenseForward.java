@@ -51,7 +51,8 @@ public final class DenseForward implements AutoCloseable {
 
   final int layers;
   final int maxRows;
-  final boolean classification;
+  /** Whether the output layer is a softmax trained on cross-entropy (else identity and MSE). */
+  final boolean crossEntropy;
   final Activation[] activations;
 
   /** Layer l maps dims[l] inputs to dims[l + 1] outputs. */
@@ -159,7 +160,7 @@ public final class DenseForward implements AutoCloseable {
       throw new IllegalStateException(
           "parameter layout: " + offset + " of " + paramView.length() + " parameters placed");
     }
-    this.classification = layerConf(net, layers - 1).getActivationFn() instanceof ActivationSoftmax;
+    this.crossEntropy = layerConf(net, layers - 1).getActivationFn() instanceof ActivationSoftmax;
     this.acts = new FloatPointer[layers + 1];
     this.actValues = new FloatBuffer[layers + 1];
     for (int l = 0; l <= layers; l++) {

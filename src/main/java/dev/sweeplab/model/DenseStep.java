@@ -188,7 +188,7 @@ public final class DenseStep implements AutoCloseable {
     float perZ = (float) (1 / scale.alpha());
     double loss = 0;
     for (int r = 0; r < rows; r++) {
-      loss += Loss.of(forward.classification, f, r * k, k, labels, r * k, delta, perZ);
+      loss += Loss.of(forward.crossEntropy, f, r * k, k, labels, r * k, delta, perZ);
     }
     return loss / rows;
   }

@@ -18,7 +18,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Dl4jMlp implements Mlp, Networks.Held {
   private final MultiLayerNetwork net;
   private final int[] dims;
-  private final boolean classification;
+  private final boolean crossEntropy;
   private final FloatBuffer features;
   private final FloatBuffer labels;
   private final int batchRows;
@@ -36,7 +36,7 @@ final class Dl4jMlp implements Mlp, Networks.Held {
               + Platform.nd4jBackend());
     }
     this.net = net;
-    this.classification = "classification".equals(run.task());
+    this.crossEntropy = run.crossEntropy();
     int layers = net.getnLayers();
     this.dims = new int[layers + 1];
     for (int l = 0; l < layers; l++) {
@@ -66,8 +66,8 @@ final class Dl4jMlp implements Mlp, Networks.Held {
   }
 
   @Override
-  public boolean classification() {
-    return classification;
+  public boolean crossEntropy() {
+    return crossEntropy;
   }
 
   @Override

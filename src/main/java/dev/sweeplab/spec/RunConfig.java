@@ -41,7 +41,12 @@ public record RunConfig(
     int batchSize,
     int epochs,
     int steps,
-    int evalPoints)
+    int evalPoints,
+    String loss,
+    String schedule,
+    int warmupSteps,
+    double weightDecay,
+    double momentum)
     implements Serializable {
 
   /** Builds a run from column-name → value (the canonical JSON's keys). */
@@ -81,7 +86,36 @@ public record RunConfig(
         integer(c, SpecKeys.BATCH_SIZE),
         integer(c, SpecKeys.EPOCHS),
         integer(c, SpecKeys.STEPS),
-        integer(c, SpecKeys.EVAL_POINTS));
+        integer(c, SpecKeys.EVAL_POINTS),
+        c.containsKey(SpecKeys.LOSS.column())
+            ? str(c, SpecKeys.LOSS)
+            : defaultLoss(str(c, SpecKeys.TASK)),
+        c.containsKey(SpecKeys.SCHEDULE.column())
+            ? str(c, SpecKeys.SCHEDULE)
+            : (String) SpecKeys.SCHEDULE.defaultValue(),
+        c.containsKey(SpecKeys.WARMUP_STEPS.column())
+            ? integer(c, SpecKeys.WARMUP_STEPS)
+            : (Integer) SpecKeys.WARMUP_STEPS.defaultValue(),
+        // + 0.0 turns -0.0 into 0.0, which the canonical JSON then leaves out as the default.
+        c.containsKey(SpecKeys.WEIGHT_DECAY.column())
+            ? num(c, SpecKeys.WEIGHT_DECAY.column()).doubleValue() + 0.0
+            : (Double) SpecKeys.WEIGHT_DECAY.defaultValue(),
+        c.containsKey(SpecKeys.MOMENTUM.column())
+            ? num(c, SpecKeys.MOMENTUM.column()).doubleValue() + 0.0
+            : (Double) SpecKeys.MOMENTUM.defaultValue());
+  }
+
+  /**
+   * The loss a task trains on when {@code dataset.loss} is not given: cross-entropy for
+   * classification, squared error for regression.
+   */
+  public static String defaultLoss(String task) {
+    return "regression".equals(task) ? "mse" : (String) SpecKeys.LOSS.defaultValue();
+  }
+
+  /** Whether the network ends in a softmax trained on cross-entropy (else identity and MSE). */
+  public boolean crossEntropy() {
+    return "cross_entropy".equals(loss);
   }
 
   /** Re-creates a run from the JSON recorded in its row. */
@@ -94,7 +128,15 @@ public record RunConfig(
    * its default, so a configuration that existed before the key keeps its run_id.
    */
   static final List<Key> OMITTED_AT_DEFAULT =
-      List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT, SpecKeys.OUTPUT_SCALE);
+      List.of(
+          SpecKeys.OUTPUT_MULTIPLIER,
+          SpecKeys.READOUT_INIT,
+          SpecKeys.OUTPUT_SCALE,
+          SpecKeys.LOSS,
+          SpecKeys.SCHEDULE,
+          SpecKeys.WARMUP_STEPS,
+          SpecKeys.WEIGHT_DECAY,
+          SpecKeys.MOMENTUM);
 
   /** Column name → value of every run key, sorted by name: the config columns of {@code runs}. */
   public Map<String, Object> columns() {
@@ -127,17 +169,24 @@ public record RunConfig(
     c.put(SpecKeys.EPOCHS.column(), epochs);
     c.put(SpecKeys.STEPS.column(), steps);
     c.put(SpecKeys.EVAL_POINTS.column(), evalPoints);
+    c.put(SpecKeys.LOSS.column(), loss);
+    c.put(SpecKeys.SCHEDULE.column(), schedule);
+    c.put(SpecKeys.WARMUP_STEPS.column(), warmupSteps);
+    c.put(SpecKeys.WEIGHT_DECAY.column(), weightDecay);
+    c.put(SpecKeys.MOMENTUM.column(), momentum);
     return new TreeMap<>(c);
   }
 
   /**
    * Column name → value of what identifies the run: {@link #columns()} without the keys of {@link
-   * #OMITTED_AT_DEFAULT} that have their default.
+   * #OMITTED_AT_DEFAULT} that have their default ({@code dataset.loss}'s is the task's, {@link
+   * #defaultLoss}).
    */
   public Map<String, Object> identity() {
     Map<String, Object> c = columns();
     for (Key key : OMITTED_AT_DEFAULT) {
-      if (key.defaultValue().equals(c.get(key.column()))) {
+      Object byDefault = key == SpecKeys.LOSS ? defaultLoss(task) : key.defaultValue();
+      if (byDefault.equals(c.get(key.column()))) {
         c.remove(key.column());
       }
     }

@@ -53,7 +53,12 @@ class RunConfigTest {
         128,
         10,
         0,
-        20);
+        20,
+        "cross_entropy",
+        "constant",
+        0,
+        0.0,
+        0.0);
   }
 
   private static final String PINNED_JSON =
@@ -156,7 +161,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(28, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(33, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -239,7 +244,12 @@ class RunConfigTest {
               1,
               1,
               1,
-              2);
+              2,
+              "mse",
+              "cosine",
+              1,
+              1e-4,
+              0.9);
       assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
     }
   }
