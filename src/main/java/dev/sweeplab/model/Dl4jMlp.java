@@ -19,6 +19,7 @@ final class Dl4jMlp implements Mlp, Networks.Held {
   private final MultiLayerNetwork net;
   private final int[] dims;
   private final boolean crossEntropy;
+  private final boolean regularized;
   private final FloatBuffer features;
   private final FloatBuffer labels;
   private final int batchRows;
@@ -37,6 +38,7 @@ final class Dl4jMlp implements Mlp, Networks.Held {
     }
     this.net = net;
     this.crossEntropy = run.crossEntropy();
+    this.regularized = run.weightDecay() > 0;
     int layers = net.getnLayers();
     this.dims = new int[layers + 1];
     for (int l = 0; l < layers; l++) {
@@ -96,8 +98,11 @@ final class Dl4jMlp implements Mlp, Networks.Held {
     int k = dims[dims.length - 1];
     INDArray x = Nd4j.create(Arrays.copyOf(features.array(), rows * d), new long[] {rows, d}, 'c');
     INDArray y = Nd4j.create(Arrays.copyOf(labels.array(), rows * k), new long[] {rows, k}, 'c');
+    // fit's score adds the regularization's ½·c·‖W‖² (L2 and WeightDecay alike), taken on the
+    // parameters before the step: the loss alone is the score less that term, computed first.
+    double penalty = regularized ? net.calcRegularizationScore(true) : 0;
     net.fit(x, y);
-    return net.score();
+    return net.score() - penalty;
   }
 
   @Override

@@ -26,8 +26,8 @@ public final class Loss {
   /**
    * The loss of one sample whose logits are {@code z[offset .. offset + k)}: cross-entropy against
    * the one-hot or soft label row {@code y[yOffset ..]} when {@code crossEntropy}, else the mean
-   * squared error against the target (or one-hot label) row. When {@code delta} is not null, writes ∂loss/∂z × {@code
-   * scale} to {@code delta[offset ..]}.
+   * squared error against the target (or one-hot label) row. When {@code delta} is not null, writes
+   * ∂loss/∂z × {@code scale} to {@code delta[offset ..]}.
    */
   public static double of(
       boolean crossEntropy,

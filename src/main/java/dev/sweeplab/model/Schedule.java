@@ -8,10 +8,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * A layer's learning rate at each step: its peak rate (the run's rate times the parameterization's
- * factor for the layer) times one factor f(t) shared by every layer, from {@code
- * training.schedule} and {@code training.warmup_steps}. With t the step counted from 0 (DL4J's
- * iteration count, which {@code fit} and {@link DenseStep} both pass), W the warmup steps and T the
- * run's steps ({@link RunConfig#totalSteps}):
+ * factor for the layer) times one factor f(t) shared by every layer, from {@code training.schedule}
+ * and {@code training.warmup_steps}. With t the step counted from 0 (DL4J's iteration count, which
+ * {@code fit} and {@link DenseStep} both pass), W the warmup steps and T the run's steps ({@link
+ * RunConfig#totalSteps}):
  *
  * <pre>
  * t &lt; W:   f(t) = (t + 1) / W                                   linear warmup from η/W to η

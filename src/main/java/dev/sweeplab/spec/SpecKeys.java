@@ -287,7 +287,8 @@ public final class SpecKeys {
           0.0,
           true,
           new Rule(
-              v -> ((Double) v) >= 0 && Double.isFinite((Double) v), "must be a finite number >= 0"),
+              v -> ((Double) v) >= 0 && Double.isFinite((Double) v),
+              "must be a finite number >= 0"),
           "lambda on the weight matrices (not the biases): adam decoupled (AdamW, W -= eta_t *"
               + " lambda * W), sgd L2 (gradient + lambda * W); the per-step decay is eta_t * lambda"
               + " in every layer whatever the parameterization's rates (microsoft/mup's MuAdamW)");
