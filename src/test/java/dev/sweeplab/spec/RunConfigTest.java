@@ -4,6 +4,7 @@ import static dev.sweeplab.spec.Specs.assertMessage;
 import static dev.sweeplab.spec.Specs.fails;
 import static dev.sweeplab.spec.Specs.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -399,5 +400,41 @@ class RunConfigTest {
     assertEquals(arithmetic, deep.cost() - shallow.cost(), 1e-6 * arithmetic);
     double fixed = deep.totalSteps() * RunConfig.STEP_OVERHEAD + RunConfig.RUN_OVERHEAD;
     assertEquals(fixed, deep.cost() - deep.params() * perParam, 1e-6 * deep.cost());
+  }
+
+  @Test
+  void trainingSetupsAtTheirDefaultsKeepTheRunIds() {
+    String[][] same = {
+      {"dataset: {task: classification}", "dataset: {task: classification, loss: cross_entropy}"},
+      {"dataset: {task: regression}", "dataset: {task: regression, loss: mse}"},
+      {
+        "training: {optimizer: sgd}",
+        "training: {optimizer: sgd, schedule: constant, warmup_steps: 0, weight_decay: 0,"
+            + " momentum: 0}"
+      },
+      {"training: {optimizer: sgd}", "training: {optimizer: sgd, weight_decay: -0.0}"},
+    };
+    for (String[] pair : same) {
+      RunConfig a = parse("name: d", pair[0]).expand().get(0);
+      RunConfig b = parse("name: d", pair[1]).expand().get(0);
+      assertEquals(a.runId(), b.runId(), pair[1]);
+      assertEquals(a.canonicalJson(), b.canonicalJson(), pair[1]);
+      assertFalse(a.canonicalJson().contains("loss"), a.canonicalJson());
+    }
+    String[] different = {
+      "dataset: {loss: mse}",
+      "training: {schedule: cosine}",
+      "training: {warmup_steps: 5}",
+      "training: {weight_decay: 0.01}",
+      "training: {optimizer: sgd, momentum: 0.9}",
+    };
+    Set<String> ids = new HashSet<>();
+    ids.add(parse("name: d").expand().get(0).runId());
+    for (String spec : different) {
+      RunConfig run = parse("name: d", spec).expand().get(0);
+      assertEquals(run, RunConfig.fromJson("d", run.canonicalJson()), spec);
+      ids.add(run.runId());
+    }
+    assertEquals(different.length + 1, ids.size(), "each setting is a different run");
   }
 }
