@@ -289,9 +289,10 @@ public final class SpecKeys {
           new Rule(
               v -> ((Double) v) >= 0 && Double.isFinite((Double) v),
               "must be a finite number >= 0"),
-          "lambda on the weight matrices (not the biases): adam decoupled (AdamW, W -= eta_t *"
-              + " lambda * W), sgd L2 (gradient + lambda * W); the per-step decay is eta_t * lambda"
-              + " in every layer whatever the parameterization's rates (microsoft/mup's MuAdamW)");
+          "lambda on the weight matrices (not the biases): adam decoupled (AdamW: W -= eta_t *"
+              + " lambda * W), sgd L2 (gradient + lambda / m * W, m the layer's rate multiplier):"
+              + " the decay per step is eta_t * lambda * W in every layer whatever the"
+              + " parameterization's rates, as microsoft/mup's MuAdamW and MuSGD scale it");
   public static final Key MOMENTUM =
       new Key(
           "training.momentum",
