@@ -8,6 +8,7 @@ import dev.sweeplab.model.Parameterization.Scaling;
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +71,19 @@ class TrainingSetupsTest {
       }
     }
     check(run("adam", "mup", "mse", "cosine", 0, 0));
+  }
+
+  @Test
+  void theSquaredLossOfAClassIsThatOfItsOneHotRow() {
+    FloatBuffer z = FloatBuffer.wrap(new float[] {0.5f, -1.25f, 2f, 0.75f});
+    float[] oneHot = {0, 0, 1, 0};
+    // (1/K) Σ (z − y)² = (0.25 + 1.5625 + 1 + 0.5625) / 4
+    assertEquals(3.375 / 4, Loss.squaredError(z, 0, 4, 2), 1e-12);
+    assertEquals(Loss.squaredError(z, 0, 4, oneHot, 0), Loss.squaredError(z, 0, 4, 2), 0);
+    FloatBuffer delta = FloatBuffer.allocate(4);
+    double loss = Loss.of(false, z, 0, 4, FloatBuffer.wrap(oneHot), 0, delta, 1f);
+    assertEquals(3.375 / 4, loss, 1e-12);
+    assertEquals(2 * (2f - 1) / 4, delta.get(2), 1e-7, "gradient 2(z − y)/K");
   }
 
   @Test
