@@ -71,8 +71,8 @@ final class BlasMlp implements Mlp, Networks.Held {
   }
 
   @Override
-  public boolean classification() {
-    return eval.classification;
+  public boolean crossEntropy() {
+    return eval.crossEntropy;
   }
 
   @Override

@@ -24,6 +24,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.pointers.PagedPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.nd4j.linalg.lossfunctions.impl.LossMSE;
@@ -51,7 +54,10 @@ public final class DenseForward implements AutoCloseable {
 
   final int layers;
   final int maxRows;
-  final boolean classification;
+
+  /** Whether the output layer is a softmax trained on cross-entropy (else identity and MSE). */
+  final boolean crossEntropy;
+
   final Activation[] activations;
 
   /** Layer l maps dims[l] inputs to dims[l + 1] outputs. */
@@ -77,7 +83,8 @@ public final class DenseForward implements AutoCloseable {
    * Why this class cannot run {@code net}, or null when it can: it takes the networks {@link
    * Networks#build} makes on ND4J's CPU backend (float dense layers with ReLU, tanh or identity, a
    * softmax + cross-entropy or identity + MSE output layer, biases, no dropout, weight noise,
-   * regularization, gradient normalization or constraints).
+   * gradient normalization or constraints, and no regularization but one L2 or decoupled weight
+   * decay on the weights, which DL4J's updater applies inside the step {@link DenseStep} calls).
    */
   public static String unsupported(MultiLayerNetwork net) {
     if (!Nd4j.getBackend().getClass().getSimpleName().startsWith("Cpu")) {
@@ -114,7 +121,7 @@ public final class DenseForward implements AutoCloseable {
       if (layer.getIDropout() != null
           || base.getWeightNoise() != null
           || (layer.getConstraints() != null && !layer.getConstraints().isEmpty())
-          || !empty(base.getRegularization())
+          || !updaterDecay(base.getRegularization())
           || !empty(base.getRegularizationBias())
           || (base.getGradientNormalization() != null
               && base.getGradientNormalization() != GradientNormalization.None)) {
@@ -159,7 +166,7 @@ public final class DenseForward implements AutoCloseable {
       throw new IllegalStateException(
           "parameter layout: " + offset + " of " + paramView.length() + " parameters placed");
     }
-    this.classification = layerConf(net, layers - 1).getActivationFn() instanceof ActivationSoftmax;
+    this.crossEntropy = layerConf(net, layers - 1).getActivationFn() instanceof ActivationSoftmax;
     this.acts = new FloatPointer[layers + 1];
     this.actValues = new FloatBuffer[layers + 1];
     for (int l = 0; l <= layers; l++) {
@@ -330,5 +337,16 @@ public final class DenseForward implements AutoCloseable {
 
   private static boolean empty(List<?> list) {
     return list == null || list.isEmpty();
+  }
+
+  /**
+   * Whether the weights' regularization is none, or one L2 term or one decoupled weight decay:
+   * DL4J's updater applies either to the gradient view before (L2) or after (decay) the optimizer,
+   * in {@code fit} and in {@link DenseStep} alike; neither changes the forward pass.
+   */
+  private static boolean updaterDecay(List<Regularization> list) {
+    return empty(list)
+        || (list.size() == 1
+            && (list.get(0) instanceof L2Regularization || list.get(0) instanceof WeightDecay));
   }
 }

@@ -26,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * docs/benchmarks.md). Here a step is, per layer, one {@code sgemm} forward ({@link DenseForward})
  * and two backward (one for the first layer) into arrays allocated once per run, with the bias,
  * activation, loss and their derivatives computed in Java on the same memory; the update is DL4J's
- * updater (Adam or SGD with the per-layer rates of the run's {@link Parameterization}) on the
+ * updater (Adam, SGD or {@link HeavyBall} with the per-layer rates of the run's {@link
+ * Parameterization} and its {@link Schedule}, and the weights' L2 or decoupled decay) on the
  * network's gradient view, then {@code params -= update}, the iteration count advanced as {@code
  * fit} does. Nothing of its own is allocated per step (DL4J's updater still allocates its op
  * objects and shape buffers).
@@ -188,7 +189,7 @@ public final class DenseStep implements AutoCloseable {
     float perZ = (float) (1 / scale.alpha());
     double loss = 0;
     for (int r = 0; r < rows; r++) {
-      loss += Loss.of(forward.classification, f, r * k, k, labels, r * k, delta, perZ);
+      loss += Loss.of(forward.crossEntropy, f, r * k, k, labels, r * k, delta, perZ);
     }
     return loss / rows;
   }

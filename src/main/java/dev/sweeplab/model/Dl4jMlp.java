@@ -18,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
 final class Dl4jMlp implements Mlp, Networks.Held {
   private final MultiLayerNetwork net;
   private final int[] dims;
-  private final boolean classification;
+  private final boolean crossEntropy;
+  private final boolean regularized;
   private final FloatBuffer features;
   private final FloatBuffer labels;
   private final int batchRows;
@@ -36,7 +37,8 @@ final class Dl4jMlp implements Mlp, Networks.Held {
               + Platform.nd4jBackend());
     }
     this.net = net;
-    this.classification = "classification".equals(run.task());
+    this.crossEntropy = run.crossEntropy();
+    this.regularized = run.weightDecay() > 0;
     int layers = net.getnLayers();
     this.dims = new int[layers + 1];
     for (int l = 0; l < layers; l++) {
@@ -66,8 +68,8 @@ final class Dl4jMlp implements Mlp, Networks.Held {
   }
 
   @Override
-  public boolean classification() {
-    return classification;
+  public boolean crossEntropy() {
+    return crossEntropy;
   }
 
   @Override
@@ -96,8 +98,11 @@ final class Dl4jMlp implements Mlp, Networks.Held {
     int k = dims[dims.length - 1];
     INDArray x = Nd4j.create(Arrays.copyOf(features.array(), rows * d), new long[] {rows, d}, 'c');
     INDArray y = Nd4j.create(Arrays.copyOf(labels.array(), rows * k), new long[] {rows, k}, 'c');
+    // fit's score adds the regularization's ½·c·‖W‖² (L2 and WeightDecay alike), taken on the
+    // parameters before the step: the loss alone is the score less that term, computed first.
+    double penalty = regularized ? net.calcRegularizationScore(true) : 0;
     net.fit(x, y);
-    return net.score();
+    return net.score() - penalty;
   }
 
   @Override

@@ -7,11 +7,13 @@ import java.nio.FloatBuffer;
  * before the softmax (the logits z, one row of K per sample):
  *
  * <ul>
- *   <li><b>classification</b>: cross-entropy of softmax(z) against the label, log Σₖ exp(zₖ) − z_y,
- *       computed with the row's maximum subtracted so it neither overflows nor needs a clip on the
- *       probability; its gradient by z is softmax(z) − y;
- *   <li><b>regression</b>: squared error averaged over the K outputs, (1/K) Σₖ (zₖ − yₖ)², with no
- *       ½ (DL4J's {@code LossMSE}); its gradient is 2(z − y)/K.
+ *   <li><b>cross-entropy</b> (classification's default): cross-entropy of softmax(z) against the
+ *       label, log Σₖ exp(zₖ) − z_y, computed with the row's maximum subtracted so it neither
+ *       overflows nor needs a clip on the probability; its gradient by z is softmax(z) − y;
+ *   <li><b>mse</b> (regression, or classification with {@code dataset.loss: mse} against the
+ *       one-hot label row): squared error averaged over the K outputs, (1/K) Σₖ (zₖ − yₖ)², with no
+ *       ½ (DL4J's {@code LossMSE}); its gradient is 2(z − y)/K. A minibatch's or a split's loss is
+ *       the mean of this over its samples.
  * </ul>
  *
  * DL4J's {@code LossMCXENT}, which its own {@code fit} uses, clips the probability at 10⁻¹⁰
@@ -23,12 +25,12 @@ public final class Loss {
 
   /**
    * The loss of one sample whose logits are {@code z[offset .. offset + k)}: cross-entropy against
-   * the one-hot or soft label row {@code y[yOffset ..]} when {@code classification}, else the mean
-   * squared error against the target row. When {@code delta} is not null, writes ∂loss/∂z × {@code
-   * scale} to {@code delta[offset ..]}.
+   * the one-hot or soft label row {@code y[yOffset ..]} when {@code crossEntropy}, else the mean
+   * squared error against the target (or one-hot label) row. When {@code delta} is not null, writes
+   * ∂loss/∂z × {@code scale} to {@code delta[offset ..]}.
    */
   public static double of(
-      boolean classification,
+      boolean crossEntropy,
       FloatBuffer z,
       int offset,
       int k,
@@ -36,7 +38,7 @@ public final class Loss {
       int yOffset,
       FloatBuffer delta,
       float scale) {
-    if (!classification) {
+    if (!crossEntropy) {
       double loss = 0;
       for (int c = 0; c < k; c++) {
         float diff = z.get(offset + c) - y.get(yOffset + c);
@@ -75,6 +77,19 @@ public final class Loss {
       sum += Math.exp(z.get(offset + c) - max);
     }
     return max + Math.log(sum) - z.get(offset + label);
+  }
+
+  /**
+   * Squared error of one sample against the one-hot row of class {@code label}, averaged over its
+   * {@code k} outputs: (1/K) Σₖ (zₖ − [k = label])².
+   */
+  public static double squaredError(FloatBuffer z, int offset, int k, int label) {
+    double loss = 0;
+    for (int c = 0; c < k; c++) {
+      double diff = z.get(offset + c) - (c == label ? 1f : 0f);
+      loss += diff * diff;
+    }
+    return loss / k;
   }
 
   /** Squared error of one sample averaged over its {@code k} outputs. */

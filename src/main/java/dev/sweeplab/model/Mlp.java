@@ -56,8 +56,11 @@ public interface Mlp extends AutoCloseable {
   /** Units per layer: the inputs, each hidden layer's width, the outputs. */
   int[] dims();
 
-  /** Whether the output is a softmax over classes (else an identity regression output). */
-  boolean classification();
+  /**
+   * Whether the output is a softmax trained on cross-entropy; else an identity output trained on
+   * squared error (regression, or classification with {@code dataset.loss: mse}).
+   */
+  boolean crossEntropy();
 
   /** Trainable parameters, weights and biases. */
   long numParams();

@@ -21,7 +21,10 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
  * Builds the DL4J network of a run: an MLP input → width × depth → outputs with the run's
- * activation, softmax + cross-entropy for classification or identity + MSE for regression.
+ * activation, softmax + cross-entropy ({@code dataset.loss: cross_entropy}, classification's
+ * default) or identity + MSE (regression, or classification on one-hot targets with {@code
+ * dataset.loss: mse}); its updaters take the run's optimizer, {@link Schedule}, momentum ({@link
+ * HeavyBall}) and weight decay.
  *
  * <p>Initialisation: every weight ~ N(0, σ²) with σ = init_scale · gain / √fan_in · m, gain √2 for
  * ReLU (He et al. 2015) and 1 otherwise (LeCun), 1 for the output layer; m, each layer's forward
@@ -48,7 +51,7 @@ public final class Networks {
    * draw.
    */
   static MultiLayerNetwork build(RunConfig run, long seed) {
-    boolean classification = "classification".equals(run.task());
+    boolean crossEntropy = run.crossEntropy();
     boolean adam = "adam".equals(run.optimizer());
     Parameterization p = Parameterization.of(run.parameterization());
     double r = (double) run.width() / run.baseWidth();
@@ -66,10 +69,10 @@ public final class Networks {
       fanIn = run.width();
     }
     OutputLayer.Builder out =
-        new OutputLayer.Builder(classification ? LossFunction.MCXENT : LossFunction.MSE)
+        new OutputLayer.Builder(crossEntropy ? LossFunction.MCXENT : LossFunction.MSE)
             .nIn(fanIn)
             .nOut(run.classes())
-            .activation(classification ? Activation.SOFTMAX : Activation.IDENTITY);
+            .activation(crossEntropy ? Activation.SOFTMAX : Activation.IDENTITY);
     Scaling readout = p.scaling(Layer.OUTPUT, r, adam).times(run.outputMultiplier()).folded(adam);
     if ("zero".equals(run.readoutInit())) {
       readout = new Scaling(1, 0, readout.weightRate(), readout.biasRate());
@@ -162,13 +165,36 @@ public final class Networks {
         .biasInit(0)
         .updater(updater(run, s.weightRate()))
         .biasUpdater(updater(run, s.biasRate()));
+    if (run.weightDecay() > 0) {
+      // DL4J multiplies the coefficient by the layer's scheduled rate η·m·f(t) (Adam's decoupled
+      // decay) or adds it to the gradient that rate multiplies (SGD's L2); over m the per-step
+      // decay is η·f(t)·λ in every layer, as microsoft/mup's MuAdam and MuSGD scale weight_decay
+      // inversely to each group's lr. Weights only: DL4J leaves biases undecayed unless told.
+      double coefficient = run.weightDecay() / s.weightRate();
+      if ("adam".equals(run.optimizer())) {
+        layer.weightDecay(coefficient, true);
+      } else {
+        layer.l2(coefficient);
+      }
+    }
   }
 
+  /**
+   * The updater of parameters whose peak rate is the run's times {@code multiplier}: Adam, SGD, or
+   * SGD with {@link HeavyBall} momentum, at the run's {@link Schedule} (a plain rate when constant
+   * with no warmup).
+   */
   private static IUpdater updater(RunConfig run, double multiplier) {
     double rate = run.learningRate() * multiplier;
+    Schedule schedule = Schedule.of(run, rate);
     return switch (run.optimizer()) {
-      case "adam" -> new Adam(rate);
-      case "sgd" -> new Sgd(rate);
+      case "adam" -> schedule == null ? new Adam(rate) : new Adam(schedule);
+      case "sgd" -> {
+        if (run.momentum() > 0) {
+          yield new HeavyBall(rate, schedule, run.momentum());
+        }
+        yield schedule == null ? new Sgd(rate) : new Sgd(schedule);
+      }
       default -> throw new IllegalArgumentException("optimizer " + run.optimizer());
     };
   }

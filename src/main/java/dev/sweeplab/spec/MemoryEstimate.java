@@ -6,15 +6,16 @@ package dev.sweeplab.spec;
  * All arrays are 32-bit floats.
  *
  * <p>Off the Java heap (ND4J and the BLAS step): the parameters, their gradients and the
- * optimizer's state (Adam: two moments; SGD: none), the largest weight matrix once more while it is
- * initialised, the training step's buffers (per layer: pre-activation, activation and delta for one
- * minibatch, plus the minibatch itself) and the evaluation's (activations of up to 1,024 rows per
- * layer). On the heap: the data set (train and test inputs; cached once per JVM and shared by the
- * runs that use it), the weight-change measurement's two copies of the parameters and its copy of
- * the largest weight matrix's change (for its spectral norm), and every layer's values on the
- * evaluation's two probe batches at initialisation plus one probe's current values. With {@code
- * model.output_scale} other than 1, the initial network beside the trained one: its parameters,
- * gradients and optimizer state, and its own step and evaluation buffers.
+ * optimizer's state (Adam: two moments; SGD: none, or its velocity with {@code training.momentum}),
+ * the largest weight matrix once more while it is initialised, the training step's buffers (per
+ * layer: pre-activation, activation and delta for one minibatch, plus the minibatch itself) and the
+ * evaluation's (activations of up to 1,024 rows per layer). On the heap: the data set (train and
+ * test inputs; cached once per JVM and shared by the runs that use it), the weight-change
+ * measurement's two copies of the parameters and its copy of the largest weight matrix's change
+ * (for its spectral norm), and every layer's values on the evaluation's two probe batches at
+ * initialisation plus one probe's current values. With {@code model.output_scale} other than 1, the
+ * initial network beside the trained one: its parameters, gradients and optimizer state, and its
+ * own step and evaluation buffers.
  *
  * @param nativeBytes bytes outside the Java heap
  * @param heapBytes bytes on the Java heap
@@ -40,7 +41,7 @@ public record MemoryEstimate(long nativeBytes, long heapBytes, long largestArray
     double in = run.inputDim();
     double k = run.classes();
     double p = in * w + w + (d - 1) * (w * w + w) + w * k + k;
-    double state = "adam".equals(run.optimizer()) ? 2 : 0;
+    double state = "adam".equals(run.optimizer()) ? 2 : run.momentum() > 0 ? 1 : 0;
     double largestWeights = Math.max(in * w, Math.max(d > 1 ? w * w : 0, w * k));
     double units = w * d + k;
     // Minibatches hold at most the whole training set (full-batch training).

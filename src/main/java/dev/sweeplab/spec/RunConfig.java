@@ -48,14 +48,19 @@ public record RunConfig(
     int batchSize,
     int epochs,
     int steps,
-    int evalPoints)
+    int evalPoints,
+    String loss,
+    String schedule,
+    int warmupSteps,
+    double weightDecay,
+    double momentum)
     implements Serializable {
 
   /**
    * Builds a run from column-name → value (the canonical JSON's keys). Each record component reads
    * the column of its name in snake case ({@code learningRate} ← {@code learning_rate}); a key of
-   * {@link #OMITTED_AT_DEFAULT} that is absent takes its default, as in a configuration recorded
-   * before the key existed.
+   * {@link #OMITTED_AT_DEFAULT} that is absent takes its default ({@code dataset.loss}'s is the
+   * task's, {@link #defaultLoss}), as in a configuration recorded before the key existed.
    */
   public static RunConfig of(String sweep, Map<String, ?> c) {
     Object[] args = new Object[COMPONENTS.length];
@@ -68,10 +73,14 @@ public record RunConfig(
       String column = COLUMNS[i];
       Object v = c.get(column);
       Key key = KEY_OF_COLUMN.get(column);
-      if (v == null && key != null && OMITTED_AT_DEFAULT.contains(key)) {
-        v = key.defaultValue();
+      boolean omissible = key != null && OMITTED_AT_DEFAULT.contains(key);
+      if (v == null && omissible) {
+        v = key == SpecKeys.LOSS ? defaultLoss((String) c.get(TASK)) : key.defaultValue();
       }
       args[i] = convert(column, v, component.getType());
+      if (omissible && args[i] instanceof Double d) {
+        args[i] = d + 0.0; // -0.0 becomes 0.0, which the canonical JSON leaves out as the default
+      }
     }
     try {
       return CONSTRUCTOR.newInstance(args);
@@ -86,6 +95,8 @@ public record RunConfig(
   }
 
   private static final RecordComponent[] COMPONENTS = RunConfig.class.getRecordComponents();
+
+  private static final String TASK = SpecKeys.TASK.column();
 
   /** Each component's column: its name in snake case ({@code null} for the sweep name). */
   private static final String[] COLUMNS =
@@ -141,6 +152,19 @@ public record RunConfig(
     throw new IllegalStateException("run config field '" + column + "' of type " + type);
   }
 
+  /**
+   * The loss a task trains on when {@code dataset.loss} is not given: cross-entropy for
+   * classification, squared error for regression.
+   */
+  public static String defaultLoss(String task) {
+    return "regression".equals(task) ? "mse" : (String) SpecKeys.LOSS.defaultValue();
+  }
+
+  /** Whether the network ends in a softmax trained on cross-entropy (else identity and MSE). */
+  public boolean crossEntropy() {
+    return "cross_entropy".equals(loss);
+  }
+
   /** Re-creates a run from the JSON recorded in its row. */
   public static RunConfig fromJson(String sweep, String json) {
     return of(sweep, CanonicalJson.read(json));
@@ -151,7 +175,15 @@ public record RunConfig(
    * its default, so a configuration that existed before the key keeps its run_id.
    */
   static final List<Key> OMITTED_AT_DEFAULT =
-      List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT, SpecKeys.OUTPUT_SCALE);
+      List.of(
+          SpecKeys.OUTPUT_MULTIPLIER,
+          SpecKeys.READOUT_INIT,
+          SpecKeys.OUTPUT_SCALE,
+          SpecKeys.LOSS,
+          SpecKeys.SCHEDULE,
+          SpecKeys.WARMUP_STEPS,
+          SpecKeys.WEIGHT_DECAY,
+          SpecKeys.MOMENTUM);
 
   /**
    * Column name → value of every record component but the sweep name (every run key, the sweep seed
@@ -173,12 +205,14 @@ public record RunConfig(
 
   /**
    * Column name → value of what identifies the run: {@link #columns()} without the keys of {@link
-   * #OMITTED_AT_DEFAULT} that have their default.
+   * #OMITTED_AT_DEFAULT} that have their default ({@code dataset.loss}'s is the task's, {@link
+   * #defaultLoss}).
    */
   public Map<String, Object> identity() {
     Map<String, Object> c = columns();
     for (Key key : OMITTED_AT_DEFAULT) {
-      if (key.defaultValue().equals(c.get(key.column()))) {
+      Object byDefault = key == SpecKeys.LOSS ? defaultLoss(task) : key.defaultValue();
+      if (byDefault.equals(c.get(key.column()))) {
         c.remove(key.column());
       }
     }

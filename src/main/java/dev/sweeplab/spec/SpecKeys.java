@@ -247,6 +247,62 @@ public final class SpecKeys {
           atLeast(2),
           "evaluations along the learning curve, log-spaced in steps");
 
+  public static final Key LOSS =
+      new Key(
+          "dataset.loss",
+          "loss",
+          Type.STRING,
+          "cross_entropy",
+          true,
+          oneOf("cross_entropy", "mse"),
+          "classification: cross_entropy (softmax) or mse, the squared error of the raw outputs"
+              + " against one-hot targets averaged over the K outputs (Belkin et al. 2019); test"
+              + " error is the argmax either way; regression: mse (its default and only loss)");
+  public static final Key SCHEDULE =
+      new Key(
+          "training.schedule",
+          "schedule",
+          Type.STRING,
+          "constant",
+          true,
+          oneOf("constant", "cosine", "linear"),
+          "learning-rate factor over the run's steps after warmup: constant, cosine (down to 0.1 of"
+              + " the peak at the last step, Hoffmann et al. 2022) or linear (down to 0 at the last"
+              + " step); multiplies every layer's rate (formula in docs/science.md)");
+  public static final Key WARMUP_STEPS =
+      new Key(
+          "training.warmup_steps",
+          "warmup_steps",
+          Type.INT,
+          0,
+          true,
+          atLeast(0),
+          "linear warmup (Goyal et al. 2017): step t < warmup_steps (from 0) runs at (t + 1) /"
+              + " warmup_steps of the peak rate; at most the run's steps");
+  public static final Key WEIGHT_DECAY =
+      new Key(
+          "training.weight_decay",
+          "weight_decay",
+          Type.DOUBLE,
+          0.0,
+          true,
+          new Rule(
+              v -> ((Double) v) >= 0 && Double.isFinite((Double) v),
+              "must be a finite number >= 0"),
+          "lambda on the weight matrices (not the biases): adam decoupled (AdamW: W -= eta_t *"
+              + " lambda * W), sgd L2 (gradient + lambda / m * W, m the layer's rate multiplier):"
+              + " the decay per step is eta_t * lambda * W in every layer whatever the"
+              + " parameterization's rates, as microsoft/mup's MuAdamW and MuSGD scale it");
+  public static final Key MOMENTUM =
+      new Key(
+          "training.momentum",
+          "momentum",
+          Type.DOUBLE,
+          0.0,
+          true,
+          new Rule(v -> ((Double) v) >= 0 && ((Double) v) < 1, "must be a number in [0, 1)"),
+          "sgd heavy-ball momentum mu (PyTorch's: v = mu * v + g, W -= eta_t * v); 0 with adam");
+
   public static final Key MAX_RUNS =
       new Key(
           "limits.max_runs",
@@ -387,7 +443,12 @@ public final class SpecKeys {
           BATCH_SIZE,
           EPOCHS,
           STEPS,
-          EVAL_POINTS);
+          EVAL_POINTS,
+          LOSS,
+          SCHEDULE,
+          WARMUP_STEPS,
+          WEIGHT_DECAY,
+          MOMENTUM);
 
   /** Keys that shape the sweep but not a run. */
   public static final List<Key> LIMITS =

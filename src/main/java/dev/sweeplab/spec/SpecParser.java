@@ -276,6 +276,7 @@ public final class SpecParser {
               + sizes
               + ". Shrink an axis or raise limits.max_runs.");
     }
+    checkWarmup(spec);
     if (training && !distributedAbove.equals("none")) {
       for (RunConfig run : spec.expand()) {
         if (run.outputScale() != 1 && spec.distributed(run)) {
@@ -549,6 +550,61 @@ public final class SpecParser {
           throw UserError.badValue(
               SpecKeys.CLASSES.path(), k, "must be >= 2 for dataset.task = classification");
         }
+      }
+    }
+    checkTraining(flat, values);
+  }
+
+  /**
+   * The loss fits the task (regression trains on squared error only, and takes it when {@code
+   * dataset.loss} is left out) and momentum is SGD's: Adam keeps its own moment estimates.
+   */
+  private static void checkTraining(Map<String, Object> flat, Map<Key, List<Object>> values) {
+    if (values.get(SpecKeys.TASK).get(0).equals("regression")) {
+      if (values.get(SpecKeys.LOSS).contains("cross_entropy")
+          && flat.containsKey(SpecKeys.LOSS.path())) {
+        throw UserError.badValue(
+            SpecKeys.LOSS.path(),
+            flat.get(SpecKeys.LOSS.path()),
+            "must be mse for dataset.task = regression (cross_entropy needs classes): remove it"
+                + " or use dataset.task: classification");
+      }
+      values.put(SpecKeys.LOSS, List.of(RunConfig.defaultLoss("regression")));
+    }
+    boolean momentum = values.get(SpecKeys.MOMENTUM).stream().anyMatch(m -> (Double) m != 0);
+    if (momentum && values.get(SpecKeys.OPTIMIZER).contains("adam")) {
+      throw UserError.of(
+          SpecKeys.MOMENTUM.path()
+              + " = "
+              + UserError.show(flat.get(SpecKeys.MOMENTUM.path()))
+              + " is not defined with "
+              + SpecKeys.OPTIMIZER.path()
+              + " = adam (Adam's beta1 is its momentum): use training.optimizer: sgd, or leave"
+              + " training.momentum out (0)");
+    }
+  }
+
+  /**
+   * Warmup fits in every run: {@code training.warmup_steps} at most the run's steps ({@link
+   * RunConfig#totalSteps}), which depend on the other axes.
+   */
+  private static void checkWarmup(SweepSpec spec) {
+    if (spec.values().get(SpecKeys.WARMUP_STEPS).stream().allMatch(w -> (Integer) w == 0)) {
+      return;
+    }
+    for (RunConfig run : spec.expand()) {
+      if (run.warmupSteps() > run.totalSteps()) {
+        throw UserError.badValue(
+            SpecKeys.WARMUP_STEPS.path(),
+            run.warmupSteps(),
+            "must be at most the run's steps, "
+                + run.totalSteps()
+                + " for train_size "
+                + run.trainSize()
+                + ", batch_size "
+                + run.batchSize()
+                + (run.steps() > 0 ? ", steps " + run.steps() : ", epochs " + run.epochs())
+                + ": shorten the warmup or train longer");
       }
     }
   }

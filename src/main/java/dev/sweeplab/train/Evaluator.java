@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Loss and error of one run's network on (a fixed prefix of) the train and test splits, in chunks
- * so memory stays bounded. Loss is {@link Loss}'s (mean cross-entropy for classification, mean
- * squared error per output for regression); error is the fraction misclassified (the largest logit
- * is the prediction), NaN for regression.
+ * so memory stays bounded. Loss is {@link Loss}'s, the one the run trains on (mean cross-entropy,
+ * or mean squared error per output against the targets or the one-hot labels); error is the
+ * fraction misclassified (the largest output is the prediction, whichever the loss), NaN for
+ * regression.
  *
  * <p>Besides, on two fixed probe batches, how each layer's values have moved since the network as
  * it was when this evaluator was made (the trainer makes it right after initialisation, so h₀ is
@@ -120,7 +121,10 @@ final class Evaluator implements AutoCloseable {
       for (int r = 0; r < n; r++) {
         if (data.classification()) {
           int label = split.labels()[from + r];
-          loss += Loss.crossEntropy(z, r * k, k, label);
+          loss +=
+              net.crossEntropy()
+                  ? Loss.crossEntropy(z, r * k, k, label)
+                  : Loss.squaredError(z, r * k, k, label);
           if (Loss.argmax(z, r * k, k) != label) {
             wrong++;
           }

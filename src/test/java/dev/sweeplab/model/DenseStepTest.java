@@ -32,9 +32,20 @@ class DenseStepTest {
         net(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.RELU).dropOut(0.5));
     assertNotNull(DenseStep.unsupported(dropout));
     assertThrows(IllegalArgumentException.class, () -> DenseStep.of(dropout, 8));
+    MultiLayerNetwork l1 =
+        net(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.RELU).l1(1e-3));
+    assertNotNull(DenseStep.unsupported(l1));
+    MultiLayerNetwork l2Bias =
+        net(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.RELU).l2Bias(1e-3));
+    assertNotNull(DenseStep.unsupported(l2Bias));
+    // An L2 term or a decoupled decay on the weights is the updater's, which the step calls.
     MultiLayerNetwork l2 =
         net(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.RELU).l2(1e-3));
-    assertNotNull(DenseStep.unsupported(l2));
+    assertNull(DenseStep.unsupported(l2));
+    DenseLayer.Builder decayed = new DenseLayer.Builder().nIn(4).nOut(3);
+    decayed.activation(Activation.RELU).weightDecay(1e-3, true);
+    MultiLayerNetwork decay = net(decayed);
+    assertNull(DenseStep.unsupported(decay));
     MultiLayerNetwork plain =
         net(new DenseLayer.Builder().nIn(4).nOut(3).activation(Activation.RELU));
     assertNull(DenseStep.unsupported(plain), "the same network without them");

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * the same loss at every step and the same parameters after many, and the same logits and layer
  * values, to float rounding, for every activation, task, parameterization (mean_field included),
  * optimizer and depth the spec accepts, with full and partial minibatches, an output multiplier and
- * a zero readout.
+ * a zero readout, and under learning-rate schedules with warmup, weight decay, heavy-ball momentum
+ * and the squared loss on one-hot classes.
  */
 class MlpContractTest {
   private static final int STEPS = 30;
@@ -72,6 +73,53 @@ class MlpContractTest {
   }
 
   @Test
+  void schedulesWeightDecayMomentumAndSquaredLossTrainAlike() {
+    int cases = 0;
+    for (String parameterization : new String[] {"standard", "mup"}) {
+      for (String optimizer : new String[] {"adam", "sgd"}) {
+        for (String schedule : new String[] {"cosine", "linear"}) {
+          Map<Key, List<?>> setup = new LinkedHashMap<>();
+          setup.put(SpecKeys.STEPS, List.of(STEPS));
+          setup.put(SpecKeys.SCHEDULE, List.of(schedule));
+          setup.put(SpecKeys.WARMUP_STEPS, List.of(5));
+          setup.put(SpecKeys.WEIGHT_DECAY, List.of(0.05));
+          setup.put(SpecKeys.LOSS, List.of(schedule.equals("cosine") ? "mse" : "cross_entropy"));
+          if (optimizer.equals("sgd")) {
+            setup.put(SpecKeys.MOMENTUM, List.of(0.9));
+          }
+          compare(run("relu", "classification", parameterization, optimizer, 2, setup));
+          cases++;
+        }
+      }
+    }
+    // Each on its own, where a mistake could hide behind the others.
+    for (String activation : new String[] {"relu", "tanh", "linear"}) {
+      compare(
+          run(
+              activation,
+              "classification",
+              "standard",
+              "sgd",
+              1,
+              Map.of(SpecKeys.LOSS, List.of("mse"))));
+      cases++;
+    }
+    compare(
+        run("tanh", "classification", "mup", "sgd", 2, Map.of(SpecKeys.MOMENTUM, List.of(0.5))));
+    compare(
+        run("relu", "regression", "mup", "adam", 2, Map.of(SpecKeys.WEIGHT_DECAY, List.of(0.1))));
+    compare(
+        run(
+            "relu",
+            "classification",
+            "standard",
+            "adam",
+            1,
+            Map.of(SpecKeys.STEPS, List.of(STEPS), SpecKeys.WARMUP_STEPS, List.of(STEPS))));
+    assertEquals(14, cases + 3);
+  }
+
+  @Test
   void onlyBlasTakesAnOutputScale() {
     RunConfig run =
         run(
@@ -103,7 +151,17 @@ class MlpContractTest {
             + "/alpha_out "
             + run.outputMultiplier()
             + "/"
-            + run.readoutInit();
+            + run.readoutInit()
+            + "/"
+            + run.loss()
+            + "/"
+            + run.schedule()
+            + " warmup "
+            + run.warmupSteps()
+            + "/decay "
+            + run.weightDecay()
+            + "/momentum "
+            + run.momentum();
     int d = run.inputDim();
     int k = run.classes();
     try (Mlp blas = Mlp.of(run, 16, 16, Mlp.BLAS);

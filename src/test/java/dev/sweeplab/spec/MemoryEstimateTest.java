@@ -53,6 +53,28 @@ class MemoryEstimateTest {
   }
 
   @Test
+  void momentumKeepsOneVelocityPerParameter() {
+    RunConfig plain = sgd("");
+    RunConfig momentum = sgd(", momentum: 0.9");
+    assertEquals(
+        plain.params() * 4,
+        MemoryEstimate.of(momentum).nativeBytes() - MemoryEstimate.of(plain).nativeBytes());
+    assertEquals(
+        MemoryEstimate.of(plain).heapBytes(), MemoryEstimate.of(momentum).heapBytes(), "heap");
+  }
+
+  private static RunConfig sgd(String more) {
+    return SpecParser.parse(
+            "name: m\ndataset: {input_dim: 8, classes: 2}\nmodel: {width: 64, depth: 1}\n"
+                + "training: {steps: 1, optimizer: sgd"
+                + more
+                + "}\n",
+            "m.yaml")
+        .expand()
+        .get(0);
+  }
+
+  @Test
   void hostileSizesSaturateInsteadOfOverflowing() {
     MemoryEstimate e =
         MemoryEstimate.of(run("width: 10000000, depth: 1000000", "input_dim: 100000000"));

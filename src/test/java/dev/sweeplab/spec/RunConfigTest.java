@@ -4,6 +4,7 @@ import static dev.sweeplab.spec.Specs.assertMessage;
 import static dev.sweeplab.spec.Specs.fails;
 import static dev.sweeplab.spec.Specs.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,7 +54,12 @@ class RunConfigTest {
         128,
         10,
         0,
-        20);
+        20,
+        "cross_entropy",
+        "constant",
+        0,
+        0.0,
+        0.0);
   }
 
   private static final String PINNED_JSON =
@@ -176,7 +182,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(28, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(33, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -259,7 +265,12 @@ class RunConfigTest {
               1,
               1,
               1,
-              2);
+              2,
+              "mse",
+              "cosine",
+              1,
+              1e-4,
+              0.9);
       assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
     }
   }
@@ -455,5 +466,41 @@ class RunConfigTest {
         SpecKeys.RUN.stream().map(Key::column).toList(),
         documented,
         "docs/tables.md's run key columns, in registry order");
+  }
+
+  @Test
+  void trainingSetupsAtTheirDefaultsKeepTheRunIds() {
+    String[][] same = {
+      {"dataset: {task: classification}", "dataset: {task: classification, loss: cross_entropy}"},
+      {"dataset: {task: regression}", "dataset: {task: regression, loss: mse}"},
+      {
+        "training: {optimizer: sgd}",
+        "training: {optimizer: sgd, schedule: constant, warmup_steps: 0, weight_decay: 0,"
+            + " momentum: 0}"
+      },
+      {"training: {optimizer: sgd}", "training: {optimizer: sgd, weight_decay: -0.0}"},
+    };
+    for (String[] pair : same) {
+      RunConfig a = parse("name: d", pair[0]).expand().get(0);
+      RunConfig b = parse("name: d", pair[1]).expand().get(0);
+      assertEquals(a.runId(), b.runId(), pair[1]);
+      assertEquals(a.canonicalJson(), b.canonicalJson(), pair[1]);
+      assertFalse(a.canonicalJson().contains("loss"), a.canonicalJson());
+    }
+    String[] different = {
+      "dataset: {loss: mse}",
+      "training: {schedule: cosine}",
+      "training: {warmup_steps: 5}",
+      "training: {weight_decay: 0.01}",
+      "training: {optimizer: sgd, momentum: 0.9}",
+    };
+    Set<String> ids = new HashSet<>();
+    ids.add(parse("name: d").expand().get(0).runId());
+    for (String spec : different) {
+      RunConfig run = parse("name: d", spec).expand().get(0);
+      assertEquals(run, RunConfig.fromJson("d", run.canonicalJson()), spec);
+      ids.add(run.runId());
+    }
+    assertEquals(different.length + 1, ids.size(), "each setting is a different run");
   }
 }

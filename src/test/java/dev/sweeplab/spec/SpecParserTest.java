@@ -171,6 +171,7 @@ class SpecParserTest {
             + "\"analysis.scaling\":\"\",\"analysis.scaling_data\":\"\","
             + "\"analysis.scaling_metric\":\"final_test_loss\",\"analysis.width_exponents\":\"no\","
             + "\"dataset.classes\":10,\"dataset.input_dim\":32,\"dataset.label_noise\":0.0,"
+            + "\"dataset.loss\":\"cross_entropy\","
             + "\"dataset.name\":\"teacher_student\",\"dataset.normalize\":\"standardize\","
             + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","
             + "\"dataset.task\":\"classification\",\"dataset.teacher_width\":64,"
@@ -182,7 +183,9 @@ class SpecParserTest {
             + "\"model.width\":[8,16],\"name\":\"cj\",\"repeats\":1,"
             + "\"seed\":5,\"training.batch_size\":128,\"training.epochs\":10,"
             + "\"training.eval_points\":20,\"training.learning_rate\":0.001,"
-            + "\"training.optimizer\":\"adam\",\"training.steps\":0}",
+            + "\"training.momentum\":0.0,\"training.optimizer\":\"adam\","
+            + "\"training.schedule\":\"constant\",\"training.steps\":0,"
+            + "\"training.warmup_steps\":0,\"training.weight_decay\":0.0}",
         json);
   }
 

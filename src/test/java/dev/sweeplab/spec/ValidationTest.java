@@ -622,4 +622,95 @@ class ValidationTest {
     assertEquals(java.util.List.of("adam"), stored.values().get(SpecKeys.OPTIMIZER));
     assertEquals(java.util.List.of("ntk"), stored.values().get(SpecKeys.PARAMETERIZATION));
   }
+
+  // --- training setups ---------------------------------------------------------------------
+
+  @Test
+  void anUnknownScheduleOrLossNamesWhatIsAccepted() {
+    assertMessage(
+        parseFails("name: x", "training: {schedule: step}"),
+        "training.schedule must be one of constant, cosine, linear, found 'step'");
+    assertMessage(
+        parseFails("name: x", "dataset: {loss: [mse, hinge]}"),
+        "dataset.loss must be one of cross_entropy, mse, found 'hinge'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "[0, -5]", "1.5"})
+  void warmupStepsMustBeACountFromZero(String value) {
+    assertMessage(parseFails("name: x", "training:", "  warmup_steps: " + value), "warmup_steps");
+  }
+
+  @Test
+  void aWarmupLongerThanARunIsRefusedNamingTheRun() {
+    // 1000 samples in minibatches of 128 for 10 epochs: 8 * 10 = 80 steps.
+    assertMessage(
+        parseFails("name: x", "training: {warmup_steps: [80, 81]}"),
+        "training.warmup_steps must be at most the run's steps, 80 for train_size 1000,"
+            + " batch_size 128, epochs 10",
+        "found 81");
+    assertMessage(
+        parseFails("name: x", "dataset: {train_size: [100, 1000]}", "training: {warmup_steps: 50}"),
+        "must be at most the run's steps, 10 for train_size 100",
+        "found 50");
+    Specs.parse("name: x", "training: {warmup_steps: 80}");
+    Specs.parse("name: x", "training: {warmup_steps: 500, steps: 500, schedule: cosine}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-0.1", "-1e-9", ".inf", "[0, -1]", ".nan"})
+  void weightDecayMustBeFiniteAndNotNegative(String value) {
+    assertMessage(
+        parseFails("name: x", "training:", "  weight_decay: " + value),
+        "training.weight_decay",
+        "must be a finite number >= 0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-0.1", "1", "1.0", "2", ".nan", "[0, 1]"})
+  void momentumMustBeInTheUnitInterval(String value) {
+    assertMessage(
+        parseFails("name: x", "training:", "  optimizer: sgd", "  momentum: " + value),
+        "training.momentum",
+        "must be a number in [0, 1)");
+  }
+
+  @Test
+  void momentumWithAdamIsRefusedUnlessZero() {
+    assertMessage(
+        parseFails("name: x", "training: {optimizer: adam, momentum: 0.9}"),
+        "training.momentum = 0.9 is not defined with training.optimizer = adam",
+        "use training.optimizer: sgd");
+    assertMessage(
+        parseFails("name: x", "training: {optimizer: [sgd, adam], momentum: [0, 0.9]}"),
+        "training.momentum = [0, 0.9] is not defined with training.optimizer = adam");
+    Specs.parse("name: x", "training: {optimizer: adam, momentum: 0}");
+    Specs.parse("name: x", "training: {optimizer: sgd, momentum: [0, 0.5, 0.9]}");
+  }
+
+  @Test
+  void crossEntropyWithRegressionIsRefusedAndMseIsItsDefault() {
+    assertMessage(
+        parseFails("name: x", "dataset: {task: regression, loss: cross_entropy}"),
+        "dataset.loss must be mse for dataset.task = regression",
+        "found 'cross_entropy'");
+    assertMessage(
+        parseFails("name: x", "dataset: {task: regression, loss: [mse, cross_entropy]}"),
+        "dataset.loss must be mse for dataset.task = regression");
+    assertEquals(
+        java.util.List.of("mse"),
+        Specs.parse("name: x", "dataset: {task: regression}").values().get(SpecKeys.LOSS));
+    assertEquals(
+        java.util.List.of("mse"),
+        Specs.parse("name: x", "dataset: {task: regression, loss: mse}")
+            .values()
+            .get(SpecKeys.LOSS));
+    assertEquals(
+        java.util.List.of("cross_entropy", "mse"),
+        Specs.parse("name: x", "dataset: {loss: [cross_entropy, mse]}")
+            .values()
+            .get(SpecKeys.LOSS));
+    assertEquals(
+        "cross_entropy", Specs.parse("name: x").expand().get(0).loss(), "classification's default");
+  }
 }
