@@ -11,6 +11,16 @@ import java.util.TreeMap;
  * to. A run is a pure function of this record (docs/architecture.md). Its identity is {@link
  * #runId()}, a hash of {@link #canonicalJson()}; the sweep name is not part of it, the sweep seed
  * and repeat index are.
+ *
+ * <p>{@code valSize} is the number of validation samples the run uses, resolved; {@code
+ * valSizeAuto} says the spec left {@code dataset.val_size} at {@code auto}. An auto run keeps
+ * {@code val_size} out of its identity (so its run_id is what it was before the key existed) and
+ * its resolved count is recorded in the {@code runs} column {@code val_size}; an explicit value is
+ * part of the identity. Resolution of auto is sweep-wide ({@link #autoValSize}, from the sweep's
+ * largest {@code train_size}); {@link #fromJson} of an auto run, whose JSON does not name the
+ * count, resolves it from the run's own {@code train_size}, which is the sweep's count when the run
+ * has the sweep's largest training set or when 512 is the larger term; {@link #withValSize} sets
+ * the count recorded in a row.
  */
 public record RunConfig(
     String sweep,
@@ -41,11 +51,169 @@ public record RunConfig(
     int batchSize,
     int epochs,
     int steps,
-    int evalPoints)
+    int evalPoints,
+    int valSize,
+    boolean valSizeAuto)
     implements Serializable {
 
-  /** Builds a run from column-name → value (the canonical JSON's keys). */
+  /** The spec value of {@code dataset.val_size} that resolves to a count per sweep. */
+  public static final String VAL_AUTO = "auto";
+
+  /** The fewest validation samples {@code auto} gives (when the data holds them). */
+  public static final int VAL_AUTO_MIN = 512;
+
+  public RunConfig {
+    if (valSize < 0) {
+      throw UserError.badValue(SpecKeys.VAL_SIZE.path(), valSize, "must be >= 0");
+    }
+  }
+
+  /** A run with {@code dataset.val_size} at auto, resolved from its own {@code train_size}. */
+  public RunConfig(
+      String sweep,
+      long sweepSeed,
+      int repeat,
+      String dataset,
+      String task,
+      int inputDim,
+      int classes,
+      int teacherWidth,
+      int trainSize,
+      int testSize,
+      String dataPath,
+      double labelNoise,
+      String normalize,
+      String subset,
+      int width,
+      int depth,
+      String activation,
+      double initScale,
+      String parameterization,
+      int baseWidth,
+      double outputMultiplier,
+      String readoutInit,
+      double outputScale,
+      String optimizer,
+      double learningRate,
+      int batchSize,
+      int epochs,
+      int steps,
+      int evalPoints) {
+    this(
+        sweep,
+        sweepSeed,
+        repeat,
+        dataset,
+        task,
+        inputDim,
+        classes,
+        teacherWidth,
+        trainSize,
+        testSize,
+        dataPath,
+        labelNoise,
+        normalize,
+        subset,
+        width,
+        depth,
+        activation,
+        initScale,
+        parameterization,
+        baseWidth,
+        outputMultiplier,
+        readoutInit,
+        outputScale,
+        optimizer,
+        learningRate,
+        batchSize,
+        epochs,
+        steps,
+        evalPoints,
+        autoValSize(dataset, trainSize),
+        true);
+  }
+
+  /**
+   * What {@code dataset.val_size: auto} resolves to for a sweep whose largest {@code train_size} is
+   * {@code largestTrainSize}: 10 % of it, at least {@link #VAL_AUTO_MIN}; for a file-backed set, at
+   * most what its training file holds beyond the largest subset (possibly 0).
+   */
+  public static int autoValSize(String dataset, int largestTrainSize) {
+    long n = Math.max(VAL_AUTO_MIN, ((long) largestTrainSize + 9) / 10);
+    DataShapes shape = DataShapes.of(dataset);
+    if (shape != null) {
+      n = Math.min(n, Math.max(0, shape.trainMax() - largestTrainSize));
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  /** This run with {@code count} validation samples, its identity unchanged (an auto run). */
+  public RunConfig withValSize(int count) {
+    if (!valSizeAuto) {
+      throw new IllegalStateException(
+          "val_size " + valSize + " is part of run " + runId() + "'s identity");
+    }
+    return new RunConfig(
+        sweep,
+        sweepSeed,
+        repeat,
+        dataset,
+        task,
+        inputDim,
+        classes,
+        teacherWidth,
+        trainSize,
+        testSize,
+        dataPath,
+        labelNoise,
+        normalize,
+        subset,
+        width,
+        depth,
+        activation,
+        initScale,
+        parameterization,
+        baseWidth,
+        outputMultiplier,
+        readoutInit,
+        outputScale,
+        optimizer,
+        learningRate,
+        batchSize,
+        epochs,
+        steps,
+        evalPoints,
+        count,
+        true);
+  }
+
+  /**
+   * Builds a run from column-name → value (the canonical JSON's keys). {@code val_size} absent or
+   * {@code auto}: auto, resolved from the run's own {@code train_size} ({@link #autoValSize}).
+   */
   public static RunConfig of(String sweep, Map<String, ?> c) {
+    return of(sweep, c, -1);
+  }
+
+  /**
+   * {@link #of(String, Map)}, an auto {@code val_size} resolving to {@code autoValSize} (the
+   * sweep's count) when that is {@code >= 0}.
+   */
+  static RunConfig of(String sweep, Map<String, ?> c, int autoValSize) {
+    Object val = c.get(SpecKeys.VAL_SIZE.column());
+    boolean auto = val == null || VAL_AUTO.equals(val);
+    int trainSize = integer(c, SpecKeys.TRAIN_SIZE);
+    int valSize;
+    if (auto) {
+      valSize = autoValSize >= 0 ? autoValSize : autoValSize(str(c, SpecKeys.DATASET), trainSize);
+    } else if (val instanceof Number n) {
+      valSize = n.intValue();
+    } else if (val instanceof String s && s.matches("[0-9]{1,9}")) {
+      valSize = Integer.parseInt(s);
+    } else {
+      throw UserError.wrongType(
+          "run config '" + SpecKeys.VAL_SIZE.column() + "'", val, "'auto' or an integer >= 0");
+    }
     return new RunConfig(
         sweep,
         num(c, "sweep_seed").longValue(),
@@ -81,7 +249,9 @@ public record RunConfig(
         integer(c, SpecKeys.BATCH_SIZE),
         integer(c, SpecKeys.EPOCHS),
         integer(c, SpecKeys.STEPS),
-        integer(c, SpecKeys.EVAL_POINTS));
+        integer(c, SpecKeys.EVAL_POINTS),
+        valSize,
+        auto);
   }
 
   /** Re-creates a run from the JSON recorded in its row. */
@@ -127,15 +297,19 @@ public record RunConfig(
     c.put(SpecKeys.EPOCHS.column(), epochs);
     c.put(SpecKeys.STEPS.column(), steps);
     c.put(SpecKeys.EVAL_POINTS.column(), evalPoints);
+    c.put(SpecKeys.VAL_SIZE.column(), valSize);
     return new TreeMap<>(c);
   }
 
   /**
    * Column name → value of what identifies the run: {@link #columns()} without the keys of {@link
-   * #OMITTED_AT_DEFAULT} that have their default.
+   * #OMITTED_AT_DEFAULT} that have their default, and without {@code val_size} when it is auto.
    */
   public Map<String, Object> identity() {
     Map<String, Object> c = columns();
+    if (valSizeAuto) {
+      c.remove(SpecKeys.VAL_SIZE.column());
+    }
     for (Key key : OMITTED_AT_DEFAULT) {
       if (key.defaultValue().equals(c.get(key.column()))) {
         c.remove(key.column());
@@ -197,9 +371,6 @@ public record RunConfig(
     return p;
   }
 
-  /** Samples per split evaluated at each learning-curve point; the final evaluation uses all. */
-  public static final int CURVE_SAMPLES = 2048;
-
   /**
    * Fixed cost of one optimizer step, in FLOP-equivalents, whatever the depth: DL4J's updater, the
    * minibatch copy and the Java loops of {@code model.DenseStep} take about 0.2 ms per step beyond
@@ -225,21 +396,19 @@ public record RunConfig(
 
   /**
    * Cost estimate for scheduling and progress, in FLOP-equivalents: per step 6 × params × batch
-   * (forward and backward) plus {@link #STEP_OVERHEAD}; per learning-curve point a forward pass (2
-   * × params per sample) over up to {@link #CURVE_SAMPLES} of each split; the final evaluation over
-   * both splits in full; the spectral norms ({@link #SPECTRAL_NORMS}); plus {@link #RUN_OVERHEAD}.
-   * With {@code output_scale} other than 1 every forward pass is made twice (the initial network's
-   * beside the trained one's).
+   * (forward and backward) plus {@link #STEP_OVERHEAD}; per learning-curve point (up to {@code
+   * eval_points} of them) a forward pass (2 × params per sample) over the whole training,
+   * validation and test splits; the spectral norms ({@link #SPECTRAL_NORMS}); plus {@link
+   * #RUN_OVERHEAD}. With {@code output_scale} other than 1 every forward pass is made twice (the
+   * initial network's beside the trained one's).
    */
   public double cost() {
     double p = params();
     // model.output_scale other than 1 runs the initial network's forward pass beside each one.
     double forward = outputScale == 1 ? 2 : 4;
     double step = (4 + forward) * p * Math.min(batchSize, trainSize) + STEP_OVERHEAD;
-    double curve =
-        forward * p * (Math.min(CURVE_SAMPLES, trainSize) + Math.min(CURVE_SAMPLES, testSize));
-    double last = forward * p * ((double) trainSize + testSize);
-    return totalSteps() * step + evalPoints * curve + last + SPECTRAL_NORMS * p + RUN_OVERHEAD;
+    double curve = forward * p * ((double) trainSize + valSize + testSize);
+    return totalSteps() * step + evalPoints * curve + SPECTRAL_NORMS * p + RUN_OVERHEAD;
   }
 
   private static Number num(Map<String, ?> c, String column) {
