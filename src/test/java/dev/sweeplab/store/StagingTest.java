@@ -242,7 +242,7 @@ class StagingTest {
     Files.writeString(tmp.resolve("staging").resolve("notes.txt"), "not a run");
 
     Map<String, Path> files =
-        Staging.find(conf, dir(), Map.of(a.runId(), 2, b.runId(), 2, "0123", 2)).files();
+        Staging.find(conf, dir(), Map.of(a.runId(), 3, b.runId(), 3, "0123", 3)).files();
     assertEquals(
         Map.of(
             a.runId(), a.runId() + ".n3.parquet",
