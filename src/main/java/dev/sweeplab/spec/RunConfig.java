@@ -261,7 +261,9 @@ public record RunConfig(
 
   /**
    * Keys added after run ids were first published: the canonical JSON leaves each out while it has
-   * its default, so a configuration that existed before the key keeps its run_id.
+   * its default, so a configuration that existed before the key keeps its run_id. {@code
+   * dataset.val_size}, added since too, is left out while it is auto ({@link #identity()}): its
+   * default is a rule, not a value a column could equal.
    */
   static final List<Key> OMITTED_AT_DEFAULT =
       List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT, SpecKeys.OUTPUT_SCALE);
