@@ -12,9 +12,34 @@ package dev.sweeplab.data;
  * @param test test split (always clean)
  * @param noisyLabels training labels that label noise changed; the realised noise rate is this over
  *     {@code train.size()}
+ * @param val validation split: from the training distribution, apart from every training subset of
+ *     the sweep, clean labels; size 0 when the run has none
  */
 public record Dataset(
-    int inputDim, int outputs, boolean classification, Split train, Split test, int noisyLabels) {
+    int inputDim,
+    int outputs,
+    boolean classification,
+    Split train,
+    Split test,
+    int noisyLabels,
+    Split val) {
+
+  /** A data set without a validation split. */
+  public Dataset(
+      int inputDim, int outputs, boolean classification, Split train, Split test, int noisyLabels) {
+    this(
+        inputDim,
+        outputs,
+        classification,
+        train,
+        test,
+        noisyLabels,
+        new Split(
+            0,
+            new float[0],
+            classification ? new int[0] : null,
+            classification ? null : new float[0]));
+  }
 
   /** One split of a data set. */
   public record Split(int size, float[] x, int[] labels, float[] targets) {}

@@ -57,7 +57,7 @@ public final class DatasetCache {
   }
 
   private static long bytes(Dataset data) {
-    return bytes(data.train()) + bytes(data.test());
+    return bytes(data.train()) + bytes(data.test()) + bytes(data.val());
   }
 
   private static long bytes(Dataset.Split split) {

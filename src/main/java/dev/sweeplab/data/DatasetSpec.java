@@ -23,6 +23,7 @@ import java.util.Set;
  * @param normalize standardize, unit or none (images only)
  * @param subset prefix or balanced
  * @param seed the data seed ({@link RunConfig#dataSeed()})
+ * @param valSize validation samples (0: none)
  */
 public record DatasetSpec(
     String name,
@@ -36,7 +37,8 @@ public record DatasetSpec(
     double labelNoise,
     String normalize,
     String subset,
-    long seed)
+    long seed,
+    int valSize)
     implements Serializable {
   private static final Set<String> NORMALIZE = Set.of("standardize", "unit", "none");
   private static final Set<String> SUBSET = Set.of("prefix", "balanced");
@@ -56,6 +58,39 @@ public record DatasetSpec(
       throw UserError.badValue(
           "dataset.train_size and test_size", trainSize + ", " + testSize, "must be >= 0");
     }
+    if (valSize < 0) {
+      throw UserError.badValue("dataset.val_size", valSize, "must be >= 0");
+    }
+  }
+
+  /** A data set without a validation split. */
+  public DatasetSpec(
+      String name,
+      String task,
+      int inputDim,
+      int classes,
+      int teacherWidth,
+      int trainSize,
+      int testSize,
+      String path,
+      double labelNoise,
+      String normalize,
+      String subset,
+      long seed) {
+    this(
+        name,
+        task,
+        inputDim,
+        classes,
+        teacherWidth,
+        trainSize,
+        testSize,
+        path,
+        labelNoise,
+        normalize,
+        subset,
+        seed,
+        0);
   }
 
   /** The data set a run trains on. */
@@ -72,7 +107,8 @@ public record DatasetSpec(
         run.labelNoise(),
         run.normalize(),
         run.subset(),
-        run.dataSeed());
+        run.dataSeed(),
+        run.valSize());
   }
 
   /** Whether samples carry a class label (rather than regression targets). */

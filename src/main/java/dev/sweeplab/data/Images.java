@@ -8,7 +8,12 @@ import dev.sweeplab.spec.UserError;
  * JVM and (name, path), so runs that differ in {@code train_size}, {@code label_noise}, {@code
  * subset} or {@code normalize} share one parse; each run then takes its training subset (seeded
  * prefix or class-balanced), puts label noise on it, takes the first {@code test_size} of a seeded
- * permutation of the test file (clean labels), and normalises the pixels.
+ * permutation of the test file (clean labels), and normalises the pixels. The validation split is
+ * the other end of the training order: the last {@code val_size} entries of the seeded permutation
+ * ({@code subset: prefix}), or the class-balanced round robin from each class's last sample ({@code
+ * balanced}); clean labels. It shares no sample with any training subset that leaves it room
+ * ({@link #fits}), so with the sweep's largest {@code train_size} checked, with none of the
+ * sweep's.
  */
 final class Images {
   /** Parsed files: a few at most (CIFAR-10's are 184 MB), within a quarter of the heap. */
@@ -40,12 +45,39 @@ final class Images {
     int[] test =
         Subsets.prefix(
             files.testLabels().length, spec.testSize(), Seeds.of(spec.seed(), Seeds.TEST_ORDER));
+    int[] val = valRows(spec, files, trainOrder);
     float[] scale = scale(spec.normalize(), files);
     Dataset.Split trainSplit = gather(files.trainX(), files.trainLabels(), train, files, scale);
     int flipped =
         LabelNoise.apply(trainSplit.labels(), files.classes(), spec.labelNoise(), spec.seed());
     Dataset.Split testSplit = gather(files.testX(), files.testLabels(), test, files, scale);
-    return new Dataset(files.inputDim(), files.classes(), true, trainSplit, testSplit, flipped);
+    Dataset.Split valSplit = gather(files.trainX(), files.trainLabels(), val, files, scale);
+    return new Dataset(
+        files.inputDim(), files.classes(), true, trainSplit, testSplit, flipped, valSplit);
+  }
+
+  /** The validation rows of the training file, from the far end of the training order. */
+  private static int[] valRows(DatasetSpec spec, ImageData files, long trainOrder) {
+    int v = spec.valSize();
+    if (!spec.subset().equals("balanced")) {
+      return Subsets.tail(files.trainLabels().length, v, trainOrder);
+    }
+    int room = Subsets.balancedRoom(files.trainLabels(), files.classes(), spec.trainSize());
+    if (v > room) {
+      throw UserError.badValue(
+          "dataset.val_size",
+          v,
+          "must be at most "
+              + room
+              + " with dataset.subset = balanced and dataset.train_size = "
+              + spec.trainSize()
+              + ": '"
+              + files.trainSource()
+              + "' holds too few samples of some class for both a balanced training subset and"
+              + " a balanced validation set apart from it; give a smaller val_size or train_size,"
+              + " or 0 for no validation");
+    }
+    return Subsets.balancedTail(files.trainLabels(), files.classes(), v, trainOrder);
   }
 
   /**
@@ -106,6 +138,23 @@ final class Images {
               + " samples in '"
               + counts.trainSource()
               + "'");
+    }
+    if ((long) spec.trainSize() + spec.valSize() > counts.train()) {
+      throw UserError.of(
+          "dataset.val_size = "
+              + spec.valSize()
+              + " with dataset.train_size = "
+              + spec.trainSize()
+              + " needs "
+              + ((long) spec.trainSize() + spec.valSize())
+              + " samples, more than the "
+              + counts.train()
+              + " in '"
+              + counts.trainSource()
+              + "' (validation samples come from the training file, apart from every training"
+              + " subset): dataset.val_size must be at most "
+              + (counts.train() - spec.trainSize())
+              + " here; give a smaller value, or 0 for no validation");
     }
     if (spec.testSize() > counts.test()) {
       throw UserError.of(

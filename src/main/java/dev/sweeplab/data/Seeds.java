@@ -18,6 +18,7 @@ final class Seeds {
   static final long TRAIN_ORDER = 4;
   static final long TEST_ORDER = 5;
   static final long LABEL_NOISE = 6;
+  static final long VAL_SAMPLES = 7;
 
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 

@@ -28,20 +28,7 @@ final class Subsets {
     if (n > labels.length) {
       throw new IllegalArgumentException(n + " samples asked of " + labels.length);
     }
-    int[] perClass = new int[classes];
-    for (int y : labels) {
-      perClass[y]++;
-    }
-    int[][] byClass = new int[classes][];
-    for (int c = 0; c < classes; c++) {
-      byClass[c] = new int[perClass[c]];
-    }
-    int[] filled = new int[classes];
-    for (int i : permutation(labels.length, seed)) {
-      int y = labels[i];
-      byClass[y][filled[y]++] = i;
-    }
-    return roundRobin(byClass, n);
+    return roundRobin(byClass(labels, classes, seed), n);
   }
 
   /**
@@ -85,6 +72,94 @@ final class Subsets {
       }
     }
     return roundRobin(byClass, n);
+  }
+
+  /**
+   * The last {@code n} entries of the seeded permutation {@link #prefix} takes its subsets from:
+   * apart from {@code prefix(size, m, seed)} for every m ≤ size − n.
+   */
+  static int[] tail(int size, int n, long seed) {
+    if (n > size) {
+      throw new IllegalArgumentException(n + " samples asked of " + size);
+    }
+    return Arrays.copyOfRange(permutation(size, seed), size - n, size);
+  }
+
+  /**
+   * The first {@code n} entries of the class-balanced order taken from the other end: round r takes
+   * the r-th last sample of each class in the seeded permutation {@link #balanced} reads from the
+   * front. Apart from {@code balanced(labels, classes, m, seed)} as long as no class is reached
+   * from both ends, which {@link #balancedRoom} measures.
+   */
+  static int[] balancedTail(int[] labels, int classes, int n, long seed) {
+    int[][] byClass = byClass(labels, classes, seed);
+    for (int[] members : byClass) {
+      for (int i = 0, j = members.length - 1; i < j; i++, j--) {
+        int t = members[i];
+        members[i] = members[j];
+        members[j] = t;
+      }
+    }
+    if (n > labels.length) {
+      throw new IllegalArgumentException(n + " samples asked of " + labels.length);
+    }
+    return roundRobin(byClass, n);
+  }
+
+  /**
+   * The most samples {@link #balancedTail} gives that share no sample with {@code balanced(labels,
+   * classes, m, seed)}: the round robin from the back stops at the first class whose samples the
+   * one from the front has used up.
+   */
+  static int balancedRoom(int[] labels, int classes, int m) {
+    int[] perClass = new int[classes];
+    for (int y : labels) {
+      perClass[y]++;
+    }
+    int[] used = new int[classes];
+    int k = 0;
+    for (int round = 0; k < m; round++) {
+      for (int c = 0; c < classes && k < m; c++) {
+        if (round < perClass[c]) {
+          used[c]++;
+          k++;
+        }
+      }
+    }
+    int room = 0;
+    for (int round = 0; ; round++) {
+      boolean any = false;
+      for (int c = 0; c < classes; c++) {
+        if (round < perClass[c]) {
+          if (round + 1 > perClass[c] - used[c]) {
+            return room;
+          }
+          room++;
+          any = true;
+        }
+      }
+      if (!any) {
+        return room;
+      }
+    }
+  }
+
+  /** Each class's samples in the order of the seeded permutation. */
+  private static int[][] byClass(int[] labels, int classes, long seed) {
+    int[] perClass = new int[classes];
+    for (int y : labels) {
+      perClass[y]++;
+    }
+    int[][] byClass = new int[classes][];
+    for (int c = 0; c < classes; c++) {
+      byClass[c] = new int[perClass[c]];
+    }
+    int[] filled = new int[classes];
+    for (int i : permutation(labels.length, seed)) {
+      int y = labels[i];
+      byClass[y][filled[y]++] = i;
+    }
+    return byClass;
   }
 
   /** A seeded Fisher–Yates permutation of 0..size-1. */

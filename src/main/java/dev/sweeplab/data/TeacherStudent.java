@@ -9,8 +9,10 @@ import java.util.SplittableRandom;
  * outputs themselves (regression). Any size, seeded: sample i of a split depends only on (seed,
  * split, i), so a smaller training set is a prefix of a larger one under the same seed. With {@code
  * subset: balanced} the training set takes the classes round-robin from the generated stream (still
- * a prefix of a larger one). Label noise applies to the training labels; {@code normalize} does not
- * apply (the inputs are standard already).
+ * a prefix of a larger one). The validation split is {@code val_size} samples of a third stream,
+ * with its own seed derived from the data seed, drawn as the training set is (balanced or not): the
+ * training distribution, and no training sample of any size. Label noise applies to the training
+ * labels only; {@code normalize} does not apply (the inputs are standard already).
  */
 public final class TeacherStudent {
   private TeacherStudent() {}
@@ -26,28 +28,34 @@ public final class TeacherStudent {
             new SplittableRandom(Seeds.of(spec.seed(), Seeds.TEACHER)));
     Stream train = new Stream(spec, teacher, Seeds.TRAIN_SAMPLES);
     Stream test = new Stream(spec, teacher, Seeds.TEST_SAMPLES);
-    int n = spec.trainSize();
-    int[] rows;
-    if (spec.subset().equals("balanced")) {
-      if (!spec.classification()) {
-        throw UserError.badValue(
-            "dataset.subset",
-            "balanced",
-            "needs dataset.task = classification (it balances classes)");
-      }
-      // Enough for any class at 1/20 of its even share; rarer ones are an error, not a long scan.
-      int limit = (int) Math.min(Integer.MAX_VALUE, 20L * n + 10_000);
-      rows = Subsets.balanced(train::label, k, n, limit);
-    } else {
-      rows = firstN(n);
-    }
-    Dataset.Split trainSplit = train.split(rows);
+    Stream val = new Stream(spec, teacher, Seeds.VAL_SAMPLES);
+    Dataset.Split trainSplit = train.split(rows(spec, train, spec.trainSize()));
     Dataset.Split testSplit = test.split(firstN(spec.testSize()));
+    Dataset.Split valSplit = val.split(rows(spec, val, spec.valSize()));
     int flipped =
         spec.classification()
             ? LabelNoise.apply(trainSplit.labels(), k, spec.labelNoise(), spec.seed())
             : 0;
-    return new Dataset(spec.inputDim(), k, spec.classification(), trainSplit, testSplit, flipped);
+    return new Dataset(
+        spec.inputDim(), k, spec.classification(), trainSplit, testSplit, flipped, valSplit);
+  }
+
+  /**
+   * The first {@code n} samples of {@code stream}, class-balanced under {@code subset: balanced}.
+   */
+  private static int[] rows(DatasetSpec spec, Stream stream, int n) {
+    if (!spec.subset().equals("balanced")) {
+      return firstN(n);
+    }
+    if (!spec.classification()) {
+      throw UserError.badValue(
+          "dataset.subset",
+          "balanced",
+          "needs dataset.task = classification (it balances classes)");
+    }
+    // Enough for any class at 1/20 of its even share; rarer ones are an error, not a long scan.
+    int limit = (int) Math.min(Integer.MAX_VALUE, 20L * n + 10_000);
+    return Subsets.balanced(stream::label, spec.classes(), n, limit);
   }
 
   private static int[] firstN(int n) {

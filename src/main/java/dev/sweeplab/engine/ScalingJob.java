@@ -84,7 +84,7 @@ final class ScalingJob {
     String sweep = spec.name().replace("'", "''");
     String query;
     if (x.equals("step")) {
-      String y = metric.replaceFirst("^(final|best)_", "");
+      String y = curveColumn(metric);
       query =
           "SELECT "
               + Groups.select(groups, "r.")
@@ -139,6 +139,19 @@ final class ScalingJob {
           rows.add(row(spec, group, x, x2, metric, seeds, r));
         });
     return rows;
+  }
+
+  /**
+   * The {@code curves} column that holds {@code metric} at every step: the step axis takes the
+   * curve's value at each step, so a choice of step (final, or least validation loss) falls away.
+   */
+  static String curveColumn(String metric) {
+    return switch (metric) {
+      case "best_val_loss" -> "val_loss";
+      case "test_loss_at_best" -> "test_loss";
+      case "test_error_at_best" -> "test_error";
+      default -> metric.replaceFirst("^(final|best)_", "");
+    };
   }
 
   private static Row row(

@@ -19,7 +19,7 @@ import java.util.TreeSet;
  *
  * @param runs the runs, in planned order
  * @param description for a person, one clause per pair of versions: {@code 12 staged runs were
- *     computed by numerics 1, now 2 (parameterization mup, ntk)}; empty when there are none
+ *     computed by numerics 2, now 3 (parameterization mup, ntk)}; empty when there are none
  */
 record StaleRuns(List<RunConfig> runs, String description) {
   StaleRuns {

@@ -4,12 +4,19 @@ import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 
 /** Registers the warehouse's tables as Spark SQL views. Driver-only. */
 public final class Tables {
@@ -23,22 +30,58 @@ public final class Tables {
           Warehouse.COORD_CHECK,
           Warehouse.WIDTH_EXPONENTS);
 
+  /**
+   * Columns added to a table after warehouses were first written, with their types: a warehouse all
+   * of whose partitions predate one still shows it, null, so queries written for the current tables
+   * run on it.
+   */
+  static final Map<String, Map<String, DataType>> NEWER_COLUMNS =
+      Map.of(
+          Warehouse.RUNS,
+          columns(
+              "val_size", DataTypes.IntegerType,
+              "best_val_loss", DataTypes.DoubleType,
+              "best_step", DataTypes.LongType,
+              "test_loss_at_best", DataTypes.DoubleType,
+              "test_error_at_best", DataTypes.DoubleType,
+              "eval_train_size", DataTypes.IntegerType,
+              "eval_test_size", DataTypes.IntegerType),
+          Warehouse.CURVES,
+          columns("val_loss", DataTypes.DoubleType, "val_error", DataTypes.DoubleType));
+
   private Tables() {}
+
+  private static Map<String, DataType> columns(Object... nameThenType) {
+    Map<String, DataType> out = new LinkedHashMap<>();
+    for (int i = 0; i < nameThenType.length; i += 2) {
+      out.put((String) nameThenType[i], (DataType) nameThenType[i + 1]);
+    }
+    return out;
+  }
+
+  /** {@code table} with each of its {@link #NEWER_COLUMNS} that no partition has, as null. */
+  private static Dataset<Row> withNewerColumns(String name, Dataset<Row> table) {
+    List<String> present = List.of(table.columns());
+    for (Map.Entry<String, DataType> c : NEWER_COLUMNS.getOrDefault(name, Map.of()).entrySet()) {
+      if (!present.contains(c.getKey())) {
+        table = table.withColumn(c.getKey(), functions.lit(null).cast(c.getValue()));
+      }
+    }
+    return table;
+  }
 
   /**
    * Registers each table that exists as a temporary view of the same name; returns their names.
    * Schemas are merged over partitions, so a warehouse written by an older version (without a
-   * column added since) stays readable: the older sweeps read null there.
+   * column added since) stays readable: the older sweeps read null there, and a column of {@link
+   * #NEWER_COLUMNS} that no partition has is null throughout.
    */
   public static List<String> register(SparkSession spark, Warehouse warehouse) {
     List<String> found = new ArrayList<>();
     for (String name : ALL) {
       Path dir = warehouse.table(name);
       if (exists(spark, dir)) {
-        spark
-            .read()
-            .option("mergeSchema", "true")
-            .parquet(dir.toString())
+        withNewerColumns(name, spark.read().option("mergeSchema", "true").parquet(dir.toString()))
             .createOrReplaceTempView(name);
         found.add(name);
       }

@@ -9,13 +9,13 @@ package dev.sweeplab.spec;
  * optimizer's state (Adam: two moments; SGD: none, or its velocity with {@code training.momentum}),
  * the largest weight matrix once more while it is initialised, the training step's buffers (per
  * layer: pre-activation, activation and delta for one minibatch, plus the minibatch itself) and the
- * evaluation's (activations of up to 1,024 rows per layer). On the heap: the data set (train and
- * test inputs; cached once per JVM and shared by the runs that use it), the weight-change
- * measurement's two copies of the parameters and its copy of the largest weight matrix's change
- * (for its spectral norm), and every layer's values on the evaluation's two probe batches at
- * initialisation plus one probe's current values. With {@code model.output_scale} other than 1, the
- * initial network beside the trained one: its parameters, gradients and optimizer state, and its
- * own step and evaluation buffers.
+ * evaluation's (activations of up to 1,024 rows per layer). On the heap: the data set (train,
+ * validation and test inputs; cached once per JVM and shared by the runs that use it), the
+ * weight-change measurement's two copies of the parameters and its copy of the largest weight
+ * matrix's change (for its spectral norm), and every layer's values on the evaluation's two probe
+ * batches at initialisation plus one probe's current values. With {@code model.output_scale} other
+ * than 1, the initial network beside the trained one: its parameters, gradients and optimizer
+ * state, and its own step and evaluation buffers.
  *
  * @param nativeBytes bytes outside the Java heap
  * @param heapBytes bytes on the Java heap
@@ -47,17 +47,18 @@ public record MemoryEstimate(long nativeBytes, long heapBytes, long largestArray
     // Minibatches hold at most the whole training set (full-batch training).
     double b = Math.min(run.batchSize(), run.trainSize());
     double step = 3 * b * units + b * in;
-    double eval = Math.min(EVAL_ROWS, Math.max(run.trainSize(), run.testSize())) * units;
+    double largestSplit = Math.max(run.trainSize(), Math.max(run.testSize(), run.valSize()));
+    double eval = Math.min(EVAL_ROWS, largestSplit) * units;
     double nativeFloats = p * (2 + state) + largestWeights + step + eval + Math.max(w, k);
     if (run.outputScale() != 1) {
       nativeFloats += p * (2 + state) + step + eval + (b + EVAL_ROWS) * k;
     }
-    double data = ((double) run.trainSize() + run.testSize()) * (in + 1);
+    double data = ((double) run.trainSize() + run.testSize() + run.valSize()) * (in + 1);
     double trainProbe = Math.min(PROBE_ROWS, run.trainSize());
     double testProbe = Math.min(PROBE_ROWS, run.testSize());
     double probes = (trainProbe + testProbe + Math.max(trainProbe, testProbe)) * units;
     double heapFloats = 2 * p + largestWeights + probes + data;
-    double largestData = Math.max(run.trainSize(), run.testSize()) * in;
+    double largestData = largestSplit * in;
     return new MemoryEstimate(
         saturated(nativeFloats * FLOAT),
         saturated(heapFloats * FLOAT),

@@ -18,6 +18,16 @@ import java.util.stream.Collectors;
  * (RunConfigTest checks the registry, the record and docs/tables.md against each other). A run is a
  * pure function of this record (docs/architecture.md). Its identity is {@link #runId()}, a hash of
  * {@link #canonicalJson()}; the sweep name is not part of it, the sweep seed and repeat index are.
+ *
+ * <p>{@code valSize} is the number of validation samples the run uses, resolved; {@code
+ * valSizeAuto} (not a column) says the spec left {@code dataset.val_size} at {@code auto}. An auto
+ * run keeps {@code val_size} out of its identity (so its run_id is what it was before the key
+ * existed) and its resolved count is recorded in the {@code runs} column {@code val_size}; an
+ * explicit value is part of the identity. Resolution of auto is sweep-wide ({@link #autoValSize},
+ * from the sweep's largest {@code train_size}); {@link #fromJson} of an auto run, whose JSON does
+ * not name the count, resolves it from the run's own {@code train_size}, which is the sweep's count
+ * when the run has the sweep's largest training set or when 512 is the larger term; {@link
+ * #withValSize} sets the count recorded in a row.
  */
 public record RunConfig(
     String sweep,
@@ -53,8 +63,47 @@ public record RunConfig(
     String schedule,
     int warmupSteps,
     double weightDecay,
-    double momentum)
+    double momentum,
+    int valSize,
+    boolean valSizeAuto)
     implements Serializable {
+
+  /** The spec value of {@code dataset.val_size} that resolves to a count per sweep. */
+  public static final String VAL_AUTO = "auto";
+
+  /** The fewest validation samples {@code auto} gives (when the data holds them). */
+  public static final int VAL_AUTO_MIN = 512;
+
+  public RunConfig {
+    if (valSize < 0) {
+      throw UserError.badValue(SpecKeys.VAL_SIZE.path(), valSize, "must be >= 0");
+    }
+  }
+
+  /**
+   * What {@code dataset.val_size: auto} resolves to for a sweep whose largest {@code train_size} is
+   * {@code largestTrainSize}: 10 % of it, at least {@link #VAL_AUTO_MIN}; for a file-backed set, at
+   * most what its training file holds beyond the largest subset (possibly 0).
+   */
+  public static int autoValSize(String dataset, int largestTrainSize) {
+    long n = Math.max(VAL_AUTO_MIN, ((long) largestTrainSize + 9) / 10);
+    DataShapes shape = DataShapes.of(dataset);
+    if (shape != null) {
+      n = Math.min(n, Math.max(0, shape.trainMax() - largestTrainSize));
+    }
+    return (int) Math.min(n, Integer.MAX_VALUE);
+  }
+
+  /** This run with {@code count} validation samples, its identity unchanged (an auto run). */
+  public RunConfig withValSize(int count) {
+    if (!valSizeAuto) {
+      throw new IllegalStateException(
+          "val_size " + valSize + " is part of run " + runId() + "'s identity");
+    }
+    Object[] args = components();
+    args[VAL_SIZE_INDEX] = count;
+    return construct(args);
+  }
 
   /**
    * Builds a run from column-name → value (the canonical JSON's keys). Each record component reads
@@ -63,11 +112,41 @@ public record RunConfig(
    * task's, {@link #defaultLoss}), as in a configuration recorded before the key existed.
    */
   public static RunConfig of(String sweep, Map<String, ?> c) {
+    return of(sweep, c, -1);
+  }
+
+  /**
+   * {@link #of(String, Map)}, an auto {@code val_size} (absent or {@code auto}) resolving to {@code
+   * autoValSize} (the sweep's count) when that is {@code >= 0}, else to {@link #autoValSize} of the
+   * run's own {@code train_size}.
+   */
+  static RunConfig of(String sweep, Map<String, ?> c, int autoValSize) {
     Object[] args = new Object[COMPONENTS.length];
+    Object val = c.get(SpecKeys.VAL_SIZE.column());
+    boolean auto = val == null || VAL_AUTO.equals(val);
+    if (auto) {
+      args[VAL_SIZE_INDEX] =
+          autoValSize >= 0
+              ? autoValSize
+              : autoValSize(
+                  (String) convert(DATASET, c.get(DATASET), String.class),
+                  (Integer) convert(TRAIN_SIZE, c.get(TRAIN_SIZE), int.class));
+    } else if (val instanceof Number n) {
+      args[VAL_SIZE_INDEX] = n.intValue();
+    } else if (val instanceof String s && s.matches("[0-9]{1,9}")) {
+      args[VAL_SIZE_INDEX] = Integer.parseInt(s);
+    } else {
+      throw UserError.wrongType(
+          "run config '" + SpecKeys.VAL_SIZE.column() + "'", val, "'auto' or an integer >= 0");
+    }
+    args[VAL_SIZE_AUTO_INDEX] = auto;
     for (int i = 0; i < COMPONENTS.length; i++) {
       RecordComponent component = COMPONENTS[i];
       if (component.getName().equals("sweep")) {
         args[i] = sweep;
+        continue;
+      }
+      if (i == VAL_SIZE_INDEX || i == VAL_SIZE_AUTO_INDEX) {
         continue;
       }
       String column = COLUMNS[i];
@@ -82,6 +161,10 @@ public record RunConfig(
         args[i] = d + 0.0; // -0.0 becomes 0.0, which the canonical JSON leaves out as the default
       }
     }
+    return construct(args);
+  }
+
+  private static RunConfig construct(Object[] args) {
     try {
       return CONSTRUCTOR.newInstance(args);
     } catch (InvocationTargetException e) {
@@ -98,11 +181,48 @@ public record RunConfig(
 
   private static final String TASK = SpecKeys.TASK.column();
 
-  /** Each component's column: its name in snake case ({@code null} for the sweep name). */
+  private static final String DATASET = SpecKeys.DATASET.column();
+
+  private static final String TRAIN_SIZE = SpecKeys.TRAIN_SIZE.column();
+
+  private static final int VAL_SIZE_INDEX = indexOf("valSize");
+
+  private static final int VAL_SIZE_AUTO_INDEX = indexOf("valSizeAuto");
+
+  /**
+   * Each component's column: its name in snake case ({@code null} for the sweep name and for {@code
+   * valSizeAuto}, which is part of the identity's rule, not a column).
+   */
   private static final String[] COLUMNS =
       Arrays.stream(COMPONENTS)
-          .map(c -> c.getName().equals("sweep") ? null : snakeCase(c.getName()))
+          .map(
+              c ->
+                  c.getName().equals("sweep") || c.getName().equals("valSizeAuto")
+                      ? null
+                      : snakeCase(c.getName()))
           .toArray(String[]::new);
+
+  private static int indexOf(String component) {
+    for (int i = 0; i < COMPONENTS.length; i++) {
+      if (COMPONENTS[i].getName().equals(component)) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("no component " + component);
+  }
+
+  /** This run's component values, in record order. */
+  private Object[] components() {
+    Object[] args = new Object[COMPONENTS.length];
+    for (int i = 0; i < COMPONENTS.length; i++) {
+      try {
+        args[i] = COMPONENTS[i].getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return args;
+  }
 
   private static final Map<String, Key> KEY_OF_COLUMN =
       SpecKeys.RUN.stream().collect(Collectors.toMap(Key::column, k -> k));
@@ -172,7 +292,9 @@ public record RunConfig(
 
   /**
    * Keys added after run ids were first published: the canonical JSON leaves each out while it has
-   * its default, so a configuration that existed before the key keeps its run_id.
+   * its default, so a configuration that existed before the key keeps its run_id. {@code
+   * dataset.val_size}, added since too, is left out while it is auto ({@link #identity()}): its
+   * default is a rule, not a value a column could equal.
    */
   static final List<Key> OMITTED_AT_DEFAULT =
       List.of(
@@ -191,13 +313,10 @@ public record RunConfig(
    */
   public Map<String, Object> columns() {
     Map<String, Object> c = new TreeMap<>();
+    Object[] values = components();
     for (int i = 0; i < COMPONENTS.length; i++) {
       if (COLUMNS[i] != null) {
-        try {
-          c.put(COLUMNS[i], COMPONENTS[i].getAccessor().invoke(this));
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException(e);
-        }
+        c.put(COLUMNS[i], values[i]);
       }
     }
     return c;
@@ -206,10 +325,13 @@ public record RunConfig(
   /**
    * Column name → value of what identifies the run: {@link #columns()} without the keys of {@link
    * #OMITTED_AT_DEFAULT} that have their default ({@code dataset.loss}'s is the task's, {@link
-   * #defaultLoss}).
+   * #defaultLoss}), and without {@code val_size} when it is auto.
    */
   public Map<String, Object> identity() {
     Map<String, Object> c = columns();
+    if (valSizeAuto) {
+      c.remove(SpecKeys.VAL_SIZE.column());
+    }
     for (Key key : OMITTED_AT_DEFAULT) {
       Object byDefault = key == SpecKeys.LOSS ? defaultLoss(task) : key.defaultValue();
       if (byDefault.equals(c.get(key.column()))) {
@@ -235,7 +357,8 @@ public record RunConfig(
    * but not of {@link #trainingId()}, so the same training configuration trains the same network
    * whatever is measured about it.
    */
-  public static final List<Key> EVALUATION_ONLY = List.of(SpecKeys.TEST_SIZE, SpecKeys.EVAL_POINTS);
+  public static final List<Key> EVALUATION_ONLY =
+      List.of(SpecKeys.TEST_SIZE, SpecKeys.EVAL_POINTS, SpecKeys.VAL_SIZE);
 
   /**
    * The identity of the training alone: 16 hex digits of SHA-256 of the canonical JSON of {@link
@@ -296,9 +419,6 @@ public record RunConfig(
     return p;
   }
 
-  /** Samples per split evaluated at each learning-curve point; the final evaluation uses all. */
-  public static final int CURVE_SAMPLES = 2048;
-
   /**
    * Fixed cost of one optimizer step, in FLOP-equivalents, whatever the depth: DL4J's updater, the
    * minibatch copy and the Java loops of {@code model.DenseStep} take about 0.2 ms per step beyond
@@ -324,20 +444,18 @@ public record RunConfig(
 
   /**
    * Cost estimate for scheduling and progress, in FLOP-equivalents: per step 6 × params × batch
-   * (forward and backward) plus {@link #STEP_OVERHEAD}; per learning-curve point a forward pass (2
-   * × params per sample) over up to {@link #CURVE_SAMPLES} of each split; the final evaluation over
-   * both splits in full; the spectral norms ({@link #SPECTRAL_NORMS}); plus {@link #RUN_OVERHEAD}.
-   * With {@code output_scale} other than 1 every forward pass is made twice (the initial network's
-   * beside the trained one's).
+   * (forward and backward) plus {@link #STEP_OVERHEAD}; per learning-curve point (up to {@code
+   * eval_points} of them) a forward pass (2 × params per sample) over the whole training,
+   * validation and test splits; the spectral norms ({@link #SPECTRAL_NORMS}); plus {@link
+   * #RUN_OVERHEAD}. With {@code output_scale} other than 1 every forward pass is made twice (the
+   * initial network's beside the trained one's).
    */
   public double cost() {
     double p = params();
     // model.output_scale other than 1 runs the initial network's forward pass beside each one.
     double forward = outputScale == 1 ? 2 : 4;
     double step = (4 + forward) * p * Math.min(batchSize, trainSize) + STEP_OVERHEAD;
-    double curve =
-        forward * p * (Math.min(CURVE_SAMPLES, trainSize) + Math.min(CURVE_SAMPLES, testSize));
-    double last = forward * p * ((double) trainSize + testSize);
-    return totalSteps() * step + evalPoints * curve + last + SPECTRAL_NORMS * p + RUN_OVERHEAD;
+    double curve = forward * p * ((double) trainSize + valSize + testSize);
+    return totalSteps() * step + evalPoints * curve + SPECTRAL_NORMS * p + RUN_OVERHEAD;
   }
 }

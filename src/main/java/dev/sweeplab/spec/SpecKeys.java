@@ -126,6 +126,19 @@ public final class SpecKeys {
           "how train_size samples are drawn: a seeded prefix, or class-balanced; smaller is a"
               + " prefix of larger either way");
 
+  public static final Key VAL_SIZE =
+      new Key(
+          "dataset.val_size",
+          "val_size",
+          Type.STRING,
+          "auto",
+          false,
+          Rule.matches("auto|[0-9]{1,9}", "'auto' or an integer >= 0 (at most 9 digits)"),
+          "validation samples, drawn from the training distribution apart from every training"
+              + " subset of the sweep and never label-noised; auto: 10% of the sweep's largest"
+              + " train_size, at least 512 (file sets: at most what the training file holds"
+              + " beyond it); 0: none");
+
   public static final Key WIDTH =
       new Key("model.width", "width", Type.INT, 64, true, atLeast(1), "hidden units per layer");
   public static final Key DEPTH =
@@ -385,10 +398,12 @@ public final class SpecKeys {
               "final_test_loss",
               "final_test_error",
               "final_train_loss",
-              "best_test_loss",
-              "best_test_error"),
-          "the runs column the scaling law is fitted to (best_*: the lowest value on the learning"
-              + " curve, as early stopping would give)");
+              "best_val_loss",
+              "test_loss_at_best",
+              "test_error_at_best"),
+          "the runs column the scaling law is fitted to (best_val_loss: the lowest validation"
+              + " loss on the learning curve; test_*_at_best: the test value at that step, as"
+              + " early stopping on validation would give; these need dataset.val_size > 0)");
   public static final Key COORD_CHECK =
       new Key(
           "analysis.coord_check",
@@ -448,7 +463,8 @@ public final class SpecKeys {
           SCHEDULE,
           WARMUP_STEPS,
           WEIGHT_DECAY,
-          MOMENTUM);
+          MOMENTUM,
+          VAL_SIZE);
 
   /** Keys that shape the sweep but not a run. */
   public static final List<Key> LIMITS =

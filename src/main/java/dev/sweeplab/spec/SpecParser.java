@@ -227,6 +227,9 @@ public final class SpecParser {
     checkFits(runTimeout, distributedAbove);
     int distributedWorkers = (Integer) scalar(SpecKeys.DISTRIBUTED_WORKERS, flat);
 
+    if (flat.get(SpecKeys.VAL_SIZE.path()) instanceof Number n) {
+      flat.put(SpecKeys.VAL_SIZE.path(), n.toString()); // a count: 2000 and "2000" mean the same
+    }
     Map<Key, List<Object>> values = new LinkedHashMap<>();
     for (Key key : SpecKeys.RUN) {
       values.put(
@@ -239,11 +242,32 @@ public final class SpecParser {
     if (training) {
       checkParameterizations(values);
     }
+    checkValSize(values);
     Map<Key, String> analysis = new LinkedHashMap<>();
     for (Key key : SpecKeys.ANALYSIS) {
+      Object given = flat.get(key.path());
+      if (key == SpecKeys.SCALING_Y && given != null && RETIRED_METRICS.containsKey(given)) {
+        if (training) {
+          throw UserError.of(
+              key.path()
+                  + " = '"
+                  + given
+                  + "' is no longer accepted: it was the minimum of the test curve, the test set"
+                  + " choosing its own best point. Use "
+                  + RETIRED_METRICS.get(given)
+                  + " (the test value at the step of least validation loss) or best_val_loss;"
+                  + " accepted: "
+                  + key.rule().text().replaceFirst("^must be one of ", ""));
+        }
+        analysis.put(key, (String) given); // a recorded spec of a sweep that ran with it
+        continue;
+      }
       analysis.put(key, (String) scalar(key, flat));
     }
     checkAnalysis(analysis, values);
+    if (training) {
+      checkValidationMetric(analysis, values);
+    }
     SweepSpec spec =
         new SweepSpec(
             name,
@@ -298,6 +322,79 @@ public final class SpecParser {
       }
     }
     return spec;
+  }
+
+  /**
+   * Scaling metrics that read the test curve's own minimum, retired for the validation-based ones
+   * named here; a spec recorded in the {@code sweeps} table with one still reads back.
+   */
+  private static final Map<Object, String> RETIRED_METRICS =
+      Map.of("best_test_loss", "test_loss_at_best", "best_test_error", "test_error_at_best");
+
+  /** Scaling metrics that exist only with a validation split. */
+  private static final List<String> VALIDATION_METRICS =
+      List.of("best_val_loss", "test_loss_at_best", "test_error_at_best");
+
+  /**
+   * An explicit {@code dataset.val_size} of a file-backed set must fit in its training file beyond
+   * the largest training subset, so the validation samples overlap no training subset of the sweep
+   * (the pre-flight check repeats this against the files themselves, class by class for {@code
+   * subset: balanced}).
+   */
+  private static void checkValSize(Map<Key, List<Object>> values) {
+    String given = (String) values.get(SpecKeys.VAL_SIZE).get(0);
+    String dataset = (String) values.get(SpecKeys.DATASET).get(0);
+    DataShapes shape = DataShapes.of(dataset);
+    if (given.equals(RunConfig.VAL_AUTO) || shape == null) {
+      return;
+    }
+    int largest =
+        values.get(SpecKeys.TRAIN_SIZE).stream().mapToInt(v -> (Integer) v).max().orElse(0);
+    int left = Math.max(0, shape.trainMax() - largest);
+    if (Integer.parseInt(given) > left) {
+      throw UserError.badValue(
+          SpecKeys.VAL_SIZE.path(),
+          given,
+          "must be at most "
+              + left
+              + ": "
+              + dataset
+              + "'s training file holds "
+              + shape.trainMax()
+              + " samples and the largest dataset.train_size is "
+              + largest
+              + " (validation samples come from the rest); give a smaller value, 0 for no"
+              + " validation, or a smaller train_size");
+    }
+  }
+
+  /** A scaling metric chosen on the validation split needs one. */
+  private static void checkValidationMetric(
+      Map<Key, String> analysis, Map<Key, List<Object>> values) {
+    String metric = analysis.get(SpecKeys.SCALING_Y);
+    if (!VALIDATION_METRICS.contains(metric)) {
+      return;
+    }
+    String given = (String) values.get(SpecKeys.VAL_SIZE).get(0);
+    int largest =
+        values.get(SpecKeys.TRAIN_SIZE).stream().mapToInt(v -> (Integer) v).max().orElse(0);
+    int resolved =
+        given.equals(RunConfig.VAL_AUTO)
+            ? RunConfig.autoValSize((String) values.get(SpecKeys.DATASET).get(0), largest)
+            : Integer.parseInt(given);
+    if (resolved == 0) {
+      throw UserError.of(
+          SpecKeys.SCALING_Y.path()
+              + " = '"
+              + metric
+              + "' is chosen on the validation split, but "
+              + SpecKeys.VAL_SIZE.path()
+              + " = "
+              + given
+              + (given.equals(RunConfig.VAL_AUTO) ? " leaves no validation samples" : "")
+              + ": give dataset.val_size > 0, or a metric that needs none (final_test_loss,"
+              + " final_test_error, final_train_loss)");
+    }
   }
 
   /**

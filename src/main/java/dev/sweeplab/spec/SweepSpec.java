@@ -124,6 +124,23 @@ public record SweepSpec(
     return SpecParser.fromTree(raw);
   }
 
+  /** The largest {@code dataset.train_size} of the grid. */
+  public int largestTrainSize() {
+    return values.get(SpecKeys.TRAIN_SIZE).stream().mapToInt(v -> (Integer) v).max().orElse(0);
+  }
+
+  /**
+   * Validation samples every run of the sweep uses: {@code dataset.val_size} as given, or, for
+   * {@code auto}, {@link RunConfig#autoValSize} of the largest {@code train_size}, so the one
+   * validation set lies apart from every training subset of the sweep.
+   */
+  public int valSize() {
+    String given = (String) values.get(SpecKeys.VAL_SIZE).get(0);
+    return given.equals(RunConfig.VAL_AUTO)
+        ? RunConfig.autoValSize((String) values.get(SpecKeys.DATASET).get(0), largestTrainSize())
+        : Integer.parseInt(given);
+  }
+
   /** Keys with more than one value: the swept axes, in expansion order. */
   public List<Key> axes() {
     List<Key> axes = new ArrayList<>();
@@ -153,6 +170,7 @@ public record SweepSpec(
     List<Key> keys = new ArrayList<>(values.keySet());
     List<RunConfig> runs = new ArrayList<>((int) runCount());
     int[] index = new int[keys.size()];
+    int valSize = valSize();
     while (true) {
       Map<String, Object> columns = new TreeMap<>();
       for (int k = 0; k < keys.size(); k++) {
@@ -161,7 +179,7 @@ public record SweepSpec(
       columns.put("sweep_seed", seed);
       for (int r = 0; r < repeats; r++) {
         columns.put("repeat", r);
-        runs.add(RunConfig.of(name, columns));
+        runs.add(RunConfig.of(name, columns, valSize));
       }
       int k = keys.size() - 1;
       while (k >= 0 && ++index[k] == values.get(keys.get(k)).size()) {

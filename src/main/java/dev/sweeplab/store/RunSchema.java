@@ -40,6 +40,8 @@ public final class RunSchema {
     for (Key key : SpecKeys.RUN) {
       columns.put(key.column(), key.type());
     }
+    // The spec may say "auto"; the column holds the count the run used (RunConfig.valSize).
+    columns.put(SpecKeys.VAL_SIZE.column(), Key.Type.INT);
     return columns;
   }
 
@@ -65,15 +67,18 @@ public final class RunSchema {
     m.required(PrimitiveTypeName.INT64).named("params");
     for (String c :
         new String[] {
-          "final_train_loss",
-          "final_train_error",
-          "final_test_loss",
-          "final_test_error",
-          "best_test_loss",
-          "best_test_error"
+          "final_train_loss", "final_train_error", "final_test_loss", "final_test_error"
         }) {
       m.required(PrimitiveTypeName.DOUBLE).named(c);
     }
+    // Early stopping on validation: null when the run has no validation split.
+    m.optional(PrimitiveTypeName.DOUBLE).named("best_val_loss");
+    m.optional(PrimitiveTypeName.INT64).named("best_step");
+    m.optional(PrimitiveTypeName.DOUBLE).named("test_loss_at_best");
+    m.optional(PrimitiveTypeName.DOUBLE).named("test_error_at_best");
+    // Samples every curve point is evaluated on: null for a run that failed before evaluating.
+    m.optional(PrimitiveTypeName.INT32).named("eval_train_size");
+    m.optional(PrimitiveTypeName.INT32).named("eval_test_size");
     m.required(PrimitiveTypeName.INT64).named("steps_done");
     m.required(PrimitiveTypeName.DOUBLE).named("epochs_done");
     m.required(PrimitiveTypeName.INT64).named("wall_ms");
@@ -121,6 +126,10 @@ public final class RunSchema {
             .named("test_error")
             .addField(doubleList("activations"))
             .addField(doubleList("activation_changes"))
+            .optional(PrimitiveTypeName.DOUBLE)
+            .named("val_loss")
+            .optional(PrimitiveTypeName.DOUBLE)
+            .named("val_error")
             .named("element");
     m.addField(
         Types.requiredGroup()
@@ -185,8 +194,16 @@ public final class RunSchema {
     g.add("final_train_error", r.trainError());
     g.add("final_test_loss", r.testLoss());
     g.add("final_test_error", r.testError());
-    g.add("best_test_loss", r.bestTestLoss());
-    g.add("best_test_error", r.bestTestError());
+    if (r.bestIndex() >= 0) {
+      g.add("best_val_loss", r.bestValLoss());
+      g.add("best_step", r.bestStep());
+      g.add("test_loss_at_best", r.testLossAtBest());
+      g.add("test_error_at_best", r.testErrorAtBest());
+    }
+    if (!r.curve().isEmpty()) {
+      g.add("eval_train_size", r.evalTrainSize());
+      g.add("eval_test_size", r.evalTestSize());
+    }
     g.add("steps_done", r.steps());
     g.add("epochs_done", r.epochs());
     g.add("wall_ms", r.wallMs());
@@ -222,6 +239,10 @@ public final class RunSchema {
       e.add("test_error", point.testError());
       addDoubles(e, "activations", point.activations());
       addDoubles(e, "activation_changes", point.activationChanges());
+      if (c.valSize() > 0) {
+        e.add("val_loss", point.valLoss());
+        e.add("val_error", point.valError());
+      }
     }
     return g;
   }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param activationChanges mean |h_t − h_0| per layer, the same layers and inputs, h_0 being the
  *     network's values at initialisation (0 at step 0): Tensor Programs V's coordinate check of the
  *     change, Θ(1) in width under muP for every layer
+ * @param valLoss loss on the validation split (NaN when the run has none)
+ * @param valError error on the validation split (NaN when the run has none, or for regression)
  */
 public record CurvePoint(
     long step,
@@ -21,7 +23,9 @@ public record CurvePoint(
     double testLoss,
     double testError,
     List<Double> activations,
-    List<Double> activationChanges)
+    List<Double> activationChanges,
+    double valLoss,
+    double valError)
     implements Serializable {
   public CurvePoint {
     activations = List.copyOf(activations);

@@ -9,10 +9,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Loss and error of one run's network on (a fixed prefix of) the train and test splits, in chunks
- * so memory stays bounded. Loss is {@link Loss}'s, the one the run trains on (mean cross-entropy,
- * or mean squared error per output against the targets or the one-hot labels); error is the
- * fraction misclassified (the largest output is the prediction, whichever the loss), NaN for
+ * Loss and error of one run's network on the whole train, validation and test splits, in chunks so
+ * memory stays bounded: every evaluation of a run sees the same samples, so its learning curve has
+ * no step from a change of sample. Loss is {@link Loss}'s, the one the run trains on (mean
+ * cross-entropy, or mean squared error per output against the targets or the one-hot labels); error
+ * is the fraction misclassified (the largest output is the prediction, whichever the loss), NaN for
  * regression.
  *
  * <p>Besides, on two fixed probe batches, how each layer's values have moved since the network as
@@ -51,16 +52,19 @@ final class Evaluator implements AutoCloseable {
 
   /** The most samples a forward pass over {@code data}'s splits takes at once. */
   static int forwardRows(Dataset data) {
-    return Math.max(1, Math.min(CHUNK, Math.max(data.train().size(), data.test().size())));
+    int largest = Math.max(data.train().size(), Math.max(data.test().size(), data.val().size()));
+    return Math.max(1, Math.min(CHUNK, largest));
   }
 
   /**
-   * The network's loss, error, activation scales and their change since the start now, on up to
-   * {@code maxSamples} per split.
+   * The network's loss and error on each whole split (validation: NaN when the run has none), and
+   * its activation scales and their change since the start, now.
    */
-  CurvePoint evaluate(long step, double epoch, int maxSamples) {
-    double[] tr = lossAndError(data.train(), maxSamples);
-    double[] te = lossAndError(data.test(), maxSamples);
+  CurvePoint evaluate(long step, double epoch) {
+    double[] tr = lossAndError(data.train());
+    double[] te = lossAndError(data.test());
+    double[] va =
+        data.val().size() > 0 ? lossAndError(data.val()) : new double[] {Double.NaN, Double.NaN};
     float[][] now = layerValues(data.train(), ACTIVATION_SAMPLES);
     List<Double> activations = new ArrayList<>(now.length);
     List<Double> changes = new ArrayList<>(now.length);
@@ -68,7 +72,8 @@ final class Evaluator implements AutoCloseable {
       activations.add(ProbeChange.meanAbs(now[l]));
       changes.add(ProbeChange.meanAbsChange(now[l], trainAtStart[l]));
     }
-    return new CurvePoint(step, epoch, tr[0], tr[1], te[0], te[1], activations, changes);
+    return new CurvePoint(
+        step, epoch, tr[0], tr[1], te[0], te[1], activations, changes, va[0], va[1]);
   }
 
   /**
@@ -109,8 +114,8 @@ final class Evaluator implements AutoCloseable {
     return values;
   }
 
-  private double[] lossAndError(Dataset.Split split, int maxSamples) {
-    int size = Math.min(split.size(), maxSamples);
+  private double[] lossAndError(Dataset.Split split) {
+    int size = split.size();
     int k = data.outputs();
     int chunk = net.forwardRows();
     double loss = 0;

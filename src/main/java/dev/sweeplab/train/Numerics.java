@@ -17,11 +17,22 @@ import dev.sweeplab.spec.RunConfig;
  *       10⁻¹² in evaluation; a multiplier table in which every bias takes its input layer's
  *       learning rate, ntk's biases divide with width, ntk runs under Adam and mean_field has
  *       muP's multipliers at every depth.</td></tr>
- *   <tr><td>2</td><td>every configuration</td>
+ *   <tr><td>2</td><td>none now</td>
  *       <td>the loss of {@code model.Loss}, from the logits by log-sum-exp with no clip, in
  *       training and evaluation, and the prediction as the largest logit; the multipliers of
  *       {@code model.Parameterization}'s table (each layer's bias at its own rate, ntk only under
  *       SGD, mean_field only with one hidden layer and its own output multiplier).</td></tr>
+ *   <tr><td>3</td><td>every configuration</td>
+ *       <td>version 2's maths, with the run's seed (initialisation, minibatch order) derived
+ *       from its configuration without the evaluation-only keys ({@code RunConfig.trainingId}:
+ *       version 2 hashed the run_id), teacher–student data generated with {@code StrictMath}
+ *       (version 2's {@code Math} may differ in the last bit between JVMs), and evaluated on one
+ *       set of samples for every curve point: the whole training, validation and test splits at
+ *       every step (version 2 used the first 2,048 samples of each split for every point but the
+ *       last); a validation split ({@code dataset.val_size}, from the training distribution, apart
+ *       from every training subset, clean labels), whose least loss picks the step of {@code
+ *       best_step} and {@code test_*_at_best}. The training setups' keys ({@code dataset.loss},
+ *       {@code training.schedule}, ...) at their defaults train as before.</td></tr>
  * </table>
  *
  * <p>A change to the training maths (initialisation, update, multipliers, data generation, the
@@ -37,6 +48,6 @@ public final class Numerics {
 
   /** The version of the training maths that computes {@code run} (see the table above). */
   public static int version(RunConfig run) {
-    return 2;
+    return 3;
   }
 }

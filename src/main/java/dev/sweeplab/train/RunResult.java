@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * What one training run produced. Errors are fractions misclassified (NaN for regression); losses
- * are the training objective (cross-entropy or MSE) on the full split.
+ * are the training objective (cross-entropy or MSE) on the full split: every curve point, the last
+ * included, is evaluated on the same whole training, validation and test splits.
  *
  * @param status {@code ok}, {@code diverged} (non-finite loss), {@code timeout} (stopped at the
  *     sweep's {@code limits.run_timeout}; the numbers are those at the step it stopped) or {@code
@@ -27,6 +28,9 @@ import java.util.List;
  * @param implementation which {@code model.Mlp} implementation trained the run ({@code blas} or
  *     {@code dl4j}); empty when the run failed before its network was built
  * @param curve evaluations at log-spaced steps, the last one being the final state
+ * @param evalTrainSize training samples every curve point is evaluated on (the whole training set;
+ *     0 when the run failed before its data was built)
+ * @param evalTestSize test samples every curve point is evaluated on (the whole test split)
  */
 public record RunResult(
     String status,
@@ -46,7 +50,9 @@ public record RunResult(
     long interpolationStep,
     int noisyLabels,
     String implementation,
-    List<CurvePoint> curve)
+    List<CurvePoint> curve,
+    int evalTrainSize,
+    int evalTestSize)
     implements Serializable {
 
   public static final String OK = "ok";
@@ -62,17 +68,43 @@ public record RunResult(
   }
 
   /**
-   * The lowest test loss on the learning curve: the loss early stopping on the test split would
-   * report (Kaplan et al. 2020 fit L(N) to the converged or early-stopped loss). NaN without a
-   * curve.
+   * The curve point early stopping on validation picks: the one with the lowest finite validation
+   * loss, the earliest on a tie; −1 when no point has one (the run has no validation split). The
+   * test split plays no part in the choice.
    */
-  public double bestTestLoss() {
-    return curve.stream().mapToDouble(CurvePoint::testLoss).min().orElse(Double.NaN);
+  public int bestIndex() {
+    int best = -1;
+    for (int i = 0; i < curve.size(); i++) {
+      double v = curve.get(i).valLoss();
+      if (Double.isFinite(v) && (best < 0 || v < curve.get(best).valLoss())) {
+        best = i;
+      }
+    }
+    return best;
   }
 
-  /** The lowest test error on the learning curve (NaN without a curve or for regression). */
-  public double bestTestError() {
-    return curve.stream().mapToDouble(CurvePoint::testError).min().orElse(Double.NaN);
+  /** The lowest validation loss on the curve; NaN without a validation split. */
+  public double bestValLoss() {
+    int i = bestIndex();
+    return i < 0 ? Double.NaN : curve.get(i).valLoss();
+  }
+
+  /** The step of {@link #bestIndex()}; −1 without a validation split. */
+  public long bestStep() {
+    int i = bestIndex();
+    return i < 0 ? -1 : curve.get(i).step();
+  }
+
+  /** The test loss at {@link #bestStep()}; NaN without a validation split. */
+  public double testLossAtBest() {
+    int i = bestIndex();
+    return i < 0 ? Double.NaN : curve.get(i).testLoss();
+  }
+
+  /** The test error at {@link #bestStep()}; NaN without a validation split, or for regression. */
+  public double testErrorAtBest() {
+    int i = bestIndex();
+    return i < 0 ? Double.NaN : curve.get(i).testError();
   }
 
   /** A run that threw before it could finish. */
@@ -81,7 +113,7 @@ public record RunResult(
     double nan = Double.NaN;
     return new RunResult(
         FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), List.of(), List.of(),
-        -1, 0, "", List.of());
+        -1, 0, "", List.of(), 0, 0);
   }
 
   /**

@@ -11,13 +11,11 @@ import java.util.SplittableRandom;
 
 /**
  * Trains one run: data from the per-JVM cache, a fresh network, minibatch steps in an order drawn
- * from the run's seed, evaluations at log-spaced steps. A pure function of the {@link RunConfig}.
- * Every outcome, failures included, comes back as a {@link RunResult}.
+ * from the run's seed, evaluations at log-spaced steps, each on the whole training, validation and
+ * test splits. A pure function of the {@link RunConfig}. Every outcome, failures included, comes
+ * back as a {@link RunResult}.
  */
 public final class Trainer {
-  /** Samples per split used for learning-curve points; the final evaluation uses all of them. */
-  static final int CURVE_SAMPLES = RunConfig.CURVE_SAMPLES;
-
   private Trainer() {}
 
   /**
@@ -139,8 +137,7 @@ public final class Trainer {
       while (true) {
         if (next < evalAt.length && evalAt[next] == step) {
           next++;
-          int samples = step == total ? Integer.MAX_VALUE : CURVE_SAMPLES;
-          CurvePoint point = eval.evaluate(step, batches.epochs(step), samples);
+          CurvePoint point = eval.evaluate(step, batches.epochs(step));
           curve.add(point);
           if (!Double.isFinite(point.trainLoss())) {
             status = RunResult.DIVERGED;
@@ -156,7 +153,7 @@ public final class Trainer {
         }
         if (deadlineNanos != Long.MAX_VALUE && System.nanoTime() - deadlineNanos > 0) {
           if (curve.isEmpty() || curve.get(curve.size() - 1).step() != step) {
-            curve.add(eval.evaluate(step, batches.epochs(step), CURVE_SAMPLES));
+            curve.add(eval.evaluate(step, batches.epochs(step)));
           }
           status = RunResult.TIMEOUT;
           reason =
@@ -176,7 +173,7 @@ public final class Trainer {
         double score = steps.fit(net, batches, n);
         step += n;
         if (!Double.isFinite(score)) {
-          curve.add(eval.evaluate(step, batches.epochs(step), CURVE_SAMPLES));
+          curve.add(eval.evaluate(step, batches.epochs(step)));
           status = RunResult.DIVERGED;
           reason = "non-finite minibatch loss at step " + step;
           break;
@@ -204,7 +201,9 @@ public final class Trainer {
           interpolationStep(curve),
           data.noisyLabels(),
           net.implementation(),
-          curve);
+          curve,
+          data.train().size(),
+          data.test().size());
     } finally {
       steps.finish();
     }

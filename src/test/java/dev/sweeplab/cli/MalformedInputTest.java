@@ -91,7 +91,7 @@ class MalformedInputTest {
     SpecParser.parse(
             """
             name: good
-            dataset: {name: fashion_mnist, path: "%s", train_size: 4, test_size: 4}
+            dataset: {name: fashion_mnist, path: "%s", train_size: 4, test_size: 4, val_size: 0}
             """
                 .formatted(good),
             "good.yaml")

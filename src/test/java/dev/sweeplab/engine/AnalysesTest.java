@@ -220,15 +220,20 @@ class AnalysesTest extends SparkTestBase {
       assertEquals(0, r.getInt(9));
       assertTrue(r.getDouble(10) > 1.9 && r.getDouble(10) < 2.5, "two interior widths: " + r);
     }
-    // best_* is the minimum along the learning curve, so never above the final value.
+    // Early stopping on validation: best_step is the earliest step of least validation loss, and
+    // best_val_loss and test_*_at_best are that curve point's values.
     List<Row> best =
         sql(
-            "SELECT count(*), sum(CASE WHEN best_test_loss <= final_test_loss AND best_test_error"
-                + " <= final_test_error THEN 1 ELSE 0 END) FROM runs r JOIN (SELECT"
-                + " run_id, min(test_loss) AS m FROM curves GROUP BY run_id) c ON r.run_id ="
-                + " c.run_id WHERE abs(r.best_test_loss - c.m) < 1e-12");
-    assertEquals(24, best.get(0).getLong(0), "every run's best_test_loss is its curve's minimum");
-    assertEquals(24, best.get(0).getLong(1));
+            "WITH least AS (SELECT run_id, min(val_loss) AS v FROM curves GROUP BY run_id),"
+                + " first AS (SELECT c.run_id, min(c.step) AS step FROM curves c JOIN least l"
+                + " ON c.run_id = l.run_id AND c.val_loss = l.v GROUP BY c.run_id)"
+                + " SELECT count(*), sum(CASE WHEN r.best_step = f.step AND r.best_val_loss ="
+                + " c.val_loss AND r.test_loss_at_best = c.test_loss AND r.test_error_at_best ="
+                + " c.test_error THEN 1 ELSE 0 END) FROM runs r JOIN first f ON r.run_id ="
+                + " f.run_id JOIN"
+                + " curves c ON c.run_id = r.run_id AND c.step = f.step");
+    assertEquals(24, best.get(0).getLong(0), "every run has a best step: " + best);
+    assertEquals(24, best.get(0).getLong(1), "picked at the least validation loss: " + best);
     List<Row> fits =
         sql(
             "SELECT form, group, points, E, alpha, alpha_low, alpha_high, B, replicates,"

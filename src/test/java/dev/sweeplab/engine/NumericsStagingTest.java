@@ -41,7 +41,7 @@ class NumericsStagingTest extends SparkTestBase {
       """;
 
   static final String TWO_MUP_RUNS =
-      "2 staged runs were computed by numerics 1, now 2 (parameterization mup)";
+      "2 staged runs were computed by numerics 1, now 3 (parameterization mup)";
 
   @TempDir Path tmp;
 
@@ -61,14 +61,14 @@ class NumericsStagingTest extends SparkTestBase {
 
   /**
    * Each of {@code runs}' staged files rewritten as numerics 1, under the plain name (what an older
-   * sweeplab staged) or the numerics 2 name it had (a file whose row disagrees with its name).
+   * sweeplab staged) or the numerics 3 name it had (a file whose row disagrees with its name).
    */
   void stageAsNumerics1(Warehouse warehouse, List<RunConfig> runs, boolean plainName)
       throws IOException {
     for (RunConfig run : runs) {
       org.apache.hadoop.fs.Path dir = warehouse.staging(run.sweep());
       org.apache.hadoop.fs.Path file =
-          new org.apache.hadoop.fs.Path(dir, run.runId() + ".n2.parquet");
+          new org.apache.hadoop.fs.Path(dir, run.runId() + ".n3.parquet");
       OlderStagedFile.rewrite(conf(), file, plainName ? run.runId() + ".parquet" : file.getName());
     }
   }
@@ -82,8 +82,8 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals("", first.staleNumerics());
     Path staging = Path.of(warehouse.staging("mixed").toString());
     for (RunConfig run : spec.expand()) {
-      assertEquals(2, Numerics.version(run), run.parameterization());
-      assertTrue(Files.exists(staging.resolve(run.runId() + ".n2.parquet")), "staged at 2: " + run);
+      assertEquals(3, Numerics.version(run), run.parameterization());
+      assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.parquet")), "staged at 3: " + run);
       assertFalse(Files.exists(staging.resolve(run.runId() + ".parquet")), "no plain name");
     }
 
@@ -113,18 +113,18 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals(TWO_MUP_RUNS, again.staleNumerics());
     Tables.register(spark, warehouse);
     assertRows(
-        "every run at numerics 2",
+        "every run at numerics 3",
         sql(
             "SELECT parameterization, numerics, count(*) FROM runs WHERE sweep = 'mixed'"
                 + " GROUP BY parameterization, numerics ORDER BY parameterization"),
-        row("mup", 2, 2L),
-        row("standard", 2, 2L));
+        row("mup", 3, 2L),
+        row("standard", 3, 2L));
     for (Row r : sql("SELECT parameterization, finished_at FROM runs")) {
       boolean trainedAgain = !r.getTimestamp(1).before(rerun);
       assertEquals(r.getString(0).equals("mup"), trainedAgain, "trained again: " + r);
     }
     for (RunConfig run : of(spec, "mup")) {
-      assertTrue(Files.exists(staging.resolve(run.runId() + ".n2.parquet")), "staged anew");
+      assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.parquet")), "staged anew");
       assertFalse(Files.exists(staging.resolve(run.runId() + ".parquet")), "not in staging");
       assertTrue(
           Files.exists(staging.resolve(Superseded.DIR).resolve(run.runId() + ".parquet")),
@@ -144,7 +144,7 @@ class NumericsStagingTest extends SparkTestBase {
     // Every run as an older sweeplab staged it, standard and mup alike.
     stageAsNumerics1(warehouse, spec.expand(), true);
     String all =
-        "4 staged runs were computed by numerics 1, now 2 (parameterization mup, standard)";
+        "4 staged runs were computed by numerics 1, now 3 (parameterization mup, standard)";
     SweepStatus status = SweepStatus.of(conf(), warehouse, "older");
     assertEquals(all, status.staleNumerics());
     assertEquals(4, status.left(), status.toString());
@@ -156,9 +156,9 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals(all, again.staleNumerics());
     Tables.register(spark, warehouse);
     assertRows(
-        "every run once, at numerics 2",
+        "every run once, at numerics 3",
         sql("SELECT numerics, count(*), count(DISTINCT run_id) FROM runs GROUP BY numerics"),
-        row(2, 4L, 4L));
+        row(3, 4L, 4L));
     SweepOutcome third = new SweepRunner(spark, warehouse).run(spec, false);
     assertEquals(0, third.trained(), "trained again once: " + third);
     assertEquals("", third.staleNumerics());
@@ -187,19 +187,19 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals(1, o.trained(), o.toString());
     assertEquals(3, o.reused(), o.toString());
     assertEquals(
-        "1 staged run was computed by numerics 1, now 2 (parameterization standard)",
+        "1 staged run was computed by numerics 1, now 3 (parameterization standard)",
         o.staleNumerics());
     Path staging = Path.of(warehouse.staging("upgrade").toString());
     assertTrue(Files.exists(staging.resolve(Superseded.DIR).resolve(run.runId() + ".parquet")));
-    assertTrue(Files.exists(staging.resolve(run.runId() + ".n2.parquet")), "staged anew");
+    assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.parquet")), "staged anew");
     Tables.register(spark, warehouse);
     assertRows(
         "every run once, at its numerics",
         sql(
             "SELECT parameterization, numerics, count(*) FROM runs"
                 + " GROUP BY parameterization, numerics ORDER BY parameterization"),
-        row("mup", 2, 2L),
-        row("standard", 2, 2L));
+        row("mup", 3, 2L),
+        row("standard", 3, 2L));
     for (Row r : sql("SELECT run_id, finished_at FROM runs")) {
       boolean trainedAgain = !r.getTimestamp(1).before(rerun);
       assertEquals(r.getString(0).equals(run.runId()), trainedAgain, "trained again: " + r);
@@ -219,7 +219,7 @@ class NumericsStagingTest extends SparkTestBase {
     assertTrue(
         e.getMessage()
             .contains(
-                "2 staged runs were computed by numerics 1, now 2 (parameterization mup,"
+                "2 staged runs were computed by numerics 1, now 3 (parameterization mup,"
                     + " standard)"),
         e.getMessage());
     assertTrue(e.getMessage().contains("nothing was committed"), e.getMessage());
@@ -232,12 +232,12 @@ class NumericsStagingTest extends SparkTestBase {
     SweepSpec spec = spec("disagree");
     new SweepRunner(spark, warehouse).run(spec, false);
     RunConfig run = of(spec, "standard").get(1);
-    // Named numerics 2, its row numerics 1: only the row can tell.
+    // Named numerics 3, its row numerics 1: only the row can tell.
     stageAsNumerics1(warehouse, List.of(run), false);
 
     Exception e = assertThrows(Exception.class, () -> commit(warehouse, spec));
     String messages = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
-    assertTrue(messages.contains(run.runId() + ".n2.parquet"), messages);
+    assertTrue(messages.contains(run.runId() + ".n3.parquet"), messages);
     assertTrue(messages.contains("as computed by numerics 1"), messages);
     assertFirstCommitIntact(warehouse);
   }
@@ -247,7 +247,7 @@ class NumericsStagingTest extends SparkTestBase {
         spark, warehouse, spec, spec.expand(), 0, 4, 0, false, SweepCommit.FILES_PER_TASK);
   }
 
-  /** The first commit's rows, all at numerics 2, and nothing left pending. */
+  /** The first commit's rows, all at numerics 3, and nothing left pending. */
   private static void assertFirstCommitIntact(Warehouse warehouse) throws IOException {
     Tables.register(spark, warehouse);
     assertRows(
@@ -255,8 +255,8 @@ class NumericsStagingTest extends SparkTestBase {
         sql(
             "SELECT parameterization, numerics, count(*), (SELECT count(*) FROM sweeps) FROM runs"
                 + " GROUP BY parameterization, numerics ORDER BY parameterization"),
-        row("mup", 2, 2L, 1L),
-        row("standard", 2, 2L, 1L));
+        row("mup", 3, 2L, 1L),
+        row("standard", 3, 2L, 1L));
     try (var pending =
         Files.walk(Path.of(warehouse.root())).filter(p -> p.toString().contains("_pending/"))) {
       assertEquals(List.of(), pending.toList(), "nothing left pending");

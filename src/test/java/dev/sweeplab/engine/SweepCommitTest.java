@@ -75,7 +75,7 @@ class SweepCommitTest extends SparkTestBase {
     assertRows(
         "runs of both partitions, the old one's newer columns null",
         sql(
-            "SELECT sweep, count(*), count(trained_by), count(best_test_loss),"
+            "SELECT sweep, count(*), count(trained_by), count(test_loss_at_best),"
                 + " min(finished_at) > timestamp'2026-01-01 00:00:00' FROM runs GROUP BY sweep"
                 + " ORDER BY sweep"),
         row("c", 5L, 5L, 5L, true),

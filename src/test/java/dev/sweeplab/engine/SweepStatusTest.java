@@ -90,7 +90,9 @@ class SweepStatusTest extends SparkTestBase {
         ok.interpolationStep(),
         ok.noisyLabels(),
         ok.implementation(),
-        ok.curve());
+        ok.curve(),
+        ok.evalTrainSize(),
+        ok.evalTestSize());
   }
 
   static void stage(Configuration conf, Warehouse w, RunConfig run, String status)

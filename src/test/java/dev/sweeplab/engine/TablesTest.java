@@ -24,17 +24,44 @@ class TablesTest extends SparkTestBase {
         .write()
         .parquet(runs + "/sweep=a_old");
     spark
-        .sql("SELECT 'r2' AS run_id, 0.4D AS final_test_loss, 0.3D AS best_test_loss")
+        .sql("SELECT 'r2' AS run_id, 0.4D AS final_test_loss, 0.3D AS test_loss_at_best")
         .write()
         .parquet(runs + "/sweep=b_new");
 
     assertEquals(List.of(Warehouse.RUNS), Tables.register(spark, warehouse));
-    List<Row> rows = sql("SELECT sweep, run_id, best_test_loss FROM runs ORDER BY sweep");
+    List<Row> rows = sql("SELECT sweep, run_id, test_loss_at_best FROM runs ORDER BY sweep");
     assertEquals(2, rows.size());
     assertEquals("a_old", rows.get(0).getString(0));
-    assertEquals(true, rows.get(0).isNullAt(2), "older sweep has no best_test_loss: " + rows);
+    assertEquals(true, rows.get(0).isNullAt(2), "older sweep has no test_loss_at_best: " + rows);
     assertEquals("b_new", rows.get(1).getString(0));
     assertEquals(0.3, rows.get(1).getDouble(2));
+  }
+
+  /**
+   * A warehouse none of whose sweeps has the validation columns (written when runs recorded the
+   * test curve's minimum as {@code best_test_loss}): queries of the current columns run and read
+   * null, and the older columns still read.
+   */
+  @Test
+  void aWarehouseOlderThanTheValidationColumnsReadsThemAsNull() {
+    Warehouse warehouse = new Warehouse(tmp.resolve("older").toString());
+    spark
+        .sql("SELECT 'r1' AS run_id, 0.5D AS final_test_loss, 0.3D AS best_test_loss")
+        .write()
+        .parquet(warehouse.table(Warehouse.RUNS) + "/sweep=old");
+    spark
+        .sql("SELECT 'r1' AS run_id, 0L AS step, 0.6D AS test_loss")
+        .write()
+        .parquet(warehouse.table(Warehouse.CURVES) + "/sweep=old");
+    Tables.register(spark, warehouse);
+    assertRows(
+        "runs",
+        sql(
+            "SELECT best_test_loss, best_val_loss, best_step, test_loss_at_best,"
+                + " test_error_at_best, val_size, eval_train_size, eval_test_size FROM runs"),
+        row(0.3, null, null, null, null, null, null, null));
+    assertRows(
+        "curves", sql("SELECT test_loss, val_loss, val_error FROM curves"), row(0.6, null, null));
   }
 
   /**

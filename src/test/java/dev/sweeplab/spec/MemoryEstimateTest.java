@@ -29,10 +29,12 @@ class MemoryEstimateTest {
     // one layer's bias-sized vector 256: 2,101,048 floats.
     // heap floats: two copies of the parameters 538,644, the largest matrix's change 200,704,
     // the probes' values (256 training + 256 test samples at the start, 256 now) * 522 = 400,896
-    // and the data 2,000 * 785 = 1,570,000: 2,710,244 floats.
+    // and the data (1,000 training + 512 validation (auto) + 1,000 test) * 785 = 1,971,920:
+    // 3,112,164 floats.
     MemoryEstimate e = MemoryEstimate.of(r);
     assertEquals(2_101_048L * 4, e.nativeBytes());
-    assertEquals(2_710_244L * 4, e.heapBytes());
+    assertEquals(512, r.valSize());
+    assertEquals(3_112_164L * 4, e.heapBytes());
     assertEquals(1000L * 784, e.largestArray(), "the training inputs");
   }
 

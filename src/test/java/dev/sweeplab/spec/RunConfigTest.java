@@ -59,7 +59,9 @@ class RunConfigTest {
         "constant",
         0,
         0.0,
-        0.0);
+        0.0,
+        RunConfig.autoValSize("teacher_student", 1000),
+        true);
   }
 
   private static final String PINNED_JSON =
@@ -182,7 +184,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(33, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(34, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -270,7 +272,9 @@ class RunConfigTest {
               "cosine",
               1,
               1e-4,
-              0.9);
+              0.9,
+              RunConfig.autoValSize("teacher_student", 1),
+              true);
       assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
     }
   }
@@ -358,12 +362,13 @@ class RunConfigTest {
   void costCountsTrainingEvaluationAndPerStepAndPerRunOverhead() {
     RunConfig r = pinned("s");
     double p = 6922;
-    // 80 steps of batch 128, 20 curve points over min(2048, n) of each split, then both splits in
-    // full (pinned: train 1000, test 1000, eval_points 20), and the run's own fixed cost.
+    // 80 steps of batch 128, 20 curve points over the whole train, validation and test splits
+    // (pinned: train 1000, auto validation 512, test 1000, eval_points 20), and the run's own
+    // fixed cost.
+    assertEquals(512, r.valSize());
     double expected =
         80 * (6 * p * 128 + RunConfig.STEP_OVERHEAD)
-            + r.evalPoints() * 2 * p * (1000 + 1000)
-            + 2 * p * (1000 + 1000)
+            + r.evalPoints() * 2 * p * (1000 + 512 + 1000)
             + RunConfig.SPECTRAL_NORMS * p
             + RunConfig.RUN_OVERHEAD;
     assertEquals(expected, r.cost(), 1e-6 * expected);
@@ -375,8 +380,7 @@ class RunConfigTest {
     double sp = small.params();
     assertEquals(
         small.totalSteps() * (6 * sp * 10 + RunConfig.STEP_OVERHEAD)
-            + small.evalPoints() * 2 * sp * (10 + 1000)
-            + 2 * sp * (10 + 1000)
+            + small.evalPoints() * 2 * sp * (10 + 512 + 1000)
             + RunConfig.SPECTRAL_NORMS * sp
             + RunConfig.RUN_OVERHEAD,
         small.cost(),
@@ -390,7 +394,7 @@ class RunConfigTest {
     c.put(SpecKeys.OUTPUT_SCALE.column(), 10.0);
     RunConfig scaled = RunConfig.of("s", c);
     double p = plain.params();
-    double forwards = 80 * 2 * p * 128 + plain.evalPoints() * 2 * p * 2000 + 2 * p * 2000;
+    double forwards = 80 * 2 * p * 128 + plain.evalPoints() * 2 * p * (2000 + 512);
     assertEquals(forwards, scaled.cost() - plain.cost(), 1e-6 * forwards);
   }
 
@@ -412,9 +416,7 @@ class RunConfigTest {
         deep.totalSteps() * 6.0 * batch
             + deep.evalPoints()
                 * 2.0
-                * (Math.min(RunConfig.CURVE_SAMPLES, deep.trainSize())
-                    + Math.min(RunConfig.CURVE_SAMPLES, deep.testSize()))
-            + 2.0 * (deep.trainSize() + deep.testSize())
+                * ((double) deep.trainSize() + deep.valSize() + deep.testSize())
             + RunConfig.SPECTRAL_NORMS;
     double arithmetic = (deep.params() - shallow.params()) * perParam;
     assertEquals(arithmetic, deep.cost() - shallow.cost(), 1e-6 * arithmetic);
@@ -448,7 +450,12 @@ class RunConfigTest {
             case STRING -> String.class;
           });
     }
+    // dataset.val_size is given as 'auto' or a count; the record holds the count it resolved to
+    // and whether it was auto (which decides whether the count is part of the identity).
+    expected.put(SpecKeys.VAL_SIZE.column(), int.class);
+    expected.put("val_size_auto", boolean.class);
     assertEquals(expected, components, "RunConfig's components against SpecKeys.RUN");
+    expected.remove("val_size_auto");
     Map<String, Object> columns = pinned("any").columns();
     expected.remove("sweep");
     assertEquals(expected.keySet(), columns.keySet(), "columns()");

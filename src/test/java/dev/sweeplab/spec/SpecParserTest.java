@@ -175,7 +175,7 @@ class SpecParserTest {
             + "\"dataset.name\":\"teacher_student\",\"dataset.normalize\":\"standardize\","
             + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","
             + "\"dataset.task\":\"classification\",\"dataset.teacher_width\":64,"
-            + "\"dataset.test_size\":1000,\"dataset.train_size\":1000,\"description\":\"\","
+            + "\"dataset.test_size\":1000,\"dataset.train_size\":1000,\"dataset.val_size\":\"auto\",\"description\":\"\","
             + "\"limits.distributed_above\":\"none\",\"limits.distributed_workers\":0,"
             + "\"limits.max_runs\":10000,\"limits.run_timeout\":\"none\",\"model.activation\":\"relu\",\"model.base_width\":64,"
             + "\"model.depth\":2,\"model.init_scale\":1.0,\"model.output_multiplier\":1.0,\"model.output_scale\":1.0,"

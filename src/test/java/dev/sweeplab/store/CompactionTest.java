@@ -114,20 +114,25 @@ class CompactionTest {
         Set.of(
             "trained_by",
             "device",
-            "best_test_loss",
-            "best_test_error",
+            "best_val_loss",
+            "best_step",
+            "test_loss_at_best",
+            "test_error_at_best",
+            "eval_train_size",
+            "eval_test_size",
             "weight_change_spectral",
             "feature_change");
-    Path old = path("old/0000000000000001.n2.parquet");
+    Path old = path("old/0000000000000001.n3.parquet");
     writeWithout(newer, rows(current).get(0), old);
 
     Compaction.compact(conf, List.of(old), path("runs/p"), path("curves/p"));
 
     Group run = rows(path("runs/p")).get(0);
     assertEquals(Provenance.TASK, run.getString("trained_by", 0));
-    assertEquals(2, run.getInteger("numerics", 0));
+    assertEquals(3, run.getInteger("numerics", 0));
     assertEquals(0, run.getFieldRepetitionCount("device"), "null: the run did not record one");
-    assertEquals(0, run.getFieldRepetitionCount("best_test_loss"));
+    assertEquals(0, run.getFieldRepetitionCount("test_loss_at_best"));
+    assertEquals(0, run.getFieldRepetitionCount("eval_test_size"));
     assertEquals(0, run.getFieldRepetitionCount("weight_change_spectral"));
     assertEquals(0, run.getFieldRepetitionCount("feature_change"));
     assertEquals(StagingTest.result.testLoss(), run.getDouble("final_test_loss", 0));
@@ -154,7 +159,7 @@ class CompactionTest {
   }
 
   /**
-   * Every configuration is computed by numerics 2: a run staged before the {@code numerics} column
+   * Every configuration is computed by numerics 3: a run staged before the {@code numerics} column
    * existed (numerics 1), standard as much as ntk, is refused.
    */
   @Test
@@ -167,9 +172,9 @@ class CompactionTest {
     for (RunConfig run : List.of(standard, ntk)) {
       String p = run.parameterization();
       Path good = Staging.write(conf, path(p + "/staging"), record(run, StagingTest.result));
-      assertEquals(2, rows(good).get(0).getInteger("numerics", 0));
+      assertEquals(3, rows(good).get(0).getInteger("numerics", 0));
       Compaction.compact(conf, List.of(good), path(p + "/ok/r"), path(p + "/ok/c"));
-      assertEquals(2, rows(path(p + "/ok/r")).get(0).getInteger("numerics", 0));
+      assertEquals(3, rows(path(p + "/ok/r")).get(0).getInteger("numerics", 0));
 
       // The same run's row as a sweeplab computing it by numerics 1 wrote it.
       Path bad = path(p + "/staging/" + run.runId() + ".parquet");
@@ -183,7 +188,7 @@ class CompactionTest {
 
       assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
       assertTrue(e.getMessage().contains("as computed by numerics 1"), e.getMessage());
-      assertTrue(e.getMessage().contains("computed by numerics 2"), e.getMessage());
+      assertTrue(e.getMessage().contains("computed by numerics 3"), e.getMessage());
       try (Stream<java.nio.file.Path> left = Files.list(tmp.resolve(p).resolve("out"))) {
         assertEquals(List.of(), left.map(f -> f.getFileName().toString()).toList(), p);
       }

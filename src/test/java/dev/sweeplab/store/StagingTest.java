@@ -114,7 +114,7 @@ class StagingTest {
   void writesOneRowWithConfigResultProvenanceAndCurve() throws IOException {
     RunConfig run = runs.get(0);
     Path file = Staging.write(conf, dir(), new RunRecord(run, result, provenance(0), FINISHED));
-    assertEquals(run.runId() + ".n2.parquet", file.getName());
+    assertEquals(run.runId() + ".n3.parquet", file.getName());
     assertTrue(Files.isRegularFile(tmp.resolve("staging").resolve(file.getName())));
 
     assertEquals(RunSchema.MESSAGE, schemaOf(file), "the file is written with RunSchema");
@@ -203,7 +203,7 @@ class StagingTest {
 
     List<String> names = fileNames();
     List<String> visible = names.stream().filter(n -> !n.startsWith(".")).toList();
-    assertEquals(List.of(run.runId() + ".n2.parquet"), visible, "all files: " + names);
+    assertEquals(List.of(run.runId() + ".n3.parquet"), visible, "all files: " + names);
     assertTrue(
         names.stream().noneMatch(n -> n.contains(".tmp")), "no temporary file is left: " + names);
     assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
@@ -223,12 +223,12 @@ class StagingTest {
     Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 60_000, 0);
     Staging.write(
         conf, dir(), new RunRecord(run, stopped, provenance(1), FINISHED), 90_000, 60_000);
-    assertEquals(List.of(run.runId() + ".n2.timeout-90000.parquet"), visibleFiles());
+    assertEquals(List.of(run.runId() + ".n3.timeout-90000.parquet"), visibleFiles());
     assertEquals(Set.of(), Staging.runIds(conf, dir()), "a timed-out run is not finished");
     assertEquals(Map.of(run.runId(), 90_000L), Staging.timedOut(conf, dir()));
 
     Staging.write(conf, dir(), new RunRecord(run, result, provenance(2), FINISHED), 0, 90_000);
-    assertEquals(List.of(run.runId() + ".n2.parquet"), visibleFiles());
+    assertEquals(List.of(run.runId() + ".n3.parquet"), visibleFiles());
     assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
     assertEquals(Map.of(), Staging.timedOut(conf, dir()));
   }
@@ -246,11 +246,11 @@ class StagingTest {
     Files.writeString(tmp.resolve("staging").resolve("notes.txt"), "not a run");
 
     Map<String, Path> files =
-        Staging.find(conf, dir(), Map.of(a.runId(), 2, b.runId(), 2, "0123", 2)).files();
+        Staging.find(conf, dir(), Map.of(a.runId(), 3, b.runId(), 3, "0123", 3)).files();
     assertEquals(
         Map.of(
-            a.runId(), a.runId() + ".n2.parquet",
-            b.runId(), b.runId() + ".n2.timeout-90000.parquet"),
+            a.runId(), a.runId() + ".n3.parquet",
+            b.runId(), b.runId() + ".n3.timeout-90000.parquet"),
         files.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getName())));
     assertEquals(
@@ -267,18 +267,18 @@ class StagingTest {
   }
 
   @Test
-  void everyConfigurationIsComputedByNumerics2() {
+  void everyConfigurationIsComputedByNumerics3() {
     RunConfig standard = runs.get(0);
     assertEquals("standard", standard.parameterization());
     assertEquals(1, standard.depth());
-    assertEquals(2, Numerics.version(standard));
-    assertEquals(2, Numerics.version(with(standard, Map.of(SpecKeys.PARAMETERIZATION, "mup"))));
+    assertEquals(3, Numerics.version(standard));
+    assertEquals(3, Numerics.version(with(standard, Map.of(SpecKeys.PARAMETERIZATION, "mup"))));
     assertEquals(
-        2,
+        3,
         Numerics.version(
             with(standard, Map.of(SpecKeys.PARAMETERIZATION, "ntk", SpecKeys.OPTIMIZER, "sgd"))));
     assertEquals(
-        2, Numerics.version(with(standard, Map.of(SpecKeys.PARAMETERIZATION, "mean_field"))));
+        3, Numerics.version(with(standard, Map.of(SpecKeys.PARAMETERIZATION, "mean_field"))));
   }
 
   @Test
@@ -288,10 +288,10 @@ class StagingTest {
 
     Path a = Staging.write(conf, dir(), new RunRecord(standard, result, provenance(0), FINISHED));
     Path m = Staging.write(conf, dir(), new RunRecord(mup, result, provenance(0), FINISHED));
-    assertEquals(standard.runId() + ".n2.parquet", a.getName());
-    assertEquals(mup.runId() + ".n2.parquet", m.getName());
-    assertEquals(2, read(a).get(0).getInteger("numerics", 0));
-    assertEquals(2, read(m).get(0).getInteger("numerics", 0));
+    assertEquals(standard.runId() + ".n3.parquet", a.getName());
+    assertEquals(mup.runId() + ".n3.parquet", m.getName());
+    assertEquals(3, read(a).get(0).getInteger("numerics", 0));
+    assertEquals(3, read(m).get(0).getInteger("numerics", 0));
     // What a sweeplab computing by numerics 1 staged for the same runs: the standard run finished,
     // the mup run finished and timed out.
     java.nio.file.Path local = tmp.resolve("staging");
@@ -312,7 +312,7 @@ class StagingTest {
                 x ->
                     x.file().getName().startsWith(x.runId())
                         && x.numerics() == 1
-                        && x.current() == 2),
+                        && x.current() == 3),
         found.superseded().toString());
     assertEquals(m, Staging.staged(conf, dir(), mup, 5000));
     assertEquals(a, Staging.staged(conf, dir(), standard, 0));
@@ -320,7 +320,7 @@ class StagingTest {
     Superseded.setAside(conf, dir(), found.superseded());
     Files.delete(local.resolve(m.getName()));
     Staging.Found after = Staging.find(conf, dir(), List.of(standard, mup));
-    assertEquals(Map.of(standard.runId(), a), after.files(), "mup has no file of numerics 2");
+    assertEquals(Map.of(standard.runId(), a), after.files(), "mup has no file of numerics 3");
     assertEquals(List.of(), after.superseded(), "the numerics 1 files are set aside");
     for (String name : older) {
       assertTrue(Files.exists(local.resolve(Superseded.DIR).resolve(name)), name);
@@ -381,7 +381,9 @@ class StagingTest {
         -1,
         0,
         result.implementation(),
-        result.curve());
+        result.curve(),
+        result.evalTrainSize(),
+        result.evalTestSize());
   }
 
   private List<String> visibleFiles() throws IOException {

@@ -1,7 +1,6 @@
 package dev.sweeplab.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.data.Dataset;
@@ -21,9 +20,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The evaluation gives the same numbers through either {@link Mlp} implementation, to float
- * rounding: losses, errors and activation scales, over several chunks and a prefix of the splits,
- * and the change of activations and features since the evaluator was made (exactly 0 before the
- * network moves).
+ * rounding: losses, errors and activation scales, over several chunks of the whole splits (the
+ * validation split included), and the change of activations and features since the evaluator was
+ * made (exactly 0 before the network moves).
  */
 class EvaluatorTest {
   @Test
@@ -85,24 +84,21 @@ class EvaluatorTest {
   private static void compare(Dataset data, Mlp blas, Mlp dl4jNet, String what) {
     try (Evaluator dense = new Evaluator(data, blas);
         Evaluator dl4j = new Evaluator(data, dl4jNet)) {
-      // 2,048 training samples: two chunks of 1,024; all 2,500: three, the last partial.
-      CurvePoint curve = dense.evaluate(5, 0.25, Trainer.CURVE_SAMPLES);
-      CurvePoint all = dense.evaluate(5, 0.25, Integer.MAX_VALUE);
-      assertSame(dl4j.evaluate(5, 0.25, Trainer.CURVE_SAMPLES), curve, what + ", 2048 samples");
-      assertSame(dl4j.evaluate(5, 0.25, Integer.MAX_VALUE), all, what + ", all samples");
-      assertNotEquals(curve.trainLoss(), all.trainLoss(), what + ": the prefix is a prefix");
-      assertEquals(curve.testLoss(), all.testLoss(), what + ": 300 test samples either way");
+      // All 2,500 training samples: three chunks of 1,024, the last partial.
+      CurvePoint curve = dense.evaluate(5, 0.25);
+      assertSame(dl4j.evaluate(5, 0.25), curve, what + ", all samples");
+      assertEquals(curve, dense.evaluate(5, 0.25), what + ": the same samples every time");
       int layers = blas.dims().length - 1;
       List<Double> zeros = java.util.Collections.nCopies(layers, 0.0);
       assertEquals(zeros, curve.activationChanges(), what + ": nothing moved yet (dense)");
-      assertEquals(zeros, dl4j.evaluate(0, 0, 64).activationChanges(), what + ": nothing (DL4J)");
+      assertEquals(zeros, dl4j.evaluate(0, 0).activationChanges(), what + ": nothing (DL4J)");
       assertEquals(java.util.Collections.nCopies(layers - 1, 0.0), dense.featureChange());
       assertEquals(java.util.Collections.nCopies(layers - 1, 0.0), dl4j.featureChange());
 
       move(Networks.network(blas));
       move(Networks.network(dl4jNet));
-      CurvePoint movedDense = dense.evaluate(9, 0.5, Trainer.CURVE_SAMPLES);
-      CurvePoint movedDl4j = dl4j.evaluate(9, 0.5, Trainer.CURVE_SAMPLES);
+      CurvePoint movedDense = dense.evaluate(9, 0.5);
+      CurvePoint movedDl4j = dl4j.evaluate(9, 0.5);
       assertSame(movedDl4j, movedDense, what + ", moved");
       assertEquals(layers, movedDense.activationChanges().size());
       for (int i = 0; i < layers; i++) {
@@ -126,12 +122,14 @@ class EvaluatorTest {
     assertEquals(expected.epoch(), actual.epoch());
     close(expected.trainLoss(), actual.trainLoss(), what + ": train loss");
     close(expected.testLoss(), actual.testLoss(), what + ": test loss");
+    close(expected.valLoss(), actual.valLoss(), what + ": validation loss");
     if (Double.isNaN(expected.trainError())) {
       assertTrue(Double.isNaN(actual.trainError()), what + ": regression has no error");
     } else {
       // A sample whose two best classes tie to float rounding may go either way.
       assertEquals(expected.trainError(), actual.trainError(), 1.0 / 2048, what + ": train error");
       assertEquals(expected.testError(), actual.testError(), 1.0 / 300, what + ": test error");
+      assertEquals(expected.valError(), actual.valError(), 1.0 / 512, what + ": val error");
     }
     List<Double> e = expected.activations();
     List<Double> a = actual.activations();
