@@ -46,6 +46,21 @@ public record LawFit(
     }
   }
 
+  /**
+   * Whether the law ends on the fitter's parameter box: some |α_j| = 10, or E or some A_j = e^600
+   * (see {@link LawFitter}). A pinned law follows the box, not the points.
+   */
+  public boolean pinned() {
+    double edge = 1e-9;
+    for (int j = 0; j < alpha.size(); j++) {
+      if (Math.abs(alpha.get(j)) >= LawFitter.MAX_EXPONENT - edge
+          || Math.log(coefficients.get(j)) >= LawFitter.MAX_LOG - edge) {
+        return true;
+      }
+    }
+    return Math.log(floor) >= LawFitter.MAX_LOG - edge;
+  }
+
   /** A_j. */
   public double coefficient(int term) {
     return coefficients.get(term);

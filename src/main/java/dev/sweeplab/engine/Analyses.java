@@ -25,6 +25,24 @@ public final class Analyses {
   /** Runs every requested analysis; returns one line per table written. */
   public static List<String> run(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
     List<String> written = new ArrayList<>();
+    boolean any =
+        "yes".equals(spec.analysis(SpecKeys.COORD_CHECK))
+            || "yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))
+            || !spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()
+            || !spec.analysis(SpecKeys.SCALING_X).isEmpty();
+    if (any && Tables.register(spark, warehouse).contains(Warehouse.RUNS)) {
+      long leftOut = RunFilter.leftOut(spark, spec);
+      if (leftOut > 0) {
+        written.add(
+            "runs: "
+                + leftOut
+                + " ok runs left out by "
+                + SpecKeys.TRAINED_BY.path()
+                + " = "
+                + RunFilter.trainedBy(spec)
+                + " (trained otherwise; 'any' mixes them in)");
+      }
+    }
     if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))) {
       long rows = CoordCheck.write(spark, warehouse, spec);
       written.add(Warehouse.COORD_CHECK + ": " + rows + " rows");
@@ -84,8 +102,13 @@ public final class Analyses {
         }
         Double extrapolation = row.getAs("extrapolation_error");
         if (extrapolation != null) {
-          line.append("extrapolation error ").append(fmt(extrapolation));
+          line.append("extrapolation error ").append(fmt(extrapolation)).append(' ');
         }
+        line.append("replicates ")
+            .append(row.<Integer>getAs("replicates"))
+            .append(" (")
+            .append(row.<Integer>getAs("replicates_pinned"))
+            .append(" pinned)");
         written.add(line.toString().trim());
       }
     }

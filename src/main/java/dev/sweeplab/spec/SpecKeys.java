@@ -356,6 +356,31 @@ public final class SpecKeys {
               + " seeds); needs"
               + " model.width swept over 2 or more values");
 
+  public static final Key BOOTSTRAP =
+      new Key(
+          "analysis.bootstrap",
+          "bootstrap",
+          Type.INT,
+          200,
+          false,
+          new Rule(
+              v -> (Integer) v == 0 || (Integer) v >= 200,
+              "must be 0 (no interval) or >= 200 (fewer leave the 2.5 and 97.5 percentiles on"
+                  + " under 5 replicates each)"),
+          "bootstrap replicates of each scaling fit, power_law and joint alike; 0: point"
+              + " estimates without intervals");
+  public static final Key TRAINED_BY =
+      new Key(
+          "analysis.trained_by",
+          "trained_by",
+          Type.STRING,
+          "task",
+          false,
+          oneOf("task", "parameter_averaging", "any"),
+          "which ok runs every analysis uses, by runs.trained_by: task (trained in one Spark"
+              + " task), parameter_averaging (the runs above limits.distributed_above) or any"
+              + " (both, mixed); failed, diverged and timed-out runs are never used");
+
   /** Keys outside any section. */
   public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
 
@@ -395,7 +420,15 @@ public final class SpecKeys {
 
   /** Keys of the analysis a sweep asks for after its runs. */
   public static final List<Key> ANALYSIS =
-      List.of(DOUBLE_DESCENT_X, SCALING_X, SCALING_X2, SCALING_Y, COORD_CHECK, WIDTH_EXPONENTS);
+      List.of(
+          DOUBLE_DESCENT_X,
+          SCALING_X,
+          SCALING_X2,
+          SCALING_Y,
+          COORD_CHECK,
+          WIDTH_EXPONENTS,
+          BOOTSTRAP,
+          TRAINED_BY);
 
   /** Every key by path. */
   public static final Map<String, Key> BY_PATH = byPath();

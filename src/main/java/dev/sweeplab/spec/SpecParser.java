@@ -241,7 +241,8 @@ public final class SpecParser {
     }
     Map<Key, String> analysis = new LinkedHashMap<>();
     for (Key key : SpecKeys.ANALYSIS) {
-      analysis.put(key, (String) scalar(key, flat));
+      // Analysis values are kept as text; a number (analysis.bootstrap) as its decimal form.
+      analysis.put(key, String.valueOf(scalar(key, flat)));
     }
     checkAnalysis(analysis, values);
     SweepSpec spec =
