@@ -97,7 +97,7 @@ final class ScalingJob {
               + sweep
               + "' AND "
               + RunFilter.where(spark, spec, "r.")
-              + " AND c.step > 0";
+              + " AND c.step > 0 ORDER BY x, r.run_id";
     } else {
       query =
           "SELECT "
@@ -111,8 +111,11 @@ final class ScalingJob {
               + " AS y FROM runs WHERE sweep = '"
               + sweep
               + "' AND "
-              + RunFilter.where(spark, spec, "");
+              + RunFilter.where(spark, spec, "")
+              + " ORDER BY x, x2, run_id";
     }
+    // Ordered, so that each configuration's values reach the bootstrap in one order and analyze
+    // rewrites identical rows.
     Map<String, Map<List<Double>, List<Double>>> byGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
       double y = ((Number) row.getAs("y")).doubleValue();
