@@ -16,8 +16,8 @@ import java.util.List;
  * @param points points fitted
  * @param rmsLogResidual root mean square of log L̂ − log L
  * @param converged whether the optimiser met its convergence test at the returned optimum, inside
- *     the parameter box (false for a law pinned at |α| = 10 or at A or E = e^600: the points follow
- *     no power law)
+ *     the parameter box (false for a law {@link #pinned()} at |α| = 10 or at A or E = e^600: the
+ *     points follow no power law)
  * @param starts starting points tried
  * @param startsConverged how many of them converged
  */
@@ -47,18 +47,11 @@ public record LawFit(
   }
 
   /**
-   * Whether the law ends on the fitter's parameter box: some |α_j| = 10, or E or some A_j = e^600
-   * (see {@link LawFitter}). A pinned law follows the box, not the points.
+   * Whether the law ends on the fitter's parameter box ({@link LawFitter#onBox}): some |α_j| = 10,
+   * or E or some A_j = e^600. A pinned law follows the box, not the points.
    */
   public boolean pinned() {
-    double edge = 1e-9;
-    for (int j = 0; j < alpha.size(); j++) {
-      if (Math.abs(alpha.get(j)) >= LawFitter.MAX_EXPONENT - edge
-          || Math.log(coefficients.get(j)) >= LawFitter.MAX_LOG - edge) {
-        return true;
-      }
-    }
-    return Math.log(floor) >= LawFitter.MAX_LOG - edge;
+    return LawFitter.onBox(vector());
   }
 
   /** A_j. */

@@ -54,6 +54,30 @@ public final class LawFitter {
   /** Bound on |log E| and |log A_j|: exp(±600) is still a finite double. */
   static final double MAX_LOG = 600;
 
+  /**
+   * How close, relative to a bound, a parameter counts as on it: where the points follow no law the
+   * objective keeps falling towards the box, and the optimiser's tolerance can stop it at |α| =
+   * 9.9999 as well as at 10.
+   */
+  static final double BOX_EDGE = 1e-3;
+
+  /**
+   * Whether the parameters (full layout {@code [log E, log A_1, α_1, ...]}) lie on the box: some
+   * |α_j| at {@value #MAX_EXPONENT}, or log E or some log A_j at {@value #MAX_LOG}, within {@link
+   * #BOX_EDGE}. The lower bound on the logs is no pin: E or A_j → 0 is a law without that term.
+   */
+  static boolean onBox(double[] full) {
+    for (int i = 0; i < full.length; i++) {
+      boolean exponent = i % 2 == 0 && i > 0;
+      if (exponent
+          ? Math.abs(full[i]) >= MAX_EXPONENT * (1 - BOX_EDGE)
+          : full[i] >= MAX_LOG * (1 - BOX_EDGE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static final Set<Localizable> TOLERANCE_STOPS =
       Set.of(
           LocalizedOptimFormats.TOO_SMALL_COST_RELATIVE_TOLERANCE,
@@ -210,11 +234,7 @@ public final class LawFitter {
             .flatMap(Optional::stream)
             .min(Comparator.comparingDouble(PointValuePair::getValue));
     PointValuePair best = polished.orElse(promising.get(0));
-    boolean pinned = false;
-    double[] full = law.full(best.getPoint());
-    for (int i = 0; i < full.length; i++) {
-      pinned |= i % 2 == 0 && i > 0 ? Math.abs(full[i]) >= MAX_EXPONENT : full[i] >= MAX_LOG;
-    }
+    boolean pinned = onBox(law.full(best.getPoint()));
     return new Search(
         result(form, law, best, polished.isPresent() && !pinned, starts.size(), converged),
         bestStarts(starts, rough));
