@@ -22,7 +22,10 @@ import java.util.Set;
  * @param labelNoise probability that a training label is replaced by another class
  * @param normalize standardize, unit or none (images only)
  * @param subset prefix or balanced
- * @param seed the data seed ({@link RunConfig#dataSeed()})
+ * @param seed the seed of the training sample and its label noise ({@link RunConfig#dataSeed()})
+ * @param taskSeed the seed of the teacher network and the test set ({@link RunConfig#taskSeed()});
+ *     equal to {@code seed} unless each repeat draws its own sample ({@code dataset.data_seed:
+ *     per_repeat})
  */
 public record DatasetSpec(
     String name,
@@ -36,7 +39,8 @@ public record DatasetSpec(
     double labelNoise,
     String normalize,
     String subset,
-    long seed)
+    long seed,
+    long taskSeed)
     implements Serializable {
   private static final Set<String> NORMALIZE = Set.of("standardize", "unit", "none");
   private static final Set<String> SUBSET = Set.of("prefix", "balanced");
@@ -58,6 +62,36 @@ public record DatasetSpec(
     }
   }
 
+  /** A data set whose training sample, teacher and test set share one seed. */
+  public DatasetSpec(
+      String name,
+      String task,
+      int inputDim,
+      int classes,
+      int teacherWidth,
+      int trainSize,
+      int testSize,
+      String path,
+      double labelNoise,
+      String normalize,
+      String subset,
+      long seed) {
+    this(
+        name,
+        task,
+        inputDim,
+        classes,
+        teacherWidth,
+        trainSize,
+        testSize,
+        path,
+        labelNoise,
+        normalize,
+        subset,
+        seed,
+        seed);
+  }
+
   /** The data set a run trains on. */
   public static DatasetSpec of(RunConfig run) {
     return new DatasetSpec(
@@ -72,7 +106,8 @@ public record DatasetSpec(
         run.labelNoise(),
         run.normalize(),
         run.subset(),
-        run.dataSeed());
+        run.dataSeed(),
+        run.taskSeed());
   }
 
   /** Whether samples carry a class label (rather than regression targets). */

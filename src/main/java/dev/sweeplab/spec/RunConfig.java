@@ -41,7 +41,8 @@ public record RunConfig(
     int batchSize,
     int epochs,
     int steps,
-    int evalPoints)
+    int evalPoints,
+    String dataSeedScope)
     implements Serializable {
 
   /** Builds a run from column-name → value (the canonical JSON's keys). */
@@ -81,7 +82,10 @@ public record RunConfig(
         integer(c, SpecKeys.BATCH_SIZE),
         integer(c, SpecKeys.EPOCHS),
         integer(c, SpecKeys.STEPS),
-        integer(c, SpecKeys.EVAL_POINTS));
+        integer(c, SpecKeys.EVAL_POINTS),
+        c.containsKey(SpecKeys.DATA_SEED.column())
+            ? str(c, SpecKeys.DATA_SEED)
+            : (String) SpecKeys.DATA_SEED.defaultValue());
   }
 
   /** Re-creates a run from the JSON recorded in its row. */
@@ -94,7 +98,11 @@ public record RunConfig(
    * its default, so a configuration that existed before the key keeps its run_id.
    */
   static final List<Key> OMITTED_AT_DEFAULT =
-      List.of(SpecKeys.OUTPUT_MULTIPLIER, SpecKeys.READOUT_INIT, SpecKeys.OUTPUT_SCALE);
+      List.of(
+          SpecKeys.OUTPUT_MULTIPLIER,
+          SpecKeys.READOUT_INIT,
+          SpecKeys.OUTPUT_SCALE,
+          SpecKeys.DATA_SEED);
 
   /** Column name → value of every run key, sorted by name: the config columns of {@code runs}. */
   public Map<String, Object> columns() {
@@ -127,6 +135,7 @@ public record RunConfig(
     c.put(SpecKeys.EPOCHS.column(), epochs);
     c.put(SpecKeys.STEPS.column(), steps);
     c.put(SpecKeys.EVAL_POINTS.column(), evalPoints);
+    c.put(SpecKeys.DATA_SEED.column(), dataSeedScope);
     return new TreeMap<>(c);
   }
 
@@ -160,11 +169,23 @@ public record RunConfig(
   }
 
   /**
-   * The data set's seed, derived from the sweep seed and the data fields only, so every run of a
-   * sweep that asks for the same data trains on the same samples (and an executor builds them
-   * once).
+   * The seed of the training sample, recorded as {@code runs.data_seed}: {@link #taskSeed()} under
+   * {@code dataset.data_seed: shared}, so every run of a sweep that asks for the same data trains
+   * on the same samples (and an executor builds them once); under {@code per_repeat} derived from
+   * it and the repeat index, so each repeat trains on its own sample of the same task.
    */
   public long dataSeed() {
+    if (dataSeedScope.equals("per_repeat")) {
+      return CanonicalJson.seedOf("data:" + taskSeed() + ":repeat:" + repeat);
+    }
+    return taskSeed();
+  }
+
+  /**
+   * The seed of what a data set holds fixed whatever the sample: the teacher network and the test
+   * set. Derived from the sweep seed and the data fields only.
+   */
+  public long taskSeed() {
     return CanonicalJson.seedOf(
         "data:"
             + sweepSeed

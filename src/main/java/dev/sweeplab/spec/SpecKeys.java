@@ -126,6 +126,19 @@ public final class SpecKeys {
           "how train_size samples are drawn: a seeded prefix, or class-balanced; smaller is a"
               + " prefix of larger either way");
 
+  public static final Key DATA_SEED =
+      new Key(
+          "dataset.data_seed",
+          "data_seed_scope",
+          Type.STRING,
+          "shared",
+          false,
+          oneOf("shared", "per_repeat"),
+          "shared: every repeat of a configuration trains on the same sample; per_repeat: each"
+              + " repeat draws its own training sample (teacher_student: new training points from"
+              + " the same teacher; image sets: another seeded subset of the training file), the"
+              + " test set and the teacher staying the same");
+
   public static final Key WIDTH =
       new Key("model.width", "width", Type.INT, 64, true, atLeast(1), "hidden units per layer");
   public static final Key DEPTH =
@@ -412,7 +425,8 @@ public final class SpecKeys {
           BATCH_SIZE,
           EPOCHS,
           STEPS,
-          EVAL_POINTS);
+          EVAL_POINTS,
+          DATA_SEED);
 
   /** Keys that shape the sweep but not a run. */
   public static final List<Key> LIMITS =

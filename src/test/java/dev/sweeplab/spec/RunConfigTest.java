@@ -53,7 +53,8 @@ class RunConfigTest {
         128,
         10,
         0,
-        20);
+        20,
+        "shared");
   }
 
   private static final String PINNED_JSON =
@@ -156,7 +157,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(28, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(29, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -239,7 +240,8 @@ class RunConfigTest {
               1,
               1,
               1,
-              2);
+              2,
+              "shared");
       assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
     }
   }
