@@ -22,7 +22,13 @@ public final class Analyses {
 
   private Analyses() {}
 
-  /** Runs every requested analysis; returns one line per table written. */
+  /** How the line that counts the ok runs {@code analysis.trained_by} left out starts. */
+  static final String RUNS_LEFT_OUT = "runs: ";
+
+  /**
+   * Runs every requested analysis; returns one line per table written, after a line starting with
+   * {@link #RUNS_LEFT_OUT} when {@code analysis.trained_by} left ok runs out.
+   */
   public static List<String> run(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
     List<String> written = new ArrayList<>();
     boolean any =
@@ -34,7 +40,7 @@ public final class Analyses {
       long leftOut = RunFilter.leftOut(spark, spec);
       if (leftOut > 0) {
         written.add(
-            "runs: "
+            RUNS_LEFT_OUT
                 + leftOut
                 + " ok runs left out by "
                 + SpecKeys.TRAINED_BY.path()
@@ -114,6 +120,11 @@ public final class Analyses {
     }
     written.forEach(line -> LOG.info("analysis of {}: {}", spec.name(), line));
     return written;
+  }
+
+  /** A line of {@link #run} as the command line prints it. */
+  public static String describe(String line) {
+    return line.startsWith(RUNS_LEFT_OUT) ? line : "wrote " + line;
   }
 
   /** ", z Z of T" for a seeded test, "" for a single-seed curve. */
