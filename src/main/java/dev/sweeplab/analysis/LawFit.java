@@ -16,8 +16,8 @@ import java.util.List;
  * @param points points fitted
  * @param rmsLogResidual root mean square of log L̂ − log L
  * @param converged whether the optimiser met its convergence test at the returned optimum, inside
- *     the parameter box (false for a law pinned at |α| = 10 or at A or E = e^600: the points follow
- *     no power law)
+ *     the parameter box (false for a law {@link #pinned()} at |α| = 10 or at A or E = e^600: the
+ *     points follow no power law)
  * @param starts starting points tried
  * @param startsConverged how many of them converged
  */
@@ -44,6 +44,14 @@ public record LawFit(
               + alpha.size()
               + " exponents");
     }
+  }
+
+  /**
+   * Whether the law ends on the fitter's parameter box ({@link LawFitter#onBox}): some |α_j| = 10,
+   * or E or some A_j = e^600. A pinned law follows the box, not the points.
+   */
+  public boolean pinned() {
+    return LawFitter.onBox(vector());
   }
 
   /** A_j. */

@@ -54,6 +54,30 @@ public final class LawFitter {
   /** Bound on |log E| and |log A_j|: exp(±600) is still a finite double. */
   static final double MAX_LOG = 600;
 
+  /**
+   * How close, relative to a bound, a parameter counts as on it: where the points follow no law the
+   * objective keeps falling towards the box, and the optimiser's tolerance can stop it at |α| =
+   * 9.9999 as well as at 10.
+   */
+  static final double BOX_EDGE = 1e-3;
+
+  /**
+   * Whether the parameters (full layout {@code [log E, log A_1, α_1, ...]}) lie on the box: some
+   * |α_j| at {@value #MAX_EXPONENT}, or log E or some log A_j at {@value #MAX_LOG}, within {@link
+   * #BOX_EDGE}. The lower bound on the logs is no pin: E or A_j → 0 is a law without that term.
+   */
+  static boolean onBox(double[] full) {
+    for (int i = 0; i < full.length; i++) {
+      boolean exponent = i % 2 == 0 && i > 0;
+      if (exponent
+          ? Math.abs(full[i]) >= MAX_EXPONENT * (1 - BOX_EDGE)
+          : full[i] >= MAX_LOG * (1 - BOX_EDGE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static final Set<Localizable> TOLERANCE_STOPS =
       Set.of(
           LocalizedOptimFormats.TOO_SMALL_COST_RELATIVE_TOLERANCE,
@@ -71,6 +95,10 @@ public final class LawFitter {
    * @param loss the measured loss per point
    */
   public static LawFit joint(double[] n, double[] d, double[] loss) {
+    return fit("joint", new double[][] {n, d}, loss, true, jointStarts());
+  }
+
+  private static List<double[]> jointStarts() {
     double[] exponents = {0, 0.5, 1, 1.5, 2};
     double[] floors = {-1, -0.5, 0, 0.5, 1};
     double[] coefficients = {0, 5, 10, 15, 20, 25};
@@ -86,7 +114,7 @@ public final class LawFitter {
         }
       }
     }
-    return fit("joint", new double[][] {n, d}, loss, true, starts);
+    return starts;
   }
 
   /**
@@ -102,15 +130,52 @@ public final class LawFitter {
     return fit("power_law_no_floor", new double[][] {x}, y, false, powerLawStarts(x, y, false));
   }
 
+  /** Grid starts kept, besides the point estimate, to start each bootstrap replicate from. */
+  static final int REPLICATE_STARTS = 4;
+
+  /**
+   * A law fitted from a grid, with the grid starts that led to the best optima on the same data: up
+   * to {@link #REPLICATE_STARTS}, those whose rough optima differ from the best one's and from each
+   * other first (other basins a resample may favour), then the next best.
+   */
+  record Search(LawFit fit, List<double[]> bestStarts) {}
+
+  /** {@link #joint} with the grid's best starts. */
+  static Search jointSearch(double[] n, double[] d, double[] loss) {
+    return search("joint", new double[][] {n, d}, loss, true, jointStarts());
+  }
+
+  /** {@link #powerLaw} with the grid's best starts. */
+  static Search powerLawSearch(double[] x, double[] y) {
+    return search("power_law", new double[][] {x}, y, true, powerLawStarts(x, y, true));
+  }
+
+  /** {@link #powerLawNoFloor} with the grid's best starts. */
+  static Search powerLawNoFloorSearch(double[] x, double[] y) {
+    return search("power_law_no_floor", new double[][] {x}, y, false, powerLawStarts(x, y, false));
+  }
+
   /**
    * The same form refitted from one start, the estimate {@code from} (for bootstrap replicates).
    */
   static LawFit refit(LawFit from, double[][] x, double[] y) {
+    return refit(from, List.of(), x, y);
+  }
+
+  /**
+   * The same form refitted from the estimate {@code from} and from {@code starts} (full layout),
+   * keeping the best optimum: a bootstrap replicate whose optimum lies in another basin than the
+   * estimate's is not stuck in the estimate's.
+   */
+  static LawFit refit(LawFit from, List<double[]> starts, double[][] x, double[] y) {
     boolean floor = !from.form().equals("power_law_no_floor");
     double[] start = from.vector();
     // A floor that underflowed to 0 would start the optimiser at log 0 = −∞.
     start[0] = Math.max(start[0], -MAX_LOG);
-    return fit(from.form(), x, y, floor, List.of(start));
+    List<double[]> all = new ArrayList<>();
+    all.add(start);
+    all.addAll(starts);
+    return fit(from.form(), x, y, floor, all);
   }
 
   private static List<double[]> powerLawStarts(double[] x, double[] y, boolean floor) {
@@ -141,6 +206,12 @@ public final class LawFitter {
    * loss wins.
    */
   static LawFit fit(String form, double[][] x, double[] y, boolean floor, List<double[]> starts) {
+    return search(form, x, y, floor, starts).fit();
+  }
+
+  /** {@link #fit}, with the starts that reached the best optima (see {@link Search}). */
+  static Search search(
+      String form, double[][] x, double[] y, boolean floor, List<double[]> starts) {
     LogLaw law = law(form, x, y, floor);
     // Every start with a loose tolerance, then the most promising polished: a tight run from every
     // start costs twice as much for the same minimum.
@@ -163,12 +234,63 @@ public final class LawFitter {
             .flatMap(Optional::stream)
             .min(Comparator.comparingDouble(PointValuePair::getValue));
     PointValuePair best = polished.orElse(promising.get(0));
-    boolean pinned = false;
-    double[] full = law.full(best.getPoint());
-    for (int i = 0; i < full.length; i++) {
-      pinned |= i % 2 == 0 && i > 0 ? Math.abs(full[i]) >= MAX_EXPONENT : full[i] >= MAX_LOG;
+    boolean pinned = onBox(law.full(best.getPoint()));
+    return new Search(
+        result(form, law, best, polished.isPresent() && !pinned, starts.size(), converged),
+        bestStarts(starts, rough));
+  }
+
+  /**
+   * Up to {@link #REPLICATE_STARTS} of {@code starts} ranked by the rough optimum each reached:
+   * first those whose optima differ (by more than {@link #SAME_OPTIMUM} in some reduced parameter)
+   * from the best optimum and from each other, then the best of the rest.
+   */
+  private static List<double[]> bestStarts(
+      List<double[]> starts, List<Optional<PointValuePair>> rough) {
+    List<Integer> ranked = new ArrayList<>();
+    for (int i = 0; i < rough.size(); i++) {
+      if (rough.get(i).isPresent()) {
+        ranked.add(i);
+      }
     }
-    return result(form, law, best, polished.isPresent() && !pinned, starts.size(), converged);
+    ranked.sort(Comparator.comparingDouble(i -> rough.get(i).orElseThrow().getValue()));
+    if (ranked.size() <= 1) {
+      return List.of();
+    }
+    List<double[]> seen = new ArrayList<>();
+    seen.add(rough.get(ranked.get(0)).orElseThrow().getPoint());
+    List<Integer> chosen = new ArrayList<>();
+    for (int i : ranked.subList(1, ranked.size())) {
+      if (chosen.size() == REPLICATE_STARTS) {
+        break;
+      }
+      double[] optimum = rough.get(i).orElseThrow().getPoint();
+      if (seen.stream().noneMatch(o -> same(o, optimum))) {
+        seen.add(optimum);
+        chosen.add(i);
+      }
+    }
+    for (int i : ranked.subList(1, ranked.size())) {
+      if (chosen.size() == REPLICATE_STARTS) {
+        break;
+      }
+      if (!chosen.contains(i)) {
+        chosen.add(i);
+      }
+    }
+    return chosen.stream().map(i -> starts.get(i).clone()).toList();
+  }
+
+  /** Largest difference in log E, log A_j or α_j for two optima to count as one. */
+  private static final double SAME_OPTIMUM = 1e-2;
+
+  private static boolean same(double[] a, double[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if (Math.abs(a[i] - b[i]) > SAME_OPTIMUM) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static LogLaw law(String form, double[][] x, double[] y, boolean floor) {

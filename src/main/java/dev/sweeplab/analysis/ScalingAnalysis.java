@@ -12,12 +12,15 @@ import java.util.SplittableRandom;
  *
  * <p>The bootstrap is stratified by configuration (Efron &amp; Tibshirani 1993, ch. 8: resampling
  * within each sample of a multi-sample design): each replicate redraws every configuration's seeds
- * with replacement, re-averages and refits from the point estimate; the interval is the 2.5–97.5
- * percentile range (ibid., ch. 13). Percentile intervals from a handful of seeds per point are too
- * narrow (the bootstrap cannot see variance the few seeds did not show): trust them from about five
- * seeds up. With a single value per point there are no seeds to redraw, and replicates resample the
- * points themselves (bootstrapping pairs, ibid., ch. 9). The extrapolation check fits without the k
- * largest x values and predicts them: what a scaling law is for.
+ * with replacement, re-averages and refits from the point estimate and from the grid starts that
+ * reached the best few other optima on the original data ({@link LawFitter.Search}), keeping the
+ * best; the interval is the 2.5–97.5 percentile range (ibid., ch. 13) over the replicates whose fit
+ * did not end on the parameter box ({@link LawFit#pinned()}), the others counted apart. Percentile
+ * intervals from a handful of seeds per point are too narrow (the bootstrap cannot see variance the
+ * few seeds did not show): trust them from about five seeds up. With a single value per point there
+ * are no seeds to redraw, and replicates resample the points themselves (bootstrapping pairs,
+ * ibid., ch. 9). The extrapolation check fits without the k largest x values and predicts them:
+ * what a scaling law is for.
  */
 public final class ScalingAnalysis {
   private ScalingAnalysis() {}
@@ -40,13 +43,16 @@ public final class ScalingAnalysis {
    *
    * @param fit the point estimate on seed means
    * @param intervals per parameter, in the order of {@link #names(Form)}
-   * @param replicates bootstrap replicates that converged
+   * @param replicates bootstrap replicates that gave a fit, pinned ones included
    * @param extrapolationError mean relative error |ŷ − y| / y on the held-out largest x (NaN when
    *     too few points to hold any out)
    * @param heldOut how many distinct largest x values were held out (0 when none)
    * @param allocation for the joint form, the compute-optimal exponents a and b of {@link
    *     #allocation}, each over the same replicates (median of the point estimate's, low and high);
    *     empty for the other forms
+   * @param replicatesPinned of {@code replicates}, those whose fit ended on the parameter box
+   *     ({@link LawFit#pinned()}): left out of the percentiles, which rest on {@code replicates −
+   *     replicatesPinned}
    */
   public record Result(
       LawFit fit,
@@ -54,7 +60,8 @@ public final class ScalingAnalysis {
       int replicates,
       double extrapolationError,
       int heldOut,
-      List<Interval> allocation) {}
+      List<Interval> allocation,
+      int replicatesPinned) {}
 
   /**
    * Hoffmann et al.'s (2022) compute-optimal allocation from the joint law's exponents: with C = 6
@@ -97,7 +104,8 @@ public final class ScalingAnalysis {
     if (replicates < 0) {
       throw new IllegalArgumentException("replicates must be >= 0, found " + replicates);
     }
-    LawFit fit = fit(points, form);
+    LawFitter.Search search = search(points, form);
+    LawFit fit = search.fit();
     SplittableRandom rng = new SplittableRandom(seed);
     boolean singleValues = points.stream().allMatch(p -> p.values().size() == 1);
     List<List<SeedPoint>> resamples = new ArrayList<>();
@@ -119,12 +127,16 @@ public final class ScalingAnalysis {
       }
       resamples.add(resampled);
     }
-    List<double[]> draws =
+    List<LawFit> refits =
         resamples.parallelStream()
-            .map(r -> refit(r, fit))
+            .map(r -> refit(r, fit, search.bestStarts()))
             .flatMap(Optional::stream)
-            .map(ScalingAnalysis::parameters)
             .toList();
+    // A replicate pinned on the box reports the box, not a plausible law: its parameters would
+    // drag a percentile to ±10 or e^600.
+    List<double[]> draws =
+        refits.stream().filter(f -> !f.pinned()).map(ScalingAnalysis::parameters).toList();
+    int pinned = refits.size() - draws.size();
     List<Interval> intervals = new ArrayList<>();
     for (int k = 0; k < names(form).size(); k++) {
       double[] column = new double[draws.size()];
@@ -158,10 +170,11 @@ public final class ScalingAnalysis {
     double cut = xs[Math.max(0, xs.length - hold)];
     if (xs.length - hold < 3
         || points.stream().filter(p -> p.x() < cut).count() < minimumPoints(form)) {
-      return new Result(fit, intervals, draws.size(), Double.NaN, 0, allocation);
+      return new Result(fit, intervals, refits.size(), Double.NaN, 0, allocation, pinned);
     }
     Extrapolation e = extrapolate(points, form, hold);
-    return new Result(fit, intervals, draws.size(), e.meanRelativeError(), hold, allocation);
+    return new Result(
+        fit, intervals, refits.size(), e.meanRelativeError(), hold, allocation, pinned);
   }
 
   /**
@@ -212,12 +225,17 @@ public final class ScalingAnalysis {
 
   /** The point estimate of {@code form} on the seed means of {@code points}. */
   public static LawFit fit(List<SeedPoint> points, Form form) {
+    return search(points, form).fit();
+  }
+
+  private static LawFitter.Search search(List<SeedPoint> points, Form form) {
     double[] x = points.stream().mapToDouble(SeedPoint::x).toArray();
     double[] y = points.stream().mapToDouble(SeedPoint::mean).toArray();
     return switch (form) {
-      case POWER_LAW -> LawFitter.powerLaw(x, y);
-      case POWER_LAW_NO_FLOOR -> LawFitter.powerLawNoFloor(x, y);
-      case JOINT -> LawFitter.joint(x, points.stream().mapToDouble(SeedPoint::x2).toArray(), y);
+      case POWER_LAW -> LawFitter.powerLawSearch(x, y);
+      case POWER_LAW_NO_FLOOR -> LawFitter.powerLawNoFloorSearch(x, y);
+      case JOINT ->
+          LawFitter.jointSearch(x, points.stream().mapToDouble(SeedPoint::x2).toArray(), y);
     };
   }
 
@@ -232,7 +250,8 @@ public final class ScalingAnalysis {
     return p;
   }
 
-  private static Optional<LawFit> refit(List<SeedPoint> points, LawFit from) {
+  private static Optional<LawFit> refit(
+      List<SeedPoint> points, LawFit from, List<double[]> starts) {
     double[] y = points.stream().mapToDouble(SeedPoint::mean).toArray();
     double[][] x =
         from.alpha().size() == 2
@@ -242,7 +261,7 @@ public final class ScalingAnalysis {
             }
             : new double[][] {points.stream().mapToDouble(SeedPoint::x).toArray()};
     try {
-      return Optional.of(LawFitter.refit(from, x, y));
+      return Optional.of(LawFitter.refit(from, starts, x, y));
     } catch (IllegalStateException e) {
       // a replicate whose fit did not converge is left out; Result.replicates counts the others
       return Optional.empty();

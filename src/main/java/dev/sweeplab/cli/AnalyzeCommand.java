@@ -32,7 +32,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         System.out.println(
             "sweep " + sweep + " asks for no analysis (its spec has no analysis section)");
       }
-      written.forEach(line -> System.out.println("wrote " + line));
+      written.forEach(line -> System.out.println(Analyses.describe(line)));
     }
     return 0;
   }

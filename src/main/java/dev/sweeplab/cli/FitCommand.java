@@ -5,6 +5,7 @@ import dev.sweeplab.analysis.ScalingAnalysis;
 import dev.sweeplab.analysis.SeedPoint;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.spec.CanonicalJson;
+import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,9 @@ final class FitCommand implements Callable<Integer> {
   @Option(
       names = "--bootstrap",
       defaultValue = "200",
-      description = "replicates (default ${DEFAULT-VALUE})")
+      description =
+          "bootstrap replicates, as analysis.bootstrap: 0 (no interval) or >= 200 (default"
+              + " ${DEFAULT-VALUE})")
   int bootstrap;
 
   @Option(names = "--json", description = "print one JSON object keyed by parameter name")
@@ -57,8 +60,8 @@ final class FitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    if (bootstrap < 0) {
-      throw UserError.badValue("--bootstrap", bootstrap, "must be >= 0 (the replicates)");
+    if (!SpecKeys.BOOTSTRAP.rule().test().test(bootstrap)) {
+      throw UserError.badValue("--bootstrap", bootstrap, SpecKeys.BOOTSTRAP.rule().text());
     }
     Sessions.checkMaster(master);
     if (!Files.isRegularFile(input)) {
@@ -147,14 +150,16 @@ final class FitCommand implements Callable<Integer> {
     }
     System.out.printf(
         Locale.ROOT,
-        "%s fit of %s over %s%s: %d points, rms log residual %.4g, %d bootstrap replicates%n",
+        "%s fit of %s over %s%s: %d points, rms log residual %.4g, %d bootstrap replicates"
+            + " (%d pinned on a bound, left out of the intervals)%n",
         f.form(),
         y,
         x,
         joint ? " and " + x2 : "",
         f.points(),
         f.rmsLogResidual(),
-        r.replicates());
+        r.replicates(),
+        r.replicatesPinned());
     for (int k = 0; k < names.size(); k++) {
       ScalingAnalysis.Interval i = r.intervals().get(k);
       System.out.printf(

@@ -89,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
       }
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)
-          .forEach(line -> System.out.println("wrote " + line));
+          .forEach(line -> System.out.println(Analyses.describe(line)));
       report.write(spark, where.resolve(), sweep);
     }
     return 0;

@@ -22,7 +22,10 @@ import java.util.Set;
  * @param labelNoise probability that a training label is replaced by another class
  * @param normalize standardize, unit or none (images only)
  * @param subset prefix or balanced
- * @param seed the data seed ({@link RunConfig#dataSeed()})
+ * @param seed the seed of the training sample and its label noise ({@link RunConfig#dataSeed()})
+ * @param taskSeed the seed of the teacher network, the test set and (teacher–student) the
+ *     validation set ({@link RunConfig#taskSeed()}); equal to {@code seed} unless each repeat draws
+ *     its own sample ({@code dataset.data_seed: per_repeat})
  * @param valSize validation samples (0: none)
  */
 public record DatasetSpec(
@@ -38,6 +41,7 @@ public record DatasetSpec(
     String normalize,
     String subset,
     long seed,
+    long taskSeed,
     int valSize)
     implements Serializable {
   private static final Set<String> NORMALIZE = Set.of("standardize", "unit", "none");
@@ -63,7 +67,10 @@ public record DatasetSpec(
     }
   }
 
-  /** A data set without a validation split. */
+  /**
+   * A data set without a validation split whose training sample, teacher and test set share one
+   * seed.
+   */
   public DatasetSpec(
       String name,
       String task,
@@ -90,6 +97,7 @@ public record DatasetSpec(
         normalize,
         subset,
         seed,
+        seed,
         0);
   }
 
@@ -108,6 +116,7 @@ public record DatasetSpec(
         run.normalize(),
         run.subset(),
         run.dataSeed(),
+        run.taskSeed(),
         run.valSize());
   }
 

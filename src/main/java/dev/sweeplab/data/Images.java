@@ -8,12 +8,16 @@ import dev.sweeplab.spec.UserError;
  * JVM and (name, path), so runs that differ in {@code train_size}, {@code label_noise}, {@code
  * subset} or {@code normalize} share one parse; each run then takes its training subset (seeded
  * prefix or class-balanced), puts label noise on it, takes the first {@code test_size} of a seeded
- * permutation of the test file (clean labels), and normalises the pixels. The validation split is
- * the other end of the training order: the last {@code val_size} entries of the seeded permutation
- * ({@code subset: prefix}), or the class-balanced round robin from each class's last sample ({@code
- * balanced}); clean labels. It shares no sample with any training subset that leaves it room
- * ({@link #fits}), so with the sweep's largest {@code train_size} checked, with none of the
- * sweep's.
+ * permutation of the test file (clean labels), and normalises the pixels. The training subset and
+ * its label noise follow {@link DatasetSpec#seed()}, the test subset {@link
+ * DatasetSpec#taskSeed()}: with a per-repeat seed each repeat trains on another seeded subset of
+ * the training file (the same samples in another order when {@code train_size} is the whole file)
+ * and is tested on the same test samples. The validation split is the other end of the training
+ * order: the last {@code val_size} entries of the seeded permutation ({@code subset: prefix}), or
+ * the class-balanced round robin from each class's last sample ({@code balanced}); clean labels. It
+ * shares no sample with any training subset of the same training order that leaves it room ({@link
+ * #fits}), so with the sweep's largest {@code train_size} checked, with none of the sweep's (under
+ * a per-repeat seed: none of the same repeat's).
  */
 final class Images {
   /** Parsed files: a few at most (CIFAR-10's are 184 MB), within a quarter of the heap. */
@@ -44,7 +48,9 @@ final class Images {
             : Subsets.prefix(files.trainLabels().length, n, trainOrder);
     int[] test =
         Subsets.prefix(
-            files.testLabels().length, spec.testSize(), Seeds.of(spec.seed(), Seeds.TEST_ORDER));
+            files.testLabels().length,
+            spec.testSize(),
+            Seeds.of(spec.taskSeed(), Seeds.TEST_ORDER));
     int[] val = valRows(spec, files, trainOrder);
     float[] scale = scale(spec.normalize(), files);
     Dataset.Split trainSplit = gather(files.trainX(), files.trainLabels(), train, files, scale);

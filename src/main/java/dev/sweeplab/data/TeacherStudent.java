@@ -7,12 +7,14 @@ import java.util.SplittableRandom;
  * The teacher–student data set: inputs x ~ N(0, I_d); a random teacher MLP d → h → K with tanh
  * hidden units, weights ~ N(0, 1/fan_in), labels the argmax of its outputs (classification) or the
  * outputs themselves (regression). Any size, seeded: sample i of a split depends only on (seed,
- * split, i), so a smaller training set is a prefix of a larger one under the same seed. With {@code
- * subset: balanced} the training set takes the classes round-robin from the generated stream (still
- * a prefix of a larger one). The validation split is {@code val_size} samples of a third stream,
- * with its own seed derived from the data seed, drawn as the training set is (balanced or not): the
- * training distribution, and no training sample of any size. Label noise applies to the training
- * labels only; {@code normalize} does not apply (the inputs are standard already).
+ * split, i), so a smaller training set is a prefix of a larger one under the same seed. The
+ * teacher, the test split and the validation split come from {@link DatasetSpec#taskSeed()}, the
+ * training split and its label noise from {@link DatasetSpec#seed()}, so a per-repeat sample
+ * changes only the training points. With {@code subset: balanced} the training set takes the
+ * classes round-robin from the generated stream (still a prefix of a larger one). The validation
+ * split is {@code val_size} samples of a third stream, drawn as the training set is (balanced or
+ * not): the training distribution, and no training sample of any size. Label noise applies to the
+ * training labels only; {@code normalize} does not apply (the inputs are standard already).
  */
 public final class TeacherStudent {
   private TeacherStudent() {}
@@ -25,10 +27,10 @@ public final class TeacherStudent {
             spec.inputDim(),
             spec.teacherWidth(),
             k,
-            new SplittableRandom(Seeds.of(spec.seed(), Seeds.TEACHER)));
-    Stream train = new Stream(spec, teacher, Seeds.TRAIN_SAMPLES);
-    Stream test = new Stream(spec, teacher, Seeds.TEST_SAMPLES);
-    Stream val = new Stream(spec, teacher, Seeds.VAL_SAMPLES);
+            new SplittableRandom(Seeds.of(spec.taskSeed(), Seeds.TEACHER)));
+    Stream train = new Stream(spec, teacher, spec.seed(), Seeds.TRAIN_SAMPLES);
+    Stream test = new Stream(spec, teacher, spec.taskSeed(), Seeds.TEST_SAMPLES);
+    Stream val = new Stream(spec, teacher, spec.taskSeed(), Seeds.VAL_SAMPLES);
     Dataset.Split trainSplit = train.split(rows(spec, train, spec.trainSize()));
     Dataset.Split testSplit = test.split(firstN(spec.testSize()));
     Dataset.Split valSplit = val.split(rows(spec, val, spec.valSize()));
@@ -70,13 +72,15 @@ public final class TeacherStudent {
   private static final class Stream {
     private final DatasetSpec spec;
     private final Teacher teacher;
+    private final long seed;
     private final long stream;
     private final double[] sample;
     private final double[] out;
 
-    Stream(DatasetSpec spec, Teacher teacher, long stream) {
+    Stream(DatasetSpec spec, Teacher teacher, long seed, long stream) {
       this.spec = spec;
       this.teacher = teacher;
+      this.seed = seed;
       this.stream = stream;
       this.sample = new double[spec.inputDim()];
       this.out = new double[spec.classes()];
@@ -84,7 +88,7 @@ public final class TeacherStudent {
 
     /** Fills {@code sample} and {@code out} with sample i and the teacher's output on it. */
     private void generate(int i) {
-      SplittableRandom rng = Seeds.rng(spec.seed(), stream, i);
+      SplittableRandom rng = Seeds.rng(seed, stream, i);
       for (int j = 0; j < sample.length; j++) {
         sample[j] = gaussian(rng);
       }

@@ -22,9 +22,33 @@ public final class Analyses {
 
   private Analyses() {}
 
-  /** Runs every requested analysis; returns one line per table written. */
+  /** How the line that counts the ok runs {@code analysis.trained_by} left out starts. */
+  static final String RUNS_LEFT_OUT = "runs: ";
+
+  /**
+   * Runs every requested analysis; returns one line per table written, after a line starting with
+   * {@link #RUNS_LEFT_OUT} when {@code analysis.trained_by} left ok runs out.
+   */
   public static List<String> run(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
     List<String> written = new ArrayList<>();
+    boolean any =
+        "yes".equals(spec.analysis(SpecKeys.COORD_CHECK))
+            || "yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))
+            || !spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()
+            || !spec.analysis(SpecKeys.SCALING_X).isEmpty();
+    if (any && Tables.register(spark, warehouse).contains(Warehouse.RUNS)) {
+      long leftOut = RunFilter.leftOut(spark, spec);
+      if (leftOut > 0) {
+        written.add(
+            RUNS_LEFT_OUT
+                + leftOut
+                + " ok runs left out by "
+                + SpecKeys.TRAINED_BY.path()
+                + " = "
+                + RunFilter.trainedBy(spec)
+                + " (trained otherwise; 'any' mixes them in)");
+      }
+    }
     if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))) {
       long rows = CoordCheck.write(spark, warehouse, spec);
       written.add(Warehouse.COORD_CHECK + ": " + rows + " rows");
@@ -84,13 +108,23 @@ public final class Analyses {
         }
         Double extrapolation = row.getAs("extrapolation_error");
         if (extrapolation != null) {
-          line.append("extrapolation error ").append(fmt(extrapolation));
+          line.append("extrapolation error ").append(fmt(extrapolation)).append(' ');
         }
+        line.append("replicates ")
+            .append(row.<Integer>getAs("replicates"))
+            .append(" (")
+            .append(row.<Integer>getAs("replicates_pinned"))
+            .append(" pinned)");
         written.add(line.toString().trim());
       }
     }
     written.forEach(line -> LOG.info("analysis of {}: {}", spec.name(), line));
     return written;
+  }
+
+  /** A line of {@link #run} as the command line prints it. */
+  public static String describe(String line) {
+    return line.startsWith(RUNS_LEFT_OUT) ? line : "wrote " + line;
   }
 
   /** ", z Z of T" for a seeded test, "" for a single-seed curve. */

@@ -23,7 +23,7 @@ final class CoordCheck {
   private CoordCheck() {}
 
   /** The query over the {@code runs} and {@code curves} views for {@code spec}. */
-  static String query(SweepSpec spec) {
+  static String query(SparkSession spark, SweepSpec spec) {
     List<String> keys = new ArrayList<>();
     for (Key axis : spec.axes()) {
       if (axis != SpecKeys.WIDTH) {
@@ -36,19 +36,23 @@ final class CoordCheck {
         + group
         + ", avg(t.activation) AS mean_abs_activation,"
         // Curves committed before activation_changes existed read null there: so does the mean.
-        + " avg(c.activation_changes[t.layer]) AS mean_abs_change, count(*) AS seeds"
+        + " avg(c.activation_changes[t.layer]) AS mean_abs_change, count(*) AS seeds, '"
+        + RunFilter.trainedBy(spec)
+        + "' AS trained_by"
         + " FROM curves c JOIN runs r ON c.sweep = r.sweep AND c.run_id = r.run_id"
         + " LATERAL VIEW posexplode(c.activations) t AS layer, activation"
         + " WHERE r.sweep = '"
         + spec.name()
-        + "' AND r.status = 'ok' GROUP BY r.sweep, "
+        + "' AND "
+        + RunFilter.where(spark, spec, "r.")
+        + " GROUP BY r.sweep, "
         + group;
   }
 
   /** Replaces the sweep's partition of {@code coord_check}; returns its rows. */
   static long write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
     Tables.register(spark, warehouse);
-    Dataset<Row> rows = spark.sql(query(spec)).cache();
+    Dataset<Row> rows = spark.sql(query(spark, spec)).cache();
     try {
       Commit.replace(spark, warehouse, spec.name(), Warehouse.COORD_CHECK, rows);
       return rows.count();

@@ -54,7 +54,8 @@ final class DoubleDescentJob {
           .add("z_threshold", DataTypes.DoubleType, true)
           .add("interpolation_threshold", DataTypes.DoubleType, true)
           .add("min_before_peak", DataTypes.DoubleType, true)
-          .add("min_after_peak", DataTypes.DoubleType, true);
+          .add("min_after_peak", DataTypes.DoubleType, true)
+          .add("trained_by", DataTypes.StringType, true);
 
   private DoubleDescentJob() {}
 
@@ -74,7 +75,8 @@ final class DoubleDescentJob {
                 + "r.run_id, c.step AS x, c.test_error, c.test_loss, c.train_error FROM curves c"
                 + " JOIN runs r ON c.sweep = r.sweep AND c.run_id = r.run_id WHERE r.sweep = '"
                 + sweep
-                + "' AND r.status = 'ok'"
+                + "' AND "
+                + RunFilter.where(spark, spec, "r.")
             : "SELECT "
                 + Groups.select(groups, "")
                 + "run_id, CAST("
@@ -82,7 +84,8 @@ final class DoubleDescentJob {
                 + " AS DOUBLE) AS x, final_test_error AS test_error, final_test_loss AS test_loss,"
                 + " final_train_error AS train_error FROM runs WHERE sweep = '"
                 + sweep
-                + "' AND status = 'ok'";
+                + "' AND "
+                + RunFilter.where(spark, spec, "");
     // group -> x -> run -> {test_error, test_loss, train_error}: one value per seed at each x
     Map<String, Map<Double, Map<String, double[]>>> byGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
@@ -102,7 +105,8 @@ final class DoubleDescentJob {
             + (axis.equals("step") ? "" : "CAST(" + axis + " AS DOUBLE) AS x, ")
             + "run_id FROM runs WHERE sweep = '"
             + sweep
-            + "' AND coalesce(status, '') <> 'ok'";
+            + "' AND coalesce(status, '') <> 'ok' AND "
+            + RunFilter.trainedByCondition(spark, spec, "");
     Map<String, Map<Double, Integer>> notOkByX = new LinkedHashMap<>();
     Map<String, Integer> notOkTotal = new LinkedHashMap<>();
     for (Row row : spark.sql(notOk).collectAsList()) {
@@ -169,7 +173,8 @@ final class DoubleDescentJob {
                     nullIfNaN(r.zThreshold()),
                     nullIfNaN(r.thresholdX()),
                     nullIfNaN(r.minBefore()),
-                    nullIfNaN(r.minAfter())));
+                    nullIfNaN(r.minAfter()),
+                    RunFilter.trainedBy(spec)));
           }
         });
     Commit.replace(

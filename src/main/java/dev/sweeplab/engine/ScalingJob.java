@@ -20,12 +20,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Scaling-law fits over a committed sweep: Spark gathers each configuration's seed values of the
  * metric; {@link ScalingAnalysis} fits E + A·x^−α per group (and Hoffmann's L(N, D) when asked)
- * with bootstrap intervals over seeds and an extrapolation check. Writes {@code scaling_fits}.
+ * with bootstrap intervals over seeds ({@code analysis.bootstrap} replicates, both forms) and an
+ * extrapolation check, over the runs {@link RunFilter} picks. Writes {@code scaling_fits}.
  * Driver-only.
  */
 final class ScalingJob {
-  static final int REPLICATES = 200;
-  static final int JOINT_REPLICATES = 50;
   static final List<String> PARAMETERS = List.of("E", "A", "alpha", "B", "beta");
 
   static final StructType SCHEMA = schema();
@@ -58,7 +57,9 @@ final class ScalingJob {
         .add("replicates", DataTypes.IntegerType, false)
         .add("xs", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
         .add("x2s", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
-        .add("ys", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        .add("ys", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+        .add("replicates_pinned", DataTypes.IntegerType, true)
+        .add("trained_by", DataTypes.StringType, true);
   }
 
   /** Replaces the sweep's partition of {@code scaling_fits}; returns the rows written. */
@@ -94,7 +95,9 @@ final class ScalingJob {
               + " AS y FROM curves c JOIN runs r ON"
               + " c.sweep = r.sweep AND c.run_id = r.run_id WHERE r.sweep = '"
               + sweep
-              + "' AND r.status = 'ok' AND c.step > 0";
+              + "' AND "
+              + RunFilter.where(spark, spec, "r.")
+              + " AND c.step > 0 ORDER BY x, r.run_id";
     } else {
       query =
           "SELECT "
@@ -107,8 +110,12 @@ final class ScalingJob {
               + metric
               + " AS y FROM runs WHERE sweep = '"
               + sweep
-              + "' AND status = 'ok'";
+              + "' AND "
+              + RunFilter.where(spark, spec, "")
+              + " ORDER BY x, x2, run_id";
     }
+    // Ordered, so that each configuration's values reach the bootstrap in one order and analyze
+    // rewrites identical rows.
     Map<String, Map<List<Double>, List<Double>>> byGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
       double y = ((Number) row.getAs("y")).doubleValue();
@@ -125,6 +132,7 @@ final class ScalingJob {
           .add(y);
     }
     List<Row> rows = new ArrayList<>();
+    int replicates = Integer.parseInt(spec.analysis(SpecKeys.BOOTSTRAP));
     byGroup.forEach(
         (group, points) -> {
           List<SeedPoint> seeds = new ArrayList<>();
@@ -133,9 +141,7 @@ final class ScalingJob {
           if (seeds.size() < needed) {
             return;
           }
-          ScalingAnalysis.Result r =
-              ScalingAnalysis.analyse(
-                  seeds, joint, joint ? JOINT_REPLICATES : REPLICATES, spec.seed());
+          ScalingAnalysis.Result r = ScalingAnalysis.analyse(seeds, joint, replicates, spec.seed());
           rows.add(row(spec, group, x, x2, metric, seeds, r));
         });
     return rows;
@@ -197,6 +203,8 @@ final class ScalingJob {
     v.add(seeds.stream().map(SeedPoint::x).toList());
     v.add(x2.isEmpty() ? null : seeds.stream().map(SeedPoint::x2).toList());
     v.add(seeds.stream().map(SeedPoint::mean).toList());
+    v.add(r.replicatesPinned());
+    v.add(RunFilter.trainedBy(spec));
     return new GenericRowWithSchema(v.toArray(), SCHEMA);
   }
 }

@@ -66,7 +66,9 @@ final class WidthExponentsJob {
     query
         .append(" FROM runs WHERE sweep = '")
         .append(spec.name().replace("'", "''"))
-        .append("' AND status = 'ok' ORDER BY ")
+        .append("' AND ")
+        .append(RunFilter.where(spark, spec, ""))
+        .append(" ORDER BY ")
         .append(Groups.select(groups, ""))
         .append("parameterization, optimizer, width, `repeat`");
     Dataset<Row> runs = spark.sql(query.toString());
@@ -153,6 +155,7 @@ final class WidthExponentsJob {
                 v.add(r.replicates());
                 v.add(r.widths());
                 v.add(r.geometricMeans());
+                v.add(RunFilter.trainedBy(spec));
                 out.add(new GenericRowWithSchema(v.toArray(), schema));
               });
     }
@@ -198,6 +201,7 @@ final class WidthExponentsJob {
         .add("points", DataTypes.IntegerType, false)
         .add("replicates", DataTypes.IntegerType, false)
         .add("xs", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
-        .add("ys", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+        .add("ys", DataTypes.createArrayType(DataTypes.DoubleType, false), false)
+        .add("trained_by", DataTypes.StringType, true);
   }
 }

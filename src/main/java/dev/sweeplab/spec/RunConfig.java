@@ -65,7 +65,8 @@ public record RunConfig(
     double weightDecay,
     double momentum,
     int valSize,
-    boolean valSizeAuto)
+    boolean valSizeAuto,
+    String dataSeedScope)
     implements Serializable {
 
   /** The spec value of {@code dataset.val_size} that resolves to a count per sweep. */
@@ -305,7 +306,8 @@ public record RunConfig(
           SpecKeys.SCHEDULE,
           SpecKeys.WARMUP_STEPS,
           SpecKeys.WEIGHT_DECAY,
-          SpecKeys.MOMENTUM);
+          SpecKeys.MOMENTUM,
+          SpecKeys.DATA_SEED);
 
   /**
    * Column name → value of every record component but the sweep name (every run key, the sweep seed
@@ -382,11 +384,23 @@ public record RunConfig(
   }
 
   /**
-   * The data set's seed, derived from the sweep seed and the data fields only, so every run of a
-   * sweep that asks for the same data trains on the same samples (and an executor builds them
-   * once).
+   * The seed of the training sample, recorded as {@code runs.data_seed}: {@link #taskSeed()} under
+   * {@code dataset.data_seed: shared}, so every run of a sweep that asks for the same data trains
+   * on the same samples (and an executor builds them once); under {@code per_repeat} derived from
+   * it and the repeat index, so each repeat trains on its own sample of the same task.
    */
   public long dataSeed() {
+    if (dataSeedScope.equals("per_repeat")) {
+      return CanonicalJson.seedOf("data:" + taskSeed() + ":repeat:" + repeat);
+    }
+    return taskSeed();
+  }
+
+  /**
+   * The seed of what a data set holds fixed whatever the sample: the teacher network and the test
+   * set. Derived from the sweep seed and the data fields only.
+   */
+  public long taskSeed() {
     return CanonicalJson.seedOf(
         "data:"
             + sweepSeed

@@ -138,6 +138,18 @@ public final class SpecKeys {
               + " subset of the sweep and never label-noised; auto: 10% of the sweep's largest"
               + " train_size, at least 512 (file sets: at most what the training file holds"
               + " beyond it); 0: none");
+  public static final Key DATA_SEED =
+      new Key(
+          "dataset.data_seed",
+          "data_seed_scope",
+          Type.STRING,
+          "shared",
+          false,
+          oneOf("shared", "per_repeat"),
+          "shared: every repeat of a configuration trains on the same sample; per_repeat: each"
+              + " repeat draws its own training sample (teacher_student: new training points from"
+              + " the same teacher; image sets: another seeded subset of the training file), the"
+              + " test set and the teacher staying the same");
 
   public static final Key WIDTH =
       new Key("model.width", "width", Type.INT, 64, true, atLeast(1), "hidden units per layer");
@@ -427,6 +439,31 @@ public final class SpecKeys {
               + " seeds); needs"
               + " model.width swept over 2 or more values");
 
+  public static final Key BOOTSTRAP =
+      new Key(
+          "analysis.bootstrap",
+          "bootstrap",
+          Type.INT,
+          200,
+          false,
+          new Rule(
+              v -> (Integer) v == 0 || (Integer) v >= 200,
+              "must be 0 (no interval) or >= 200 (fewer leave the 2.5 and 97.5 percentiles on"
+                  + " under 5 replicates each)"),
+          "bootstrap replicates of each scaling fit, power_law and joint alike; 0: point"
+              + " estimates without intervals");
+  public static final Key TRAINED_BY =
+      new Key(
+          "analysis.trained_by",
+          "trained_by",
+          Type.STRING,
+          "task",
+          false,
+          oneOf("task", "parameter_averaging", "any"),
+          "which ok runs every analysis uses, by runs.trained_by: task (trained in one Spark"
+              + " task), parameter_averaging (the runs above limits.distributed_above) or any"
+              + " (both, mixed); failed, diverged and timed-out runs are never used");
+
   /** Keys outside any section. */
   public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
 
@@ -464,7 +501,8 @@ public final class SpecKeys {
           WARMUP_STEPS,
           WEIGHT_DECAY,
           MOMENTUM,
-          VAL_SIZE);
+          VAL_SIZE,
+          DATA_SEED);
 
   /** Keys that shape the sweep but not a run. */
   public static final List<Key> LIMITS =
@@ -472,7 +510,15 @@ public final class SpecKeys {
 
   /** Keys of the analysis a sweep asks for after its runs. */
   public static final List<Key> ANALYSIS =
-      List.of(DOUBLE_DESCENT_X, SCALING_X, SCALING_X2, SCALING_Y, COORD_CHECK, WIDTH_EXPONENTS);
+      List.of(
+          DOUBLE_DESCENT_X,
+          SCALING_X,
+          SCALING_X2,
+          SCALING_Y,
+          COORD_CHECK,
+          WIDTH_EXPONENTS,
+          BOOTSTRAP,
+          TRAINED_BY);
 
   /** Every key by path. */
   public static final Map<String, Key> BY_PATH = byPath();

@@ -262,7 +262,8 @@ public final class SpecParser {
         analysis.put(key, (String) given); // a recorded spec of a sweep that ran with it
         continue;
       }
-      analysis.put(key, (String) scalar(key, flat));
+      // Analysis values are kept as text; a number (analysis.bootstrap) as its decimal form.
+      analysis.put(key, String.valueOf(scalar(key, flat)));
     }
     checkAnalysis(analysis, values);
     if (training) {

@@ -204,7 +204,9 @@ public record SweepSpec(
     tree.put(SpecKeys.DISTRIBUTED_ABOVE.path(), distributedAbove);
     tree.put(SpecKeys.DISTRIBUTED_WORKERS.path(), distributedWorkers);
     values.forEach((key, v) -> tree.put(key.path(), v.size() == 1 ? v.get(0) : v));
-    analysis.forEach((key, v) -> tree.put(key.path(), v));
+    analysis.forEach(
+        (key, v) ->
+            tree.put(key.path(), key.type() == Key.Type.INT ? (Object) Integer.valueOf(v) : v));
     return CanonicalJson.write(tree);
   }
 }

@@ -158,4 +158,75 @@ class ScalingAnalysisTest {
     assertTrue(alpha.low() < alpha.high(), "a case bootstrap has spread: " + alpha);
     assertTrue(alpha.low() <= 0.6 && 0.6 <= alpha.high(), "" + alpha);
   }
+
+  /** Six x values with 4 seeds each drawn uniformly from [0.5, 0.7]: no power law at all. */
+  static List<SeedPoint> noLaw(long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<SeedPoint> points = new ArrayList<>();
+    for (double x : new double[] {27, 51, 99, 195, 387, 771}) {
+      List<Double> values = new ArrayList<>();
+      for (int s = 0; s < 4; s++) {
+        values.add(0.5 + 0.2 * rng.nextDouble());
+      }
+      points.add(new SeedPoint(x, Double.NaN, values));
+    }
+    return points;
+  }
+
+  @Test
+  void pinnedReplicatesAreCountedAndLeftOutOfTheIntervals() {
+    // Flat noise: many resamples are best fitted by a law that runs to the box (|alpha| = 10).
+    ScalingAnalysis.Result flat = ScalingAnalysis.analyse(noLaw(3), Form.POWER_LAW, 200, 5);
+    assertEquals(200, flat.replicates(), "every replicate gave a fit");
+    assertTrue(flat.replicatesPinned() > 0, "some replicates pin: " + flat.replicatesPinned());
+    assertTrue(flat.replicatesPinned() < 200, "not all: " + flat.replicatesPinned());
+    ScalingAnalysis.Interval alpha = flat.intervals().get(2);
+    assertTrue(
+        -LawFitter.MAX_EXPONENT < alpha.low() && alpha.high() < LawFitter.MAX_EXPONENT,
+        "no pinned exponent reaches the percentiles: " + alpha);
+    // A clean power law: nothing pins, and every replicate is in the interval.
+    ScalingAnalysis.Result clean =
+        ScalingAnalysis.analyse(PowerLawTest.law(0.5, 20, 0.6, 0.05, 4, 8), Form.POWER_LAW, 200, 5);
+    assertEquals(200, clean.replicates());
+    assertEquals(0, clean.replicatesPinned());
+  }
+
+  @Test
+  void everyReplicateStartsFromTheGridsBestStartsToo() {
+    // On flat noise the estimate's basin is often not a resample's best: the grid's other starts
+    // find lower optima for many replicates, and never a higher one.
+    List<SeedPoint> points = noLaw(1);
+    double[] x = points.stream().mapToDouble(SeedPoint::x).toArray();
+    LawFitter.Search search =
+        LawFitter.powerLawSearch(x, points.stream().mapToDouble(SeedPoint::mean).toArray());
+    assertEquals(LawFitter.REPLICATE_STARTS, search.bestStarts().size());
+    SplittableRandom rng = new SplittableRandom(101);
+    int better = 0;
+    for (int b = 0; b < 200; b++) {
+      double[] y = new double[points.size()];
+      for (int i = 0; i < y.length; i++) {
+        List<Double> v = points.get(i).values();
+        for (int k = 0; k < v.size(); k++) {
+          y[i] += v.get(rng.nextInt(v.size())) / v.size();
+        }
+      }
+      LawFit single = LawFitter.refit(search.fit(), new double[][] {x}, y);
+      LawFit multi = LawFitter.refit(search.fit(), search.bestStarts(), new double[][] {x}, y);
+      assertTrue(
+          multi.loss() <= single.loss() * (1 + 1e-9),
+          "replicate " + b + ": " + multi.loss() + " > " + single.loss());
+      if (multi.loss() < single.loss() * (1 - 1e-6)) {
+        better++;
+      }
+    }
+    assertTrue(better >= 20, "lower optima found in " + better + " of 200 replicates");
+  }
+
+  @Test
+  void noReplicatesGiveNoInterval() {
+    ScalingAnalysis.Result r =
+        ScalingAnalysis.analyse(PowerLawTest.law(0.5, 20, 0.6, 0.05, 4, 8), Form.POWER_LAW, 0, 5);
+    assertEquals(0, r.replicates());
+    assertTrue(Double.isNaN(r.intervals().get(2).low()), "" + r.intervals());
+  }
 }

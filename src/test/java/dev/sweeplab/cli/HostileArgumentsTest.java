@@ -82,6 +82,7 @@ class HostileArgumentsTest {
     // fit
     lines.add(new Line(2, "fit"));
     lines.add(new Line(2, "fit", "--input", empty, "--x", "N", "--y", "L", "--bootstrap", "-5"));
+    lines.add(new Line(2, "fit", "--input", empty, "--x", "N", "--y", "L", "--bootstrap", "50"));
     lines.add(new Line(2, "fit", "--input", empty, "--x", "N", "--y", "L", "--master", "local[1]"));
     lines.add(new Line(2, "fit", "--input", none, "--x", "N", "--y", "L", "--master", "local[1]"));
     lines.add(new Line(2, "fit", "--input", empty, "--x", "N", "--y", "L", "--master", "foo"));

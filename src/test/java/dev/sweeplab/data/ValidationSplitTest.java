@@ -50,6 +50,7 @@ class ValidationSplitTest {
         "none",
         subset,
         5,
+        5,
         valSize);
   }
 
@@ -189,6 +190,7 @@ class ValidationSplitTest {
         noise,
         "standardize",
         subset,
+        9,
         9,
         256);
   }

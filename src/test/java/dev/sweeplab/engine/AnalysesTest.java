@@ -237,7 +237,8 @@ class AnalysesTest extends SparkTestBase {
     List<Row> fits =
         sql(
             "SELECT form, group, points, E, alpha, alpha_low, alpha_high, B, replicates,"
-                + " n_opt_exponent, d_opt_exponent FROM scaling_fits ORDER BY form, group");
+                + " n_opt_exponent, d_opt_exponent, replicates_pinned, trained_by"
+                + " FROM scaling_fits ORDER BY form, group");
     assertEquals(4, fits.size(), fits.toString());
     Row joint = fits.get(0);
     assertEquals("joint", joint.getString(0));
@@ -248,6 +249,15 @@ class AnalysesTest extends SparkTestBase {
         joint.getDouble(9) + joint.getDouble(10),
         1e-12,
         "compute-optimal exponents a + b = 1: " + joint);
+    for (Row f : fits) {
+      assertEquals(200, f.getInt(8), "analysis.bootstrap's default, both forms: " + f);
+      assertTrue(f.getInt(11) >= 0 && f.getInt(11) <= 200, "pinned replicates counted: " + f);
+      assertEquals("task", f.getString(12), "runs trained in a task, the default");
+    }
+    assertRows(
+        "every table records the runs it used",
+        sql("SELECT DISTINCT trained_by FROM double_descent"),
+        row("task"));
     for (Row f : fits.subList(1, 4)) {
       assertEquals("power_law", f.getString(0));
       assertEquals(4, f.getInt(2));
@@ -260,5 +270,81 @@ class AnalysesTest extends SparkTestBase {
         assertTrue(f.getDouble(5) <= f.getDouble(6), "interval " + f);
       }
     }
+  }
+
+  /**
+   * Widths 2 to 16 train in one task each, width 256 (its spectral norms cost most) by parameter
+   * averaging: by default the analyses use only the first, say how many runs they left out, and mix
+   * both only when asked.
+   */
+  @Test
+  void analysesUseTheRunsAnalysisTrainedBySelects() {
+    String yaml =
+        """
+        name: mixedtraining
+        seed: 4
+        repeats: 2
+        dataset: {input_dim: 6, classes: 3, teacher_width: 8, train_size: 128, test_size: 64}
+        model: {width: [2, 4, 8, 16, 256], depth: 1}
+        training: {batch_size: 32, steps: 40, eval_points: 4, learning_rate: 0.01}
+        limits: {distributed_above: 9e8}
+        analysis: {scaling: width, double_descent: width%s}
+        """;
+    SweepSpec spec = SpecParser.parse(yaml.formatted(""), "mixedtraining.yaml");
+    List<Integer> distributed =
+        spec.expand().stream().filter(spec::distributed).map(r -> r.width()).toList();
+    assertEquals(List.of(256, 256), distributed, "only the widest runs are averaged");
+    Warehouse warehouse = new Warehouse(tmp.resolve("mixed").toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    Tables.register(spark, warehouse);
+    assertRows(
+        "runs by how they were trained",
+        sql(
+            "SELECT trained_by LIKE 'parameter_averaging%%', count(*) FROM runs"
+                + " GROUP BY 1 ORDER BY 1"),
+        row(false, 8L),
+        row(true, 2L));
+
+    List<String> written = Analyses.run(spark, warehouse, spec);
+    assertTrue(
+        written.get(0).startsWith("runs: 2 ok runs left out by analysis.trained_by = task"),
+        "" + written);
+    Tables.register(spark, warehouse);
+    assertUsed(
+        "task: widths 2 to 16",
+        sql("SELECT trained_by, xs FROM scaling_fits"),
+        "task",
+        List.of(2.0, 4.0, 8.0, 16.0));
+    assertUsed(
+        "task: the same runs along the double-descent axis",
+        sql("SELECT DISTINCT trained_by, x FROM double_descent"),
+        "task",
+        List.of(2.0, 4.0, 8.0, 16.0));
+
+    SweepSpec any = SpecParser.parse(yaml.formatted(", trained_by: any"), "mixedtraining.yaml");
+    written = Analyses.run(spark, warehouse, any);
+    assertTrue(written.stream().noneMatch(l -> l.startsWith("runs:")), "" + written);
+    Tables.register(spark, warehouse);
+    assertUsed(
+        "any: every ok run",
+        sql("SELECT trained_by, xs FROM scaling_fits"),
+        "any",
+        List.of(2.0, 4.0, 8.0, 16.0, 256.0));
+
+    SweepSpec averaged =
+        SpecParser.parse(yaml.formatted(", trained_by: parameter_averaging"), "mixedtraining.yaml");
+    written = Analyses.run(spark, warehouse, averaged);
+    assertTrue(written.get(0).startsWith("runs: 8 ok runs left out"), "" + written);
+    Tables.register(spark, warehouse);
+    assertRows(
+        "one width is too few for a law or a curve",
+        sql("SELECT count(*) FROM scaling_fits"),
+        row(0L));
+  }
+
+  private static void assertUsed(String what, List<Row> rows, String trainedBy, List<Double> x) {
+    assertEquals(1, rows.size(), what + ": " + rows);
+    assertEquals(trainedBy, rows.get(0).getString(0), what);
+    assertEquals(x, rows.get(0).getList(1), what);
   }
 }

@@ -141,10 +141,18 @@ class DoubleDescentJobTest extends SparkTestBase {
             .add("test_loss", DataTypes.DoubleType)
             .add("train_error", DataTypes.DoubleType),
         curves);
-    // A partition of an older sweep, written before seeds, runs_not_ok, z and z_threshold existed.
+    // A partition of an older sweep, written before seeds, runs_not_ok, z, z_threshold and
+    // trained_by existed.
     StructType old = new StructType();
     for (var f : DoubleDescentJob.SCHEMA.fields()) {
-      if (!List.of("sweep", "seeds", "runs_not_ok", "runs_not_ok_total", "z", "z_threshold")
+      if (!List.of(
+              "sweep",
+              "seeds",
+              "runs_not_ok",
+              "runs_not_ok_total",
+              "z",
+              "z_threshold",
+              "trained_by")
           .contains(f.name())) {
         old = old.add(f);
       }
@@ -178,7 +186,8 @@ class DoubleDescentJobTest extends SparkTestBase {
     List<Row> dd =
         sql(
             "SELECT sweep, metric, x, seeds, runs_not_ok, runs_not_ok_total, value, value_sd,"
-                + " train_error, interpolation_threshold FROM double_descent ORDER BY sweep, metric");
+                + " train_error, interpolation_threshold, trained_by FROM double_descent"
+                + " ORDER BY sweep, metric");
     assertEquals(3, dd.size(), dd.toString());
     Row e = dd.get(0);
     assertEquals("epochs", e.getString(0));
@@ -197,8 +206,10 @@ class DoubleDescentJobTest extends SparkTestBase {
         List.of(0.3, 0.2, 0.1, 0.0),
         e.getList(8).stream().map(v -> Math.round((Double) v * 10) / 10.0).toList());
     assertEquals(30.0, e.getDouble(9), "smallest step with train error <= 0.01");
+    assertEquals("task", e.getString(10), "runs without trained_by were trained in a task");
     Row older = dd.get(2);
     assertEquals("older", older.getString(0));
     assertTrue(older.isNullAt(3) && older.isNullAt(4) && older.isNullAt(5), older.toString());
+    assertTrue(older.isNullAt(10), "written before trained_by: " + older);
   }
 }

@@ -96,7 +96,7 @@ class TablesTest extends SparkTestBase {
       List<Row> rows =
           sql(
               "SELECT layer, mean_abs_activation, mean_abs_change, seeds FROM ("
-                  + CoordCheck.query(spec)
+                  + CoordCheck.query(spark, spec)
                   + ") ORDER BY layer");
       if (sweep.equals("a_old")) {
         assertRows(sweep, rows, row(0, 0.5, null, 1L), row(1, 2.0, null, 1L));

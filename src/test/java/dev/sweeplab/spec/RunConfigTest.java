@@ -61,7 +61,8 @@ class RunConfigTest {
         0.0,
         0.0,
         RunConfig.autoValSize("teacher_student", 1000),
-        true);
+        true,
+        "shared");
   }
 
   private static final String PINNED_JSON =
@@ -184,7 +185,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(34, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(35, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -274,7 +275,8 @@ class RunConfigTest {
               1e-4,
               0.9,
               RunConfig.autoValSize("teacher_student", 1),
-              true);
+              true,
+              "shared");
       assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
     }
   }

@@ -167,11 +167,13 @@ class SpecParserTest {
   void specCanonicalJsonHasSortedKeysAndAxesAsLists() {
     String json = parse("name: cj", "seed: 5", "model:", "  width: [8, 16]").canonicalJson();
     assertEquals(
-        "{\"analysis.coord_check\":\"no\",\"analysis.double_descent\":\"\","
+        "{\"analysis.bootstrap\":200,"
+            + "\"analysis.coord_check\":\"no\",\"analysis.double_descent\":\"\","
             + "\"analysis.scaling\":\"\",\"analysis.scaling_data\":\"\","
-            + "\"analysis.scaling_metric\":\"final_test_loss\",\"analysis.width_exponents\":\"no\","
-            + "\"dataset.classes\":10,\"dataset.input_dim\":32,\"dataset.label_noise\":0.0,"
-            + "\"dataset.loss\":\"cross_entropy\","
+            + "\"analysis.scaling_metric\":\"final_test_loss\",\"analysis.trained_by\":\"task\","
+            + "\"analysis.width_exponents\":\"no\","
+            + "\"dataset.classes\":10,\"dataset.data_seed\":\"shared\",\"dataset.input_dim\":32,"
+            + "\"dataset.label_noise\":0.0,\"dataset.loss\":\"cross_entropy\","
             + "\"dataset.name\":\"teacher_student\",\"dataset.normalize\":\"standardize\","
             + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","
             + "\"dataset.task\":\"classification\",\"dataset.teacher_width\":64,"

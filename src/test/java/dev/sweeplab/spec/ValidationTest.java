@@ -713,4 +713,33 @@ class ValidationTest {
     assertEquals(
         "cross_entropy", Specs.parse("name: x").expand().get(0).loss(), "classification's default");
   }
+
+  @Test
+  void badBootstrapTrainedByAndDataSeedValuesNameTheRule() {
+    assertEquals(
+        "analysis.bootstrap must be 0 (no interval) or >= 200 (fewer leave the 2.5 and 97.5"
+            + " percentiles on under 5 replicates each), found 50",
+        parseFails("name: x", "analysis: {bootstrap: 50}").getMessage());
+    assertMessage(
+        parseFails("name: x", "analysis: {bootstrap: 'many'}"), "analysis.bootstrap", "many");
+    assertEquals(
+        "analysis.trained_by must be one of task, parameter_averaging, any, found 'both'",
+        parseFails("name: x", "analysis: {trained_by: both}").getMessage());
+    assertEquals(
+        "dataset.data_seed must be one of shared, per_repeat, found 'per_run'",
+        parseFails("name: x", "dataset: {data_seed: per_run}").getMessage());
+    assertEquals(
+        "0", Specs.parse("name: x", "analysis: {bootstrap: 0}").analysis(SpecKeys.BOOTSTRAP));
+    assertEquals("200", Specs.parse("name: x").analysis(SpecKeys.BOOTSTRAP));
+    assertEquals("task", Specs.parse("name: x").analysis(SpecKeys.TRAINED_BY));
+  }
+
+  @Test
+  void analysisKeysSurviveTheRecordedSpec() {
+    SweepSpec spec = Specs.parse("name: x", "analysis: {bootstrap: 1000, trained_by: any}");
+    SweepSpec back = SpecParser.fromCanonicalJson(spec.canonicalJson());
+    assertEquals("1000", back.analysis(SpecKeys.BOOTSTRAP));
+    assertEquals("any", back.analysis(SpecKeys.TRAINED_BY));
+    assertEquals(spec.canonicalJson(), back.canonicalJson());
+  }
 }
