@@ -11,6 +11,7 @@ import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Unreadable;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -106,8 +107,9 @@ public final class SweepRunner {
             fresh ? Map.of() : staged(() -> Unreadable.setAside(hadoop, staging, false)));
     // One listing: the runs staged at their current numerics, and the files of other numerics,
     // which are set aside and their runs trained again.
-    Staging.Found found =
+    Staging.Found listed =
         fresh ? Staging.Found.none() : staged(() -> Staging.find(hadoop, staging, planned));
+    Staging.Found found = fresh ? listed : otherValidation(hadoop, staging, spec, planned, listed);
     StaleRuns stale = StaleRuns.of(found, planned);
     staged(() -> setAsideSuperseded(hadoop, staging, found));
     List<String> staleNotes = new ArrayList<>();
@@ -223,6 +225,56 @@ public final class SweepRunner {
         .after(kept, end - start, commitStart - trainStart, end - commitStart)
         .setAside(setAside)
         .staleNumerics(String.join("; ", staleNotes));
+  }
+
+  /**
+   * The staged runs of {@code found} that were early-stopped on this execution's validation split.
+   * {@code dataset.val_size: auto} resolves from the sweep's largest train_size and stays out of
+   * the run_id, so a sweep whose train_size list changed since its last execution (its plan in
+   * staging says) plans the same run_ids with another validation split: their staged files are set
+   * aside into {@code _superseded/} and the runs trained again (the same networks, since the
+   * training seed leaves val_size out), so one sweep never mixes two validation splits.
+   */
+  private Staging.Found otherValidation(
+      Configuration hadoop,
+      Path staging,
+      SweepSpec spec,
+      List<RunConfig> planned,
+      Staging.Found found) {
+    if (found.files().isEmpty()) {
+      return found;
+    }
+    int before =
+        staged(() -> SweepPlan.read(hadoop, staging))
+            .map(plan -> plan.sweepSpec().valSize())
+            .orElse(spec.valSize());
+    if (before == spec.valSize()) {
+      return found;
+    }
+    LOG.warn(
+        "sweep {}: the validation split is now {} samples, {} when {} staged run(s) trained"
+            + " (dataset.val_size: auto follows the largest train_size): setting them aside in"
+            + " {}/{} and training them again",
+        spec.name(),
+        spec.valSize(),
+        before,
+        found.files().size(),
+        staging,
+        Superseded.DIR);
+    List<Superseded> aside = new ArrayList<>();
+    for (RunConfig run : planned) {
+      Path file = found.files().get(run.runId());
+      if (file != null) {
+        int numerics = Numerics.version(run);
+        aside.add(new Superseded(file, run.runId(), numerics, numerics));
+      }
+    }
+    staged(
+        () -> {
+          Superseded.setAside(hadoop, staging, aside);
+          return null;
+        });
+    return new Staging.Found(Map.of(), found.superseded());
   }
 
   /** Moves the files of other numerics {@code found} lists aside; returns how many. */

@@ -55,6 +55,43 @@ class SweepRunnerTest extends SparkTestBase {
     }
   }
 
+  /**
+   * {@code dataset.val_size: auto} follows the sweep's largest train_size and stays out of the
+   * run_id: when a larger train_size joins the sweep, the runs staged before keep their ids but
+   * were early-stopped on another validation split, so they are trained again, not reused.
+   */
+  @Test
+  void aChangedAutoValidationSplitTrainsTheStagedRunsAgain() throws Exception {
+    String spec =
+        """
+        name: valchange
+        seed: 3
+        dataset: {input_dim: 6, classes: 3, teacher_width: 8, train_size: %s, test_size: 64}
+        model: {width: 4, depth: 1}
+        training: {batch_size: 32, steps: 20, eval_points: 3}
+        """;
+    SweepSpec before = SpecParser.parse(spec.formatted("[64, 128]"), "valchange.yaml");
+    SweepSpec after = SpecParser.parse(spec.formatted("[64, 128, 8000]"), "valchange.yaml");
+    assertEquals(512, before.valSize());
+    assertEquals(800, after.valSize());
+    assertEquals(before.expand().get(0).runId(), after.expand().get(0).runId(), "the same ids");
+    Warehouse warehouse = new Warehouse(tmp.resolve("val").toString());
+    SweepRunner runner = new SweepRunner(spark, warehouse);
+    assertEquals(2, runner.run(before, false).trained());
+    SweepOutcome second = runner.run(after, false);
+    assertEquals(3, second.trained(), "the two staged runs are trained again with the third");
+    assertEquals(0, second.reused());
+    Tables.register(spark, warehouse);
+    assertRows(
+        "one validation split in the sweep",
+        sql("SELECT count(*), min(val_size), max(val_size) FROM runs WHERE sweep = 'valchange'"),
+        row(3L, 800, 800));
+    assertTrue(
+        Files.list(tmp.resolve("val/_staging/sweep=valchange/_superseded")).count() >= 2,
+        "the earlier files are kept aside");
+    assertEquals(0, runner.run(after, false).trained(), "unchanged: everything reused");
+  }
+
   @Test
   void sweepLandsAsOneRowPerRunAndRerunDuplicatesNothing() throws Exception {
     SweepSpec spec = SpecParser.parse(SPEC, "tiny.yaml");
