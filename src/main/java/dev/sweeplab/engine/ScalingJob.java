@@ -118,6 +118,10 @@ final class ScalingJob {
     // rewrites identical rows.
     Map<String, Map<List<Double>, List<Double>>> byGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
+      // Null for a run without a finite validation loss (test_*_at_best) or an older row.
+      if (row.getAs("y") == null) {
+        continue;
+      }
       double y = ((Number) row.getAs("y")).doubleValue();
       if (!(y > 0) || !Double.isFinite(y)) {
         continue;

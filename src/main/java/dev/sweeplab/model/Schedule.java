@@ -25,7 +25,9 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * peak at its last step, starting from η/W rather than 0 so that no step is wasted; the cosine
  * decays to 10 % of the peak as Hoffmann et al. (2022) train. A DL4J {@link ISchedule}, so DL4J's
  * updaters (and through them the decoupled weight decay, which multiplies the scheduled rate) take
- * it on both implementations and in data-parallel training, serialised in the network's JSON.
+ * it on both implementations, serialised in the network's JSON. A run trained data-parallel is
+ * refused a schedule (the spec check): DL4J's parameter averaging counts each worker's iterations
+ * apart, so t would run to T / workers.
  */
 public final class Schedule implements ISchedule {
   private static final long serialVersionUID = 1L;

@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * explicit value is part of the identity. Resolution of auto is sweep-wide ({@link #autoValSize},
  * from the sweep's largest {@code train_size}); {@link #fromJson} of an auto run, whose JSON does
  * not name the count, resolves it from the run's own {@code train_size}, which is the sweep's count
- * when the run has the sweep's largest training set or when 512 is the larger term; {@link
- * #withValSize} sets the count recorded in a row.
+ * when the run has the sweep's largest training set (or, for teacher–student, when 512 is the
+ * larger term; a file set's cap can make them differ); {@link #withValSize} sets the count recorded
+ * in a row.
  */
 public record RunConfig(
     String sweep,

@@ -320,6 +320,29 @@ public final class SpecParser {
                   + String.format(java.util.Locale.ROOT, "%.3g", run.cost())
                   + " or leave output_scale at 1");
         }
+        boolean scheduled = !run.schedule().equals("constant") || run.warmupSteps() > 0;
+        if (scheduled && spec.distributed(run)) {
+          // DL4J's parameter averaging counts iterations per worker, so a schedule over the
+          // run's total steps would stretch by the number of workers.
+          throw UserError.of(
+              SpecKeys.SCHEDULE.path()
+                  + " = "
+                  + run.schedule()
+                  + " with "
+                  + SpecKeys.WARMUP_STEPS.path()
+                  + " = "
+                  + run.warmupSteps()
+                  + " is not trained data-parallel (DL4J's parameter averaging counts each"
+                  + " worker's steps apart), and a run of width "
+                  + run.width()
+                  + " costs more than "
+                  + SpecKeys.DISTRIBUTED_ABOVE.path()
+                  + " = "
+                  + distributedAbove
+                  + ": raise it above "
+                  + String.format(java.util.Locale.ROOT, "%.3g", run.cost())
+                  + " or use schedule: constant without warmup");
+        }
       }
     }
     return spec;
@@ -339,8 +362,9 @@ public final class SpecParser {
   /**
    * An explicit {@code dataset.val_size} of a file-backed set must fit in its training file beyond
    * the largest training subset, so the validation samples overlap no training subset of the sweep
-   * (the pre-flight check repeats this against the files themselves, class by class for {@code
-   * subset: balanced}).
+   * (the pre-flight check repeats this against the files' sizes; with {@code subset: balanced} the
+   * class-by-class room is checked when a run's data is built, which needs the labels, and a run
+   * without room fails naming val_size).
    */
   private static void checkValSize(Map<Key, List<Object>> values) {
     String given = (String) values.get(SpecKeys.VAL_SIZE).get(0);

@@ -612,6 +612,21 @@ class ValidationTest {
   }
 
   @Test
+  void aScheduledRunAboveTheDistributedThresholdIsRefused() {
+    assertMessage(
+        parseFails(
+            "name: x",
+            "training: {schedule: [constant, cosine]}",
+            "limits: {distributed_above: 1}"),
+        "training.schedule = cosine with training.warmup_steps = 0 is not trained data-parallel",
+        "limits.distributed_above = 1");
+    assertMessage(
+        parseFails("name: x", "training: {warmup_steps: 5}", "limits: {distributed_above: 1}"),
+        "training.schedule = constant with training.warmup_steps = 5 is not trained data-parallel");
+    Specs.parse("name: x", "training: {schedule: cosine}", "limits: {distributed_above: 1e30}");
+  }
+
+  @Test
   void aStoredSpecOfACombinationRefusedTodayStillReadsBack() {
     String json =
         Specs.parse("name: x", "model: {parameterization: ntk}", "training: {optimizer: sgd}")
