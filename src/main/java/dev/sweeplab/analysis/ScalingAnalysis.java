@@ -63,6 +63,16 @@ public final class ScalingAnalysis {
       List<Interval> allocation,
       int replicatesPinned) {}
 
+  /** The 2.5th, 50th and 97.5th percentiles of {@code values} (sorted here); NaN when empty. */
+  private static Interval interval(double[] values) {
+    if (values.length == 0) {
+      return new Interval(Double.NaN, Double.NaN, Double.NaN);
+    }
+    Arrays.sort(values);
+    return new Interval(
+        percentile(values, 0.025), percentile(values, 0.5), percentile(values, 0.975));
+  }
+
   /**
    * Hoffmann et al.'s (2022) compute-optimal allocation from the joint law's exponents: with C = 6
    * N D, minimising E + A/N^α + B/D^β at fixed C gives N_opt ∝ C^a and D_opt ∝ C^b with a = β / (α
@@ -143,12 +153,7 @@ public final class ScalingAnalysis {
       for (int b = 0; b < draws.size(); b++) {
         column[b] = draws.get(b)[k];
       }
-      Arrays.sort(column);
-      intervals.add(
-          column.length == 0
-              ? new Interval(Double.NaN, Double.NaN, Double.NaN)
-              : new Interval(
-                  percentile(column, 0.025), percentile(column, 0.5), percentile(column, 0.975)));
+      intervals.add(interval(column));
     }
     List<Interval> allocation = new ArrayList<>();
     if (form == Form.JOINT) {
@@ -157,12 +162,7 @@ public final class ScalingAnalysis {
         for (int b = 0; b < draws.size(); b++) {
           column[b] = allocation(draws.get(b)[2], draws.get(b)[4])[k];
         }
-        Arrays.sort(column);
-        allocation.add(
-            column.length == 0
-                ? new Interval(Double.NaN, Double.NaN, Double.NaN)
-                : new Interval(
-                    percentile(column, 0.025), percentile(column, 0.5), percentile(column, 0.975)));
+        allocation.add(interval(column));
       }
     }
     double[] xs = points.stream().mapToDouble(SeedPoint::x).distinct().sorted().toArray();
