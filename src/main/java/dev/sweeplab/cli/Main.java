@@ -33,6 +33,7 @@ import picocli.CommandLine.Command;
       FitCommand.class,
       SqlCommand.class,
       KeysCommand.class,
+      JobsCommand.class,
       BenchCommand.class
     })
 public final class Main implements Runnable {
