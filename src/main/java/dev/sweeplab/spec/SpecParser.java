@@ -303,49 +303,53 @@ public final class SpecParser {
     }
     checkWarmup(spec);
     if (training && !distributedAbove.equals("none")) {
-      for (RunConfig run : spec.expand()) {
-        if (run.outputScale() != 1 && spec.distributed(run)) {
-          throw UserError.of(
-              SpecKeys.OUTPUT_SCALE.path()
-                  + " = "
-                  + run.outputScale()
-                  + " is not trained data-parallel (DL4J's parameter averaging takes the"
-                  + " network's own loss), and a run of width "
-                  + run.width()
-                  + " costs more than "
-                  + SpecKeys.DISTRIBUTED_ABOVE.path()
-                  + " = "
-                  + distributedAbove
-                  + ": raise it above "
-                  + String.format(java.util.Locale.ROOT, "%.3g", run.cost())
-                  + " or leave output_scale at 1");
+      for (RunConfig run : spec.expand().stream().filter(spec::distributed).toList()) {
+        if (run.outputScale() != 1) {
+          throw notDataParallel(
+              SpecKeys.OUTPUT_SCALE.path() + " = " + run.outputScale(),
+              "DL4J's parameter averaging takes the network's own loss",
+              run,
+              distributedAbove,
+              "leave output_scale at 1");
         }
-        boolean scheduled = !run.schedule().equals("constant") || run.warmupSteps() > 0;
-        if (scheduled && spec.distributed(run)) {
+        if (!run.schedule().equals("constant") || run.warmupSteps() > 0) {
           // DL4J's parameter averaging counts iterations per worker, so a schedule over the
           // run's total steps would stretch by the number of workers.
-          throw UserError.of(
+          throw notDataParallel(
               SpecKeys.SCHEDULE.path()
                   + " = "
                   + run.schedule()
                   + " with "
                   + SpecKeys.WARMUP_STEPS.path()
                   + " = "
-                  + run.warmupSteps()
-                  + " is not trained data-parallel (DL4J's parameter averaging counts each"
-                  + " worker's steps apart), and a run of width "
-                  + run.width()
-                  + " costs more than "
-                  + SpecKeys.DISTRIBUTED_ABOVE.path()
-                  + " = "
-                  + distributedAbove
-                  + ": raise it above "
-                  + String.format(java.util.Locale.ROOT, "%.3g", run.cost())
-                  + " or use schedule: constant without warmup");
+                  + run.warmupSteps(),
+              "DL4J's parameter averaging counts each worker's steps apart",
+              run,
+              distributedAbove,
+              "use schedule: constant without warmup");
         }
       }
     }
     return spec;
+  }
+
+  /** A setting that a run trained data-parallel (above limits.distributed_above) cannot have. */
+  private static UserError notDataParallel(
+      String setting, String why, RunConfig run, String distributedAbove, String remedy) {
+    return UserError.of(
+        setting
+            + " is not trained data-parallel ("
+            + why
+            + "), and a run of width "
+            + run.width()
+            + " costs more than "
+            + SpecKeys.DISTRIBUTED_ABOVE.path()
+            + " = "
+            + distributedAbove
+            + ": raise it above "
+            + String.format(java.util.Locale.ROOT, "%.3g", run.cost())
+            + " or "
+            + remedy);
   }
 
   /**
