@@ -24,23 +24,6 @@ public record Dataset(
     int noisyLabels,
     Split val) {
 
-  /** A data set without a validation split. */
-  public Dataset(
-      int inputDim, int outputs, boolean classification, Split train, Split test, int noisyLabels) {
-    this(
-        inputDim,
-        outputs,
-        classification,
-        train,
-        test,
-        noisyLabels,
-        new Split(
-            0,
-            new float[0],
-            classification ? new int[0] : null,
-            classification ? null : new float[0]));
-  }
-
   /** One split of a data set. */
   public record Split(int size, float[] x, int[] labels, float[] targets) {}
 }

@@ -377,8 +377,7 @@ public final class SpecParser {
     if (given.equals(RunConfig.VAL_AUTO) || shape == null) {
       return;
     }
-    int largest =
-        values.get(SpecKeys.TRAIN_SIZE).stream().mapToInt(v -> (Integer) v).max().orElse(0);
+    int largest = SweepSpec.largestTrainSize(values);
     int left = Math.max(0, shape.trainMax() - largest);
     if (Integer.parseInt(given) > left) {
       throw UserError.badValue(
@@ -405,13 +404,7 @@ public final class SpecParser {
       return;
     }
     String given = (String) values.get(SpecKeys.VAL_SIZE).get(0);
-    int largest =
-        values.get(SpecKeys.TRAIN_SIZE).stream().mapToInt(v -> (Integer) v).max().orElse(0);
-    int resolved =
-        given.equals(RunConfig.VAL_AUTO)
-            ? RunConfig.autoValSize((String) values.get(SpecKeys.DATASET).get(0), largest)
-            : Integer.parseInt(given);
-    if (resolved == 0) {
+    if (SweepSpec.valSize(values) == 0) {
       throw UserError.of(
           SpecKeys.SCALING_Y.path()
               + " = '"

@@ -126,6 +126,11 @@ public record SweepSpec(
 
   /** The largest {@code dataset.train_size} of the grid. */
   public int largestTrainSize() {
+    return largestTrainSize(values);
+  }
+
+  /** The largest {@code dataset.train_size} of a grid's values (also before it is a spec). */
+  static int largestTrainSize(Map<Key, List<Object>> values) {
     return values.get(SpecKeys.TRAIN_SIZE).stream().mapToInt(v -> (Integer) v).max().orElse(0);
   }
 
@@ -135,9 +140,15 @@ public record SweepSpec(
    * validation set lies apart from every training subset of the sweep.
    */
   public int valSize() {
+    return valSize(values);
+  }
+
+  /** {@link #valSize()} of a grid's values (also before it is a spec). */
+  static int valSize(Map<Key, List<Object>> values) {
     String given = (String) values.get(SpecKeys.VAL_SIZE).get(0);
     return given.equals(RunConfig.VAL_AUTO)
-        ? RunConfig.autoValSize((String) values.get(SpecKeys.DATASET).get(0), largestTrainSize())
+        ? RunConfig.autoValSize(
+            (String) values.get(SpecKeys.DATASET).get(0), largestTrainSize(values))
         : Integer.parseInt(given);
   }
 

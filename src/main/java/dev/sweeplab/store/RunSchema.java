@@ -194,11 +194,12 @@ public final class RunSchema {
     g.add("final_train_error", r.trainError());
     g.add("final_test_loss", r.testLoss());
     g.add("final_test_error", r.testError());
-    if (r.bestIndex() >= 0) {
-      g.add("best_val_loss", r.bestValLoss());
-      g.add("best_step", r.bestStep());
-      g.add("test_loss_at_best", r.testLossAtBest());
-      g.add("test_error_at_best", r.testErrorAtBest());
+    CurvePoint best = r.best();
+    if (best != null) {
+      g.add("best_val_loss", best.valLoss());
+      g.add("best_step", best.step());
+      g.add("test_loss_at_best", best.testLoss());
+      g.add("test_error_at_best", best.testError());
     }
     if (!r.curve().isEmpty()) {
       g.add("eval_train_size", r.evalTrainSize());

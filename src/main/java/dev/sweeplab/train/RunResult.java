@@ -83,28 +83,10 @@ public record RunResult(
     return best;
   }
 
-  /** The lowest validation loss on the curve; NaN without a validation split. */
-  public double bestValLoss() {
+  /** The curve point of {@link #bestIndex()}; null without a validation split. */
+  public CurvePoint best() {
     int i = bestIndex();
-    return i < 0 ? Double.NaN : curve.get(i).valLoss();
-  }
-
-  /** The step of {@link #bestIndex()}; −1 without a validation split. */
-  public long bestStep() {
-    int i = bestIndex();
-    return i < 0 ? -1 : curve.get(i).step();
-  }
-
-  /** The test loss at {@link #bestStep()}; NaN without a validation split. */
-  public double testLossAtBest() {
-    int i = bestIndex();
-    return i < 0 ? Double.NaN : curve.get(i).testLoss();
-  }
-
-  /** The test error at {@link #bestStep()}; NaN without a validation split, or for regression. */
-  public double testErrorAtBest() {
-    int i = bestIndex();
-    return i < 0 ? Double.NaN : curve.get(i).testError();
+    return i < 0 ? null : curve.get(i);
   }
 
   /** A run that threw before it could finish. */
