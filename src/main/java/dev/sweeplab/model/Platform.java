@@ -2,8 +2,6 @@ package dev.sweeplab.model;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -11,7 +9,6 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Facts about the software and machine a run executes on, for its provenance. */
@@ -53,9 +50,8 @@ public final class Platform {
   /**
    * The native code ND4J computes with in this process, as the mapped shared libraries named like a
    * BLAS or like ND4J's own, each with its build's platform (ND4J's generic build is {@code
-   * linux-x86_64}, its AVX-512 build {@code linux-x86_64-avx512}), size and checksum,
-   * comma-separated. Read once, after ND4J has loaded its backend, so every run of a JVM records
-   * the same text.
+   * linux-x86_64}, its AVX-512 build {@code linux-x86_64-avx512}) and size, comma-separated. Read
+   * once, after ND4J has loaded its backend, so every run of a JVM records the same text.
    */
   public static String nativeLibraries() {
     return Natives.VALUE;
@@ -120,26 +116,15 @@ public final class Platform {
 
   /**
    * A library as its file name, the directory it was unpacked to (JavaCPP names it after the
-   * build's platform: {@code linux-x86_64} or {@code linux-x86_64-avx512}) and its size and
-   * CRC-32C, which name the build whatever jar carried it (a plain dependency or the shaded cluster
-   * jar).
+   * build's platform: {@code linux-x86_64} or {@code linux-x86_64-avx512}) and its size, which name
+   * the build whatever jar carried it (a plain dependency or the shaded cluster jar).
    */
   private static String describe(Path library) {
     Path dir = library.getParent();
     String platform = dir == null || dir.getFileName() == null ? "" : dir.getFileName() + ", ";
-    try (FileChannel in = FileChannel.open(library)) {
-      CRC32C crc = new CRC32C();
-      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-      while (in.read(buffer.clear()) > 0) {
-        crc.update(buffer.flip());
-      }
+    try {
       return String.format(
-          Locale.ROOT,
-          "%s (%s%d bytes, crc32c %08x)",
-          library.getFileName(),
-          platform,
-          in.size(),
-          crc.getValue());
+          Locale.ROOT, "%s (%s%d bytes)", library.getFileName(), platform, Files.size(library));
     } catch (IOException e) {
       return library + " (unreadable: " + e.getMessage() + ")";
     }

@@ -12,8 +12,8 @@ import java.io.Serializable;
  * @param os operating system name and version
  * @param arch CPU architecture
  * @param nd4jBackend ND4J backend and BLAS in use
- * @param nativeLibraries ND4J's native library and the BLAS mapped into the process, with the jars
- *     they came from (ND4J's build: generic or avx512; OpenBLAS's version)
+ * @param nativeLibraries ND4J's native library and the BLAS mapped into the process, each with its
+ *     build's platform (ND4J's generic or AVX-512 build) and size
  * @param cpuModel the CPU's model name (it decides OpenBLAS's kernels)
  * @param device {@code gpu:<address>} when Spark assigned the task a GPU (ND4J is pinned to it on
  *     the CUDA backend; nd4jBackend says which backend ran), else {@code cpu}
