@@ -1,5 +1,6 @@
 package dev.sweeplab.data;
 
+import dev.sweeplab.spec.DataShapes;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.UserError;
 import java.io.Serializable;
@@ -27,6 +28,8 @@ import java.util.Set;
  *     validation set ({@link RunConfig#taskSeed()}); equal to {@code seed} unless each repeat draws
  *     its own sample ({@code dataset.data_seed: per_repeat})
  * @param valSize validation samples (0: none)
+ * @param inputSpectrum s of the power-law input covariance lambda_i ∝ i^-s (teacher_student only;
+ *     0: isotropic)
  */
 public record DatasetSpec(
     String name,
@@ -42,7 +45,8 @@ public record DatasetSpec(
     String subset,
     long seed,
     long taskSeed,
-    int valSize)
+    int valSize,
+    double inputSpectrum)
     implements Serializable {
   private static final Set<String> NORMALIZE = Set.of("standardize", "unit", "none");
   private static final Set<String> SUBSET = Set.of("prefix", "balanced");
@@ -65,11 +69,21 @@ public record DatasetSpec(
     if (valSize < 0) {
       throw UserError.badValue("dataset.val_size", valSize, "must be >= 0");
     }
+    if (!(inputSpectrum >= 0 && Double.isFinite(inputSpectrum))) {
+      throw UserError.badValue(
+          "dataset.input_spectrum", inputSpectrum, "must be a finite number >= 0");
+    }
+    if (inputSpectrum != 0 && !name.equals(DataShapes.TEACHER_STUDENT)) {
+      throw UserError.badValue(
+          "dataset.input_spectrum",
+          inputSpectrum,
+          "applies to teacher_student only; " + name + " reads its inputs from files");
+    }
   }
 
   /**
-   * A data set without a validation split whose training sample, teacher and test set share one
-   * seed.
+   * A data set without a validation split, with isotropic inputs for teacher_student, whose
+   * training sample, teacher and test set share one seed.
    */
   public DatasetSpec(
       String name,
@@ -98,7 +112,8 @@ public record DatasetSpec(
         subset,
         seed,
         seed,
-        0);
+        0,
+        0.0);
   }
 
   /** The data set a run trains on. */
@@ -117,7 +132,8 @@ public record DatasetSpec(
         run.subset(),
         run.dataSeed(),
         run.taskSeed(),
-        run.valSize());
+        run.valSize(),
+        run.inputSpectrum());
   }
 
   /** Whether samples carry a class label (rather than regression targets). */

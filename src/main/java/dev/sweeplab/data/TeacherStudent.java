@@ -4,7 +4,8 @@ import dev.sweeplab.spec.UserError;
 import java.util.SplittableRandom;
 
 /**
- * The teacher–student data set: inputs x ~ N(0, I_d); a random teacher MLP d → h → K with tanh
+ * The teacher–student data set: inputs x ~ N(0, Λ) with Λ = I_d, or the power-law spectrum of
+ * {@link #spectrum} under {@code dataset.input_spectrum}; a random teacher MLP d → h → K with tanh
  * hidden units, weights ~ N(0, 1/fan_in), labels the argmax of its outputs (classification) or the
  * outputs themselves (regression). Any size, seeded: sample i of a split depends only on (seed,
  * split, i), so a smaller training set is a prefix of a larger one under the same seed. The
@@ -14,7 +15,9 @@ import java.util.SplittableRandom;
  * classes round-robin from the generated stream (still a prefix of a larger one). The validation
  * split is {@code val_size} samples of a third stream, drawn as the training set is (balanced or
  * not): the training distribution, and no training sample of any size. Label noise applies to the
- * training labels only; {@code normalize} does not apply (the inputs are standard already).
+ * training labels only; {@code normalize} does not apply (the inputs have their stated covariance).
+ * The spectrum scales the same standard-normal draws, so runs that differ only in it share the
+ * teacher and the draws, and every split has the one input distribution.
  */
 public final class TeacherStudent {
   private TeacherStudent() {}
@@ -28,9 +31,10 @@ public final class TeacherStudent {
             spec.teacherWidth(),
             k,
             new SplittableRandom(Seeds.of(spec.taskSeed(), Seeds.TEACHER)));
-    Stream train = new Stream(spec, teacher, spec.seed(), Seeds.TRAIN_SAMPLES);
-    Stream test = new Stream(spec, teacher, spec.taskSeed(), Seeds.TEST_SAMPLES);
-    Stream val = new Stream(spec, teacher, spec.taskSeed(), Seeds.VAL_SAMPLES);
+    double[] scales = scales(spec.inputDim(), spec.inputSpectrum());
+    Stream train = new Stream(spec, teacher, scales, spec.seed(), Seeds.TRAIN_SAMPLES);
+    Stream test = new Stream(spec, teacher, scales, spec.taskSeed(), Seeds.TEST_SAMPLES);
+    Stream val = new Stream(spec, teacher, scales, spec.taskSeed(), Seeds.VAL_SAMPLES);
     Dataset.Split trainSplit = train.split(rows(spec, train, spec.trainSize()));
     Dataset.Split testSplit = test.split(firstN(spec.testSize()));
     Dataset.Split valSplit = val.split(rows(spec, val, spec.valSize()));
@@ -40,6 +44,41 @@ public final class TeacherStudent {
             : 0;
     return new Dataset(
         spec.inputDim(), k, spec.classification(), trainSplit, testSplit, flipped, valSplit);
+  }
+
+  /**
+   * The variances of the input coordinates for {@code dataset.input_spectrum = s}: lambda_i = i^-s
+   * / mean_j(j^-s), i = 1..d, coordinate 1 the largest. A power-law covariance spectrum is what
+   * gives power-law learning curves in model and data size in random-feature models (Bahri et al.
+   * 2021, "Explaining neural scaling laws"; Maloney, Roberts & Sully 2022, "A solvable model of
+   * neural scaling laws"). The mean of 1 keeps E|x|^2 = d, as with isotropic inputs, so the
+   * teacher's first-layer pre-activations (weights ~ N(0, 1/d)) keep unit variance. StrictMath's
+   * pow, summed in index order, gives the same bits on every JVM.
+   */
+  static double[] spectrum(int d, double s) {
+    double[] lambda = new double[d];
+    double sum = 0;
+    for (int i = 0; i < d; i++) {
+      lambda[i] = StrictMath.pow(i + 1, -s);
+      sum += lambda[i];
+    }
+    double mean = sum / d;
+    for (int i = 0; i < d; i++) {
+      lambda[i] /= mean;
+    }
+    return lambda;
+  }
+
+  /** sqrt(lambda_i) per coordinate, or null for isotropic inputs (s = 0: the draws unscaled). */
+  private static double[] scales(int d, double s) {
+    if (s == 0) {
+      return null;
+    }
+    double[] scales = spectrum(d, s);
+    for (int i = 0; i < d; i++) {
+      scales[i] = StrictMath.sqrt(scales[i]);
+    }
+    return scales;
   }
 
   /**
@@ -72,14 +111,16 @@ public final class TeacherStudent {
   private static final class Stream {
     private final DatasetSpec spec;
     private final Teacher teacher;
+    private final double[] scales;
     private final long seed;
     private final long stream;
     private final double[] sample;
     private final double[] out;
 
-    Stream(DatasetSpec spec, Teacher teacher, long seed, long stream) {
+    Stream(DatasetSpec spec, Teacher teacher, double[] scales, long seed, long stream) {
       this.spec = spec;
       this.teacher = teacher;
+      this.scales = scales;
       this.seed = seed;
       this.stream = stream;
       this.sample = new double[spec.inputDim()];
@@ -91,6 +132,11 @@ public final class TeacherStudent {
       SplittableRandom rng = Seeds.rng(seed, stream, i);
       for (int j = 0; j < sample.length; j++) {
         sample[j] = gaussian(rng);
+      }
+      if (scales != null) {
+        for (int j = 0; j < sample.length; j++) {
+          sample[j] *= scales[j];
+        }
       }
       teacher.forward(sample, out);
     }

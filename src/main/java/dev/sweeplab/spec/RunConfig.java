@@ -67,7 +67,8 @@ public record RunConfig(
     double momentum,
     int valSize,
     boolean valSizeAuto,
-    String dataSeedScope)
+    String dataSeedScope,
+    double inputSpectrum)
     implements Serializable {
 
   /** The spec value of {@code dataset.val_size} that resolves to a count per sweep. */
@@ -308,7 +309,8 @@ public record RunConfig(
           SpecKeys.WARMUP_STEPS,
           SpecKeys.WEIGHT_DECAY,
           SpecKeys.MOMENTUM,
-          SpecKeys.DATA_SEED);
+          SpecKeys.DATA_SEED,
+          SpecKeys.INPUT_SPECTRUM);
 
   /**
    * Column name → value of every record component but the sweep name (every run key, the sweep seed
@@ -399,7 +401,9 @@ public record RunConfig(
 
   /**
    * The seed of what a data set holds fixed whatever the sample: the teacher network and the test
-   * set. Derived from the sweep seed and the data fields only.
+   * set. Derived from the sweep seed and the data fields only; not from {@code input_spectrum}, so
+   * runs that differ only in the input spectrum share the teacher and the standard-normal draws
+   * that the spectrum scales.
    */
   public long taskSeed() {
     return CanonicalJson.seedOf(

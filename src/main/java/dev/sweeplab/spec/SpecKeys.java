@@ -46,7 +46,8 @@ public final class SpecKeys {
           "teacher_student",
           false,
           oneOf(DataShapes.NAMES),
-          "teacher_student: x ~ N(0, I_d), labels from a random tanh teacher MLP d -> teacher_width"
+          "teacher_student: x ~ N(0, I_d) (or a power-law covariance, dataset.input_spectrum),"
+              + " labels from a random tanh teacher MLP d -> teacher_width"
               + " -> classes; fashion_mnist, mnist (IDX files, raw or .gz); cifar10 (binary"
               + " batches)");
   public static final Key TASK =
@@ -150,6 +151,20 @@ public final class SpecKeys {
               + " repeat draws its own training sample (teacher_student: new training points from"
               + " the same teacher; image sets: another seeded subset of the training file), the"
               + " test set and the teacher staying the same");
+
+  public static final Key INPUT_SPECTRUM =
+      new Key(
+          "dataset.input_spectrum",
+          "input_spectrum",
+          Type.DOUBLE,
+          0.0,
+          true,
+          new Rule(
+              v -> ((Double) v) >= 0 && Double.isFinite((Double) v),
+              "must be a finite number >= 0"),
+          "teacher_student only: s, the power-law input covariance x_i = sqrt(lambda_i) z_i, z ~"
+              + " N(0, I_d), lambda_i = i^-s / mean_j(j^-s) (Bahri et al. 2021; Maloney et al."
+              + " 2022); 0: isotropic inputs");
 
   public static final Key WIDTH =
       new Key("model.width", "width", Type.INT, 64, true, atLeast(1), "hidden units per layer");
@@ -502,7 +517,8 @@ public final class SpecKeys {
           WEIGHT_DECAY,
           MOMENTUM,
           VAL_SIZE,
-          DATA_SEED);
+          DATA_SEED,
+          INPUT_SPECTRUM);
 
   /** Keys that shape the sweep but not a run. */
   public static final List<Key> LIMITS =

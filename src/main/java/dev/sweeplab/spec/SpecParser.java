@@ -519,7 +519,10 @@ public final class SpecParser {
     throw new IllegalArgumentException(column);
   }
 
-  /** Shape keys come from the data set; sizes must fit its files; the path gets its default. */
+  /**
+   * Shape keys come from the data set; sizes must fit its files; the path gets its default; the
+   * input spectrum is the files'.
+   */
   private static void fileBacked(
       Map<String, Object> flat, Map<Key, List<Object>> values, String dataset, DataShapes shape) {
     // A value equal to what the data set implies is no conflict (a recorded spec lists them all).
@@ -544,6 +547,15 @@ public final class SpecParser {
                 + shape.classes()
                 + " classes, classification): remove it");
       }
+    }
+    if (values.get(SpecKeys.INPUT_SPECTRUM).stream().anyMatch(s -> (Double) s != 0)) {
+      throw UserError.of(
+          SpecKeys.INPUT_SPECTRUM.path()
+              + " = "
+              + UserError.show(flat.get(SpecKeys.INPUT_SPECTRUM.path()))
+              + " applies to dataset.name = teacher_student only: "
+              + dataset
+              + " reads its inputs from files, whose spectrum is theirs; remove it");
     }
     values.put(SpecKeys.INPUT_DIM, List.of(shape.inputDim()));
     values.put(SpecKeys.CLASSES, List.of(shape.classes()));

@@ -111,6 +111,7 @@ class DataSeedTest {
         s.subset(),
         s.seed(),
         s.taskSeed(),
-        s.valSize());
+        s.valSize(),
+        s.inputSpectrum());
   }
 }

@@ -3,15 +3,18 @@ package dev.sweeplab.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +32,24 @@ class TeacherStudentTest {
    * RunConfig}), so the data seed is derived from {@code sweepSeed}.
    */
   static DatasetSpec spec(String task, int d, int k, int h, int train, int test, long sweepSeed) {
+    return spec(task, d, k, h, train, test, sweepSeed, Map.of());
+  }
+
+  /** {@link #spec}, with {@code dataset.input_spectrum = s}. */
+  static DatasetSpec spectral(int d, int train, int test, long sweepSeed, double s) {
+    return spec(
+        "classification", d, K, H, train, test, sweepSeed, Map.of(SpecKeys.INPUT_SPECTRUM, s));
+  }
+
+  private static DatasetSpec spec(
+      String task,
+      int d,
+      int k,
+      int h,
+      int train,
+      int test,
+      long sweepSeed,
+      Map<Key, Object> more) {
     Map<Key, List<?>> values = new LinkedHashMap<>();
     values.put(SpecKeys.TASK, List.of(task));
     values.put(SpecKeys.INPUT_DIM, List.of(d));
@@ -36,6 +57,7 @@ class TeacherStudentTest {
     values.put(SpecKeys.TEACHER_WIDTH, List.of(h));
     values.put(SpecKeys.TRAIN_SIZE, List.of(train));
     values.put(SpecKeys.TEST_SIZE, List.of(test));
+    more.forEach((key, v) -> values.put(key, List.of(v)));
     RunConfig run = SweepSpec.of("data-test", sweepSeed, 1, 1, values).expand().get(0);
     return DatasetSpec.of(run);
   }
@@ -229,5 +251,159 @@ class TeacherStudentTest {
     Dataset r = TeacherStudent.generate(spec("regression", 3, 2, 5, 2, 1, 42));
     assertEquals(-0x1.78946ap-1f, r.train().targets()[0]);
     assertEquals(-0x1.db0b7ap-4f, r.train().targets()[3]);
+  }
+
+  /** lambda_i = i^-s / mean_j(j^-s), i = 1..d, written out as docs/science.md states it. */
+  private static double[] lambda(int d, double s) {
+    double mean = 0;
+    for (int j = 1; j <= d; j++) {
+      mean += Math.pow(j, -s) / d;
+    }
+    double[] lambda = new double[d];
+    for (int i = 1; i <= d; i++) {
+      lambda[i - 1] = Math.pow(i, -s) / mean;
+    }
+    return lambda;
+  }
+
+  /** The sample variance of each of the {@code d} coordinates of the row-major {@code x}. */
+  private static double[] variances(float[] x, int d) {
+    int n = x.length / d;
+    double[] sum = new double[d];
+    double[] squares = new double[d];
+    for (int r = 0; r < n; r++) {
+      for (int j = 0; j < d; j++) {
+        double v = x[r * d + j];
+        sum[j] += v;
+        squares[j] += v * v;
+      }
+    }
+    double[] variance = new double[d];
+    for (int j = 0; j < d; j++) {
+      double mean = sum[j] / n;
+      variance[j] = (squares[j] - n * mean * mean) / (n - 1);
+    }
+    return variance;
+  }
+
+  @Test
+  void theSpectrumIsAPowerLawOfMeanOne() {
+    double[] lambda = TeacherStudent.spectrum(16, 2);
+    // sum_{j <= 16} j^-2 = 1.5843465..., so lambda_1 = 16 / 1.5843465... = 10.0988...
+    assertEquals(10.0988, lambda[0], 1e-4);
+    assertEquals(lambda[0] / 4, lambda[1], 1e-12);
+    assertEquals(lambda[0] / 256, lambda[15], 1e-12);
+    assertArrayEquals(lambda(16, 2), lambda, 1e-12);
+    assertEquals(16, Arrays.stream(lambda).sum(), 1e-12, "mean 1: E|x|^2 = d");
+    assertArrayEquals(new double[] {1, 1, 1}, TeacherStudent.spectrum(3, 0), "s = 0: isotropic");
+  }
+
+  @Test
+  void inputsHaveThePowerLawCovarianceInEverySplit() {
+    int d = 16;
+    int n = 20_000;
+    double s = 2;
+    Dataset data = TeacherStudent.generate(spectral(d, n, n, 21, s));
+    double[] lambda = lambda(d, s);
+    assertEquals(2000, data.val().size(), "auto validation: 10% of the training set");
+    for (String split : List.of("train", "test", "val")) {
+      Dataset.Split part =
+          switch (split) {
+            case "train" -> data.train();
+            case "test" -> data.test();
+            default -> data.val();
+          };
+      double[] variance = variances(part.x(), d);
+      // The relative standard error of a variance from n Gaussian samples is sqrt(2 / n): 1% at
+      // 20000 samples, 3.2% at the 2000 of the validation split.
+      double tolerance = split.equals("val") ? 0.15 : 0.05;
+      for (int i = 0; i < d; i++) {
+        assertEquals(
+            lambda[i],
+            variance[i],
+            tolerance * lambda[i],
+            split + ": variance of coordinate " + (i + 1) + " " + Arrays.toString(variance));
+      }
+      if (!split.equals("val")) {
+        assertEquals(1, Arrays.stream(variance).average().orElseThrow(), 0.03, split + ": mean");
+      }
+    }
+  }
+
+  @Test
+  void theSpectrumScalesTheIsotropicDrawsAndKeepsTheTeacher() {
+    int d = 16;
+    Dataset isotropic = TeacherStudent.generate(spectral(d, 200, 100, 8, 0));
+    Dataset scaled = TeacherStudent.generate(spectral(d, 200, 100, 8, 1.5));
+    assertArrayEquals(
+        TeacherStudent.generate(classification(200, 100, 8)).train().x(),
+        isotropic.train().x(),
+        "input_spectrum 0 is the isotropic data, bit for bit");
+    double[] lambda = lambda(d, 1.5);
+    for (int r = 0; r < 200; r++) {
+      for (int j = 0; j < d; j++) {
+        float z = isotropic.train().x()[r * d + j];
+        assertEquals(
+            z * Math.sqrt(lambda[j]),
+            scaled.train().x()[r * d + j],
+            1e-6 * Math.abs(z) * Math.sqrt(lambda[j]),
+            "sample " + r + ", coordinate " + (j + 1));
+      }
+    }
+    assertFalse(
+        Arrays.equals(isotropic.train().labels(), scaled.train().labels()),
+        "the teacher sees other inputs, so some labels change");
+  }
+
+  @Test
+  void theSpectrumIsPartOfTheDataSetsIdentity() {
+    DatasetSpec isotropic = spectral(8, 64, 32, 0x5bec_7a1L, 0);
+    DatasetSpec scaled = spectral(8, 64, 32, 0x5bec_7a1L, 1);
+    assertEquals(isotropic.seed(), scaled.seed(), "one teacher and one set of draws");
+    assertNotEquals(isotropic, scaled);
+    assertFalse(
+        DatasetCache.get(isotropic) == DatasetCache.get(scaled),
+        "the cache keeps a data set per spectrum");
+  }
+
+  @Test
+  void aSpectrumForAFileBackedSetIsRefused() {
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () ->
+                new DatasetSpec(
+                    "mnist",
+                    "classification",
+                    784,
+                    10,
+                    64,
+                    10,
+                    10,
+                    "/data",
+                    0,
+                    "standardize",
+                    "prefix",
+                    1,
+                    1,
+                    0,
+                    2.0));
+    assertTrue(e.getMessage().contains("dataset.input_spectrum"), e.getMessage());
+    assertTrue(e.getMessage().contains("teacher_student only"), e.getMessage());
+  }
+
+  /** The power-law inputs are the same on every JVM and CPU, as the isotropic ones are. */
+  @Test
+  void spectralSamplesArePinnedToTheBit() {
+    assertEquals(0x1.4329603e3d983p3, TeacherStudent.spectrum(16, 2)[0]);
+    assertEquals(0x1.4329603e3d983p-5, TeacherStudent.spectrum(16, 2)[15]);
+    Dataset d = TeacherStudent.generate(spectral(16, 4, 2, 42, 2));
+    assertEquals(-0x1.576b7ep0f, d.train().x()[0]);
+    assertEquals(0x1.f01442p0f, d.train().x()[1]);
+    assertEquals(-0x1.349e14p-3f, d.train().x()[15]);
+    assertEquals(-0x1.fa1772p-1f, d.test().x()[5]);
+    // The isotropic set of the same seed (samplesArePinnedToTheBit) has labels {0, 3, 2, 1}.
+    assertArrayEquals(new int[] {0, 1, 2, 2}, d.train().labels());
+    assertArrayEquals(new int[] {3, 3}, d.test().labels());
   }
 }

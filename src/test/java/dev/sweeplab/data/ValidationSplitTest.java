@@ -51,7 +51,8 @@ class ValidationSplitTest {
         subset,
         5,
         5,
-        valSize);
+        valSize,
+        0.0);
   }
 
   @Test
@@ -192,7 +193,8 @@ class ValidationSplitTest {
         subset,
         9,
         9,
-        256);
+        256,
+        0.0);
   }
 
   private static Set<List<Float>> rows(Dataset.Split split) {

@@ -62,7 +62,8 @@ class RunConfigTest {
         0.0,
         RunConfig.autoValSize("teacher_student", 1000),
         true,
-        "shared");
+        "shared",
+        0.0);
   }
 
   private static final String PINNED_JSON =
@@ -185,7 +186,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(35, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(36, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -276,7 +277,8 @@ class RunConfigTest {
               0.9,
               RunConfig.autoValSize("teacher_student", 1),
               true,
-              "shared");
+              "shared",
+              0.1 + 0.2);
       assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
     }
   }

@@ -3,6 +3,7 @@ package dev.sweeplab.spec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -124,5 +125,35 @@ class RunIdStabilityTest {
                 .get(0)
                 .canonicalJson());
     assertEquals("zero", back.readoutInit());
+  }
+
+  @Test
+  void anIsotropicInputSpectrumKeepsTheRunIds() {
+    for (String zero : List.of("0", "0.0", "-0.0")) {
+      String explicit =
+          QUICKSTART.replace(
+              "  name: teacher_student", "  name: teacher_student\n  input_spectrum: " + zero);
+      List<RunConfig> runs = runs(explicit);
+      assertEquals("0566a84fe16ddbfd", runs.get(0).runId(), zero);
+      assertEquals("3c08ed3c423ba3ba", runs.get(27).runId(), zero);
+      assertFalse(runs.get(0).canonicalJson().contains("input_spectrum"), zero);
+      assertEquals(0.0, runs.get(0).columns().get("input_spectrum"), zero);
+    }
+    assertEquals(0.0, runs(QUICKSTART).get(0).inputSpectrum());
+  }
+
+  @Test
+  void aPowerLawInputSpectrumChangesTheRunIdsButNotTheTask() {
+    RunConfig base = runs(QUICKSTART).get(0);
+    RunConfig spectral =
+        runs(QUICKSTART.replace(
+                "  name: teacher_student", "  name: teacher_student\n  input_spectrum: 1.5"))
+            .get(0);
+    assertNotEquals(base.runId(), spectral.runId());
+    assertTrue(spectral.canonicalJson().contains("\"input_spectrum\":1.5"));
+    assertEquals(spectral, RunConfig.fromJson("quickstart", spectral.canonicalJson()));
+    // The teacher and the standard-normal draws the spectrum scales stay those of the base run.
+    assertEquals(base.taskSeed(), spectral.taskSeed());
+    assertEquals(base.dataSeed(), spectral.dataSeed());
   }
 }

@@ -173,6 +173,7 @@ class SpecParserTest {
             + "\"analysis.scaling_metric\":\"final_test_loss\",\"analysis.trained_by\":\"task\","
             + "\"analysis.width_exponents\":\"no\","
             + "\"dataset.classes\":10,\"dataset.data_seed\":\"shared\",\"dataset.input_dim\":32,"
+            + "\"dataset.input_spectrum\":0.0,"
             + "\"dataset.label_noise\":0.0,\"dataset.loss\":\"cross_entropy\","
             + "\"dataset.name\":\"teacher_student\",\"dataset.normalize\":\"standardize\","
             + "\"dataset.path\":\"\",\"dataset.subset\":\"prefix\","

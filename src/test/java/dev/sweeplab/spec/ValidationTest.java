@@ -757,4 +757,50 @@ class ValidationTest {
     assertEquals("any", back.analysis(SpecKeys.TRAINED_BY));
     assertEquals(spec.canonicalJson(), back.canonicalJson());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "-1e-9", ".inf", ".nan", "[0, -2]"})
+  void inputSpectrumMustBeFiniteAndNotNegative(String value) {
+    assertMessage(
+        parseFails("name: x", "dataset:", "  input_spectrum: " + value),
+        "dataset.input_spectrum",
+        "must be a finite number >= 0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mnist", "fashion_mnist", "cifar10"})
+  void inputSpectrumIsRefusedForAnImageSet(String dataset) {
+    UserError e =
+        parseFails(
+            "name: x",
+            "dataset: {name: " + dataset + ", path: /data, train_size: 10, input_spectrum: 2}");
+    assertEquals(
+        "dataset.input_spectrum = 2 applies to dataset.name = teacher_student only: "
+            + dataset
+            + " reads its inputs from files, whose spectrum is theirs; remove it",
+        e.getMessage());
+    assertMessage(
+        parseFails(
+            "name: x",
+            "dataset: {name: "
+                + dataset
+                + ", path: /data, train_size: 10,"
+                + " input_spectrum: [0, 0.5]}"),
+        "dataset.input_spectrum = [0, 0.5] applies to dataset.name = teacher_student only");
+  }
+
+  @Test
+  void inputSpectrumZeroIsAcceptedForAnImageSet() {
+    SweepSpec spec =
+        Specs.parse("name: x", "dataset: {name: fashion_mnist, train_size: 10, input_spectrum: 0}");
+    assertEquals(0.0, spec.expand().get(0).inputSpectrum());
+  }
+
+  @Test
+  void inputSpectrumIsAnAxis() {
+    SweepSpec spec = Specs.parse("name: x", "dataset: {input_spectrum: [0, 1, 2.5]}");
+    assertEquals(
+        java.util.List.of(0.0, 1.0, 2.5),
+        spec.expand().stream().map(RunConfig::inputSpectrum).toList());
+  }
 }
