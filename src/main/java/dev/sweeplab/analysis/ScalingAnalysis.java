@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * A scaling law fitted to the seed means of a group of configurations, with bootstrap intervals
@@ -20,7 +22,9 @@ import java.util.SplittableRandom;
  * few seeds did not show): trust them from about five seeds up. With a single value per point there
  * are no seeds to redraw, and replicates resample the points themselves (bootstrapping pairs,
  * ibid., ch. 9). The extrapolation check fits without the k largest x values and predicts them:
- * what a scaling law is for.
+ * what a scaling law is for. For the joint law it leaves out the k largest N and the k largest D,
+ * as Hoffmann et al. (2022) validate L(N, D): the fit sees neither the largest models nor the
+ * largest data sets, and predicts every point at either.
  */
 public final class ScalingAnalysis {
   private ScalingAnalysis() {}
@@ -44,9 +48,11 @@ public final class ScalingAnalysis {
    * @param fit the point estimate on seed means
    * @param intervals per parameter, in the order of {@link #names(Form)}
    * @param replicates bootstrap replicates that gave a fit, pinned ones included
-   * @param extrapolationError mean relative error |ŷ − y| / y on the held-out largest x (NaN when
-   *     too few points to hold any out)
-   * @param heldOut how many distinct largest x values were held out (0 when none)
+   * @param extrapolationError mean relative error |ŷ − y| / y on the held-out points, those at the
+   *     largest x (joint: at the largest N or the largest D) (NaN when too few points to hold any
+   *     out)
+   * @param heldOut how many distinct largest x values were held out, for the joint form as many
+   *     largest N and as many largest D (0 when none)
    * @param allocation for the joint form, the compute-optimal exponents a and b of {@link
    *     #allocation}, each over the same replicates (median of the point estimate's, low and high);
    *     empty for the other forms
@@ -83,11 +89,14 @@ public final class ScalingAnalysis {
   }
 
   /**
-   * The prediction of a law fitted without the largest x values.
+   * The prediction of a law fitted without the largest x values (joint: without the largest N and
+   * the largest D).
    *
-   * @param heldOut how many distinct largest x values were left out of the fit
+   * @param heldOut how many distinct largest x values were left out of the fit, for the joint form
+   *     as many distinct largest x (N) and as many distinct largest x2 (D)
    * @param fit the law fitted to the others
    * @param x x of each held-out point
+   * @param x2 x2 of each held-out point (NaN but for the joint form)
    * @param relativeErrors |ŷ − y| / y of each held-out point, y its seed mean
    * @param meanRelativeError their mean
    * @param maxRelativeError their maximum
@@ -96,6 +105,7 @@ public final class ScalingAnalysis {
       int heldOut,
       LawFit fit,
       List<Double> x,
+      List<Double> x2,
       List<Double> relativeErrors,
       double meanRelativeError,
       double maxRelativeError) {}
@@ -108,7 +118,8 @@ public final class ScalingAnalysis {
   /**
    * Fits {@code form} to the seed means, bootstraps {@code replicates} times (deterministic for a
    * given {@code seed}), and holds out a quarter of the distinct x values (at least one) to check
-   * extrapolation.
+   * extrapolation; for the joint form a quarter of the distinct values of the axis with fewer (at
+   * least one), that many largest N and that many largest D.
    */
   public static Result analyse(List<SeedPoint> points, Form form, int replicates, long seed) {
     if (replicates < 0) {
@@ -165,11 +176,8 @@ public final class ScalingAnalysis {
         allocation.add(interval(column));
       }
     }
-    double[] xs = points.stream().mapToDouble(SeedPoint::x).distinct().sorted().toArray();
-    int hold = Math.max(1, xs.length / 4);
-    double cut = xs[Math.max(0, xs.length - hold)];
-    if (xs.length - hold < 3
-        || points.stream().filter(p -> p.x() < cut).count() < minimumPoints(form)) {
+    int hold = heldOutCount(points, form);
+    if (holdOut(points, form, hold).problem() != null) {
       return new Result(fit, intervals, refits.size(), Double.NaN, 0, allocation, pinned);
     }
     Extrapolation e = extrapolate(points, form, hold);
@@ -177,35 +185,119 @@ public final class ScalingAnalysis {
         fit, intervals, refits.size(), e.meanRelativeError(), hold, allocation, pinned);
   }
 
+  /** How many largest distinct values {@link #analyse} holds out per axis. */
+  private static int heldOutCount(List<SeedPoint> points, Form form) {
+    int distinct = distinct(points, SeedPoint::x).length;
+    if (form == Form.JOINT) {
+      distinct = Math.min(distinct, distinct(points, SeedPoint::x2).length);
+    }
+    return Math.max(1, distinct / 4);
+  }
+
   /**
-   * Fits {@code form} without the points at the {@code heldOut} largest distinct x values and
-   * predicts those.
+   * The points an extrapolation check fits and those it predicts, or why it cannot be made.
+   *
+   * @param problem null when the check can be made, else what is missing
    */
-  public static Extrapolation extrapolate(List<SeedPoint> points, Form form, int heldOut) {
-    double[] xs = points.stream().mapToDouble(SeedPoint::x).distinct().sorted().toArray();
-    if (heldOut < 1 || heldOut >= xs.length) {
-      throw new IllegalArgumentException(
+  private record HoldOut(List<SeedPoint> fitted, List<SeedPoint> held, String problem) {}
+
+  /**
+   * Splits {@code points} at the {@code heldOut} largest distinct x (joint: x or x2). The check
+   * needs a held-out point and a law to fit without it: at least 3 distinct x and 4 points below
+   * the cut for the power laws (3 without a floor), and for the joint form at least 2 distinct x
+   * and 2 distinct x2 among the fitted points and one point more than its 5 parameters.
+   */
+  private static HoldOut holdOut(List<SeedPoint> points, Form form, int heldOut) {
+    double[] xs = distinct(points, SeedPoint::x);
+    double[] x2s = form == Form.JOINT ? distinct(points, SeedPoint::x2) : new double[0];
+    int axisSize = form == Form.JOINT ? Math.min(xs.length, x2s.length) : xs.length;
+    if (heldOut < 1 || heldOut >= axisSize) {
+      String axes = form == Form.JOINT ? "distinct x and distinct x2" : "distinct x";
+      return new HoldOut(
+          List.of(),
+          List.of(),
           "heldOut must be between 1 and "
-              + (xs.length - 1)
-              + " (distinct x - 1), found "
+              + (axisSize - 1)
+              + " ("
+              + axes
+              + " - 1), found "
               + heldOut);
     }
     double cut = xs[xs.length - heldOut];
-    List<SeedPoint> fitted = points.stream().filter(p -> p.x() < cut).toList();
-    List<SeedPoint> held = points.stream().filter(p -> p.x() >= cut).toList();
-    LawFit partial = fit(fitted, form);
+    double cut2 = form == Form.JOINT ? x2s[x2s.length - heldOut] : Double.NaN;
+    Predicate<SeedPoint> isHeld =
+        form == Form.JOINT ? p -> p.x() >= cut || p.x2() >= cut2 : p -> p.x() >= cut;
+    List<SeedPoint> fitted = points.stream().filter(isHeld.negate()).toList();
+    List<SeedPoint> held = points.stream().filter(isHeld).toList();
+    int fittedX = distinct(fitted, SeedPoint::x).length;
+    String problem = null;
+    if (form == Form.JOINT) {
+      int fittedX2 = distinct(fitted, SeedPoint::x2).length;
+      if (fittedX < 2 || fittedX2 < 2 || fitted.size() < minimumPoints(form)) {
+        problem =
+            "the joint fit without the "
+                + heldOut
+                + " largest x and x2 keeps "
+                + fitted.size()
+                + " points at "
+                + fittedX
+                + " distinct x and "
+                + fittedX2
+                + " distinct x2; it needs "
+                + minimumPoints(form)
+                + " points at 2 or more of each";
+      }
+    } else if (fittedX < 3 || fitted.size() < minimumPoints(form)) {
+      problem =
+          "the fit without the "
+              + heldOut
+              + " largest x keeps "
+              + fitted.size()
+              + " points at "
+              + fittedX
+              + " distinct x; it needs "
+              + minimumPoints(form)
+              + " points at 3 or more";
+    }
+    return new HoldOut(fitted, held, problem);
+  }
+
+  private static double[] distinct(List<SeedPoint> points, ToDoubleFunction<SeedPoint> axis) {
+    return points.stream().mapToDouble(axis).distinct().sorted().toArray();
+  }
+
+  /**
+   * Fits {@code form} without the points at the {@code heldOut} largest distinct x values and
+   * predicts those. For the joint form it leaves out every point whose x (N) is among the {@code
+   * heldOut} largest distinct x or whose x2 (D) is among the {@code heldOut} largest distinct x2,
+   * fits the points below both cuts and predicts the others (Hoffmann et al. 2022's validation of
+   * L(N, D)).
+   *
+   * @throws IllegalArgumentException when {@code heldOut} is not between 1 and the distinct values
+   *     less one, or when the points left to fit are too few ({@link #holdOut}); {@link #analyse}
+   *     checks this first and reports no extrapolation instead
+   */
+  public static Extrapolation extrapolate(List<SeedPoint> points, Form form, int heldOut) {
+    HoldOut split = holdOut(points, form, heldOut);
+    if (split.problem() != null) {
+      throw new IllegalArgumentException(split.problem());
+    }
+    LawFit partial = fit(split.fitted(), form);
     List<Double> x = new ArrayList<>();
+    List<Double> x2 = new ArrayList<>();
     List<Double> errors = new ArrayList<>();
-    for (SeedPoint p : held) {
+    for (SeedPoint p : split.held()) {
       double predicted =
           form == Form.JOINT ? partial.predict(p.x(), p.x2()) : partial.predict(p.x());
       x.add(p.x());
+      x2.add(p.x2());
       errors.add(Math.abs(predicted - p.mean()) / p.mean());
     }
     return new Extrapolation(
         heldOut,
         partial,
         x,
+        x2,
         errors,
         errors.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
         errors.stream().mapToDouble(Double::doubleValue).max().orElseThrow());

@@ -171,11 +171,20 @@ final class FitCommand implements Callable<Integer> {
           i.high());
     }
     if (!Double.isNaN(r.extrapolationError())) {
+      String without =
+          joint
+              ? String.format(
+                  Locale.ROOT,
+                  "the %d largest %s and the %d largest %s",
+                  r.heldOut(),
+                  x,
+                  r.heldOut(),
+                  x2)
+              : String.format(Locale.ROOT, "the %d largest %s", r.heldOut(), x);
       System.out.printf(
           Locale.ROOT,
-          "  extrapolation: fitted without the %d largest %s, mean relative error on them %.3g%n",
-          r.heldOut(),
-          x,
+          "  extrapolation: fitted without %s, mean relative error on them %.3g%n",
+          without,
           r.extrapolationError());
     }
   }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.analysis.ScalingAnalysis.Form;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -228,5 +230,93 @@ class ScalingAnalysisTest {
         ScalingAnalysis.analyse(PowerLawTest.law(0.5, 20, 0.6, 0.05, 4, 8), Form.POWER_LAW, 0, 5);
     assertEquals(0, r.replicates());
     assertTrue(Double.isNaN(r.intervals().get(2).low()), "" + r.intervals());
+  }
+
+  /** L = 1.7 + 400/N^0.34 + 900/D^0.28 exactly, one value per point, on an nN x nD grid. */
+  private static List<SeedPoint> exactJointLaw(int nN, int nD) {
+    List<SeedPoint> points = new ArrayList<>();
+    for (int i = 0; i < nN; i++) {
+      for (int j = 0; j < nD; j++) {
+        double n = Math.pow(10, 7 + 0.5 * i);
+        double d = Math.pow(10, 8 + 0.5 * j);
+        double l = 1.7 + 400 * Math.pow(n, -0.34) + 900 * Math.pow(d, -0.28);
+        points.add(new SeedPoint(n, d, List.of(l)));
+      }
+    }
+    return points;
+  }
+
+  private static Set<List<Double>> pairs(List<Double> x, List<Double> x2) {
+    Set<List<Double>> out = new HashSet<>();
+    for (int i = 0; i < x.size(); i++) {
+      out.add(List.of(x.get(i), x2.get(i)));
+    }
+    assertEquals(x.size(), out.size(), "each configuration once");
+    return out;
+  }
+
+  @Test
+  void theJointExtrapolationHoldsOutTheLargestNAndTheLargestD() {
+    List<SeedPoint> points = exactJointLaw(5, 6);
+    double maxN = Math.pow(10, 9);
+    double maxD = Math.pow(10, 10.5);
+    for (int k = 1; k <= 2; k++) {
+      ScalingAnalysis.Extrapolation e = ScalingAnalysis.extrapolate(points, Form.JOINT, k);
+      double cutN = Math.pow(10, 7 + 0.5 * (5 - k));
+      double cutD = Math.pow(10, 8 + 0.5 * (6 - k));
+      Set<List<Double>> expected = new HashSet<>();
+      for (SeedPoint p : points) {
+        if (p.x() >= cutN || p.x2() >= cutD) {
+          expected.add(List.of(p.x(), p.x2()));
+        }
+      }
+      // k largest of 5 N (6 D each) or k largest of 6 D (5 N each), the k x k corner once.
+      assertEquals(6 * k + 5 * k - k * k, expected.size());
+      assertEquals(expected, pairs(e.x(), e.x2()), "held out: the largest N or the largest D");
+      assertEquals(points.size() - expected.size(), e.fit().points(), "fitted: the rest");
+      assertTrue(e.maxRelativeError() < 1e-4, "an exact law predicts them: " + e);
+    }
+    ScalingAnalysis.Extrapolation one = ScalingAnalysis.extrapolate(points, Form.JOINT, 1);
+    assertTrue(one.x().contains(maxN) && one.x2().contains(maxD), "the corner is predicted");
+    assertTrue(
+        pairs(one.x(), one.x2()).contains(List.of(Math.pow(10, 7), maxD)),
+        "the smallest N at the largest D is held out too");
+  }
+
+  @Test
+  void anExactJointLawExtrapolatesWithoutError() {
+    ScalingAnalysis.Result r = ScalingAnalysis.analyse(exactJointLaw(5, 6), Form.JOINT, 0, 3);
+    assertEquals(1, r.heldOut(), "a quarter of the 5 distinct N, at least one");
+    assertTrue(r.extrapolationError() < 1e-4, "error " + r.extrapolationError());
+    // 8 N and 12 D: a quarter of the axis with fewer values, 2 of each.
+    ScalingAnalysis.Result wide = ScalingAnalysis.analyse(exactJointLaw(8, 12), Form.JOINT, 0, 3);
+    assertEquals(2, wide.heldOut());
+    assertTrue(wide.extrapolationError() < 1e-4, "error " + wide.extrapolationError());
+  }
+
+  @Test
+  void aJointGridTooSmallToHoldOutGivesNoExtrapolation() {
+    // 3 x 3 leaves 2 x 2 = 4 points for 5 parameters; 2 x 8 leaves one N; 8 x 2 leaves one D.
+    for (int[] grid : new int[][] {{3, 3}, {2, 8}, {8, 2}}) {
+      List<SeedPoint> points = exactJointLaw(grid[0], grid[1]);
+      ScalingAnalysis.Result r = ScalingAnalysis.analyse(points, Form.JOINT, 0, 1);
+      String shape = grid[0] + " x " + grid[1];
+      assertTrue(Double.isNaN(r.extrapolationError()), shape);
+      assertEquals(0, r.heldOut(), shape);
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ScalingAnalysis.extrapolate(points, Form.JOINT, 1),
+          shape);
+    }
+    // 3 x 4 leaves 2 x 3 = 6 points: enough.
+    ScalingAnalysis.Result r = ScalingAnalysis.analyse(exactJointLaw(3, 4), Form.JOINT, 0, 1);
+    assertEquals(1, r.heldOut());
+    List<SeedPoint> points = exactJointLaw(5, 6);
+    for (int k : new int[] {0, 5}) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> ScalingAnalysis.extrapolate(points, Form.JOINT, k),
+          "heldOut " + k);
+    }
   }
 }
