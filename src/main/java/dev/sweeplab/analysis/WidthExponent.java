@@ -1,8 +1,5 @@
 package dev.sweeplab.analysis;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -142,19 +139,7 @@ public final class WidthExponent {
    * of the analysis draws the same replicates and writes identical rows.
    */
   public static long seed(long sweepSeed, String key) {
-    try {
-      byte[] h =
-          MessageDigest.getInstance("SHA-256")
-              .digest(
-                  ("width_exponents:" + sweepSeed + ":" + key).getBytes(StandardCharsets.UTF_8));
-      long s = 0;
-      for (int b = 0; b < 8; b++) {
-        s = (s << 8) | (h[b] & 0xff);
-      }
-      return s;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
+    return ReplicateSeed.of("width_exponents", sweepSeed, key);
   }
 
   /** The least-squares slope of y on x (x not all equal). */

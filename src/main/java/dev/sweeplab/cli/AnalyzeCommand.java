@@ -14,8 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "analyze",
     description =
-        "Write the analysis tables (scaling_fits, double_descent, coord_check, width_exponents)"
-            + " that a committed sweep's analysis section asks for.")
+        "Write the analysis tables (scaling_fits, double_descent, coord_check, width_exponents,"
+            + " lr_transfer) that a committed sweep's analysis section asks for.")
 final class AnalyzeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SWEEP", description = "sweep name")
   String sweep;

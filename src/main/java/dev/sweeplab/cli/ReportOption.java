@@ -3,6 +3,7 @@ package dev.sweeplab.cli;
 import dev.sweeplab.engine.Summary;
 import dev.sweeplab.report.AnalysisPlots;
 import dev.sweeplab.report.CoordCheckPlot;
+import dev.sweeplab.report.LrTransferPlot;
 import dev.sweeplab.report.SweepReport;
 import dev.sweeplab.report.Table;
 import dev.sweeplab.spec.SpecKeys;
@@ -78,6 +79,12 @@ final class ReportOption {
             AnalysisPlots.scaling(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.SCALING_FITS, spec)));
       }
+      boolean lrTransfer = "yes".equals(spec.analysis(SpecKeys.LR_TRANSFER));
+      if (lrTransfer) {
+        figures.addAll(
+            LrTransferPlot.write(
+                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.LR_TRANSFER, spec)));
+      }
       List<SweepReport.Section> tables = new ArrayList<>();
       if ("yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))) {
         tables.add(
@@ -103,6 +110,33 @@ final class ReportOption {
                         "exponent_high",
                         "widths",
                         "seeds"))));
+      }
+      if (lrTransfer) {
+        tables.add(
+            new SweepReport.Section(
+                "Learning-rate transfer: per width, the learning rate of least mean best"
+                    + " validation loss, its 95 % bootstrap interval over seeds and the share of"
+                    + " replicates that chose it; its shift from the smallest width and the spread"
+                    + " over widths in grid steps ("
+                    + Warehouse.LR_TRANSFER
+                    + " table).",
+                Summary.table(
+                    spark,
+                    warehouse,
+                    Warehouse.LR_TRANSFER,
+                    spec,
+                    List.of(
+                        "group",
+                        "parameterization",
+                        "width",
+                        "optimal_lr",
+                        "optimal_lr_low",
+                        "optimal_lr_high",
+                        "optimal_share",
+                        "optimal_loss",
+                        "shift_steps",
+                        "spread_steps",
+                        "at_edge"))));
       }
       List<Path> files = SweepReport.write(dir, spec.name(), summary, figures, tables);
       System.out.println(

@@ -34,6 +34,7 @@ public final class Analyses {
     boolean any =
         "yes".equals(spec.analysis(SpecKeys.COORD_CHECK))
             || "yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))
+            || "yes".equals(spec.analysis(SpecKeys.LR_TRANSFER))
             || !spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()
             || !spec.analysis(SpecKeys.SCALING_X).isEmpty();
     if (any && Tables.register(spark, warehouse).contains(Warehouse.RUNS)) {
@@ -56,6 +57,13 @@ public final class Analyses {
     if ("yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))) {
       List<Row> rows = WidthExponentsJob.write(spark, warehouse, spec);
       written.add(Warehouse.WIDTH_EXPONENTS + ": " + rows.size() + " rows");
+    }
+    if ("yes".equals(spec.analysis(SpecKeys.LR_TRANSFER))) {
+      List<Row> rows = LrTransferJob.write(spark, warehouse, spec);
+      written.addAll(
+          rows.isEmpty()
+              ? List.of(Warehouse.LR_TRANSFER + ": 0 rows")
+              : LrTransferJob.describe(rows));
     }
     if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()) {
       for (DoubleDescentJob.Detection d : DoubleDescentJob.write(spark, warehouse, spec)) {

@@ -28,7 +28,8 @@ public final class Tables {
           Warehouse.SCALING_FITS,
           Warehouse.DOUBLE_DESCENT,
           Warehouse.COORD_CHECK,
-          Warehouse.WIDTH_EXPONENTS);
+          Warehouse.WIDTH_EXPONENTS,
+          Warehouse.LR_TRANSFER);
 
   /**
    * Columns added to a table after warehouses were first written, with their types: a warehouse all

@@ -11,6 +11,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.Diamond;
+import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** Line plots written as PNG and SVG with XChart; no display needed (headless). */
@@ -29,6 +31,15 @@ public final class Plots {
     new java.awt.Color(0xF0E442),
     new java.awt.Color(0x000000)
   };
+
+  /** A diamond 2.5 times the size of the other markers, seen over a line's own circle. */
+  private static final Marker LARGE_DIAMOND =
+      new Diamond() {
+        @Override
+        public void paint(java.awt.Graphics2D g, double x, double y, int size) {
+          super.paint(g, x, y, size * 5 / 2);
+        }
+      };
 
   private Plots() {}
 
@@ -51,6 +62,9 @@ public final class Plots {
     chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     chart.getStyler().setPlotGridLinesVisible(true);
+    if (spec.xPattern() != null) {
+      chart.getStyler().setXAxisDecimalPattern(spec.xPattern());
+    }
     double yMin = Double.POSITIVE_INFINITY;
     double yMax = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
@@ -60,14 +74,23 @@ public final class Plots {
           bars
               ? chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()), spread)
               : chart.addSeries(s.name(), unbox(s.x()), unbox(s.y()));
-      line.setMarker(s.draw() == Series.Draw.LINE ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
-      if (s.draw() == Series.Draw.POINTS) {
+      line.setMarker(
+          switch (s.draw()) {
+            case LINE -> SeriesMarkers.NONE;
+            case MARK -> LARGE_DIAMOND;
+            default -> SeriesMarkers.CIRCLE;
+          });
+      if (s.draw() == Series.Draw.POINTS || s.draw() == Series.Draw.MARK) {
         line.setLineStyle(SeriesLines.NONE);
       } else if (s.color() >= 0) {
         line.setLineStyle(SeriesLines.SOLID);
       }
+      line.setShowInLegend(s.draw() != Series.Draw.MARK);
       if (s.color() >= 0) {
-        java.awt.Color c = PALETTE[s.color() % PALETTE.length];
+        java.awt.Color c =
+            spec.shades() > 0
+                ? shade(s.color(), spec.shades())
+                : PALETTE[s.color() % PALETTE.length];
         line.setLineColor(c);
         line.setMarkerColor(c);
       }
@@ -90,6 +113,20 @@ public final class Plots {
     BitmapEncoder.saveBitmap(chart, base.toString(), BitmapEncoder.BitmapFormat.PNG);
     VectorGraphicsEncoder.saveVectorGraphic(
         chart, base.toString(), VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+  }
+
+  /**
+   * The {@code i}-th of {@code n} blues from light to dark (matplotlib's sequential Blues, from
+   * #9ECAE1 to #08306B), so that an ordered quantity such as width reads as lightness.
+   */
+  static java.awt.Color shade(int i, int n) {
+    java.awt.Color light = new java.awt.Color(0x9E, 0xCA, 0xE1);
+    java.awt.Color dark = new java.awt.Color(0x08, 0x30, 0x6B);
+    double t = n <= 1 ? 1 : Math.min(1, Math.max(0, (double) i / (n - 1)));
+    return new java.awt.Color(
+        (int) Math.round(light.getRed() + t * (dark.getRed() - light.getRed())),
+        (int) Math.round(light.getGreen() + t * (dark.getGreen() - light.getGreen())),
+        (int) Math.round(light.getBlue() + t * (dark.getBlue() - light.getBlue())));
   }
 
   private static double[] unbox(List<Double> values) {

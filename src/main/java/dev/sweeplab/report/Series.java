@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param color index into the plot's palette, so that series of one group share a colour; -1 for
  *     the next colour in turn
- * @param draw points joined by a line, points only (measurements beside a fit), or a line only (a
- *     fitted curve)
+ * @param draw points joined by a line, points only (measurements beside a fit), a line only (a
+ *     fitted curve), or a highlighted point left out of the legend (an optimum on a curve)
  */
 public record Series(
     String name, List<Double> x, List<Double> y, List<Double> spread, int color, Draw draw) {
@@ -17,7 +17,8 @@ public record Series(
   public enum Draw {
     POINTS_AND_LINE,
     POINTS,
-    LINE
+    LINE,
+    MARK
   }
 
   /** Points joined by a line, in the next colour. */

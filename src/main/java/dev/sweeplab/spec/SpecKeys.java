@@ -453,6 +453,18 @@ public final class SpecKeys {
               + " Frobenius and spectral, and feature change, with a bootstrap interval over"
               + " seeds); needs"
               + " model.width swept over 2 or more values");
+  public static final Key LR_TRANSFER =
+      new Key(
+          "analysis.lr_transfer",
+          "lr_transfer",
+          Type.STRING,
+          "no",
+          false,
+          oneOf("yes", "no"),
+          "write the lr_transfer table (per parameterization and width, the learning rate of least"
+              + " best_val_loss, with a bootstrap interval over seeds, and its shift across widths"
+              + " in grid steps: Tensor Programs V, Fig. 1); needs training.learning_rate swept"
+              + " over 3 or more values, model.width over 2 or more and dataset.val_size > 0");
 
   public static final Key BOOTSTRAP =
       new Key(
@@ -465,8 +477,8 @@ public final class SpecKeys {
               v -> (Integer) v == 0 || (Integer) v >= 200,
               "must be 0 (no interval) or >= 200 (fewer leave the 2.5 and 97.5 percentiles on"
                   + " under 5 replicates each)"),
-          "bootstrap replicates of each scaling fit, power_law and joint alike; 0: point"
-              + " estimates without intervals");
+          "bootstrap replicates of each scaling fit, power_law and joint alike, and of each"
+              + " lr_transfer row; 0: point estimates without intervals");
   public static final Key TRAINED_BY =
       new Key(
           "analysis.trained_by",
@@ -533,6 +545,7 @@ public final class SpecKeys {
           SCALING_Y,
           COORD_CHECK,
           WIDTH_EXPONENTS,
+          LR_TRANSFER,
           BOOTSTRAP,
           TRAINED_BY);
 

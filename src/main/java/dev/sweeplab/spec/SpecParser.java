@@ -396,9 +396,22 @@ public final class SpecParser {
     }
   }
 
-  /** A scaling metric chosen on the validation split needs one. */
+  /** A scaling metric chosen on the validation split needs one, and so does lr_transfer. */
   private static void checkValidationMetric(
       Map<Key, String> analysis, Map<Key, List<Object>> values) {
+    if (analysis.get(SpecKeys.LR_TRANSFER).equals("yes") && SweepSpec.valSize(values) == 0) {
+      String given = (String) values.get(SpecKeys.VAL_SIZE).get(0);
+      throw UserError.of(
+          SpecKeys.LR_TRANSFER.path()
+              + " = 'yes' compares learning rates by best_val_loss, but "
+              + SpecKeys.VAL_SIZE.path()
+              + " = "
+              + given
+              + (given.equals(RunConfig.VAL_AUTO) ? " leaves no validation samples" : "")
+              + ": give dataset.val_size > 0, or leave "
+              + SpecKeys.LR_TRANSFER.path()
+              + " out");
+    }
     String metric = analysis.get(SpecKeys.SCALING_Y);
     if (!VALIDATION_METRICS.contains(metric)) {
       return;
@@ -463,8 +476,8 @@ public final class SpecParser {
   }
 
   /**
-   * An analysis axis must be swept (or be the step), width exponents need two widths, and the joint
-   * fit needs its partner.
+   * An analysis axis must be swept (or be the step), width exponents need two widths, learning-rate
+   * transfer three rates and two widths, and the joint fit needs its partner.
    */
   private static void checkAnalysis(Map<Key, String> analysis, Map<Key, List<Object>> values) {
     for (Key key : List.of(SpecKeys.DOUBLE_DESCENT_X, SpecKeys.SCALING_X, SpecKeys.SCALING_X2)) {
@@ -500,6 +513,24 @@ public final class SpecParser {
               + ", or leave "
               + SpecKeys.WIDTH_EXPONENTS.path()
               + " out");
+    }
+    if (analysis.get(SpecKeys.LR_TRANSFER).equals("yes")) {
+      int rates = values.get(SpecKeys.LEARNING_RATE).size();
+      if (rates < 3 || widths < 2) {
+        throw UserError.of(
+            SpecKeys.LR_TRANSFER.path()
+                + " = 'yes' needs at least 3 values of "
+                + SpecKeys.LEARNING_RATE.path()
+                + " (an optimum inside a grid) and 2 of "
+                + SpecKeys.WIDTH.path()
+                + " (a transfer across widths), found "
+                + rates
+                + " and "
+                + widths
+                + ": sweep both, or leave "
+                + SpecKeys.LR_TRANSFER.path()
+                + " out");
+      }
     }
     if (!analysis.get(SpecKeys.SCALING_X2).isEmpty()
         && !analysis.get(SpecKeys.SCALING_X).equals("params")) {

@@ -20,6 +20,7 @@ public record Warehouse(String root) implements Serializable {
   public static final String DOUBLE_DESCENT = "double_descent";
   public static final String COORD_CHECK = "coord_check";
   public static final String WIDTH_EXPONENTS = "width_exponents";
+  public static final String LR_TRANSFER = "lr_transfer";
 
   /** Directory of a table. */
   public Path table(String name) {

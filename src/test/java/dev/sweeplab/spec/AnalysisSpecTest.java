@@ -24,6 +24,7 @@ class AnalysisSpecTest {
     assertEquals("final_test_loss", spec.analysis(SpecKeys.SCALING_Y));
     assertEquals("no", spec.analysis(SpecKeys.COORD_CHECK));
     assertEquals("no", spec.analysis(SpecKeys.WIDTH_EXPONENTS));
+    assertEquals("no", spec.analysis(SpecKeys.LR_TRANSFER));
   }
 
   @Test

@@ -169,6 +169,7 @@ class SpecParserTest {
     assertEquals(
         "{\"analysis.bootstrap\":200,"
             + "\"analysis.coord_check\":\"no\",\"analysis.double_descent\":\"\","
+            + "\"analysis.lr_transfer\":\"no\","
             + "\"analysis.scaling\":\"\",\"analysis.scaling_data\":\"\","
             + "\"analysis.scaling_metric\":\"final_test_loss\",\"analysis.trained_by\":\"task\","
             + "\"analysis.width_exponents\":\"no\","

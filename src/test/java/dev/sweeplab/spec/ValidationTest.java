@@ -422,6 +422,56 @@ class ValidationTest {
   }
 
   @Test
+  void lrTransferNeedsThreeRatesTwoWidthsAndAValidationSplit() {
+    UserError e =
+        parseFails(
+            "name: x",
+            "model: {width: [8, 16]}",
+            "training: {learning_rate: [0.01, 0.1]}",
+            "analysis: {lr_transfer: 'yes'}");
+    assertEquals(
+        "analysis.lr_transfer = 'yes' needs at least 3 values of training.learning_rate (an"
+            + " optimum inside a grid) and 2 of model.width (a transfer across widths), found 2"
+            + " and 2: sweep both, or leave analysis.lr_transfer out",
+        e.getMessage());
+    assertMessage(
+        parseFails(
+            "name: x",
+            "model: {width: 64}",
+            "training: {learning_rate: {log2: [0.001, 0.1], points: 3}}",
+            "analysis: {lr_transfer: 'yes'}"),
+        "analysis.lr_transfer",
+        "found 3 and 1");
+    assertEquals(
+        "analysis.lr_transfer = 'yes' compares learning rates by best_val_loss, but"
+            + " dataset.val_size = 0: give dataset.val_size > 0, or leave analysis.lr_transfer out",
+        parseFails(
+                "name: x",
+                "dataset: {val_size: 0}",
+                "model: {width: [8, 16]}",
+                "training: {learning_rate: [0.001, 0.01, 0.1]}",
+                "analysis: {lr_transfer: 'yes'}")
+            .getMessage());
+    SweepSpec ok =
+        Specs.parse(
+            "name: x",
+            "model: {width: [8, 16]}",
+            "training: {learning_rate: [0.001, 0.01, 0.1]}",
+            "analysis: {lr_transfer: 'yes'}");
+    assertEquals("yes", ok.analysis(SpecKeys.LR_TRANSFER));
+    assertEquals(
+        "no",
+        Specs.parse("name: x", "model: {width: 64}", "analysis: {lr_transfer: 'no'}")
+            .analysis(SpecKeys.LR_TRANSFER));
+    assertMessage(
+        parseFails("name: x", "model: {width: [8, 16]}", "analysis: {lr_transfer: maybe}"),
+        "analysis.lr_transfer",
+        "maybe",
+        "yes",
+        "no");
+  }
+
+  @Test
   void widthExponentsIsYesOrNo() {
     UserError e =
         parseFails("name: x", "model: {width: [8, 16]}", "analysis: {width_exponents: maybe}");
@@ -531,6 +581,7 @@ class ValidationTest {
       {"name: x", "training: {epochs: 1, steps: 1}"},
       {"name: [x"},
       {"name: x", "analysis: {width_exponents: 'yes'}"},
+      {"name: x", "analysis: {lr_transfer: 'yes'}"},
     };
     for (String[] spec : specs) {
       String message = parseFails(spec).getMessage();
