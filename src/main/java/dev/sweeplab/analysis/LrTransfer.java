@@ -135,7 +135,11 @@ public final class LrTransfer {
     }
     int best = -1;
     for (int i = 0; i < k; i++) {
-      if (means.get(i) != null && (best < 0 || means.get(i) < means.get(best))) {
+      // A rate at which a seed diverged is never the optimum: it counts as +infinity, as in the
+      // bootstrap replicates.
+      if (means.get(i) != null
+          && diverged.get(i) == 0
+          && (best < 0 || means.get(i) < means.get(best))) {
         best = i;
       }
     }

@@ -152,10 +152,10 @@ class LrTransferTest {
   }
 
   @Test
-  void aDivergedSeedCountsAsInfiniteLossInTheBootstrap() {
+  void aDivergedSeedCountsAsInfiniteLoss() {
     // At 0.1 seed 1 diverged and seed 0 reached the least loss of the grid: its mean over the
-    // finished seed is the least, but a replicate that draws seed 1 (3 in 4 of them: not both
-    // draws seed 0) counts 0.1 as +inf and picks 0.01.
+    // finished seed is the least, but the diverged seed counts as +inf, so the point estimate is
+    // 0.01; only a replicate that draws seed 0 twice (1 in 4 of them) picks 0.1.
     List<Double> grid = List.of(0.001, 0.01, 0.1);
     Map<Double, Map<Integer, Double>> losses =
         Map.of(
@@ -163,14 +163,15 @@ class LrTransferTest {
             0.01, Map.of(0, 0.6, 1, 0.6),
             0.1, Map.of(0, 0.3, 1, LrTransfer.DIVERGED));
     LrTransfer.Optimum o = LrTransfer.optimum(grid, losses, 4000, 11);
-    assertEquals(0.1, o.lr(), "the mean over finished seeds");
+    assertEquals(0.01, o.lr(), "a rate with a diverged seed is no optimum");
+    assertEquals(0.6, o.loss(), 1e-12);
     assertEquals(List.of(2, 2, 1), o.seeds());
     assertEquals(List.of(0, 0, 1), o.diverged());
-    assertTrue(Math.abs(o.share() - 0.25) < 0.03, "P(both draws seed 0) = 1/4: " + o.share());
-    assertEquals(0.01, o.low(), "most replicates move to 0.01");
-    assertEquals(0.1, o.high());
-    assertTrue(o.atEdge(), "0.1 is the grid's largest rate");
-    assertTrue(Double.isNaN(o.lossSd()), "one finished seed: no sd");
+    assertTrue(Math.abs(o.share() - 0.75) < 0.03, "P(not both draws seed 0) = 3/4: " + o.share());
+    assertEquals(0.01, o.low());
+    assertEquals(0.1, o.high(), "a quarter of the replicates see only the finished seed");
+    assertFalse(o.atEdge(), "0.01 is inside the grid");
+    assertEquals(0.0, o.lossSd(), 1e-12);
   }
 
   @Test
