@@ -32,7 +32,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
  * model.output_multiplier} multiplies the output layer's product W·h. Multipliers are folded into σ
  * and the rates ({@link Parameterization.Scaling#folded}), so the network is a plain MLP that
  * DL4J's {@code fit} and {@link DenseStep} train alike. {@code model.readout_init: zero} starts the
- * output weights at 0. Biases start at 0. {@code init_scale} scales every layer's σ.
+ * output weights at 0. Biases start at 0. {@code init_scale} scales every layer's σ. {@code
+ * model.train: readout} gives every hidden layer the {@link Frozen} updater and no weight decay:
+ * only the output layer trains, on fixed random features.
  */
 public final class Networks {
   static {
@@ -64,7 +66,7 @@ public final class Networks {
       DenseLayer.Builder dense =
           new DenseLayer.Builder().nIn(fanIn).nOut(run.width()).activation(hidden);
       Scaling scaling = p.scaling(i == 0 ? Layer.INPUT : Layer.HIDDEN, r, adam);
-      scale(dense, run, scaling.folded(adam), gain, fanIn);
+      scale(dense, run, scaling.folded(adam), gain, fanIn, run.readoutOnly());
       layers.layer(dense.build());
       fanIn = run.width();
     }
@@ -77,7 +79,7 @@ public final class Networks {
     if ("zero".equals(run.readoutInit())) {
       readout = new Scaling(1, 0, readout.weightRate(), readout.biasRate());
     }
-    scale(out, run, readout, 1.0, fanIn);
+    scale(out, run, readout, 1.0, fanIn, false);
     layers.layer(out.build());
     MultiLayerNetwork net = new MultiLayerNetwork(layers.build());
     net.init();
@@ -157,14 +159,26 @@ public final class Networks {
     }
   }
 
+  /**
+   * The layer's init and updaters; a {@code frozen} layer's updaters are {@link Frozen} and it has
+   * no weight decay, so nothing moves it from its initial parameters.
+   */
   private static void scale(
-      BaseLayer.Builder<?> layer, RunConfig run, Scaling s, double gain, int fanIn) {
+      BaseLayer.Builder<?> layer,
+      RunConfig run,
+      Scaling s,
+      double gain,
+      int fanIn,
+      boolean frozen) {
     double sigma = run.initScale() * gain / Math.sqrt(fanIn) * s.sigma();
     layer
         .weightInit(sigma == 0 ? new ConstantDistribution(0) : new NormalDistribution(0, sigma))
-        .biasInit(0)
-        .updater(updater(run, s.weightRate()))
-        .biasUpdater(updater(run, s.biasRate()));
+        .biasInit(0);
+    if (frozen) {
+      layer.updater(new Frozen()).biasUpdater(new Frozen());
+      return;
+    }
+    layer.updater(updater(run, s.weightRate())).biasUpdater(updater(run, s.biasRate()));
     if (run.weightDecay() > 0) {
       // DL4J multiplies the coefficient by the layer's scheduled rate η·m·f(t) (Adam's decoupled
       // decay) or adds it to the gradient that rate multiplies (SGD's L2); over m the per-step

@@ -68,7 +68,8 @@ public record RunConfig(
     int valSize,
     boolean valSizeAuto,
     String dataSeedScope,
-    double inputSpectrum)
+    double inputSpectrum,
+    String train)
     implements Serializable {
 
   /** The spec value of {@code dataset.val_size} that resolves to a count per sweep. */
@@ -288,6 +289,14 @@ public record RunConfig(
     return "cross_entropy".equals(loss);
   }
 
+  /**
+   * Whether only the output layer trains ({@code model.train: readout}): every other layer keeps
+   * its initial parameters, a random-features model.
+   */
+  public boolean readoutOnly() {
+    return "readout".equals(train);
+  }
+
   /** Re-creates a run from the JSON recorded in its row. */
   public static RunConfig fromJson(String sweep, String json) {
     return of(sweep, CanonicalJson.read(json));
@@ -310,7 +319,8 @@ public record RunConfig(
           SpecKeys.WEIGHT_DECAY,
           SpecKeys.MOMENTUM,
           SpecKeys.DATA_SEED,
-          SpecKeys.INPUT_SPECTRUM);
+          SpecKeys.INPUT_SPECTRUM,
+          SpecKeys.TRAIN);
 
   /**
    * Column name → value of every record component but the sweep name (every run key, the sweep seed

@@ -233,6 +233,18 @@ public final class SpecKeys {
           "output layer's initial weights: default (the parameterization's sigma) or zero (the"
               + " mup package's readout_zero_init)");
 
+  public static final Key TRAIN =
+      new Key(
+          "model.train",
+          "train",
+          Type.STRING,
+          "all",
+          true,
+          oneOf("all", "readout"),
+          "which layers train: all, or readout (every layer but the output layer keeps its initial"
+              + " weights and biases: a random-features model, Rahimi & Recht 2007; Belkin et al."
+              + " 2019 Fig. 2); weight decay applies to trained layers only; not data-parallel");
+
   public static final Key OUTPUT_SCALE =
       new Key(
           "model.output_scale",
@@ -530,7 +542,8 @@ public final class SpecKeys {
           MOMENTUM,
           VAL_SIZE,
           DATA_SEED,
-          INPUT_SPECTRUM);
+          INPUT_SPECTRUM,
+          TRAIN);
 
   /** Keys that shape the sweep but not a run. */
   public static final List<Key> LIMITS =

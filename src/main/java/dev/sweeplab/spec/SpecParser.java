@@ -312,6 +312,16 @@ public final class SpecParser {
               distributedAbove,
               "leave output_scale at 1");
         }
+        if (run.readoutOnly()) {
+          // Averaging k equal floats need not return the float itself (3a rounds before / 3),
+          // so the frozen layers would drift by rounding from their initial values.
+          throw notDataParallel(
+              SpecKeys.TRAIN.path() + " = " + run.train(),
+              "DL4J's parameter averaging averages every layer, frozen or not, and rounds",
+              run,
+              distributedAbove,
+              "use train: all");
+        }
         if (!run.schedule().equals("constant") || run.warmupSteps() > 0) {
           // DL4J's parameter averaging counts iterations per worker, so a schedule over the
           // run's total steps would stretch by the number of workers.

@@ -63,7 +63,8 @@ class RunConfigTest {
         RunConfig.autoValSize("teacher_student", 1000),
         true,
         "shared",
-        0.0);
+        0.0,
+        "all");
   }
 
   private static final String PINNED_JSON =
@@ -186,7 +187,7 @@ class RunConfigTest {
   void runIdChangesWithEveryField() {
     RunConfig base = pinned("s");
     Map<String, Object> columns = base.columns();
-    assertEquals(36, columns.size(), "every field of the record is a column: " + columns.keySet());
+    assertEquals(37, columns.size(), "every field of the record is a column: " + columns.keySet());
     Set<String> ids = new HashSet<>();
     ids.add(base.runId());
     for (String column : columns.keySet()) {
@@ -278,7 +279,8 @@ class RunConfigTest {
               RunConfig.autoValSize("teacher_student", 1),
               true,
               "shared",
-              0.1 + 0.2);
+              0.1 + 0.2,
+              "readout");
       assertEquals(run, RunConfig.fromJson("s", run.canonicalJson()), run.canonicalJson());
     }
   }

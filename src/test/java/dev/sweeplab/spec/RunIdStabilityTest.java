@@ -156,4 +156,30 @@ class RunIdStabilityTest {
     assertEquals(base.taskSeed(), spectral.taskSeed());
     assertEquals(base.dataSeed(), spectral.dataSeed());
   }
+
+  @Test
+  void trainingEveryLayerKeepsTheRunIds() {
+    String explicit = QUICKSTART.replace("  activation: relu", "  activation: relu\n  train: all");
+    List<RunConfig> runs = runs(explicit);
+    assertEquals("0566a84fe16ddbfd", runs.get(0).runId());
+    assertEquals("3c08ed3c423ba3ba", runs.get(27).runId());
+    assertFalse(runs.get(0).canonicalJson().contains("\"train\""), runs.get(0).canonicalJson());
+    assertEquals("all", runs.get(0).columns().get("train"));
+    assertEquals("all", runs(QUICKSTART).get(0).train());
+    assertEquals("bef0ce4c477ea172", runs(SCALING_MUP).get(0).runId());
+  }
+
+  @Test
+  void aReadoutOnlyRunHasItsOwnId() {
+    RunConfig base = runs(QUICKSTART).get(0);
+    RunConfig readout =
+        runs(QUICKSTART.replace("  activation: relu", "  activation: relu\n  train: readout"))
+            .get(0);
+    assertNotEquals(base.runId(), readout.runId());
+    assertTrue(readout.canonicalJson().contains("\"train\":\"readout\""));
+    RunConfig back = RunConfig.fromJson("quickstart", readout.canonicalJson());
+    assertEquals(readout, back);
+    assertTrue(back.readoutOnly());
+    assertFalse(base.readoutOnly());
+  }
 }

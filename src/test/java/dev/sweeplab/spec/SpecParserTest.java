@@ -184,6 +184,7 @@ class SpecParserTest {
             + "\"limits.max_runs\":10000,\"limits.run_timeout\":\"none\",\"model.activation\":\"relu\",\"model.base_width\":64,"
             + "\"model.depth\":2,\"model.init_scale\":1.0,\"model.output_multiplier\":1.0,\"model.output_scale\":1.0,"
             + "\"model.parameterization\":\"standard\",\"model.readout_init\":\"default\","
+            + "\"model.train\":\"all\","
             + "\"model.width\":[8,16],\"name\":\"cj\",\"repeats\":1,"
             + "\"seed\":5,\"training.batch_size\":128,\"training.epochs\":10,"
             + "\"training.eval_points\":20,\"training.learning_rate\":0.001,"

@@ -37,7 +37,7 @@ class ValidationTest {
     assertEquals(
         "unknown key 'model.widht'. Did you mean 'width'? Accepted here: activation, base_width,"
             + " depth, init_scale, output_multiplier, output_scale,"
-            + " parameterization, readout_init, width.",
+            + " parameterization, readout_init, train, width.",
         e.getMessage());
   }
 
@@ -66,7 +66,7 @@ class ValidationTest {
         "unknown key 'model.learning_rate'",
         "activation, base_width, depth, init_scale, output_multiplier, output_scale,"
             + " parameterization,"
-            + " readout_init, width");
+            + " readout_init, train, width");
   }
 
   @Test
@@ -74,7 +74,7 @@ class ValidationTest {
     UserError e = parseFails("name: x", "model:", "  dropout: 0.5");
     assertEquals(
         "unknown key 'model.dropout'. Accepted here: activation, base_width, depth, init_scale, output_multiplier, output_scale,"
-            + " parameterization, readout_init, width.",
+            + " parameterization, readout_init, train, width.",
         e.getMessage());
   }
 
@@ -675,6 +675,35 @@ class ValidationTest {
         parseFails("name: x", "training: {warmup_steps: 5}", "limits: {distributed_above: 1}"),
         "training.schedule = constant with training.warmup_steps = 5 is not trained data-parallel");
     Specs.parse("name: x", "training: {schedule: cosine}", "limits: {distributed_above: 1e30}");
+  }
+
+  @Test
+  void aReadoutRunAboveTheDistributedThresholdIsRefused() {
+    UserError e =
+        parseFails(
+            "name: x",
+            "model: {train: [all, readout]}",
+            "training: {optimizer: sgd}",
+            "limits: {distributed_above: 1}");
+    assertMessage(
+        e,
+        "model.train = readout is not trained data-parallel",
+        "parameter averaging averages every layer, frozen or not",
+        "limits.distributed_above = 1",
+        "use train: all");
+    Specs.parse("name: x", "model: {train: readout}", "limits: {distributed_above: 1e30}");
+    Specs.parse("name: x", "model: {train: readout}");
+  }
+
+  @Test
+  void trainIsAllOrReadout() {
+    assertMessage(
+        parseFails("name: x", "model: {train: hidden}"),
+        "model.train",
+        "must be one of all, readout");
+    SweepSpec spec = Specs.parse("name: x", "model: {train: [all, readout]}");
+    assertEquals(
+        java.util.List.of("all", "readout"), spec.expand().stream().map(RunConfig::train).toList());
   }
 
   @Test
