@@ -47,4 +47,44 @@ final class Groups {
     }
     return s.toString();
   }
+
+  /**
+   * The groups met so far, numbered in order of first appearance: each one's name ({@link #name})
+   * and its values of the group columns, for the rows an analysis writes.
+   */
+  static final class Index {
+    private final List<String> columns;
+    private final List<String> names = new ArrayList<>();
+    private final List<List<Object>> values = new ArrayList<>();
+
+    Index(List<String> columns) {
+      this.columns = List.copyOf(columns);
+    }
+
+    /** The number of {@code row}'s group, registering it when it is new. */
+    int of(Row row) {
+      String name = columns.isEmpty() ? "" : Groups.name(row, columns);
+      int group = names.indexOf(name);
+      if (group < 0) {
+        group = names.size();
+        names.add(name);
+        List<Object> v = new ArrayList<>();
+        for (String c : columns) {
+          v.add(row.getAs(c));
+        }
+        values.add(v);
+      }
+      return group;
+    }
+
+    /** The name of group {@code group}: "" when nothing else is swept. */
+    String name(int group) {
+      return names.get(group);
+    }
+
+    /** The values of group {@code group}'s columns, in the order of the columns. */
+    List<Object> values(int group) {
+      return values.get(group);
+    }
+  }
 }

@@ -67,22 +67,11 @@ final class LrTransferJob {
     for (Object v : spec.values().get(SpecKeys.LEARNING_RATE)) {
       rates.add(((Number) v).doubleValue());
     }
-    List<String> groupNames = new ArrayList<>();
-    List<List<Object>> groupValues = new ArrayList<>();
+    Groups.Index index = new Groups.Index(groups);
     // cell -> learning rate -> repeat -> loss (LrTransfer.DIVERGED for a diverged run)
     Map<Cell, Map<Double, Map<Integer, Double>>> cells = new LinkedHashMap<>();
     for (Row row : runs) {
-      String name = groups.isEmpty() ? "" : Groups.name(row, groups);
-      int group = groupNames.indexOf(name);
-      if (group < 0) {
-        group = groupNames.size();
-        groupNames.add(name);
-        List<Object> values = new ArrayList<>();
-        for (String g : groups) {
-          values.add(row.getAs(g));
-        }
-        groupValues.add(values);
-      }
+      int group = index.of(row);
       Cell cell =
           new Cell(group, row.getAs("parameterization"), ((Number) row.getAs("width")).intValue());
       double rate = ((Number) row.getAs("learning_rate")).doubleValue();
@@ -108,7 +97,7 @@ final class LrTransferJob {
     cells.forEach(
         (cell, losses) -> {
           String key =
-              String.join("|", groupNames.get(cell.group()), cell.parameterization())
+              String.join("|", index.name(cell.group()), cell.parameterization())
                   + "|"
                   + cell.width();
           curves
@@ -128,8 +117,8 @@ final class LrTransferJob {
               (width, o) -> {
                 List<Object> v = new ArrayList<>();
                 v.add(spec.name());
-                v.add(groupNames.get(group));
-                v.addAll(groupValues.get(group));
+                v.add(index.name(group));
+                v.addAll(index.values(group));
                 v.add(key.get(1));
                 v.add(width);
                 v.add(METRIC);

@@ -74,23 +74,12 @@ final class WidthExponentsJob {
     Dataset<Row> runs = spark.sql(query.toString());
     StructType schema = schema(groups, runs.schema());
 
-    List<String> groupNames = new ArrayList<>();
-    List<List<Object>> groupValues = new ArrayList<>();
+    Groups.Index index = new Groups.Index(groups);
     // cell -> width -> the value of each seed, in repeat order
     Map<Cell, Map<Integer, List<Double>>> cells = new LinkedHashMap<>();
     Map<Cell, Integer> layerCounts = new LinkedHashMap<>();
     for (Row row : runs.collectAsList()) {
-      String name = groups.isEmpty() ? "" : Groups.name(row, groups);
-      int group = groupNames.indexOf(name);
-      if (group < 0) {
-        group = groupNames.size();
-        groupNames.add(name);
-        List<Object> values = new ArrayList<>();
-        for (String g : groups) {
-          values.add(row.getAs(g));
-        }
-        groupValues.add(values);
-      }
+      int group = index.of(row);
       int width = ((Number) row.getAs("width")).intValue();
       for (int q = 0; q < present.size(); q++) {
         int at = row.fieldIndex(present.get(q).column());
@@ -124,7 +113,7 @@ final class WidthExponentsJob {
     List<Row> out = new ArrayList<>();
     for (Cell cell : order) {
       Quantity q = QUANTITIES.get(cell.quantity());
-      String group = groupNames.get(cell.group());
+      String group = index.name(cell.group());
       String key =
           String.join(
               "|",
@@ -140,7 +129,7 @@ final class WidthExponentsJob {
                 List<Object> v = new ArrayList<>();
                 v.add(spec.name());
                 v.add(group);
-                v.addAll(groupValues.get(cell.group()));
+                v.addAll(index.values(cell.group()));
                 v.add(cell.parameterization());
                 v.add(cell.optimizer());
                 v.add(q.name());

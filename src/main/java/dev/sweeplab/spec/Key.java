@@ -55,6 +55,12 @@ public record Key(
           "must be a finite number > 0");
     }
 
+    static Rule nonNegative() {
+      return new Rule(
+          v -> ((Number) v).doubleValue() >= 0 && Double.isFinite(((Number) v).doubleValue()),
+          "must be a finite number >= 0");
+    }
+
     /** One of {@code values}; an empty value means "none" and is what leaving the key out gives. */
     static Rule oneOf(String... values) {
       List<String> allowed = List.of(values);

@@ -1,6 +1,7 @@
 package dev.sweeplab.spec;
 
 import static dev.sweeplab.spec.Key.Rule.atLeast;
+import static dev.sweeplab.spec.Key.Rule.nonNegative;
 import static dev.sweeplab.spec.Key.Rule.oneOf;
 import static dev.sweeplab.spec.Key.Rule.positive;
 
@@ -159,9 +160,7 @@ public final class SpecKeys {
           Type.DOUBLE,
           0.0,
           true,
-          new Rule(
-              v -> ((Double) v) >= 0 && Double.isFinite((Double) v),
-              "must be a finite number >= 0"),
+          nonNegative(),
           "teacher_student only: s, the power-law input covariance x_i = sqrt(lambda_i) z_i, z ~"
               + " N(0, I_d), lambda_i = i^-s / mean_j(j^-s) (Bahri et al. 2021; Maloney et al."
               + " 2022); 0: isotropic inputs");
@@ -338,9 +337,7 @@ public final class SpecKeys {
           Type.DOUBLE,
           0.0,
           true,
-          new Rule(
-              v -> ((Double) v) >= 0 && Double.isFinite((Double) v),
-              "must be a finite number >= 0"),
+          nonNegative(),
           "lambda on the weight matrices (not the biases): adam decoupled (AdamW: W -= eta_t *"
               + " lambda * W), sgd L2 (gradient + lambda / m * W, m the layer's rate multiplier):"
               + " the decay per step is eta_t * lambda * W in every layer whatever the"

@@ -10,14 +10,18 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Every sweep that ships in jobs/ parses, expands, and says in a comment what it should show. */
+/**
+ * Every sweep that ships in jobs/ (and the reduced ones CI runs, in jobs/ci/) parses, expands, and
+ * says in a comment what it should show.
+ */
 class JobsTest {
   @Test
   void everyShippedJobIsValidAndDocumented() throws IOException {
     List<Path> jobs;
-    try (Stream<Path> files = Files.list(Path.of("jobs"))) {
+    try (Stream<Path> files = Files.walk(Path.of("jobs"), 2)) {
       jobs = files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
+    assertTrue(jobs.contains(Path.of("jobs", "ci", "lr_transfer_ci.yaml")), "CI's reduced job");
     assertFalse(jobs.isEmpty(), "jobs/ has sweep definitions");
     for (Path job : jobs) {
       SweepSpec spec = SpecParser.parse(job);
