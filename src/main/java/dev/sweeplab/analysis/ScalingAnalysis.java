@@ -204,8 +204,8 @@ public final class ScalingAnalysis {
   /**
    * Splits {@code points} at the {@code heldOut} largest distinct x (joint: x or x2). The check
    * needs a held-out point and a law to fit without it: at least 3 distinct x and 4 points below
-   * the cut for the power laws (3 without a floor), and for the joint form at least 2 distinct x
-   * and 2 distinct x2 among the fitted points and one point more than its 5 parameters.
+   * the cut for the power laws (3 without a floor), and for the joint form at least 3 distinct x
+   * and 3 distinct x2 among the fitted points and one point more than its 5 parameters.
    */
   private static HoldOut holdOut(List<SeedPoint> points, Form form, int heldOut) {
     double[] xs = distinct(points, SeedPoint::x);
@@ -233,7 +233,9 @@ public final class ScalingAnalysis {
     String problem = null;
     if (form == Form.JOINT) {
       int fittedX2 = distinct(fitted, SeedPoint::x2).length;
-      if (fittedX < 2 || fittedX2 < 2 || fitted.size() < minimumPoints(form)) {
+      // Two values of an axis pin down only one difference A(N1^-alpha - N2^-alpha): A and alpha
+      // (B and beta) need three.
+      if (fittedX < 3 || fittedX2 < 3 || fitted.size() < minimumPoints(form)) {
         problem =
             "the joint fit without the "
                 + heldOut
@@ -245,7 +247,7 @@ public final class ScalingAnalysis {
                 + fittedX2
                 + " distinct x2; it needs "
                 + minimumPoints(form)
-                + " points at 2 or more of each";
+                + " points at 3 or more of each";
       }
     } else if (fittedX < 3 || fitted.size() < minimumPoints(form)) {
       problem =

@@ -296,8 +296,9 @@ class ScalingAnalysisTest {
 
   @Test
   void aJointGridTooSmallToHoldOutGivesNoExtrapolation() {
-    // 3 x 3 leaves 2 x 2 = 4 points for 5 parameters; 2 x 8 leaves one N; 8 x 2 leaves one D.
-    for (int[] grid : new int[][] {{3, 3}, {2, 8}, {8, 2}}) {
+    // 3 x 3 leaves 2 x 2 = 4 points for 5 parameters; 3 x 4 leaves two N, which pin down only
+    // one difference A(N1^-alpha - N2^-alpha); 2 x 8 leaves one N; 8 x 2 leaves one D.
+    for (int[] grid : new int[][] {{3, 3}, {3, 4}, {4, 3}, {2, 8}, {8, 2}}) {
       List<SeedPoint> points = exactJointLaw(grid[0], grid[1]);
       ScalingAnalysis.Result r = ScalingAnalysis.analyse(points, Form.JOINT, 0, 1);
       String shape = grid[0] + " x " + grid[1];
@@ -308,8 +309,8 @@ class ScalingAnalysisTest {
           () -> ScalingAnalysis.extrapolate(points, Form.JOINT, 1),
           shape);
     }
-    // 3 x 4 leaves 2 x 3 = 6 points: enough.
-    ScalingAnalysis.Result r = ScalingAnalysis.analyse(exactJointLaw(3, 4), Form.JOINT, 0, 1);
+    // 4 x 4 leaves 3 x 3 = 9 points: enough.
+    ScalingAnalysis.Result r = ScalingAnalysis.analyse(exactJointLaw(4, 4), Form.JOINT, 0, 1);
     assertEquals(1, r.heldOut());
     List<SeedPoint> points = exactJointLaw(5, 6);
     for (int k : new int[] {0, 5}) {
