@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * How an analysis splits a sweep into curves: one group per combination of the swept axes that are
@@ -37,6 +39,21 @@ final class Groups {
       parts.add(c + "=" + row.getAs(c));
     }
     return String.join(", ", parts);
+  }
+
+  /**
+   * The first columns of an analysis table: {@code sweep}, {@code group} and each group column with
+   * its type in {@code runs}.
+   */
+  static StructType schemaHead(List<String> columns, StructType runs) {
+    StructType s =
+        new StructType()
+            .add("sweep", DataTypes.StringType, false)
+            .add("group", DataTypes.StringType, false);
+    for (String c : columns) {
+      s = s.add(c, runs.apply(c).dataType(), true);
+    }
+    return s;
   }
 
   /** The SQL list of the group columns, prefixed, with a trailing comma (or ""). */

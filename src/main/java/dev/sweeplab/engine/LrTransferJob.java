@@ -194,14 +194,8 @@ final class LrTransferJob {
   }
 
   private static StructType schema(List<String> groups, StructType runs) {
-    StructType s =
-        new StructType()
-            .add("sweep", DataTypes.StringType, false)
-            .add("group", DataTypes.StringType, false);
-    for (String g : groups) {
-      s = s.add(g, runs.apply(g).dataType(), true);
-    }
-    return s.add("parameterization", DataTypes.StringType, false)
+    return Groups.schemaHead(groups, runs)
+        .add("parameterization", DataTypes.StringType, false)
         .add("width", DataTypes.IntegerType, false)
         .add("metric", DataTypes.StringType, false)
         .add("learning_rates", DataTypes.createArrayType(DataTypes.DoubleType, false), false)

@@ -16,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -169,15 +168,8 @@ final class WidthExponentsJob {
   }
 
   private static StructType schema(List<String> groups, StructType runs) {
-    StructType s =
-        new StructType()
-            .add("sweep", DataTypes.StringType, false)
-            .add("group", DataTypes.StringType, false);
-    for (String g : groups) {
-      DataType type = runs.apply(g).dataType();
-      s = s.add(g, type, true);
-    }
-    return s.add("parameterization", DataTypes.StringType, false)
+    return Groups.schemaHead(groups, runs)
+        .add("parameterization", DataTypes.StringType, false)
         .add("optimizer", DataTypes.StringType, false)
         .add("quantity", DataTypes.StringType, false)
         .add("layer", DataTypes.IntegerType, false)
