@@ -1,0 +1,48 @@
+package dev.sweeplab.table;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.sweeplab.testing.SparkTestBase;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A JDBC catalog (an embedded H2 database standing in for PostgreSQL): what an object-store
+ * warehouse uses instead of a Hadoop catalog. A second catalog and Spark, both opened on the same
+ * database, see a commit.
+ */
+class JdbcCatalogTest extends SparkTestBase {
+  @TempDir java.nio.file.Path tmp;
+
+  @Test
+  void aCommitThroughOneJdbcCatalogIsSeenByAnotherAndBySpark() throws IOException {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    String warehouse = tmp.resolve("warehouse").toString();
+    Map<String, String> props = Map.of("uri", "jdbc:h2:file:" + tmp.resolve("catalog"));
+    Catalog writer = Catalogs.open(warehouse, "jdbc", props, conf);
+    Table table = IcebergTables.createOrLoad(writer, "runs", PartitionCommitTest.FIRST);
+    String file =
+        RunFiles.write(
+            conf,
+            tmp.resolve("staging/r1.parquet"),
+            RunFiles.FIRST,
+            row("s", "r1", 4, 0.5),
+            row("s", "r2", 8, 0.25));
+    long snapshot = PartitionCommit.replace(table, "s", List.of(file), Map.of());
+
+    Catalog reader = Catalogs.open(warehouse, "jdbc", props, conf);
+    assertEquals(snapshot, reader.loadTable(Catalogs.table("runs")).currentSnapshot().snapshotId());
+    Catalogs.sparkConf(warehouse, "jdbc", props, conf).forEach(spark.conf()::set);
+    assertRows(
+        "through Spark",
+        sql("SELECT run_id, width FROM runs VERSION AS OF %d ORDER BY run_id", snapshot),
+        row("r1", 4),
+        row("r2", 8));
+  }
+}
