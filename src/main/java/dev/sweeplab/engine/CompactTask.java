@@ -30,9 +30,14 @@ final class CompactTask implements Function<CompactTask.Group, HashMap<String, L
     this.curvesDir = curvesDir.toString();
   }
 
+  /** The name of the file each table gets from {@code group}. */
+  static String fileName(Group group) {
+    return String.format("part-%05d.parquet", group.index());
+  }
+
   @Override
   public HashMap<String, Long> call(Group group) throws Exception {
-    String name = String.format("part-%05d.parquet", group.index());
+    String name = fileName(group);
     return new HashMap<>(
         Compaction.compact(
             HadoopConf.of(hadoopConf),

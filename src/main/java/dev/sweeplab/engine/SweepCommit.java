@@ -7,24 +7,37 @@ import dev.sweeplab.store.Compaction;
 import dev.sweeplab.store.Staging;
 import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.IcebergTables;
+import dev.sweeplab.table.PartitionCommit;
+import dev.sweeplab.table.TableStore;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The end of a sweep's execution: its staged runs compacted into the {@code runs} and {@code
- * curves} tables and its {@code sweeps} row added, published in one commit (see {@link Commit}).
- * Driver-only.
+ * The end of a sweep's execution: its staged runs compacted into new data files of the {@code
+ * runs} and {@code curves} tables, which replace the sweep's partition of each in one Iceberg
+ * snapshot, and then its {@code sweeps} row added in a third, naming the first two: readers pin
+ * those ({@link dev.sweeplab.table.Pins}), so they see a sweep's runs and curves of one commit.
+ * Driver-only. Data files a failed commit wrote and did not commit are removed.
  *
  * <p>The compaction is one Spark job of plain tasks that read staging files and write Parquet with
  * parquet-hadoop ({@link Compaction}), not Spark SQL: a first Spark SQL query in a JVM spends
@@ -32,6 +45,11 @@ import org.apache.spark.sql.SparkSession;
  * staging file several times slower (measured in docs/benchmarks.md).
  */
 final class SweepCommit {
+  private static final Logger LOG = LoggerFactory.getLogger(SweepCommit.class);
+
+  /** Snapshot summary key naming the commit: the three tables' snapshots of one commit share it. */
+  static final String COMMIT = "sweeplab.commit";
+
   /** Staging files one compaction task reads at least (about 0.5 ms each on a local disk). */
   static final int FILES_PER_TASK = 500;
 
@@ -87,74 +105,107 @@ final class SweepCommit {
       throw notAllStaged(sweep, planned.size(), files.size(), staging);
     }
     files.sort(Comparator.comparing(Path::getName)); // by run id: the same files, the same order
-    List<String> tables =
-        new ArrayList<>(List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS));
-    if (fresh) {
-      // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
-      Tables.ALL.stream().filter(t -> !tables.contains(t)).forEach(tables::add);
+    TableStore store = TableStore.open(spark, warehouse);
+    String id = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> summary = Map.of(COMMIT, id);
+    Table runs = store.createOrLoad(Warehouse.RUNS, IcebergTables.sparkSchema(Compaction.RUNS));
+    Table curves =
+        store.createOrLoad(Warehouse.CURVES, IcebergTables.sparkSchema(Compaction.CURVES));
+    Table sweeps =
+        store.createOrLoad(Warehouse.SWEEPS, IcebergTables.sparkSchema(Compaction.SWEEPS));
+    Map<Table, Path> uncommitted = new LinkedHashMap<>();
+    for (Table t : List.of(runs, curves, sweeps)) {
+      uncommitted.put(t, TableStore.dataDir(t, sweep, id));
     }
-    SweepOutcome[] outcome = new SweepOutcome[1];
-    Commit.publish(
-        conf,
-        warehouse,
-        sweep,
-        tables,
-        pending -> {
-          Map<String, Long> byStatus =
-              compact(
-                  spark,
-                  files,
-                  filesPerTask,
-                  pending.apply(Warehouse.RUNS),
-                  pending.apply(Warehouse.CURVES));
-          long found = byStatus.values().stream().mapToLong(Long::longValue).sum();
-          if (found != planned.size()) {
-            throw notAllStaged(sweep, planned.size(), found, staging);
+    try {
+      if (fresh) {
+        // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
+        for (String name : Tables.ALL) {
+          if (!List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS).contains(name)) {
+            store.load(name).ifPresent(t -> PartitionCommit.replace(t, sweep, List.of(), summary));
           }
-          SweepOutcome o =
-              new SweepOutcome(
-                  planned.size(),
-                  reused,
-                  trained,
-                  0,
-                  byStatus.getOrDefault(RunResult.OK, 0L),
-                  byStatus.getOrDefault(RunResult.DIVERGED, 0L),
-                  byStatus.getOrDefault(RunResult.FAILED, 0L),
-                  byStatus.getOrDefault(RunResult.TIMEOUT, 0L),
-                  System.currentTimeMillis() - start,
-                  0,
-                  0,
-                  Map.of(),
-                  "");
-          Compaction.writeSweeps(
-              conf,
-              fresh ? null : warehouse.partition(Warehouse.SWEEPS, sweep),
-              new Path(pending.apply(Warehouse.SWEEPS), "part-00000.parquet"),
-              new Compaction.SweepsRow(
-                  spec.canonicalJson(),
-                  Platform.version(),
-                  spark.sparkContext().applicationId(),
-                  spark.sparkContext().master(),
-                  start,
-                  System.currentTimeMillis(),
-                  o.planned(),
-                  o.reused(),
-                  o.trained(),
-                  o.ok(),
-                  o.diverged(),
-                  o.failed(),
-                  o.timeout()));
-          outcome[0] = o;
-        });
-    return outcome[0];
+        }
+      }
+      Compacted compacted =
+          compact(spark, files, filesPerTask, uncommitted.get(runs), uncommitted.get(curves));
+      Map<String, Long> byStatus = compacted.byStatus();
+      long found = byStatus.values().stream().mapToLong(Long::longValue).sum();
+      if (found != planned.size()) {
+        throw notAllStaged(sweep, planned.size(), found, staging);
+      }
+      long runsSnapshot = PartitionCommit.replace(runs, sweep, compacted.runs(), summary);
+      uncommitted.remove(runs);
+      long curvesSnapshot = PartitionCommit.replace(curves, sweep, compacted.curves(), summary);
+      uncommitted.remove(curves);
+      SweepOutcome o =
+          new SweepOutcome(
+              planned.size(),
+              reused,
+              trained,
+              0,
+              byStatus.getOrDefault(RunResult.OK, 0L),
+              byStatus.getOrDefault(RunResult.DIVERGED, 0L),
+              byStatus.getOrDefault(RunResult.FAILED, 0L),
+              byStatus.getOrDefault(RunResult.TIMEOUT, 0L),
+              System.currentTimeMillis() - start,
+              0,
+              0,
+              Map.of(),
+              "");
+      List<Path> earlier = new ArrayList<>();
+      if (!fresh) {
+        sweeps.refresh();
+        try (CloseableIterable<FileScanTask> tasks =
+            sweeps.newScan().filter(Expressions.equal("sweep", sweep)).planFiles()) {
+          tasks.forEach(t -> earlier.add(new Path(t.file().location())));
+        }
+      }
+      Path sweepsFile = new Path(uncommitted.get(sweeps), "part-00000.parquet");
+      Compaction.writeSweeps(
+          conf,
+          earlier,
+          sweepsFile,
+          new Compaction.SweepsRow(
+              spec.canonicalJson(),
+              Platform.version(),
+              spark.sparkContext().applicationId(),
+              spark.sparkContext().master(),
+              start,
+              System.currentTimeMillis(),
+              o.planned(),
+              o.reused(),
+              o.trained(),
+              o.ok(),
+              o.diverged(),
+              o.failed(),
+              o.timeout(),
+              runsSnapshot,
+              curvesSnapshot));
+      PartitionCommit.replace(sweeps, sweep, List.of(sweepsFile.toString()), summary);
+      uncommitted.remove(sweeps);
+      return o;
+    } catch (IOException e) {
+      throw new UncheckedIOException("commit " + id + " of sweep " + sweep + " failed", e);
+    } finally {
+      for (Path dir : uncommitted.values()) {
+        try {
+          dir.getFileSystem(conf).delete(dir, true);
+        } catch (IOException e) {
+          LOG.warn("could not remove {}, written by a commit that failed", dir, e);
+        }
+      }
+    }
   }
 
-  /** Runs per status, after writing {@code files}' runs and curves into the two directories. */
-  private static Map<String, Long> compact(
+  /** What the compaction wrote: runs per status and the files of each table. */
+  private record Compacted(Map<String, Long> byStatus, List<String> runs, List<String> curves) {}
+
+  /** Writes {@code files}' runs and curves into the two directories. */
+  private static Compacted compact(
       SparkSession spark, List<Path> files, int filesPerTask, Path runsDir, Path curvesDir) {
     Map<String, Long> byStatus = new HashMap<>();
     if (files.isEmpty()) {
-      return byStatus;
+      return new Compacted(byStatus, List.of(), List.of());
     }
     int n = files.size();
     int groups =
@@ -184,7 +235,13 @@ final class SweepCommit {
       jsc.setJobDescription(null);
       conf.destroy();
     }
-    return byStatus;
+    List<String> runs = new ArrayList<>();
+    List<String> curves = new ArrayList<>();
+    for (CompactTask.Group g : work) {
+      runs.add(new Path(runsDir, CompactTask.fileName(g)).toString());
+      curves.add(new Path(curvesDir, CompactTask.fileName(g)).toString());
+    }
+    return new Compacted(byStatus, runs, curves);
   }
 
   private static IllegalStateException notAllStaged(

@@ -2,108 +2,81 @@ package dev.sweeplab.engine;
 
 import dev.sweeplab.engine.SweepStatus.Counts;
 import dev.sweeplab.engine.SweepStatus.Execution;
-import dev.sweeplab.store.ParquetRows;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.Pins;
+import dev.sweeplab.table.TableStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.parquet.example.data.Group;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.spark.SparkConf;
 
 /**
- * A sweep's committed {@code sweeps} rows read with parquet-hadoop, without Spark, so that {@code
- * sweeplab status} starts in a second. Isolated from commits like {@link Tables#read}: it waits
- * while a commit swaps partitions and reads again when one finished meanwhile.
+ * A sweep's committed {@code sweeps} rows read with Iceberg's Java API, without Spark, so that
+ * {@code sweeplab status} starts in a second. The catalog settings come from the {@code spark.*}
+ * Java properties ({@link TableStore#PREFIX}).
  */
 final class SweepRows {
   private SweepRows() {}
 
   /** The sweep's executions, oldest first (none if it was never committed). */
-  static List<Execution> read(Configuration conf, Warehouse warehouse, String sweep)
-      throws IOException {
-    Path commits = Commit.commits(warehouse);
-    FileSystem fs = commits.getFileSystem(conf);
-    for (int attempt = 0; attempt < 50; attempt++) {
-      List<String> before = commitState(fs, commits);
-      if (before == null) {
-        Tables.sleep(
-            20); // a commit is swapping partitions right now (a stale one is not waited on)
-        attempt--;
-        continue;
-      }
-      List<Execution> rows;
-      try {
-        rows = readPartition(conf, warehouse.partition(Warehouse.SWEEPS, sweep));
-      } catch (IOException e) {
-        if (!before.equals(commitState(fs, commits))) {
-          continue; // renamed away under the read
-        }
-        throw e;
-      }
-      if (before.equals(commitState(fs, commits))) {
-        rows.sort(java.util.Comparator.comparingLong(Execution::finished));
-        return rows;
-      }
+  static List<Execution> read(Configuration conf, Warehouse warehouse, String sweep) {
+    Optional<Table> table =
+        TableStore.open(new SparkConf(), conf, warehouse).load(Warehouse.SWEEPS);
+    if (table.isEmpty() || table.get().currentSnapshot() == null) {
+      return List.of();
     }
-    throw new IOException("the warehouse " + warehouse.root() + " changed under 50 reads");
-  }
-
-  private static List<Execution> readPartition(Configuration conf, Path dir) throws IOException {
     List<Execution> rows = new ArrayList<>();
-    ParquetRows.readDirectory(
-        conf,
-        dir,
-        g ->
-            rows.add(
-                new Execution(
-                    text(g, "spec"),
-                    text(g, "spark_app_id"),
-                    millis(g, "started"),
-                    millis(g, "finished"),
-                    count(g, "runs_planned"),
-                    count(g, "runs_reused"),
-                    count(g, "runs_trained"),
-                    new Counts(
-                        count(g, "runs_ok"),
-                        count(g, "runs_diverged"),
-                        count(g, "runs_failed"),
-                        count(g, "runs_timeout")))));
+    for (Record r : Pins.rows(table.get(), table.get().currentSnapshot().snapshotId(), sweep)) {
+      rows.add(
+          new Execution(
+              text(r, "spec"),
+              text(r, "spark_app_id"),
+              Pins.millis(r, "started"),
+              Pins.millis(r, "finished"),
+              count(r, "runs_planned"),
+              count(r, "runs_reused"),
+              count(r, "runs_trained"),
+              new Counts(
+                  count(r, "runs_ok"),
+                  count(r, "runs_diverged"),
+                  count(r, "runs_failed"),
+                  count(r, "runs_timeout"))));
+    }
+    rows.sort(Comparator.comparingLong(Execution::finished));
     return rows;
   }
 
-  private static boolean has(Group g, String field) {
-    return g.getType().containsField(field) && g.getFieldRepetitionCount(field) > 0;
+  /** The sweeps with a {@code sweeps} row. */
+  static Set<String> sweeps(Configuration conf, Warehouse warehouse) {
+    Optional<Table> table =
+        TableStore.open(new SparkConf(), conf, warehouse).load(Warehouse.SWEEPS);
+    Set<String> out = new TreeSet<>();
+    if (table.isPresent() && table.get().currentSnapshot() != null) {
+      try (CloseableIterable<FileScanTask> tasks = table.get().newScan().planFiles()) {
+        tasks.forEach(t -> out.add(t.file().partition().get(0, String.class)));
+      } catch (IOException e) {
+        throw new UncheckedIOException("list the sweeps of " + warehouse.root(), e);
+      }
+    }
+    return out;
   }
 
-  private static String text(Group g, String field) {
-    return has(g, field) ? g.getString(field, 0) : "";
+  private static String text(Record r, String field) {
+    return Pins.field(r, field) instanceof CharSequence s ? s.toString() : "";
   }
 
   /** A count; 0 where the row predates the column (runs_timeout). */
-  private static long count(Group g, String field) {
-    return has(g, field) ? g.getLong(field, 0) : 0;
-  }
-
-  /** A timestamp as epoch ms (INT96 as Spark writes by default, or INT64 in any unit). */
-  static long millis(Group g, String field) {
-    return has(g, field) ? Math.floorDiv(ParquetRows.epochMicros(g, field, 0), 1_000L) : 0;
-  }
-
-  /** Names in {@code _commits}, sorted; null while a commit younger than the stale limit pends. */
-  private static List<String> commitState(FileSystem fs, Path commits) throws IOException {
-    List<String> names = new ArrayList<>();
-    for (FileStatus f : Warehouse.list(fs, commits)) {
-      String name = f.getPath().getName();
-      if (name.endsWith(Commit.PENDING)
-          && System.currentTimeMillis() - f.getModificationTime() < Commit.STALE_MS) {
-        return null;
-      }
-      names.add(name);
-    }
-    names.sort(null);
-    return names;
+  private static long count(Record r, String field) {
+    return Pins.field(r, field) instanceof Long v ? v : 0;
   }
 }

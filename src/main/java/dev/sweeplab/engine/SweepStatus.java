@@ -106,14 +106,12 @@ public record SweepStatus(
 
   /** Sweeps with staged runs or a {@code sweeps} row in {@code warehouse}, sorted. */
   public static List<String> known(Configuration conf, Warehouse warehouse) throws IOException {
-    Set<String> names = new TreeSet<>();
-    for (Path dir :
-        List.of(new Path(warehouse.root(), "_staging"), warehouse.table(Warehouse.SWEEPS))) {
-      for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
-        String name = f.getPath().getName();
-        if (f.isDirectory() && name.startsWith("sweep=")) {
-          names.add(name.substring("sweep=".length()));
-        }
+    Set<String> names = new TreeSet<>(SweepRows.sweeps(conf, warehouse));
+    Path dir = new Path(warehouse.root(), "_staging");
+    for (FileStatus f : Warehouse.list(dir.getFileSystem(conf), dir)) {
+      String name = f.getPath().getName();
+      if (f.isDirectory() && name.startsWith("sweep=")) {
+        names.add(name.substring("sweep=".length()));
       }
     }
     return new ArrayList<>(names);

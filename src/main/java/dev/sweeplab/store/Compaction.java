@@ -151,18 +151,19 @@ public final class Compaction {
       long ok,
       long diverged,
       long failed,
-      long timeout) {}
+      long timeout,
+      long runsSnapshot,
+      long curvesSnapshot) {}
 
   /**
-   * Writes {@code file}: the rows of the sweep's earlier executions, read from {@code earlier} (a
-   * partition directory of the {@code sweeps} table; null or missing: none), then {@code latest}.
-   * Rows written before a column existed read null there.
+   * Writes {@code file}: the rows of the sweep's earlier executions, read from the files {@code
+   * earlier}, then {@code latest}. Rows written before a column existed read null there.
    */
-  public static void writeSweeps(Configuration conf, Path earlier, Path file, SweepsRow latest)
-      throws IOException {
+  public static void writeSweeps(
+      Configuration conf, List<Path> earlier, Path file, SweepsRow latest) throws IOException {
     List<Group> rows = new ArrayList<>();
-    if (earlier != null) {
-      ParquetRows.readDirectory(conf, earlier, rows::add);
+    for (Path f : earlier) {
+      ParquetRows.read(conf, f, rows::add);
     }
     try (ParquetRows.Output out = ParquetRows.create(conf, file, SWEEPS)) {
       for (Group old : rows) {
@@ -184,6 +185,8 @@ public final class Compaction {
       row.add("runs_diverged", latest.diverged());
       row.add("runs_failed", latest.failed());
       row.add("runs_timeout", latest.timeout());
+      row.add("runs_snapshot", latest.runsSnapshot());
+      row.add("curves_snapshot", latest.curvesSnapshot());
       out.write(row);
     }
   }
@@ -221,7 +224,9 @@ public final class Compaction {
           "runs_ok",
           "runs_diverged",
           "runs_failed",
-          "runs_timeout"
+          "runs_timeout",
+          "runs_snapshot",
+          "curves_snapshot"
         }) {
       m.optional(PrimitiveTypeName.INT64).named(c);
     }

@@ -1,5 +1,6 @@
 package dev.sweeplab.table;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionField;
 import org.apache.iceberg.PartitionSpec;
@@ -14,6 +15,11 @@ import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.parquet.schema.MessageType;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -34,7 +40,7 @@ public final class IcebergTables {
    * before read them as null). {@code schema} must have the {@value #PARTITION} column.
    */
   public static Table createOrLoad(Catalog catalog, String name, StructType schema) {
-    Schema incoming = SparkSchemaUtil.convert(schema);
+    Schema incoming = SparkSchemaUtil.convert(nullable(schema));
     if (incoming.findField(PARTITION) == null) {
       throw new IllegalArgumentException(
           "table " + name + " needs a '" + PARTITION + "' column; the schema has " + schema);
@@ -56,6 +62,27 @@ public final class IcebergTables {
       t.commitTransaction();
     }
     return table;
+  }
+
+  /**
+   * The Spark schema of Parquet files of {@code message}, with the {@value #PARTITION} column
+   * added when they lack it (it is then the partition's value).
+   */
+  public static StructType sparkSchema(MessageType message) {
+    StructType schema = new ParquetToSparkSchemaConverter(SQLConf.get()).convert(message);
+    return List.of(schema.fieldNames()).contains(PARTITION)
+        ? schema
+        : schema.add(PARTITION, DataTypes.StringType, true);
+  }
+
+  /** {@code schema} with every top-level column nullable: a later commit may leave one unset. */
+  private static StructType nullable(StructType schema) {
+    StructField[] fields = schema.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      StructField f = fields[i];
+      fields[i] = new StructField(f.name(), f.dataType(), true, f.metadata());
+    }
+    return new StructType(fields);
   }
 
   /** The partition spec the table of {@code schema} has. */

@@ -1,0 +1,187 @@
+package dev.sweeplab.table;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.SnapshotUtil;
+
+/**
+ * The snapshots a reader reads, chosen so that it sees each sweep's {@code runs} and {@code curves}
+ * as the sweep's latest {@code sweeps} row published them. Driver-only.
+ *
+ * <p>A sweep's commit replaces its partition of {@code runs}, then of {@code curves}, each in one
+ * snapshot, and then adds its {@code sweeps} row, which records those two snapshots' ids. A reader
+ * takes the {@code sweeps} snapshot first and then each table's; walking a table's snapshots back
+ * from there, the newest commit of each sweep ({@link PartitionCommit#SWEEP} in its summary) is
+ * either the one the sweep's row names (the sweep reads from the table's snapshot) or a later one
+ * whose row is not published yet: the sweep is then read from the snapshot its row names, or left
+ * out when it has no row yet. A row written before rows named snapshots (a migrated warehouse)
+ * reads the table's snapshot.
+ *
+ * @param snapshots table → the snapshot read; a table present with no snapshot maps to null
+ * @param pinned table → sweep → the earlier snapshot that sweep is read from, or {@link #NONE} for
+ *     a sweep left out
+ */
+public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> pinned) {
+  /** A sweep left out of a table: its first commit is not published yet. */
+  public static final long NONE = -1;
+
+  /** The {@code sweeps} table's columns that name the snapshots a row published. */
+  public static final String RUNS_SNAPSHOT = "runs_snapshot";
+
+  public static final String CURVES_SNAPSHOT = "curves_snapshot";
+
+  /** The tables whose snapshots a {@code sweeps} row names, with the column that names each. */
+  static final Map<String, String> PUBLISHED =
+      Map.of("runs", RUNS_SNAPSHOT, "curves", CURVES_SNAPSHOT);
+
+  /**
+   * The snapshots to read of those of {@code tables} that exist: the current ones, or with {@code
+   * asOfMs} the ones current at that time (a table created later is left out).
+   */
+  public static Pins of(TableStore store, Collection<String> tables, Long asOfMs) {
+    Map<String, Table> loaded = new LinkedHashMap<>();
+    Map<String, Long> snapshots = new LinkedHashMap<>();
+    // The sweeps table first: a table's snapshot taken after it holds every commit its rows name.
+    List<String> order = new ArrayList<>();
+    if (tables.contains("sweeps")) {
+      order.add("sweeps");
+    }
+    tables.stream().filter(t -> !t.equals("sweeps")).forEach(order::add);
+    for (String name : order) {
+      Optional<Table> table = store.load(name);
+      if (table.isEmpty()) {
+        continue;
+      }
+      Table t = table.get();
+      Long id;
+      if (asOfMs == null) {
+        id = t.currentSnapshot() == null ? null : t.currentSnapshot().snapshotId();
+      } else {
+        if (t.history().isEmpty() || t.history().get(0).timestampMillis() > asOfMs) {
+          continue; // not yet created, or no commit yet, at that time
+        }
+        id = SnapshotUtil.snapshotIdAsOfTime(t, asOfMs);
+      }
+      loaded.put(name, t);
+      snapshots.put(name, id);
+    }
+    Map<String, Map<String, Long>> pinned = new HashMap<>();
+    Table sweeps = loaded.get("sweeps");
+    Map<String, Map<String, Long>> published =
+        sweeps == null ? Map.of() : published(sweeps, snapshots.get("sweeps"));
+    for (Map.Entry<String, String> p : PUBLISHED.entrySet()) {
+      Table t = loaded.get(p.getKey());
+      Long id = snapshots.get(p.getKey());
+      if (t != null && id != null) {
+        Map<String, Long> named = new HashMap<>();
+        published.forEach((sweep, cols) -> named.put(sweep, cols.get(p.getValue())));
+        pinned.put(p.getKey(), pin(t, id, named));
+      }
+    }
+    return new Pins(snapshots, pinned);
+  }
+
+  /**
+   * Sweep → the snapshot ids its latest {@code sweeps} row names (column → id, null where the row
+   * has no such column or value), as of snapshot {@code id} of the {@code sweeps} table.
+   */
+  static Map<String, Map<String, Long>> published(Table sweeps, Long id) {
+    Map<String, Map<String, Long>> out = new HashMap<>();
+    Map<String, Long> finished = new HashMap<>();
+    for (Record r : rows(sweeps, id, null)) {
+      String sweep = (String) r.getField("sweep");
+      long at = millis(r, "finished");
+      if (finished.containsKey(sweep) && finished.get(sweep) > at) {
+        continue;
+      }
+      finished.put(sweep, at);
+      Map<String, Long> cols = new HashMap<>();
+      for (String col : PUBLISHED.values()) {
+        cols.put(col, field(r, col) instanceof Long v ? v : null);
+      }
+      out.put(sweep, cols);
+    }
+    return out;
+  }
+
+  /** Sweep → pin, for the sweeps whose newest commit in {@code table} up to {@code id} is not the
+   * one {@code named} maps them to. */
+  private static Map<String, Long> pin(Table table, long id, Map<String, Long> named) {
+    Map<String, Long> out = new HashMap<>();
+    Map<String, Boolean> decided = new HashMap<>();
+    for (Snapshot s : SnapshotUtil.ancestorsOf(id, table::snapshot)) {
+      String sweep = s.summary().get(PartitionCommit.SWEEP);
+      if (sweep == null || decided.containsKey(sweep)) {
+        continue;
+      }
+      decided.put(sweep, true);
+      if (!named.containsKey(sweep)) {
+        out.put(sweep, NONE);
+      } else {
+        Long row = named.get(sweep);
+        if (row != null && row != s.snapshotId()) {
+          out.put(sweep, row);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The rows of the {@code sweeps} table at snapshot {@code id} (null: none, so no rows), of sweep
+   * {@code sweep} only unless it is null.
+   */
+  public static List<Record> rows(Table sweeps, Long id, String sweep) {
+    if (id == null) {
+      return List.of();
+    }
+    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(sweeps).useSnapshot(id);
+    if (sweep != null) {
+      scan = scan.where(Expressions.equal("sweep", sweep));
+    }
+    List<Record> out = new ArrayList<>();
+    try (CloseableIterable<Record> it = scan.build()) {
+      for (Record r : it) {
+        if (sweep == null || sweep.equals(r.getField("sweep"))) {
+          out.add(r.copy());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("read the sweeps table", e);
+    }
+    return out;
+  }
+
+  /** A column's value; null where the row's schema lacks the column. */
+  public static Object field(Record r, String name) {
+    Types.NestedField f = r.struct().field(name);
+    return f == null ? null : r.getField(name);
+  }
+
+  /** A timestamp column as epoch ms; 0 where absent. */
+  public static long millis(Record r, String name) {
+    Object v = field(r, name);
+    if (v instanceof OffsetDateTime t) {
+      return t.toInstant().toEpochMilli();
+    }
+    if (v instanceof java.time.LocalDateTime t) {
+      return t.toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,165 @@
+package dev.sweeplab.table;
+
+import dev.sweeplab.store.Warehouse;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * A warehouse's Iceberg tables: the catalog that holds them, opened from the warehouse and the
+ * catalog settings, and the same catalog as Spark sees it. Driver-only.
+ *
+ * <p>The catalog settings are Spark settings under {@value #PREFIX}: {@code type} ({@code hadoop},
+ * the default, {@code jdbc} or {@code rest}) and any Iceberg catalog property ({@code uri}, {@code
+ * jdbc.user}, ...). They come from {@code spark-submit --conf}, or as {@code -D} Java properties
+ * ({@code SWEEPLAB_JAVA_OPTS}) for the commands that start no Spark.
+ */
+public final class TableStore {
+  /** Prefix of the catalog settings. */
+  public static final String PREFIX = "spark.sweeplab.catalog.";
+
+  private static final Map<Map<String, String>, Catalog> OPEN = new ConcurrentHashMap<>();
+
+  private final Warehouse warehouse;
+  private final Configuration conf;
+  private final String type;
+  private final Map<String, String> properties;
+  private final Catalog catalog;
+
+  private TableStore(
+      Warehouse warehouse, Configuration conf, String type, Map<String, String> properties) {
+    this.warehouse = warehouse;
+    this.conf = conf;
+    this.type = type;
+    this.properties = properties;
+    Map<String, String> key = new TreeMap<>(Catalogs.properties(warehouse.root(), type, properties, conf));
+    this.catalog =
+        OPEN.computeIfAbsent(key, k -> Catalogs.open(warehouse.root(), type, properties, conf));
+  }
+
+  /** The tables of {@code warehouse}, with the catalog settings of {@code spark}'s conf. */
+  public static TableStore open(SparkSession spark, Warehouse warehouse) {
+    return open(
+        spark.sparkContext().getConf(), spark.sparkContext().hadoopConfiguration(), warehouse);
+  }
+
+  /** The tables of {@code warehouse}, with the catalog settings of {@code settings}. */
+  public static TableStore open(SparkConf settings, Configuration conf, Warehouse warehouse) {
+    String type = null;
+    Map<String, String> properties = new LinkedHashMap<>();
+    for (Tuple2<String, String> e : settings.getAllWithPrefix(PREFIX)) {
+      if (e._1().equals("type")) {
+        type = e._2();
+      } else {
+        properties.put(e._1(), e._2());
+      }
+    }
+    return new TableStore(warehouse, conf, type, properties);
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  public Configuration conf() {
+    return conf;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** Table {@code name}, loaded fresh; empty when it was never created. */
+  public Optional<Table> load(String name) {
+    try {
+      return Optional.of(catalog.loadTable(Catalogs.table(name)));
+    } catch (NoSuchTableException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Table {@code name} with at least the columns of {@code schema} (see {@link IcebergTables}). */
+  public Table createOrLoad(String name, StructType schema) {
+    return IcebergTables.createOrLoad(catalog, name, schema);
+  }
+
+  /**
+   * A directory of {@code table} for the data files one commit writes to sweep {@code sweep}'s
+   * partition: {@code <location>/data/sweep=<sweep>/<commit>}. Nothing else writes there.
+   */
+  public static Path dataDir(Table table, String sweep, String commit) {
+    return new Path(new Path(new Path(table.location(), "data"), "sweep=" + sweep), commit);
+  }
+
+  /**
+   * Registers this catalog in {@code spark} and returns its Spark name: {@value Catalogs#NAME}
+   * unless the session already names another catalog so, then {@value Catalogs#NAME} followed by a
+   * digest of the settings (a session that reads two warehouses). Spark loads a catalog once per
+   * name, so a name is never given other settings.
+   */
+  public String sparkCatalog(SparkSession spark) {
+    Map<String, String> settings =
+        Catalogs.sparkConf(warehouse.root(), type, properties, conf);
+    settings.remove("spark.sql.defaultCatalog");
+    String prefix = "spark.sql.catalog." + Catalogs.NAME;
+    String name = Catalogs.NAME;
+    if (!matches(spark, settings, prefix, prefix)) {
+      name = Catalogs.NAME + "_" + digest(settings);
+    }
+    String own = "spark.sql.catalog." + name;
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      String key = own + e.getKey().substring(prefix.length());
+      if (!spark.conf().contains(key)) {
+        spark.conf().set(key, e.getValue());
+      }
+    }
+    return name;
+  }
+
+  /** Whether the session's settings under {@code prefix} are absent or equal to {@code want}'s. */
+  private static boolean matches(
+      SparkSession spark, Map<String, String> want, String wantPrefix, String prefix) {
+    if (!spark.conf().contains(prefix)) {
+      return true;
+    }
+    for (Map.Entry<String, String> e : want.entrySet()) {
+      String key = prefix + e.getKey().substring(wantPrefix.length());
+      if (!spark.conf().contains(key) || !spark.conf().get(key).equals(e.getValue())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String digest(Map<String, String> settings) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(new TreeMap<>(settings).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The fully qualified Spark name of table {@code name} in catalog {@code sparkCatalog}. */
+  public static String sparkTable(String sparkCatalog, String name) {
+    return String.join(
+        ".",
+        List.of(
+            "`" + sparkCatalog + "`", "`" + Catalogs.NAMESPACE + "`", "`" + name + "`"));
+  }
+}
