@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       FitCommand.class,
       SqlCommand.class,
+      HistoryCommand.class,
+      ExportCommand.class,
       KeysCommand.class,
       JobsCommand.class,
       BenchCommand.class

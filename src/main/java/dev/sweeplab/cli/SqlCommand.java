@@ -4,6 +4,8 @@ import dev.sweeplab.engine.ReadOnlySql;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
+import dev.sweeplab.table.History;
+import dev.sweeplab.table.TableStore;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkException;
@@ -33,6 +35,15 @@ final class SqlCommand implements Callable<Integer> {
       description = "rows to print (default ${DEFAULT-VALUE})")
   int limit;
 
+  @Option(
+      names = "--as-of",
+      paramLabel = "TIME|SNAPSHOT",
+      description =
+          "read the tables as they were then: a snapshot id (bin/sweeplab history SWEEP lists"
+              + " them), a time such as 2026-12-01T06:00:00Z (UTC without an offset) or a date"
+              + " (its end, UTC)")
+  String asOf;
+
   @Override
   public Integer call() {
     if (limit < 0) {
@@ -41,18 +52,22 @@ final class SqlCommand implements Callable<Integer> {
     where.check();
     ReadOnlySql.check(query);
     try (SparkSession spark = Sessions.open("sweeplab sql", where.master)) {
-      List<String> tables = Tables.register(spark, where.resolve());
+      Long asOfMs =
+          asOf == null
+              ? null
+              : History.asOfMillis(TableStore.open(spark, where.resolve()), Tables.ALL, asOf);
+      List<String> tables = Tables.register(spark, where.resolve(), asOfMs);
       if (tables.isEmpty()) {
         throw UserError.of(
             "no tables in warehouse '"
                 + where.warehouse
                 + "': run a sweep first, or pass"
-                + " --warehouse DIR");
+                + " --warehouse DIR"
+                + (asOf == null ? "" : ", or a later --as-of"));
       }
       try {
-        // Collected inside the read, so the rows come from one committed state.
-        String shown =
-            Tables.read(spark, where.resolve(), () -> spark.sql(query).showString(limit, 0, false));
+        // The views are pinned to one committed state (see Tables.register).
+        String shown = spark.sql(query).showString(limit, 0, false);
         System.out.print(shown);
       } catch (Exception e) {
         // An analysis error, or one the query raised while running (raise_error, a failed cast or

@@ -12,9 +12,9 @@ import org.apache.spark.sql.functions;
 
 /**
  * Replaces a sweep's partition of one analysis table in one Iceberg snapshot: readers see the
- * sweep's earlier rows or the new ones, never a mix, and the earlier snapshot stays readable ({@code
- * VERSION AS OF}). Driver-only. The {@code runs}, {@code curves} and {@code sweeps} tables are
- * committed by {@link SweepCommit}.
+ * sweep's earlier rows or the new ones, never a mix, and the earlier snapshot stays readable
+ * ({@code VERSION AS OF}). Driver-only. The {@code runs}, {@code curves} and {@code sweeps} tables
+ * are committed by {@link SweepCommit}.
  */
 final class Commit {
   private Commit() {}

@@ -33,11 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a sweep's execution: its staged runs compacted into new data files of the {@code
- * runs} and {@code curves} tables, which replace the sweep's partition of each in one Iceberg
- * snapshot, and then its {@code sweeps} row added in a third, naming the first two: readers pin
- * those ({@link dev.sweeplab.table.Pins}), so they see a sweep's runs and curves of one commit.
- * Driver-only. Data files a failed commit wrote and did not commit are removed.
+ * The end of a sweep's execution: its staged runs compacted into new data files of the {@code runs}
+ * and {@code curves} tables, which replace the sweep's partition of each in one Iceberg snapshot,
+ * and then its {@code sweeps} row added in a third, naming the first two: readers pin those ({@link
+ * dev.sweeplab.table.Pins}), so they see a sweep's runs and curves of one commit. Driver-only. Data
+ * files a failed commit wrote and did not commit are removed.
  *
  * <p>The compaction is one Spark job of plain tasks that read staging files and write Parquet with
  * parquet-hadoop ({@link Compaction}), not Spark SQL: a first Spark SQL query in a JVM spends
@@ -46,9 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 final class SweepCommit {
   private static final Logger LOG = LoggerFactory.getLogger(SweepCommit.class);
-
-  /** Snapshot summary key naming the commit: the three tables' snapshots of one commit share it. */
-  static final String COMMIT = "sweeplab.commit";
 
   /** Staging files one compaction task reads at least (about 0.5 ms each on a local disk). */
   static final int FILES_PER_TASK = 500;
@@ -107,7 +104,7 @@ final class SweepCommit {
     files.sort(Comparator.comparing(Path::getName)); // by run id: the same files, the same order
     TableStore store = TableStore.open(spark, warehouse);
     String id = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> summary = Map.of(COMMIT, id);
+    Map<String, String> summary = Map.of(PartitionCommit.COMMIT, id);
     Table runs = store.createOrLoad(Warehouse.RUNS, IcebergTables.sparkSchema(Compaction.RUNS));
     Table curves =
         store.createOrLoad(Warehouse.CURVES, IcebergTables.sparkSchema(Compaction.CURVES));

@@ -14,8 +14,8 @@ import org.apache.spark.sql.functions;
 
 /**
  * Registers the warehouse's Iceberg tables as Spark SQL temporary views of the same names, each
- * pinned to one snapshot ({@link Pins}): a query sees one committed state however many commits
- * land while it runs, and each sweep's runs and curves as its {@code sweeps} row published them.
+ * pinned to one snapshot ({@link Pins}): a query sees one committed state however many commits land
+ * while it runs, and each sweep's runs and curves as its {@code sweeps} row published them.
  * Driver-only.
  */
 public final class Tables {

@@ -65,8 +65,8 @@ public final class IcebergTables {
   }
 
   /**
-   * The Spark schema of Parquet files of {@code message}, with the {@value #PARTITION} column
-   * added when they lack it (it is then the partition's value).
+   * The Spark schema of Parquet files of {@code message}, with the {@value #PARTITION} column added
+   * when they lack it (it is then the partition's value).
    */
   public static StructType sparkSchema(MessageType message) {
     StructType schema = new ParquetToSparkSchemaConverter(SQLConf.get()).convert(message);
@@ -117,6 +117,11 @@ public final class IcebergTables {
             Map.of(
                 TableProperties.FORMAT_VERSION,
                 "2",
+                // Iceberg's vectorized Parquet reader fails on TIMESTAMP(MILLIS) columns (runs'
+                // finished_at, as the staging writes it): a ClassCastException between its Arrow
+                // vectors. The row reader reads them.
+                TableProperties.PARQUET_VECTORIZATION_ENABLED,
+                "false",
                 // Whole values, not 16-character prefixes, in the sweep's column statistics:
                 // PartitionCommit checks a file's sweep against the partition it goes into.
                 TableProperties.METRICS_MODE_COLUMN_CONF_PREFIX + PARTITION,

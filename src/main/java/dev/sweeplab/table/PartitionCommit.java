@@ -35,6 +35,12 @@ public final class PartitionCommit {
   /** Snapshot summary keys every commit sets. */
   public static final String SWEEP = "sweeplab.sweep";
 
+  /**
+   * Snapshot summary key naming a sweep's commit: its {@code runs}, {@code curves} and {@code
+   * sweeps} snapshots share it ({@link Pins} reads only these snapshots as pending commits).
+   */
+  public static final String COMMIT = "sweeplab.commit";
+
   public static final String FILES = "sweeplab.files";
   public static final String ROWS = "sweeplab.rows";
 

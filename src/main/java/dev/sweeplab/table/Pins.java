@@ -29,8 +29,9 @@ import org.apache.iceberg.util.SnapshotUtil;
  * from there, the newest commit of each sweep ({@link PartitionCommit#SWEEP} in its summary) is
  * either the one the sweep's row names (the sweep reads from the table's snapshot) or a later one
  * whose row is not published yet: the sweep is then read from the snapshot its row names, or left
- * out when it has no row yet. A row written before rows named snapshots (a migrated warehouse)
- * reads the table's snapshot.
+ * out when it has no row yet. Only snapshots of a sweep's commit ({@link PartitionCommit#COMMIT} in
+ * the summary) can be pending; an imported partition ({@link Migration}), and a row written before
+ * rows named snapshots, read the table's snapshot.
  *
  * @param snapshots table → the snapshot read; a table present with no snapshot maps to null
  * @param pinned table → sweep → the earlier snapshot that sweep is read from, or {@link #NONE} for
@@ -119,8 +120,10 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
     return out;
   }
 
-  /** Sweep → pin, for the sweeps whose newest commit in {@code table} up to {@code id} is not the
-   * one {@code named} maps them to. */
+  /**
+   * Sweep → pin, for the sweeps whose newest commit in {@code table} up to {@code id} is not the
+   * one {@code named} maps them to.
+   */
   private static Map<String, Long> pin(Table table, long id, Map<String, Long> named) {
     Map<String, Long> out = new HashMap<>();
     Map<String, Boolean> decided = new HashMap<>();
@@ -130,6 +133,9 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
         continue;
       }
       decided.put(sweep, true);
+      if (!s.summary().containsKey(PartitionCommit.COMMIT)) {
+        continue; // not a sweep's commit (an import): published as it is
+      }
       if (!named.containsKey(sweep)) {
         out.put(sweep, NONE);
       } else {

@@ -45,9 +45,11 @@ public final class TableStore {
     this.conf = conf;
     this.type = type;
     this.properties = properties;
-    Map<String, String> key = new TreeMap<>(Catalogs.properties(warehouse.root(), type, properties, conf));
+    Map<String, String> key =
+        new TreeMap<>(Catalogs.properties(warehouse.root(), type, properties, conf));
     this.catalog =
         OPEN.computeIfAbsent(key, k -> Catalogs.open(warehouse.root(), type, properties, conf));
+    Migration.ifNeeded(this);
   }
 
   /** The tables of {@code warehouse}, with the catalog settings of {@code spark}'s conf. */
@@ -111,8 +113,7 @@ public final class TableStore {
    * name, so a name is never given other settings.
    */
   public String sparkCatalog(SparkSession spark) {
-    Map<String, String> settings =
-        Catalogs.sparkConf(warehouse.root(), type, properties, conf);
+    Map<String, String> settings = Catalogs.sparkConf(warehouse.root(), type, properties, conf);
     settings.remove("spark.sql.defaultCatalog");
     String prefix = "spark.sql.catalog." + Catalogs.NAME;
     String name = Catalogs.NAME;
@@ -148,7 +149,10 @@ public final class TableStore {
     try {
       byte[] d =
           java.security.MessageDigest.getInstance("SHA-256")
-              .digest(new TreeMap<>(settings).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              .digest(
+                  new TreeMap<>(settings)
+                      .toString()
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(d, 0, 4);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -158,8 +162,6 @@ public final class TableStore {
   /** The fully qualified Spark name of table {@code name} in catalog {@code sparkCatalog}. */
   public static String sparkTable(String sparkCatalog, String name) {
     return String.join(
-        ".",
-        List.of(
-            "`" + sparkCatalog + "`", "`" + Catalogs.NAMESPACE + "`", "`" + name + "`"));
+        ".", List.of("`" + sparkCatalog + "`", "`" + Catalogs.NAMESPACE + "`", "`" + name + "`"));
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.TableStore;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.apache.hadoop.conf.Configuration;
@@ -137,12 +138,8 @@ class SparkSubmitIT {
                 + " ok, 0 diverged, 0 failed, 0 timeout"),
         "run summary line" + tails(stdout, stderr));
 
-    Path partition = warehouse.resolve("runs").resolve("sweep=" + NAME);
-    List<Path> files;
-    try (Stream<Path> list = Files.list(partition)) {
-      files = list.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
-    }
-    assertFalse(files.isEmpty(), "Parquet files in " + partition);
+    List<Path> files = dataFiles(warehouse, "runs");
+    assertFalse(files.isEmpty(), "Parquet files of the runs table");
     long rows = 0;
     Configuration conf = new Configuration();
     for (Path f : files) {
@@ -152,7 +149,7 @@ class SparkSubmitIT {
         rows += reader.getRecordCount();
       }
     }
-    assertEquals(RUNS, rows, "rows in the runs table's partition " + partition);
+    assertEquals(RUNS, rows, "rows in the runs table's partition " + files);
     sameNumbersThroughBinSweeplab(spec, warehouse);
     System.out.printf(
         "SparkSubmitIT: %d runs through spark-submit with %s (%d MB) in %d ms; child classpath"
@@ -202,6 +199,23 @@ class SparkSubmitIT {
     }
   }
 
+  /** The data files of the sweep's partition of {@code table} at its current snapshot. */
+  private static List<Path> dataFiles(Path warehouse, String table) {
+    org.apache.iceberg.Table t =
+        TableStore.open(
+                new org.apache.spark.SparkConf(false),
+                new Configuration(),
+                new Warehouse(warehouse.toString()))
+            .load(table)
+            .orElseThrow();
+    List<Path> files = new java.util.ArrayList<>();
+    t.newScan()
+        .filter(org.apache.iceberg.expressions.Expressions.equal("sweep", NAME))
+        .planFiles()
+        .forEach(f -> files.add(Path.of(java.net.URI.create(f.file().location()))));
+    return files;
+  }
+
   /**
    * Each row of {@code table} in the sweep's partition, keyed by run_id (and step for curves), as
    * the text of every double column (Double.toString round-trips every bit) and, for runs, its
@@ -209,12 +223,7 @@ class SparkSubmitIT {
    */
   private static Map<String, String> numbers(Path warehouse, String table) throws IOException {
     Map<String, String> rows = new TreeMap<>();
-    Path partition = warehouse.resolve(table).resolve("sweep=" + NAME);
-    List<Path> files;
-    try (Stream<Path> list = Files.list(partition)) {
-      files = list.filter(p -> p.getFileName().toString().endsWith(".parquet")).toList();
-    }
-    for (Path f : files) {
+    for (Path f : dataFiles(warehouse, table)) {
       try (ParquetReader<Group> reader =
           ParquetReader.builder(new GroupReadSupport(), new org.apache.hadoop.fs.Path(f.toUri()))
               .withConf(new Configuration())

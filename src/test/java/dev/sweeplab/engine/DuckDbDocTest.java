@@ -1,13 +1,14 @@
 package dev.sweeplab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.DocBlocks;
 import dev.sweeplab.testing.SparkTestBase;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,25 +16,21 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The DuckDB query of docs/tables.md and of the README, run as written by DuckDB's own engine (its
- * JDBC driver) on a committed warehouse: it reads every run once, leaves out the {@code _}-prefixed
- * work directories (a copy of the partition planted in {@code _trash} and {@code _pending} would
- * double the counts) and reads a sweep named like a number as text.
+ * JDBC driver) on an export of a committed sweep ({@link Export}): it reads every run once, and a
+ * sweep named like a number reads as text. The export is also written as CSV, lists as JSON text.
  */
 class DuckDbDocTest extends SparkTestBase {
   @TempDir Path tmp;
 
   @Test
-  void theDocumentedQueryReadsTheCommittedRunsOnce() throws Exception {
-    Path wh = tmp.resolve("wh");
-    Warehouse warehouse = new Warehouse(wh.toString());
+  void theDocumentedQueryReadsTheExportedRunsOnce() throws Exception {
+    Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     for (String name : List.of("readme", "2026")) {
       SweepOutcome o =
           new SweepRunner(spark, warehouse)
@@ -44,7 +41,19 @@ class DuckDbDocTest extends SparkTestBase {
                   false);
       assertEquals(8, o.ok(), o.toString());
     }
-    plantCopies(wh.resolve("runs"), "_trash", "_pending");
+    // The sweep re-run: its earlier files stay in the table's older snapshot, not in the export.
+    new SweepRunner(spark, warehouse)
+        .run(SpecParser.parse(TablesDocSqlTest.SPEC, "readme.yaml"), false);
+    Path export = tmp.resolve("export");
+    Map<String, Long> rows =
+        Export.write(spark, warehouse, "readme", export.toString(), Export.Format.PARQUET, null);
+    assertEquals(8L, rows.get(Warehouse.RUNS), rows.toString());
+    assertEquals(24L, rows.get(Warehouse.CURVES), rows.toString());
+    assertEquals(2L, rows.get(Warehouse.SWEEPS), "two executions: " + rows);
+    Map<String, Long> other =
+        Export.write(
+            spark, warehouse, "2026", tmp.resolve("e2026").toString(), Export.Format.PARQUET, null);
+    assertEquals(8L, other.get(Warehouse.RUNS), other.toString());
 
     for (Path file : List.of(Path.of("docs/tables.md"), Path.of("README.md"))) {
       String heading = file.startsWith("docs") ? "## DuckDB, pandas, pyarrow" : "## Querying";
@@ -56,57 +65,50 @@ class DuckDbDocTest extends SparkTestBase {
       String sql =
           statements
               .get(0)
-              .replace("/path/to/warehouse", wh.toString())
+              .replace("/path/to/export", export.toString())
               .replace("'quickstart'", "'readme'");
       try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
           Statement st = duck.createStatement()) {
-        List<String> rows = new ArrayList<>();
+        List<String> got = new ArrayList<>();
         try (ResultSet rs = st.executeQuery(sql)) {
           while (rs.next()) {
-            rows.add(rs.getInt(1) + "," + rs.getInt(2) + "," + rs.getLong(4));
+            got.add(rs.getInt(1) + "," + rs.getInt(2) + "," + rs.getLong(4));
           }
         }
         assertEquals(
             List.of("4,64,2", "4,128,2", "8,64,2", "8,128,2"),
-            rows,
+            got,
             file + ": (width, train_size, seeds) of the committed runs, each once");
-
-        Matcher from =
-            Pattern.compile("FROM (read_parquet\\(.*?\\))\\s*\\n", Pattern.DOTALL).matcher(sql);
-        assertTrue(from.find(), sql);
         try (ResultSet rs =
             st.executeQuery(
-                "SELECT sweep, typeof(sweep), count(*) FROM "
-                    + from.group(1)
-                    + " GROUP BY sweep ORDER BY sweep")) {
-          List<String> sweeps = new ArrayList<>();
-          while (rs.next()) {
-            sweeps.add(rs.getString(1) + ":" + rs.getString(2) + ":" + rs.getLong(3));
-          }
-          assertEquals(List.of("2026:VARCHAR:8", "readme:VARCHAR:8"), sweeps, file.toString());
+                "SELECT sweep, typeof(sweep), count(*) FROM read_parquet('"
+                    + tmp.resolve("e2026")
+                    + "/runs/*.parquet') GROUP BY sweep")) {
+          assertTrue(rs.next());
+          assertEquals(
+              "2026:VARCHAR:8", rs.getString(1) + ":" + rs.getString(2) + ":" + rs.getLong(3));
         }
       }
     }
-  }
 
-  /**
-   * Copies every committed partition of {@code table} under each work directory in {@code dirs}.
-   */
-  static void plantCopies(Path table, String... dirs) throws Exception {
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(table)) {
-      files =
-          walk.filter(p -> p.toString().endsWith(".parquet"))
-              .filter(p -> table.relativize(p).getName(0).toString().startsWith("sweep="))
-              .toList();
+    Path csv = tmp.resolve("csv");
+    Export.write(spark, warehouse, "readme", csv.toString(), Export.Format.CSV, null);
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = duck.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT count(*), count(DISTINCT run_id) FROM read_csv_auto('"
+                    + csv
+                    + "/curves/*.csv')")) {
+      assertTrue(rs.next());
+      assertEquals(24L, rs.getLong(1));
+      assertEquals(8L, rs.getLong(2));
     }
-    assertTrue(files.size() >= 2, "committed files: " + files);
-    for (String dir : dirs) {
-      for (Path f : files) {
-        Path copy = table.resolve(dir).resolve(table.relativize(f));
-        Files.createDirectories(copy.getParent());
-        Files.copy(f, copy);
-      }
-    }
+    UserError notEmpty =
+        assertThrows(
+            UserError.class,
+            () ->
+                Export.write(spark, warehouse, "readme", csv.toString(), Export.Format.CSV, null));
+    assertTrue(notEmpty.getMessage().contains("not empty"), notEmpty.getMessage());
   }
 }

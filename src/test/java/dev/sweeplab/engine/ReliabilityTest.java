@@ -14,15 +14,11 @@ import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -130,21 +126,19 @@ class ReliabilityTest extends SparkTestBase {
   void readersRacingCommitsSeeTheOldStateOrTheNewNeverAMix() throws Exception {
     Warehouse warehouse = new Warehouse(tmp.resolve("race").toString());
     SweepRunner runner = new SweepRunner(spark, warehouse);
-    // Two states of one partition, told apart by their row counts in runs, curves and sweeps.
-    SweepSpec small = tiny("race_a", "[4, 8]", 1, 3);
-    SweepSpec large = tiny("race_b", "[4, 8, 16]", 2, 5);
-    runner.run(small, false);
+    // Two executions of one sweep, told apart by their row counts in runs, curves and sweeps:
+    // both staged, then committed in turn by the sweep's commit (three Iceberg snapshots each).
+    SweepSpec small = tiny("race", "[4, 8]", 1, 3);
+    SweepSpec large = tiny("race", "[4, 8, 16]", 2, 5);
     runner.run(large, false);
+    runner.run(small, false);
     List<Long> stateA = List.of(2L, 2L * 3, 2L);
     List<Long> stateB = List.of(6L, 6L * 5, 6L);
-    Map<String, Dataset<Row>> a = stateOf(warehouse, small, "race");
-    Map<String, Dataset<Row>> b = stateOf(warehouse, large, "race");
-    Commit.publish(spark, warehouse, "race", a);
 
     String query =
         "SELECT (SELECT count(*) FROM runs WHERE sweep = 'race'),"
             + " (SELECT count(*) FROM curves WHERE sweep = 'race'),"
-            + " (SELECT max(runs_planned) FROM sweeps WHERE sweep = 'race')";
+            + " (SELECT max_by(runs_planned, finished) FROM sweeps WHERE sweep = 'race')";
     AtomicBoolean done = new AtomicBoolean();
     List<List<Long>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
     List<Throwable> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -163,7 +157,9 @@ class ReliabilityTest extends SparkTestBase {
     reader.start();
     int commits = 4;
     for (int i = 0; i < commits; i++) {
-      Commit.publish(spark, warehouse, "race", i % 2 == 0 ? b : a);
+      SweepSpec next = i % 2 == 0 ? large : small;
+      SweepCommit.commit(
+          spark, warehouse, next, next.expand(), 0, 0, 0, false, SweepCommit.FILES_PER_TASK);
       // The next commit waits for a read to end after this one, so reads and commits interleave
       // however fast either is; the reader starts its next read at once, during the next commit.
       int reads = seen.size();
@@ -185,7 +181,7 @@ class ReliabilityTest extends SparkTestBase {
         commits, seen.size(), states);
     Tables.register(spark, warehouse);
     // The last commit published state A.
-    ReliabilityLedger.Counts c = ReliabilityLedger.count(spark, small.named("race"));
+    ReliabilityLedger.Counts c = ReliabilityLedger.count(spark, small);
     assertEquals(new ReliabilityLedger.Counts(2, 2, 0, 0), c);
     ReliabilityLedger.record(
         "reader racing " + commits + " commits (" + seen.size() + " reads)", c, 0);
@@ -237,21 +233,5 @@ class ReliabilityTest extends SparkTestBase {
             + evalPoints
             + "}\n",
         name + ".yaml");
-  }
-
-  /** The committed tables of {@code spec}, relabelled as partition {@code sweep}. */
-  private Map<String, Dataset<Row>> stateOf(Warehouse warehouse, SweepSpec spec, String sweep) {
-    Tables.register(spark, warehouse);
-    Map<String, Dataset<Row>> tables = new LinkedHashMap<>();
-    for (String t : List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS)) {
-      tables.put(
-          t,
-          spark
-              .table(t)
-              .where(functions.col("sweep").equalTo(spec.name()))
-              .withColumn("sweep", functions.lit(sweep))
-              .cache());
-    }
-    return tables;
   }
 }

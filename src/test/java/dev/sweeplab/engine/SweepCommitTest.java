@@ -1,25 +1,28 @@
 package dev.sweeplab.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
-import dev.sweeplab.store.DriverLease;
 import dev.sweeplab.store.StagedName;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.PartitionCommit;
+import dev.sweeplab.table.TableStore;
 import dev.sweeplab.testing.SparkTestBase;
 import dev.sweeplab.train.Numerics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.expressions.Expressions;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,57 +185,68 @@ class SweepCommitTest extends SparkTestBase {
     assertFirstCommitIntact(warehouse);
   }
 
+  /**
+   * A commit between its {@code runs} snapshot and its {@code sweeps} row: readers see the sweep's
+   * runs as its published row names them, and a sweep with no row yet not at all.
+   */
   @Test
-  void theNextCommitRemovesPendingDataADeadCommitLeftAndKeepsALiveOnes() throws IOException {
-    Warehouse warehouse = new Warehouse(tmp.resolve("dead").toString());
-    new SweepRunner(spark, warehouse).run(spec("first"), false);
-    Path pending = Path.of(warehouse.table(Warehouse.RUNS).toString(), "_pending");
-    Path dead = pending.resolve("1-dead/sweep=first/part-00000.parquet");
-    Path live = pending.resolve("2-live/sweep=other/part-00000.parquet");
-    Path waiting = pending.resolve("3-waiting/sweep=held/part-00000.parquet");
-    for (Path p : List.of(dead, live, waiting)) {
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, "half a partition");
-    }
-    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - Commit.ABANDONED_MS - 60_000);
-    for (Path start : List.of(dead, waiting)) {
-      for (Path p = start; !p.equals(pending); p = p.getParent()) {
-        Files.setLastModifiedTime(p, old);
-      }
-    }
+  void readersSeeEachSweepAsItsSweepsRowPublishedIt() {
+    Warehouse warehouse = new Warehouse(tmp.resolve("pins").toString());
+    new SweepRunner(spark, warehouse).run(spec("pub"), false);
+    Table runs = TableStore.open(spark, warehouse).load(Warehouse.RUNS).orElseThrow();
+    List<String> files = new ArrayList<>();
+    runs.newScan().planFiles().forEach(t -> files.add(t.file().location()));
+    // Two commits whose runs landed and whose sweeps rows did not (yet): one replaces the
+    // published sweep's runs with none, one adds a sweep never published.
+    PartitionCommit.replace(runs, "pub", List.of(), Map.of(PartitionCommit.COMMIT, "c2"));
+    PartitionCommit.replace(runs, "unpublished", files, Map.of(PartitionCommit.COMMIT, "c3"));
 
-    // A sweep whose driver is alive (its commit waiting for executors) keeps its pending data.
-    try (DriverLease held =
-        DriverLease.acquire(spark.sparkContext().hadoopConfiguration(), warehouse, "held")) {
-      new SweepRunner(spark, warehouse).run(spec("second"), false);
-    }
-
-    assertFalse(Files.exists(dead.getParent().getParent()), "a dead commit's pending data removed");
-    assertTrue(Files.exists(live), "a commit still writing keeps its pending data");
-    assertTrue(Files.exists(waiting), "a live driver's commit keeps its pending data");
+    Tables.register(spark, warehouse);
+    assertRows(
+        "the published runs only",
+        sql("SELECT sweep, count(*) FROM runs GROUP BY sweep"),
+        row("pub", 5L));
+    assertRows(
+        "the live table has the unpublished state",
+        sql(
+            "SELECT sweep, count(*) FROM "
+                + TableStore.sparkTable(
+                    TableStore.open(spark, warehouse).sparkCatalog(spark), Warehouse.RUNS)
+                + " GROUP BY sweep"),
+        row("unpublished", 5L));
   }
 
-  /** The tables as the sweep's first commit left them, and no pending commit data. */
+  /**
+   * The tables as the sweep's first commit left them, and no data files of the failed commit: one
+   * commit's directory per table.
+   */
   private static void assertFirstCommitIntact(Warehouse warehouse) throws IOException {
     Tables.register(spark, warehouse);
     assertRows(
         "the first commit's tables as they were",
         sql("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM sweeps)"),
         row(5L, 1L));
-    try (Stream<Path> pending =
-        Files.walk(Path.of(warehouse.root())).filter(p -> p.toString().contains("_pending/"))) {
-      assertEquals(List.of(), pending.toList(), "nothing left pending");
+    for (String table : List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS)) {
+      Table t = TableStore.open(spark, warehouse).load(table).orElseThrow();
+      Path data = Path.of(java.net.URI.create(t.location())).resolve("data");
+      try (Stream<Path> dirs = Files.walk(data, 2)) {
+        assertEquals(
+            1,
+            dirs.filter(d -> data.relativize(d).getNameCount() == 2).count(),
+            table + ": only the first commit's data directory");
+      }
     }
   }
 
-  private static List<String> dataFiles(Warehouse warehouse, String table, String sweep)
-      throws IOException {
-    try (Stream<Path> files = Files.list(Path.of(warehouse.partition(table, sweep).toString()))) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith(".") && !n.startsWith("_"))
-          .sorted()
-          .toList();
-    }
+  /** The names of the data files of the sweep's partition at the table's current snapshot. */
+  private static List<String> dataFiles(Warehouse warehouse, String table, String sweep) {
+    Table t = TableStore.open(spark, warehouse).load(table).orElseThrow();
+    List<String> names = new ArrayList<>();
+    t.newScan()
+        .filter(Expressions.equal("sweep", sweep))
+        .planFiles()
+        .forEach(f -> names.add(new org.apache.hadoop.fs.Path(f.file().location()).getName()));
+    names.sort(null);
+    return names;
   }
 }

@@ -156,7 +156,9 @@ class SweepRunnerTest extends SparkTestBase {
     assertEquals(8, fresh.trained());
     Tables.register(spark, warehouse);
     assertRows("after --fresh", sql("SELECT count(*) FROM runs"), row(8L));
-    assertTrue(Files.isDirectory(tmp.resolve("wh/runs/sweep=tiny")), "Hive-style partition");
+    assertTrue(
+        Files.isDirectory(tmp.resolve("wh/default/runs/data/sweep=tiny")),
+        "the Iceberg table's partition directory");
   }
 
   @Test
@@ -181,33 +183,5 @@ class SweepRunnerTest extends SparkTestBase {
         sql("SELECT sweep, count(*) FROM runs GROUP BY sweep ORDER BY sweep"),
         row("2026", 2L),
         row("a", 4L));
-  }
-
-  @Test
-  void plainSparkSqlReadsTheTablesAsTheReadmeShows() {
-    Warehouse warehouse = new Warehouse(tmp.resolve("plain").toString());
-    SweepSpec spec = SpecParser.parse(SPEC.replace("repeats: 2", "repeats: 1"), "tiny.yaml");
-    new SweepRunner(spark, warehouse).run(spec, false);
-    String location = warehouse.table(Warehouse.RUNS).toString();
-    spark.sql("DROP TABLE IF EXISTS readme_runs");
-    spark.sql(
-        "CREATE TABLE readme_runs USING parquet OPTIONS (mergeSchema 'true') LOCATION '"
-            + location
-            + "'");
-    spark.sql("MSCK REPAIR TABLE readme_runs");
-    assertRows(
-        "the README's query",
-        sql(
-            "SELECT width, train_size, count(*) AS seeds FROM readme_runs WHERE sweep = 'tiny' AND"
-                + " status = 'ok' GROUP BY width, train_size ORDER BY width, train_size"),
-        row(4, 64, 1L),
-        row(4, 128, 1L),
-        row(16, 64, 1L),
-        row(16, 128, 1L));
-    assertRows(
-        "by path",
-        sql("SELECT count(*) FROM parquet.`%s` WHERE step = 0", warehouse.table(Warehouse.CURVES)),
-        row(4L));
-    spark.sql("DROP TABLE readme_runs");
   }
 }

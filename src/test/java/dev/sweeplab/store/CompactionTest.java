@@ -246,10 +246,10 @@ class CompactionTest {
 
     Compaction.writeSweeps(
         conf,
-        earlier,
+        List.of(new Path(earlier, "part-0")),
         path("pending/part-0"),
         new Compaction.SweepsRow(
-            "{\"new\":1}", "v", "app", "local[2]", 1_000, 2_000, 4, 3, 1, 4, 0, 0, 0));
+            "{\"new\":1}", "v", "app", "local[2]", 1_000, 2_000, 4, 3, 1, 4, 0, 0, 0, 7, 8));
 
     List<Group> rows = rows(path("pending/part-0"));
     assertEquals(2, rows.size());
@@ -264,16 +264,18 @@ class CompactionTest {
     assertEquals(1_000_000L, latest.getLong("started", 0));
     assertEquals(2_000_000L, latest.getLong("finished", 0));
     assertEquals(0L, latest.getLong("runs_timeout", 0));
+    assertEquals(7L, latest.getLong("runs_snapshot", 0));
+    assertEquals(8L, latest.getLong("curves_snapshot", 0));
     assertFalse(Files.exists(tmp.resolve("pending/_SUCCESS")));
   }
 
   @Test
-  void aMissingEarlierPartitionMeansOneRow() throws IOException {
+  void noEarlierFilesMeansOneRow() throws IOException {
     Compaction.writeSweeps(
         conf,
-        path("nowhere"),
+        List.of(),
         path("p/part-0"),
-        new Compaction.SweepsRow("{}", "v", "app", "local", 1, 2, 1, 0, 1, 1, 0, 0, 0));
+        new Compaction.SweepsRow("{}", "v", "app", "local", 1, 2, 1, 0, 1, 1, 0, 0, 0, 1, 2));
     assertEquals(1, rows(path("p/part-0")).size());
   }
 

@@ -1,0 +1,88 @@
+package dev.sweeplab.cli;
+
+import dev.sweeplab.engine.Tables;
+import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.Schemes;
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.History;
+import dev.sweeplab.table.Pins;
+import dev.sweeplab.table.TableStore;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code sweeplab history SWEEP}: the sweep's commits, one per line, from the {@code sweeps}
+ * table's snapshots. Starts no Spark.
+ */
+@Command(
+    name = "history",
+    description =
+        "List a sweep's commits (the sweeps table's snapshots): when, the snapshot id that"
+            + " --as-of takes, the runs by status, and the runs the commit added and replaced.")
+final class HistoryCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SWEEP", description = "sweep name")
+  String sweep;
+
+  @Option(
+      names = "--warehouse",
+      defaultValue = "warehouse",
+      description =
+          "where the tables live: a directory or any Hadoop URI (default ./${DEFAULT-VALUE})")
+  String warehouse;
+
+  static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+  @Override
+  public Integer call() {
+    Configuration conf = WarehouseOption.hadoopSettings();
+    Schemes.check("--warehouse", warehouse, conf);
+    TableStore store = TableStore.open(new SparkConf(), conf, new Warehouse(warehouse));
+    List<History.Commit> commits = History.of(store, sweep);
+    if (commits.isEmpty()) {
+      throw UserError.of(
+          "sweep '"
+              + sweep
+              + "' has no commit in warehouse '"
+              + warehouse
+              + "' (bin/sweeplab status lists the sweeps there)");
+    }
+    System.out.print(render(commits));
+    return 0;
+  }
+
+  /** The commits as a Markdown table, oldest first. */
+  static String render(List<History.Commit> commits) {
+    StringBuilder out =
+        new StringBuilder(
+            "| committed (UTC) | snapshot | planned | ok | diverged | failed | timeout | runs"
+                + " added | runs replaced |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (History.Commit c : commits) {
+      out.append("| ")
+          .append(TIME.format(Instant.ofEpochMilli(c.committedMs())))
+          .append(" | ")
+          .append(c.snapshot());
+      for (String col :
+          List.of("runs_planned", "runs_ok", "runs_diverged", "runs_failed", "runs_timeout")) {
+        out.append(" | ").append(Pins.field(c.row(), col) instanceof Long v ? v : "");
+      }
+      out.append(" | ")
+          .append(c.runsAdded() < 0 ? "" : c.runsAdded())
+          .append(" | ")
+          .append(c.runsRemoved() < 0 ? "" : c.runsRemoved())
+          .append(" |\n");
+    }
+    return out.toString();
+  }
+
+  /** The tables whose snapshot ids {@code --as-of} takes. */
+  static final List<String> TABLES = Tables.ALL;
+}
