@@ -34,6 +34,8 @@ import picocli.CommandLine.Command;
       SqlCommand.class,
       HistoryCommand.class,
       ExportCommand.class,
+      MaintainCommand.class,
+      MigrateCommand.class,
       KeysCommand.class,
       JobsCommand.class,
       BenchCommand.class

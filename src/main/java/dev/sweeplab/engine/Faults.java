@@ -18,8 +18,12 @@ import org.apache.spark.TaskContext;
  *       would (a full disk, a lost connection); Spark retries it where the master allows retries
  *       ({@code local[n,f]}, clusters).
  * </ul>
+ *
+ * <p>And one Java system property of the driver, which a test passes to a driver JVM it starts:
+ * {@value #HALT_COMMIT_AT} names a point of a sweep's commit ({@link #COMMIT_POINTS}) at which the
+ * driver halts, as a SIGKILL would stop it there.
  */
-final class Faults {
+public final class Faults {
   /** Local property: run ids at which the first attempt of their task halts its executor. */
   static final String HALT_FIRST_ATTEMPT = "sweeplab.test.fault.halt_first_attempt";
 
@@ -29,7 +33,26 @@ final class Faults {
   /** The exit status of a halted executor, recognisable in the worker's log. */
   static final int HALT_STATUS = 86;
 
+  /** System property: the commit point at which the driver JVM halts. */
+  static final String HALT_COMMIT_AT = "sweeplab.test.fault.halt_commit_at";
+
+  /**
+   * The points of a sweep's commit: its data files written, its {@code runs} snapshot committed,
+   * its {@code curves} snapshot committed (the {@code sweeps} row not yet).
+   */
+  public static final java.util.List<String> COMMIT_POINTS =
+      java.util.List.of("compacted", "runs", "curves");
+
   private Faults() {}
+
+  /** Halts the driver JVM if a test asked for it at commit point {@code point}. */
+  static void haltAtCommitPoint(String point) {
+    if (point.equals(System.getProperty(HALT_COMMIT_AT))) {
+      System.err.println("sweeplab fault injection: halting the driver at commit point " + point);
+      System.err.flush();
+      Runtime.getRuntime().halt(HALT_STATUS);
+    }
+  }
 
   /** Halts this executor JVM or throws if a test asked for it at {@code runId} in this attempt. */
   static void injectIfAsked(String runId) {

@@ -130,10 +130,13 @@ final class SweepCommit {
       if (found != planned.size()) {
         throw notAllStaged(sweep, planned.size(), found, staging);
       }
+      Faults.haltAtCommitPoint("compacted"); // tests only: inert unless a test asked
       long runsSnapshot = PartitionCommit.replace(runs, sweep, compacted.runs(), summary);
       uncommitted.remove(runs);
+      Faults.haltAtCommitPoint("runs");
       long curvesSnapshot = PartitionCommit.replace(curves, sweep, compacted.curves(), summary);
       uncommitted.remove(curves);
+      Faults.haltAtCommitPoint("curves");
       SweepOutcome o =
           new SweepOutcome(
               planned.size(),

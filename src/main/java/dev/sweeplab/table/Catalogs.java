@@ -119,6 +119,10 @@ public final class Catalogs {
     Map<String, String> props = new LinkedHashMap<>();
     props.put(CatalogUtil.ICEBERG_CATALOG_TYPE, kind);
     props.put(CatalogProperties.WAREHOUSE_LOCATION, location);
+    if (kind.equals(HADOOP) && !extra.containsKey(CatalogProperties.LOCK_IMPL)) {
+      // Commits from several processes to one table in turn (see FileLockManager).
+      props.put(CatalogProperties.LOCK_IMPL, FileLockManager.class.getName());
+    }
     props.putAll(extra);
     return props;
   }

@@ -12,6 +12,7 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.spark.SparkSchemaUtil;
@@ -49,8 +50,12 @@ public final class IcebergTables {
     if (!catalog.tableExists(id)) {
       try {
         return create(catalog, id, incoming);
-      } catch (AlreadyExistsException e) {
-        // another driver created it meanwhile: load and evolve it as below
+      } catch (AlreadyExistsException | CommitFailedException e) {
+        // Another driver created it meanwhile (a Hadoop catalog reports the taken first
+        // metadata version as a failed commit): load and evolve it as below.
+        if (!catalog.tableExists(id)) {
+          throw e;
+        }
       }
     }
     Table table = catalog.loadTable(id);

@@ -140,7 +140,9 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
         out.put(sweep, NONE);
       } else {
         Long row = named.get(sweep);
-        if (row != null && row != s.snapshotId()) {
+        // A named snapshot since expired (a commit left half-done longer than the retention)
+        // cannot be read: the sweep reads the table's snapshot.
+        if (row != null && row != s.snapshotId() && table.snapshot(row) != null) {
           out.put(sweep, row);
         }
       }

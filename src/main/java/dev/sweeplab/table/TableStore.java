@@ -52,10 +52,20 @@ public final class TableStore {
     Migration.ifNeeded(this);
   }
 
-  /** The tables of {@code warehouse}, with the catalog settings of {@code spark}'s conf. */
+  /**
+   * The tables of {@code warehouse}, with the catalog settings of {@code spark}'s conf (its runtime
+   * settings, which start as the application's).
+   */
   public static TableStore open(SparkSession spark, Warehouse warehouse) {
-    return open(
-        spark.sparkContext().getConf(), spark.sparkContext().hadoopConfiguration(), warehouse);
+    SparkConf settings = new SparkConf(false);
+    scala.collection.Iterator<Tuple2<String, String>> all = spark.conf().getAll().iterator();
+    while (all.hasNext()) {
+      Tuple2<String, String> e = all.next();
+      if (e._1().startsWith(PREFIX)) {
+        settings.set(e._1(), e._2());
+      }
+    }
+    return open(settings, spark.sparkContext().hadoopConfiguration(), warehouse);
   }
 
   /** The tables of {@code warehouse}, with the catalog settings of {@code settings}. */
@@ -108,9 +118,9 @@ public final class TableStore {
 
   /**
    * Registers this catalog in {@code spark} and returns its Spark name: {@value Catalogs#NAME}
-   * unless the session already names another catalog so, then {@value Catalogs#NAME} followed by a
-   * digest of the settings (a session that reads two warehouses). Spark loads a catalog once per
-   * name, so a name is never given other settings.
+   * unless the Spark session already names another catalog so, then {@value Catalogs#NAME} followed
+   * by a digest of the settings (a Spark session that reads two warehouses). Spark loads a catalog
+   * once per name, so a name is never given other settings.
    */
   public String sparkCatalog(SparkSession spark) {
     Map<String, String> settings = Catalogs.sparkConf(warehouse.root(), type, properties, conf);
@@ -130,7 +140,10 @@ public final class TableStore {
     return name;
   }
 
-  /** Whether the session's settings under {@code prefix} are absent or equal to {@code want}'s. */
+  /**
+   * Whether the Spark session's settings under {@code prefix} are absent or equal to {@code
+   * want}'s.
+   */
   private static boolean matches(
       SparkSession spark, Map<String, String> want, String wantPrefix, String prefix) {
     if (!spark.conf().contains(prefix)) {

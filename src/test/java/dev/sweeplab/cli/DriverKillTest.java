@@ -67,7 +67,7 @@ class DriverKillTest {
     Set<String> before = staged(staging);
     assertTrue(before.size() < planned, "killed part-way: " + before.size() + " of " + planned);
     assertTrue(
-        !Files.exists(warehouse.resolve("runs")), "nothing committed before the sweep finished");
+        !Files.exists(warehouse.resolve("default")), "nothing committed before the sweep finished");
 
     Process second = run(spec, warehouse, "second");
     assertTrue(second.waitFor(300, TimeUnit.SECONDS), "the rerun finished");
@@ -122,9 +122,15 @@ class DriverKillTest {
 
   /** {@code sweeplab ARGS} in a new JVM on the test classpath, output to {@code log}. */
   static Process sweeplab(Path log, String... args) throws IOException {
+    return sweeplab(log, List.of(), args);
+  }
+
+  /** As {@link #sweeplab(Path, String...)}, with {@code jvm} options for the new JVM. */
+  static Process sweeplab(Path log, List<String> jvm, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("-Xmx1g");
+    cmd.addAll(jvm);
     cmd.add("@" + Path.of("conf", "jvm.options").toAbsolutePath());
     String cache = System.getProperty("org.bytedeco.javacpp.cachedir");
     if (cache != null) {

@@ -55,7 +55,7 @@ class TablesDocSqlTest extends SparkTestBase {
     spark.conf().set("spark.sql.defaultCatalog", "spark_catalog");
   }
 
-  /** Sets the documented {@code --conf} lines of {@code file}'s section on the session. */
+  /** Sets the documented {@code --conf} lines of {@code file}'s section on the Spark session. */
   void configure(Path file, String heading) throws Exception {
     List<String> blocks =
         DocBlocks.blocks(file, heading, "").stream()

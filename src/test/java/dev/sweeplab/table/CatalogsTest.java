@@ -1,6 +1,7 @@
 package dev.sweeplab.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +68,7 @@ class CatalogsTest {
             "spark.sql.catalog.sweeplab",
             "spark.sql.catalog.sweeplab.type",
             "spark.sql.catalog.sweeplab.warehouse",
+            "spark.sql.catalog.sweeplab.lock-impl",
             "spark.sql.catalog.sweeplab.cache-enabled",
             "spark.sql.catalog.sweeplab.default-namespace",
             "spark.sql.defaultCatalog"),
@@ -75,6 +77,8 @@ class CatalogsTest {
     assertEquals("hadoop", spark.get("spark.sql.catalog.sweeplab.type"));
     // A relative or scheme-less path means the same directory to every process.
     assertEquals("file:/data/wh", spark.get("spark.sql.catalog.sweeplab.warehouse"));
+    assertEquals(
+        FileLockManager.class.getName(), spark.get("spark.sql.catalog.sweeplab.lock-impl"));
     assertEquals("false", spark.get("spark.sql.catalog.sweeplab.cache-enabled"));
     assertEquals("default", spark.get("spark.sql.catalog.sweeplab.default-namespace"));
     assertEquals("sweeplab", spark.get("spark.sql.defaultCatalog"));
@@ -84,5 +88,6 @@ class CatalogsTest {
             "s3a://b/wh", "jdbc", Map.of("uri", "jdbc:postgresql://db/iceberg"), conf);
     assertEquals("jdbc:postgresql://db/iceberg", jdbc.get("spark.sql.catalog.sweeplab.uri"));
     assertEquals("s3a://b/wh", jdbc.get("spark.sql.catalog.sweeplab.warehouse"));
+    assertFalse(jdbc.containsKey("spark.sql.catalog.sweeplab.lock-impl"), "the database locks");
   }
 }
