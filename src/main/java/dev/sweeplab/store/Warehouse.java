@@ -8,9 +8,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Where the tables live: {@code <root>/<table>/sweep=<name>/} Parquet files, Hive-style, so any
- * Parquet reader can open them; per-run staging files under {@code <root>/_staging/}, which readers
- * skip because of the leading underscore. The root is any Hadoop FileSystem URI.
+ * A warehouse: the root of its Iceberg tables' catalog (by default a Hadoop catalog whose tables
+ * are {@code <root>/default/<table>/}, see {@code dev.sweeplab.table.TableStore}) and of the
+ * per-run staging files under {@code <root>/_staging/}. {@link #table} and {@link #partition} name
+ * the directories of the layout written before the tables were Iceberg's, which {@code
+ * dev.sweeplab.table.Migration} imports. The root is any Hadoop FileSystem URI.
  */
 public record Warehouse(String root) implements Serializable {
   public static final String RUNS = "runs";
@@ -22,12 +24,12 @@ public record Warehouse(String root) implements Serializable {
   public static final String WIDTH_EXPONENTS = "width_exponents";
   public static final String LR_TRANSFER = "lr_transfer";
 
-  /** Directory of a table. */
+  /** Directory of a table in the earlier layout. */
   public Path table(String name) {
     return new Path(root, name);
   }
 
-  /** Directory of one sweep's partition of a table. */
+  /** Directory of one sweep's partition of a table in the earlier layout. */
   public Path partition(String table, String sweep) {
     return new Path(table(table), "sweep=" + sweep);
   }

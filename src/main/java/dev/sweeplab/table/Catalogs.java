@@ -60,8 +60,21 @@ public final class Catalogs {
    */
   public static Catalog open(
       String warehouse, String type, Map<String, String> properties, Configuration conf) {
+    return open(NAME, warehouse, type, properties, conf);
+  }
+
+  /**
+   * As {@link #open(String, String, Map, Configuration)}, named {@code name}: a JDBC catalog keeps
+   * its tables under its name in the database, so every reader of them must use the same name.
+   */
+  public static Catalog open(
+      String name,
+      String warehouse,
+      String type,
+      Map<String, String> properties,
+      Configuration conf) {
     return CatalogUtil.buildIcebergCatalog(
-        NAME, properties(warehouse, type, properties, conf), conf);
+        name, properties(warehouse, type, properties, conf), conf);
   }
 
   /**
@@ -73,14 +86,24 @@ public final class Catalogs {
    */
   public static Map<String, String> sparkConf(
       String warehouse, String type, Map<String, String> properties, Configuration conf) {
+    return sparkConf(NAME, warehouse, type, properties, conf);
+  }
+
+  /** As {@link #sparkConf(String, String, Map, Configuration)}, for the catalog {@code name}. */
+  public static Map<String, String> sparkConf(
+      String name,
+      String warehouse,
+      String type,
+      Map<String, String> properties,
+      Configuration conf) {
     Map<String, String> spark = new LinkedHashMap<>();
-    String prefix = "spark.sql.catalog." + NAME;
+    String prefix = "spark.sql.catalog." + name;
     spark.put(prefix, SPARK_CATALOG);
     properties(warehouse, type, properties, conf).forEach((k, v) -> spark.put(prefix + "." + k, v));
     spark.put(prefix + "." + CatalogProperties.CACHE_ENABLED, "false");
     // Spark's Iceberg catalog starts in the empty namespace unless told otherwise.
     spark.put(prefix + ".default-namespace", NAMESPACE.toString());
-    spark.put("spark.sql.defaultCatalog", NAME);
+    spark.put("spark.sql.defaultCatalog", name);
     return spark;
   }
 

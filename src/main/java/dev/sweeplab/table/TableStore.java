@@ -35,20 +35,28 @@ public final class TableStore {
 
   private final Warehouse warehouse;
   private final Configuration conf;
+  private final String name;
   private final String type;
   private final Map<String, String> properties;
   private final Catalog catalog;
 
   private TableStore(
-      Warehouse warehouse, Configuration conf, String type, Map<String, String> properties) {
+      Warehouse warehouse,
+      Configuration conf,
+      String name,
+      String type,
+      Map<String, String> properties) {
     this.warehouse = warehouse;
     this.conf = conf;
+    this.name = name;
     this.type = type;
     this.properties = properties;
     Map<String, String> key =
         new TreeMap<>(Catalogs.properties(warehouse.root(), type, properties, conf));
+    key.put("", name);
     this.catalog =
-        OPEN.computeIfAbsent(key, k -> Catalogs.open(warehouse.root(), type, properties, conf));
+        OPEN.computeIfAbsent(
+            key, k -> Catalogs.open(name, warehouse.root(), type, properties, conf));
     Migration.ifNeeded(this);
   }
 
@@ -71,15 +79,18 @@ public final class TableStore {
   /** The tables of {@code warehouse}, with the catalog settings of {@code settings}. */
   public static TableStore open(SparkConf settings, Configuration conf, Warehouse warehouse) {
     String type = null;
+    String name = Catalogs.NAME;
     Map<String, String> properties = new LinkedHashMap<>();
     for (Tuple2<String, String> e : settings.getAllWithPrefix(PREFIX)) {
       if (e._1().equals("type")) {
         type = e._2();
+      } else if (e._1().equals("name")) {
+        name = e._2();
       } else {
         properties.put(e._1(), e._2());
       }
     }
-    return new TableStore(warehouse, conf, type, properties);
+    return new TableStore(warehouse, conf, name, type, properties);
   }
 
   public Warehouse warehouse() {
@@ -117,27 +128,39 @@ public final class TableStore {
   }
 
   /**
-   * Registers this catalog in {@code spark} and returns its Spark name: {@value Catalogs#NAME}
-   * unless the Spark session already names another catalog so, then {@value Catalogs#NAME} followed
-   * by a digest of the settings (a Spark session that reads two warehouses). Spark loads a catalog
-   * once per name, so a name is never given other settings.
+   * Registers this catalog in {@code spark} and returns its Spark name: its own name ({@value
+   * Catalogs#NAME} unless {@code spark.sweeplab.catalog.name} says otherwise) unless the Spark
+   * session already names another catalog so; then, for a Hadoop catalog, its name followed by a
+   * digest of the settings (a Spark session that reads two warehouses). A JDBC catalog keeps its
+   * tables under its name, so there a clash is an error. Spark loads a catalog once per name, so a
+   * name is never given other settings.
    */
   public String sparkCatalog(SparkSession spark) {
-    Map<String, String> settings = Catalogs.sparkConf(warehouse.root(), type, properties, conf);
+    Map<String, String> settings =
+        Catalogs.sparkConf(name, warehouse.root(), type, properties, conf);
     settings.remove("spark.sql.defaultCatalog");
-    String prefix = "spark.sql.catalog." + Catalogs.NAME;
-    String name = Catalogs.NAME;
+    String prefix = "spark.sql.catalog." + name;
+    String registered = name;
     if (!matches(spark, settings, prefix, prefix)) {
-      name = Catalogs.NAME + "_" + digest(settings);
+      if (Catalogs.JDBC.equalsIgnoreCase(type)) {
+        throw new IllegalStateException(
+            "the Spark session already has a catalog named '"
+                + name
+                + "' with other settings; a JDBC catalog's tables are read under the name they"
+                + " were written with: set "
+                + PREFIX
+                + "name to tell this warehouse's catalog apart");
+      }
+      registered = name + "_" + digest(settings);
     }
-    String own = "spark.sql.catalog." + name;
+    String own = "spark.sql.catalog." + registered;
     for (Map.Entry<String, String> e : settings.entrySet()) {
       String key = own + e.getKey().substring(prefix.length());
       if (!spark.conf().contains(key)) {
         spark.conf().set(key, e.getValue());
       }
     }
-    return name;
+    return registered;
   }
 
   /**

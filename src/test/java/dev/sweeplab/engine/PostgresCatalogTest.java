@@ -95,6 +95,7 @@ class PostgresCatalogTest extends SparkTestBase {
     String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     Path warehouse = Files.createTempDirectory("sweeplab-pg-wh");
     spark.conf().set(TableStore.PREFIX + "type", "jdbc");
+    spark.conf().set(TableStore.PREFIX + "name", "pgtest");
     spark.conf().set(TableStore.PREFIX + "uri", url);
     spark.conf().set(TableStore.PREFIX + "jdbc.user", "sweeplab");
     try {
@@ -116,7 +117,7 @@ class PostgresCatalogTest extends SparkTestBase {
             "no Hadoop catalog pointer files: the database holds the pointers");
       }
     } finally {
-      for (String k : List.of("type", "uri", "jdbc.user")) {
+      for (String k : List.of("type", "name", "uri", "jdbc.user")) {
         spark.conf().unset(TableStore.PREFIX + k);
       }
     }
@@ -125,8 +126,8 @@ class PostgresCatalogTest extends SparkTestBase {
         ResultSet rs =
             db.createStatement()
                 .executeQuery(
-                    "SELECT table_name FROM iceberg_tables WHERE table_namespace = 'default'"
-                        + " ORDER BY table_name")) {
+                    "SELECT table_name FROM iceberg_tables WHERE catalog_name = 'pgtest'"
+                        + " AND table_namespace = 'default' ORDER BY table_name")) {
       while (rs.next()) {
         tables.add(rs.getString(1));
       }

@@ -25,7 +25,9 @@ class JdbcCatalogTest extends SparkTestBase {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     String warehouse = tmp.resolve("warehouse").toString();
     Map<String, String> props = Map.of("uri", "jdbc:h2:file:" + tmp.resolve("catalog"));
-    Catalog writer = Catalogs.open(warehouse, "jdbc", props, conf);
+    // Named apart from the sweeplab catalog other tests of this JVM's Spark session register: a
+    // JDBC catalog's readers use the name it was written with.
+    Catalog writer = Catalogs.open("jdbctest", warehouse, "jdbc", props, conf);
     Table table = IcebergTables.createOrLoad(writer, "runs", PartitionCommitTest.FIRST);
     String file =
         RunFiles.write(
@@ -36,12 +38,20 @@ class JdbcCatalogTest extends SparkTestBase {
             row("s", "r2", 8, 0.25));
     long snapshot = PartitionCommit.replace(table, "s", List.of(file), Map.of());
 
-    Catalog reader = Catalogs.open(warehouse, "jdbc", props, conf);
+    Catalog reader = Catalogs.open("jdbctest", warehouse, "jdbc", props, conf);
     assertEquals(snapshot, reader.loadTable(Catalogs.table("runs")).currentSnapshot().snapshotId());
-    Catalogs.sparkConf(warehouse, "jdbc", props, conf).forEach(spark.conf()::set);
+    Catalogs.sparkConf("jdbctest", warehouse, "jdbc", props, conf)
+        .forEach(
+            (k, v) -> {
+              if (!k.equals("spark.sql.defaultCatalog")) {
+                spark.conf().set(k, v);
+              }
+            });
     assertRows(
         "through Spark",
-        sql("SELECT run_id, width FROM runs VERSION AS OF %d ORDER BY run_id", snapshot),
+        sql(
+            "SELECT run_id, width FROM jdbctest.default.runs VERSION AS OF %d ORDER BY run_id",
+            snapshot),
         row("r1", 4),
         row("r2", 8));
   }
