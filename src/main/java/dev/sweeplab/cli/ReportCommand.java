@@ -2,10 +2,14 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Analyses;
 import dev.sweeplab.engine.Sessions;
+import dev.sweeplab.engine.Tables;
+import dev.sweeplab.table.History;
+import dev.sweeplab.table.TableStore;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sweeplab report SWEEP}: the summary and plots of a committed sweep, from its tables. */
@@ -18,10 +22,20 @@ final class ReportCommand implements Callable<Integer> {
 
   @Mixin ReportOption report;
 
+  @Option(
+      names = "--as-of",
+      paramLabel = "TIME|SNAPSHOT",
+      description = "report the sweep as it was then (as sql --as-of)")
+  String asOf;
+
   @Override
   public Integer call() {
     where.check();
     try (SparkSession spark = Sessions.open("sweeplab report " + sweep, where.master)) {
+      if (asOf != null) {
+        long ms = History.asOfMillis(TableStore.open(spark, where.resolve()), Tables.ALL, asOf);
+        spark.conf().set(Tables.AS_OF, Long.toString(ms));
+      }
       report.write(spark, where.resolve(), Analyses.recordedSpec(spark, where.resolve(), sweep));
     }
     return 0;

@@ -11,6 +11,7 @@ import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Unreadable;
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.TableStore;
 import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
@@ -86,6 +87,9 @@ public final class SweepRunner {
       MemoryCheck.of(spark.sparkContext().master(), spark.sparkContext().getConf())
           .check(planned.stream().filter(run -> !spec.distributed(run)).toList());
     }
+    // The catalog settings checked (a Hadoop catalog on S3 is a user error) and an earlier
+    // warehouse imported before anything trains.
+    TableStore.open(spark, warehouse);
     DriverLease lease = DriverLease.acquire(hadoop, warehouse, spec.name());
     try {
       return runHeld(spec, planned, fresh, lease);

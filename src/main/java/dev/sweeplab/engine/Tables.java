@@ -32,9 +32,19 @@ public final class Tables {
 
   private Tables() {}
 
-  /** Registers each table that exists, at its current snapshot; returns their names. */
+  /**
+   * Spark setting: a time (epoch ms) that every registration of the Spark session reads the tables
+   * as of ({@code report --as-of}); unset, the current snapshots.
+   */
+  public static final String AS_OF = "spark.sweeplab.asOfMs";
+
+  /**
+   * Registers each table that exists, at its current snapshot (or as of {@link #AS_OF} when the
+   * Spark session sets it); returns their names.
+   */
   public static List<String> register(SparkSession spark, Warehouse warehouse) {
-    return register(spark, warehouse, null);
+    String asOf = spark.conf().contains(AS_OF) ? spark.conf().get(AS_OF) : null;
+    return register(spark, warehouse, asOf == null ? null : Long.valueOf(asOf));
   }
 
   /**

@@ -129,11 +129,11 @@ public final class TableStore {
 
   /**
    * Registers this catalog in {@code spark} and returns its Spark name: its own name ({@value
-   * Catalogs#NAME} unless {@code spark.sweeplab.catalog.name} says otherwise) unless the Spark
-   * session already names another catalog so; then, for a Hadoop catalog, its name followed by a
-   * digest of the settings (a Spark session that reads two warehouses). A JDBC catalog keeps its
-   * tables under its name, so there a clash is an error. Spark loads a catalog once per name, so a
-   * name is never given other settings.
+   * Catalogs#NAME} unless {@code spark.sweeplab.catalog.name} says otherwise), or, when {@code
+   * spark} already has a catalog of that name with other settings and this is a Hadoop catalog, its
+   * name followed by a digest of the settings (one Spark session reading two warehouses). A JDBC
+   * catalog keeps its tables under its name, so there a clash is an error. Spark loads a catalog
+   * once per name, so a name is never given other settings.
    */
   public String sparkCatalog(SparkSession spark) {
     Map<String, String> settings =

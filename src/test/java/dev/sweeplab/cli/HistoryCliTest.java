@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A nightly sweep's history on the command line: a sweep committed twice with different results,
- * {@code history} listing both commits, {@code sql --as-of} reading the first, {@code export}
- * writing either, {@code maintain} expiring the first, and their bad input.
+ * {@code history} listing both commits, {@code sql --as-of} and {@code report --as-of} reading the
+ * first, {@code export} writing either, {@code maintain} expiring the first, and their bad input.
  */
 class HistoryCliTest {
   @TempDir Path tmp;
@@ -59,6 +59,23 @@ class HistoryCliTest {
             "local[2]");
     assertEquals(0, then.code(), then.toString());
     assertTrue(then.out().contains("|4  |"), "as of the first commit: " + then);
+    CliTest.Result reportThen =
+        cli(
+            "report",
+            "nightly",
+            "--as-of",
+            first.group(1),
+            "--warehouse",
+            warehouse.toString(),
+            "--reports",
+            tmp.resolve("reports-then").toString(),
+            "--master",
+            "local[2]");
+    assertEquals(0, reportThen.code(), reportThen.toString());
+    assertEquals(
+        2,
+        reportThen.out().lines().filter(l -> l.matches("\\| \\d.*")).count(),
+        "the first commit's two widths: " + reportThen);
     CliTest.Result before =
         cli(
             "sql",
