@@ -2,10 +2,7 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Export;
 import dev.sweeplab.engine.Sessions;
-import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.table.History;
-import dev.sweeplab.table.TableStore;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -46,10 +43,7 @@ final class ExportCommand implements Callable<Integer> {
     where.check();
     Export.Format f = Export.Format.parse(format);
     try (SparkSession spark = Sessions.open("sweeplab export", where.master)) {
-      Long asOfMs =
-          asOf == null
-              ? null
-              : History.asOfMillis(TableStore.open(spark, where.resolve()), Tables.ALL, asOf);
+      Long asOfMs = where.asOfMs(spark, asOf);
       Map<String, Long> rows = Export.write(spark, where.resolve(), sweep, to, f, asOfMs);
       if (rows.values().stream().allMatch(n -> n == 0)) {
         throw UserError.of(

@@ -2,20 +2,15 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.store.Schemes;
-import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.table.History;
 import dev.sweeplab.table.Pins;
-import dev.sweeplab.table.TableStore;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -31,28 +26,20 @@ final class HistoryCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SWEEP", description = "sweep name")
   String sweep;
 
-  @Option(
-      names = "--warehouse",
-      defaultValue = "warehouse",
-      description =
-          "where the tables live: a directory or any Hadoop URI (default ./${DEFAULT-VALUE})")
-  String warehouse;
+  @Mixin LocalWarehouseOption where;
 
   static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   @Override
   public Integer call() {
-    Configuration conf = WarehouseOption.hadoopSettings();
-    Schemes.check("--warehouse", warehouse, conf);
-    TableStore store = TableStore.open(new SparkConf(), conf, new Warehouse(warehouse));
-    List<History.Commit> commits = History.of(store, sweep);
+    List<History.Commit> commits = History.of(where.tables(), sweep);
     if (commits.isEmpty()) {
       throw UserError.of(
           "sweep '"
               + sweep
               + "' has no commit in warehouse '"
-              + warehouse
+              + where.warehouse
               + "' (bin/sweeplab status lists the sweeps there)");
     }
     System.out.print(render(commits));

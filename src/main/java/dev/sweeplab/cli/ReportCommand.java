@@ -3,8 +3,6 @@ package dev.sweeplab.cli;
 import dev.sweeplab.engine.Analyses;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.Tables;
-import dev.sweeplab.table.History;
-import dev.sweeplab.table.TableStore;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -33,8 +31,7 @@ final class ReportCommand implements Callable<Integer> {
     where.check();
     try (SparkSession spark = Sessions.open("sweeplab report " + sweep, where.master)) {
       if (asOf != null) {
-        long ms = History.asOfMillis(TableStore.open(spark, where.resolve()), Tables.ALL, asOf);
-        spark.conf().set(Tables.AS_OF, Long.toString(ms));
+        spark.conf().set(Tables.AS_OF, Long.toString(where.asOfMs(spark, asOf)));
       }
       report.write(spark, where.resolve(), Analyses.recordedSpec(spark, where.resolve(), sweep));
     }

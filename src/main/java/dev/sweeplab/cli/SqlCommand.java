@@ -4,8 +4,6 @@ import dev.sweeplab.engine.ReadOnlySql;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.table.History;
-import dev.sweeplab.table.TableStore;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkException;
@@ -52,10 +50,7 @@ final class SqlCommand implements Callable<Integer> {
     where.check();
     ReadOnlySql.check(query);
     try (SparkSession spark = Sessions.open("sweeplab sql", where.master)) {
-      Long asOfMs =
-          asOf == null
-              ? null
-              : History.asOfMillis(TableStore.open(spark, where.resolve()), Tables.ALL, asOf);
+      Long asOfMs = where.asOfMs(spark, asOf);
       List<String> tables = Tables.register(spark, where.resolve(), asOfMs);
       if (tables.isEmpty()) {
         throw UserError.of(

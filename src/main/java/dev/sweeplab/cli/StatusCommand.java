@@ -2,15 +2,13 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.SweepStatus;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.store.Schemes;
-import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -32,27 +30,23 @@ final class StatusCommand implements Callable<Integer> {
       description = "sweep name (default: all)")
   String sweep;
 
-  @Option(
-      names = "--warehouse",
-      defaultValue = "warehouse",
-      description =
-          "where the tables live: a directory or any Hadoop URI (default ./${DEFAULT-VALUE})")
-  String warehouse;
+  @Mixin LocalWarehouseOption where;
 
   @Override
   public Integer call() {
-    Warehouse where = new Warehouse(warehouse);
-    Configuration conf = WarehouseOption.hadoopSettings();
-    Schemes.check("--warehouse", warehouse, conf);
+    Configuration conf = where.conf();
+    String warehouse = where.warehouse;
     try {
-      List<String> sweeps = sweep == null ? SweepStatus.known(conf, where) : List.of(sweep);
+      List<String> sweeps =
+          sweep == null ? SweepStatus.known(conf, where.resolve()) : List.of(sweep);
       if (sweeps.isEmpty()) {
         throw UserError.of(
             "no sweeps in warehouse '" + warehouse + "': run one first, or pass --warehouse DIR");
       }
       long now = System.currentTimeMillis();
       for (String name : sweeps) {
-        System.out.print(SweepStatus.of(conf, where, name).render(ZoneId.systemDefault(), now));
+        System.out.print(
+            SweepStatus.of(conf, where.resolve(), name).render(ZoneId.systemDefault(), now));
       }
     } catch (IOException e) {
       throw UserError.io("read the sweep status in", warehouse, e);

@@ -1,0 +1,38 @@
+package dev.sweeplab.cli;
+
+import dev.sweeplab.store.Schemes;
+import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.TableStore;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --warehouse} option of the commands that start no Spark ({@code status}, {@code
+ * history}, {@code migrate}): the warehouse read through the Hadoop FileSystem and the catalog,
+ * whose settings come from the {@code spark.*} Java properties.
+ */
+final class LocalWarehouseOption {
+  @Option(
+      names = "--warehouse",
+      defaultValue = "warehouse",
+      description =
+          "where the tables live: a directory or any Hadoop URI (default ./${DEFAULT-VALUE})")
+  String warehouse;
+
+  Warehouse resolve() {
+    return new Warehouse(warehouse);
+  }
+
+  /** The Hadoop settings, once the warehouse's URI scheme is known to have a file system. */
+  Configuration conf() {
+    Configuration conf = WarehouseOption.hadoopSettings();
+    Schemes.check("--warehouse", warehouse, conf);
+    return conf;
+  }
+
+  /** The warehouse's tables (an earlier warehouse imported on the way). */
+  TableStore tables() {
+    return TableStore.open(new SparkConf(), conf(), resolve());
+  }
+}
