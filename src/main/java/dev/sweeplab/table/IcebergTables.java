@@ -12,7 +12,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.spark.SparkSchemaUtil;
@@ -50,9 +49,10 @@ public final class IcebergTables {
     if (!catalog.tableExists(id)) {
       try {
         return create(catalog, id, incoming);
-      } catch (AlreadyExistsException | CommitFailedException e) {
-        // Another driver created it meanwhile (a Hadoop catalog reports the taken first
-        // metadata version as a failed commit): load and evolve it as below.
+      } catch (RuntimeException e) {
+        // Another driver created it meanwhile: a Hadoop catalog says so as an existing table
+        // when the create starts, or as a failed commit of the first metadata version. Load and
+        // evolve it as below.
         if (!catalog.tableExists(id)) {
           throw e;
         }
