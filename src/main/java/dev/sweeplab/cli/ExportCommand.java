@@ -30,11 +30,7 @@ final class ExportCommand implements Callable<Integer> {
       description = "parquet or csv (lists as JSON text) (default ${DEFAULT-VALUE})")
   String format;
 
-  @Option(
-      names = "--as-of",
-      paramLabel = "TIME|SNAPSHOT",
-      description = "export the sweep as it was then (as sql --as-of)")
-  String asOf;
+  @Mixin AsOfOption asOf;
 
   @Mixin WarehouseOption where;
 
@@ -43,8 +39,8 @@ final class ExportCommand implements Callable<Integer> {
     where.check();
     Export.Format f = Export.Format.parse(format);
     try (SparkSession spark = Sessions.open("sweeplab export", where.master)) {
-      Long asOfMs = where.asOfMs(spark, asOf);
-      Map<String, Long> rows = Export.write(spark, where.resolve(), sweep, to, f, asOfMs);
+      asOf.apply(spark, where.resolve());
+      Map<String, Long> rows = Export.write(spark, where.resolve(), sweep, to, f);
       if (rows.values().stream().allMatch(n -> n == 0)) {
         throw UserError.of(
             "sweep '" + sweep + "' has no rows in warehouse '" + where.warehouse + "'");

@@ -26,7 +26,7 @@ final class HistoryCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SWEEP", description = "sweep name")
   String sweep;
 
-  @Mixin LocalWarehouseOption where;
+  @Mixin WarehousePathOption where;
 
   static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);

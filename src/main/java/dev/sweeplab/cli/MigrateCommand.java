@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
             + " <table>/sweep=<name>/) into its Iceberg tables, the files added where they lie."
             + " Other commands do this on first use.")
 final class MigrateCommand implements Callable<Integer> {
-  @Mixin LocalWarehouseOption where;
+  @Mixin WarehousePathOption where;
 
   @Override
   public Integer call() {

@@ -2,12 +2,10 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Analyses;
 import dev.sweeplab.engine.Sessions;
-import dev.sweeplab.engine.Tables;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sweeplab report SWEEP}: the summary and plots of a committed sweep, from its tables. */
@@ -20,19 +18,13 @@ final class ReportCommand implements Callable<Integer> {
 
   @Mixin ReportOption report;
 
-  @Option(
-      names = "--as-of",
-      paramLabel = "TIME|SNAPSHOT",
-      description = "report the sweep as it was then (as sql --as-of)")
-  String asOf;
+  @Mixin AsOfOption asOf;
 
   @Override
   public Integer call() {
     where.check();
     try (SparkSession spark = Sessions.open("sweeplab report " + sweep, where.master)) {
-      if (asOf != null) {
-        spark.conf().set(Tables.AS_OF, Long.toString(where.asOfMs(spark, asOf)));
-      }
+      asOf.apply(spark, where.resolve());
       report.write(spark, where.resolve(), Analyses.recordedSpec(spark, where.resolve(), sweep));
     }
     return 0;

@@ -33,14 +33,7 @@ final class SqlCommand implements Callable<Integer> {
       description = "rows to print (default ${DEFAULT-VALUE})")
   int limit;
 
-  @Option(
-      names = "--as-of",
-      paramLabel = "TIME|SNAPSHOT",
-      description =
-          "read the tables as they were then: a snapshot id (bin/sweeplab history SWEEP lists"
-              + " them), a time such as 2026-12-01T06:00:00Z (UTC without an offset) or a date"
-              + " (its end, UTC)")
-  String asOf;
+  @Mixin AsOfOption asOf;
 
   @Override
   public Integer call() {
@@ -50,15 +43,15 @@ final class SqlCommand implements Callable<Integer> {
     where.check();
     ReadOnlySql.check(query);
     try (SparkSession spark = Sessions.open("sweeplab sql", where.master)) {
-      Long asOfMs = where.asOfMs(spark, asOf);
-      List<String> tables = Tables.register(spark, where.resolve(), asOfMs);
+      asOf.apply(spark, where.resolve());
+      List<String> tables = Tables.register(spark, where.resolve());
       if (tables.isEmpty()) {
         throw UserError.of(
             "no tables in warehouse '"
                 + where.warehouse
                 + "': run a sweep first, or pass"
                 + " --warehouse DIR"
-                + (asOf == null ? "" : ", or a later --as-of"));
+                + (asOf.given() ? ", or a later --as-of" : ""));
       }
       try {
         // The views are pinned to one committed state (see Tables.register).

@@ -30,7 +30,7 @@ final class StatusCommand implements Callable<Integer> {
       description = "sweep name (default: all)")
   String sweep;
 
-  @Mixin LocalWarehouseOption where;
+  @Mixin WarehousePathOption where;
 
   @Override
   public Integer call() {

@@ -1,48 +1,22 @@
 package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Sessions;
-import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Schemes;
-import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.History;
-import dev.sweeplab.table.TableStore;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /** The {@code --warehouse} and {@code --master} options shared by commands that open Spark. */
-final class WarehouseOption {
-  @Option(
-      names = "--warehouse",
-      defaultValue = "warehouse",
-      description =
-          "where the tables live: a directory or any Hadoop URI (default ./${DEFAULT-VALUE})")
-  String warehouse;
-
+final class WarehouseOption extends WarehousePathOption {
   @Option(
       names = "--master",
       description = "Spark master when not under spark-submit (default local[*])")
   String master;
-
-  Warehouse resolve() {
-    return new Warehouse(warehouse);
-  }
-
-  /**
-   * The time {@code --as-of} names, as epoch ms, read from the warehouse's tables in {@code spark}
-   * (see {@link History#asOfMillis}); null when the option is not given.
-   */
-  Long asOfMs(SparkSession spark, String asOf) {
-    return asOf == null
-        ? null
-        : History.asOfMillis(TableStore.open(spark, resolve()), Tables.ALL, asOf);
-  }
 
   /**
    * Fails before Spark starts when {@code --master} is no master URL or {@code --warehouse} has a

@@ -5,6 +5,7 @@ import dev.sweeplab.table.PartitionCommit;
 import dev.sweeplab.table.TableStore;
 import java.util.List;
 import java.util.Map;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,14 +27,14 @@ final class Commit {
    */
   static void replace(
       SparkSession spark, Warehouse warehouse, String sweep, String table, Dataset<Row> rows) {
-    TableStore store = TableStore.open(spark, warehouse);
+    TableStore store = Tables.store(spark, warehouse);
     if (rows == null) {
       store.load(table).ifPresent(t -> PartitionCommit.replace(t, sweep, List.of(), Map.of()));
       return;
     }
-    store.createOrLoad(table, rows.schema());
+    store.createOrLoad(table, SparkSchemaUtil.convert(rows.schema()));
     try {
-      rows.writeTo(TableStore.sparkTable(store.sparkCatalog(spark), table))
+      rows.writeTo(Tables.sparkTable(Tables.sparkCatalog(spark, store), table))
           .option("snapshot-property." + PartitionCommit.SWEEP, sweep)
           .overwrite(functions.col("sweep").equalTo(functions.lit(sweep)));
     } catch (Exception e) { // Spark's NoSuchTableException is checked but cannot arise here

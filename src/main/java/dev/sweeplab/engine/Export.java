@@ -42,17 +42,12 @@ public final class Export {
   }
 
   /**
-   * Writes sweep {@code sweep}'s rows of each table as of {@code asOfMs} (null: now) under {@code
-   * dir}, which must not exist or be empty; returns the rows written per table (tables where the
-   * sweep has none are left out of {@code dir}).
+   * Writes sweep {@code sweep}'s rows of each table (as of {@link Tables#AS_OF} when {@code spark}
+   * sets it) under {@code dir}, which must not exist or be empty; returns the rows written per
+   * table (tables where the sweep has none are left out of {@code dir}).
    */
   public static Map<String, Long> write(
-      SparkSession spark,
-      Warehouse warehouse,
-      String sweep,
-      String dir,
-      Format format,
-      Long asOfMs) {
+      SparkSession spark, Warehouse warehouse, String sweep, String dir, Format format) {
     Path out = new Path(dir);
     try {
       FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -64,7 +59,7 @@ public final class Export {
       throw UserError.io("look at", dir, e);
     }
     Map<String, Long> rows = new LinkedHashMap<>();
-    for (String table : Tables.register(spark, warehouse, asOfMs)) {
+    for (String table : Tables.register(spark, warehouse)) {
       Dataset<Row> part = spark.table(table).where(functions.col("sweep").equalTo(sweep)).cache();
       try {
         long n = part.count();

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.ExpireSnapshots;
@@ -59,7 +60,7 @@ public final class Maintain {
    */
   public static List<Done> run(
       SparkSession spark, Warehouse warehouse, long retainMs, boolean compact) {
-    TableStore store = TableStore.open(spark, warehouse);
+    TableStore store = Tables.store(spark, warehouse);
     SparkActions actions = SparkActions.get(spark);
     long now = System.currentTimeMillis();
     List<Done> out = new ArrayList<>();
@@ -78,27 +79,21 @@ public final class Maintain {
         added = r.addedDataFilesCount();
         table.refresh();
       }
-      long before = countSnapshots(table);
       ExpireSnapshots.Result e =
           actions.expireSnapshots(table).expireOlderThan(now - retainMs).retainLast(1).execute();
       table.refresh();
-      long expired = before - countSnapshots(table);
       DeleteOrphanFiles.Result o =
           actions.deleteOrphanFiles(table).olderThan(now - ORPHAN_AGE_MS).execute();
-      long orphans = 0;
-      for (String ignored : o.orphanFileLocations()) {
-        orphans++;
-      }
-      out.add(new Done(name, expired, e.deletedDataFilesCount(), orphans, rewritten, added));
+      // Every snapshot has its own manifest list: one deleted per snapshot expired.
+      out.add(
+          new Done(
+              name,
+              e.deletedManifestListsCount(),
+              e.deletedDataFilesCount(),
+              StreamSupport.stream(o.orphanFileLocations().spliterator(), false).count(),
+              rewritten,
+              added));
     }
     return out;
-  }
-
-  private static long countSnapshots(Table table) {
-    long n = 0;
-    for (var ignored : table.snapshots()) {
-      n++;
-    }
-    return n;
   }
 }

@@ -102,14 +102,12 @@ final class SweepCommit {
       throw notAllStaged(sweep, planned.size(), files.size(), staging);
     }
     files.sort(Comparator.comparing(Path::getName)); // by run id: the same files, the same order
-    TableStore store = TableStore.open(spark, warehouse);
+    TableStore store = Tables.store(spark, warehouse);
     String id = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
     Map<String, String> summary = Map.of(PartitionCommit.COMMIT, id);
-    Table runs = store.createOrLoad(Warehouse.RUNS, IcebergTables.sparkSchema(Compaction.RUNS));
-    Table curves =
-        store.createOrLoad(Warehouse.CURVES, IcebergTables.sparkSchema(Compaction.CURVES));
-    Table sweeps =
-        store.createOrLoad(Warehouse.SWEEPS, IcebergTables.sparkSchema(Compaction.SWEEPS));
+    Table runs = store.createOrLoad(Warehouse.RUNS, IcebergTables.schema(Compaction.RUNS));
+    Table curves = store.createOrLoad(Warehouse.CURVES, IcebergTables.schema(Compaction.CURVES));
+    Table sweeps = store.createOrLoad(Warehouse.SWEEPS, IcebergTables.schema(Compaction.SWEEPS));
     Map<Table, Path> uncommitted = new LinkedHashMap<>();
     for (Table t : List.of(runs, curves, sweeps)) {
       uncommitted.put(t, TableStore.dataDir(t, sweep, id));

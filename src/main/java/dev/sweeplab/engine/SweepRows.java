@@ -18,7 +18,6 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.spark.SparkConf;
 
 /**
  * A sweep's committed {@code sweeps} rows read with Iceberg's Java API, without Spark, so that
@@ -30,8 +29,7 @@ final class SweepRows {
 
   /** The sweep's executions, oldest first (none if it was never committed). */
   static List<Execution> read(Configuration conf, Warehouse warehouse, String sweep) {
-    Optional<Table> table =
-        TableStore.open(new SparkConf(), conf, warehouse).load(Warehouse.SWEEPS);
+    Optional<Table> table = TableStore.open(conf, warehouse).load(Warehouse.SWEEPS);
     if (table.isEmpty() || table.get().currentSnapshot() == null) {
       return List.of();
     }
@@ -58,8 +56,7 @@ final class SweepRows {
 
   /** The sweeps with a {@code sweeps} row. */
   static Set<String> sweeps(Configuration conf, Warehouse warehouse) {
-    Optional<Table> table =
-        TableStore.open(new SparkConf(), conf, warehouse).load(Warehouse.SWEEPS);
+    Optional<Table> table = TableStore.open(conf, warehouse).load(Warehouse.SWEEPS);
     Set<String> out = new TreeSet<>();
     if (table.isPresent() && table.get().currentSnapshot() != null) {
       try (CloseableIterable<FileScanTask> tasks = table.get().newScan().planFiles()) {

@@ -11,7 +11,6 @@ import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Unreadable;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.TableStore;
 import dev.sweeplab.train.Numerics;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
@@ -89,7 +88,7 @@ public final class SweepRunner {
     }
     // The catalog settings checked (a Hadoop catalog on S3 is a user error) and an earlier
     // warehouse imported before anything trains.
-    TableStore.open(spark, warehouse);
+    Tables.store(spark, warehouse);
     DriverLease lease = DriverLease.acquire(hadoop, warehouse, spec.name());
     try {
       return runHeld(spec, planned, fresh, lease);

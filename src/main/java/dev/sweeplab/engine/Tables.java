@@ -1,11 +1,17 @@
 package dev.sweeplab.engine;
 
 import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.table.Catalogs;
 import dev.sweeplab.table.Pins;
 import dev.sweeplab.table.TableStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,10 +19,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Registers the warehouse's Iceberg tables as Spark SQL temporary views of the same names, each
- * pinned to one snapshot ({@link Pins}): a query sees one committed state however many commits land
- * while it runs, and each sweep's runs and curves as its {@code sweeps} row published them.
- * Driver-only.
+ * The warehouse's Iceberg tables as a Spark session sees them: the catalog opened with its settings
+ * and registered in it, and each table registered as a temporary view of the same name, pinned to
+ * one snapshot ({@link Pins}), so a query sees one committed state however many commits land while
+ * it runs, and each sweep's runs and curves as its {@code sweeps} row published them. Driver-only.
  */
 public final class Tables {
   public static final List<String> ALL =
@@ -30,42 +36,45 @@ public final class Tables {
           Warehouse.WIDTH_EXPONENTS,
           Warehouse.LR_TRANSFER);
 
-  private Tables() {}
-
   /**
-   * Spark setting: a time (epoch ms) that every registration of the Spark session reads the tables
-   * as of ({@code report --as-of}); unset, the current snapshots.
+   * Spark setting: a time (epoch ms) as of which every registration of the Spark session reads the
+   * tables ({@code --as-of}); unset, the current snapshots.
    */
   public static final String AS_OF = "spark.sweeplab.asOfMs";
 
+  private Tables() {}
+
   /**
-   * Registers each table that exists, at its current snapshot (or as of {@link #AS_OF} when the
-   * Spark session sets it); returns their names.
+   * The tables of {@code warehouse}, with the catalog settings of {@code spark}'s conf (its runtime
+   * settings, which start as the application's).
    */
-  public static List<String> register(SparkSession spark, Warehouse warehouse) {
-    String asOf = spark.conf().contains(AS_OF) ? spark.conf().get(AS_OF) : null;
-    return register(spark, warehouse, asOf == null ? null : Long.valueOf(asOf));
+  public static TableStore store(SparkSession spark, Warehouse warehouse) {
+    return TableStore.open(
+        scala.collection.JavaConverters.mapAsJavaMap(spark.conf().getAll()),
+        spark.sparkContext().hadoopConfiguration(),
+        warehouse);
   }
 
   /**
-   * Registers each table that exists at time {@code asOfMs} (null: now) as a temporary view of the
-   * same name, at the snapshot current then; returns their names.
+   * Registers each table that exists as a temporary view of the same name, at its current snapshot
+   * or, when the Spark session sets {@link #AS_OF}, at the snapshot current then; returns their
+   * names.
    */
-  public static List<String> register(SparkSession spark, Warehouse warehouse, Long asOfMs) {
-    TableStore store = TableStore.open(spark, warehouse);
-    Pins pins = Pins.of(store, ALL, asOfMs);
+  public static List<String> register(SparkSession spark, Warehouse warehouse) {
+    String asOf = spark.conf().contains(AS_OF) ? spark.conf().get(AS_OF) : null;
+    TableStore store = store(spark, warehouse);
+    Pins pins = Pins.of(store, ALL, asOf == null ? null : Long.valueOf(asOf));
     if (pins.snapshots().isEmpty()) {
       return List.of();
     }
-    String catalog = store.sparkCatalog(spark);
+    String catalog = sparkCatalog(spark, store);
     List<String> found = new ArrayList<>();
     for (String name : ALL) {
       if (!pins.snapshots().containsKey(name)) {
         continue;
       }
-      String table = TableStore.sparkTable(catalog, name);
-      Long id = pins.snapshots().get(name);
-      Dataset<Row> rows = at(spark, table, id);
+      String table = sparkTable(catalog, name);
+      Dataset<Row> rows = at(spark, table, pins.snapshots().get(name));
       Map<String, Long> pinned = pins.pinned().getOrDefault(name, Map.of());
       if (!pinned.isEmpty()) {
         rows = rows.where(functions.not(functions.col("sweep").isin(pinned.keySet().toArray())));
@@ -97,5 +106,61 @@ public final class Tables {
   public static <T> T read(SparkSession spark, Warehouse warehouse, Supplier<T> query) {
     register(spark, warehouse);
     return query.get();
+  }
+
+  /**
+   * Registers {@code store}'s catalog in {@code spark} and returns its Spark name: the catalog's
+   * own name or, when {@code spark} already has a catalog of that name with other settings and the
+   * catalog does not keep its tables under its name, that name followed by a digest of the settings
+   * (one Spark session reading two warehouses). A JDBC catalog keeps its tables under its name, so
+   * there a clash is an error. Spark loads a catalog once per name, so a name is never given other
+   * settings.
+   */
+  public static String sparkCatalog(SparkSession spark, TableStore store) {
+    Map<String, String> settings = store.sparkSettings();
+    String prefix = "spark.sql.catalog." + store.name();
+    String registered = store.name();
+    boolean clash =
+        spark.conf().contains(prefix)
+            && settings.entrySet().stream()
+                .anyMatch(
+                    e ->
+                        !spark.conf().contains(e.getKey())
+                            || !spark.conf().get(e.getKey()).equals(e.getValue()));
+    if (clash) {
+      if (store.namedInStorage()) {
+        throw new IllegalStateException(
+            "the Spark session already has a catalog named '"
+                + store.name()
+                + "' with other settings; a JDBC catalog's tables are read under the name they"
+                + " were written with: set "
+                + TableStore.PREFIX
+                + "name to tell this warehouse's catalog apart");
+      }
+      registered = store.name() + "_" + digest(settings);
+    }
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      String key = "spark.sql.catalog." + registered + e.getKey().substring(prefix.length());
+      if (!spark.conf().contains(key)) {
+        spark.conf().set(key, e.getValue());
+      }
+    }
+    return registered;
+  }
+
+  /** The fully qualified Spark name of table {@code name} in catalog {@code catalog}. */
+  public static String sparkTable(String catalog, String name) {
+    return "`" + catalog + "`.`" + Catalogs.NAMESPACE + "`.`" + name + "`";
+  }
+
+  private static String digest(Map<String, String> settings) {
+    try {
+      byte[] d =
+          MessageDigest.getInstance("SHA-256")
+              .digest(new TreeMap<>(settings).toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(d, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

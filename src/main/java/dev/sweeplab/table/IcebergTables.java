@@ -1,5 +1,6 @@
 package dev.sweeplab.table;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.PartitionField;
@@ -14,13 +15,10 @@ import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
 import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMappingParser;
-import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.iceberg.parquet.ParquetSchemaUtil;
+import org.apache.iceberg.shaded.org.apache.parquet.schema.MessageTypeParser;
+import org.apache.iceberg.types.Types;
 import org.apache.parquet.schema.MessageType;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
-import org.apache.spark.sql.internal.SQLConf;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * sweeplab's Iceberg tables: format version 2, partitioned by identity on {@value #PARTITION}, with
@@ -35,16 +33,13 @@ public final class IcebergTables {
   public static final String PARTITION = "sweep";
 
   /**
-   * The table {@code name} of {@code catalog} with at least the columns of {@code schema}: created
-   * if absent, else loaded, and columns of {@code schema} it lacks added (optional, so rows written
-   * before read them as null). {@code schema} must have the {@value #PARTITION} column.
+   * The table {@code name} of {@code catalog} with at least the columns of {@code schema} and the
+   * {@value #PARTITION} column: created if absent, else loaded, and the columns it lacks added.
+   * Every top-level column is optional, so rows written before a column existed, or by a commit
+   * that leaves it unset, read null there.
    */
-  public static Table createOrLoad(Catalog catalog, String name, StructType schema) {
-    Schema incoming = SparkSchemaUtil.convert(nullable(schema));
-    if (incoming.findField(PARTITION) == null) {
-      throw new IllegalArgumentException(
-          "table " + name + " needs a '" + PARTITION + "' column; the schema has " + schema);
-    }
+  public static Table createOrLoad(Catalog catalog, String name, Schema schema) {
+    Schema incoming = withPartition(schema);
     TableIdentifier id = Catalogs.table(name);
     if (!catalog.tableExists(id)) {
       try {
@@ -70,24 +65,26 @@ public final class IcebergTables {
   }
 
   /**
-   * The Spark schema of Parquet files of {@code message}, with the {@value #PARTITION} column added
-   * when they lack it (it is then the partition's value).
+   * The Iceberg schema of Parquet files of {@code message} (written without Iceberg field ids, as
+   * parquet-hadoop and Spark write them), by Iceberg's own conversion: the message is handed over
+   * as text to the Parquet that Iceberg's Spark runtime relocates.
    */
-  public static StructType sparkSchema(MessageType message) {
-    StructType schema = new ParquetToSparkSchemaConverter(SQLConf.get()).convert(message);
-    return List.of(schema.fieldNames()).contains(PARTITION)
-        ? schema
-        : schema.add(PARTITION, DataTypes.StringType, true);
+  public static Schema schema(MessageType message) {
+    return ParquetSchemaUtil.convert(MessageTypeParser.parseMessageType(message.toString()));
   }
 
-  /** {@code schema} with every top-level column nullable: a later commit may leave one unset. */
-  private static StructType nullable(StructType schema) {
-    StructField[] fields = schema.fields().clone();
-    for (int i = 0; i < fields.length; i++) {
-      StructField f = fields[i];
-      fields[i] = new StructField(f.name(), f.dataType(), true, f.metadata());
+  /** {@code schema} with every top-level column optional and the partition column added. */
+  private static Schema withPartition(Schema schema) {
+    List<Types.NestedField> columns = new ArrayList<>();
+    for (Types.NestedField f : schema.columns()) {
+      columns.add(f.asOptional());
     }
-    return new StructType(fields);
+    if (schema.findField(PARTITION) == null) {
+      columns.add(
+          Types.NestedField.optional(
+              schema.highestFieldId() + 1, PARTITION, Types.StringType.get()));
+    }
+    return new Schema(columns);
   }
 
   /** The partition spec the table of {@code schema} has. */

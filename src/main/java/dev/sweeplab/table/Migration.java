@@ -5,6 +5,7 @@ import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class Migration {
   private static final Logger LOG = LoggerFactory.getLogger(Migration.class);
 
-  /** The file left in a table directory once it is imported. */
+  /** The file left in a partition directory once it is imported. */
   public static final String MARKER = "_IMPORTED_TO_ICEBERG";
 
   /** The tables an earlier warehouse can hold, with the current schema of those that have one. */
@@ -68,13 +69,21 @@ public final class Migration {
     Warehouse warehouse = store.warehouse();
     Map<String, Integer> out = new LinkedHashMap<>();
     try {
-      FileSystem fs = new Path(warehouse.root()).getFileSystem(conf);
+      Path root = new Path(warehouse.root());
+      FileSystem fs = root.getFileSystem(conf);
+      // One listing of the root: every command opens the tables, most on a warehouse with none of
+      // the earlier directories.
+      Set<String> present = new HashSet<>();
+      for (FileStatus f : Warehouse.list(fs, root)) {
+        if (f.isDirectory()) {
+          present.add(f.getPath().getName());
+        }
+      }
       for (Map.Entry<String, MessageType> t : TABLES.entrySet()) {
-        Path dir = warehouse.table(t.getKey());
-        if (!fs.isDirectory(dir)) {
+        if (!present.contains(t.getKey())) {
           continue;
         }
-        Map<String, List<String>> partitions = partitions(fs, dir);
+        Map<String, List<String>> partitions = partitions(fs, warehouse.table(t.getKey()));
         if (!partitions.isEmpty()) {
           importTable(store, t.getKey(), t.getValue(), partitions);
           out.put(t.getKey(), partitions.size());
@@ -91,7 +100,7 @@ public final class Migration {
       throws IOException {
     Table table = null;
     if (current != null) {
-      table = store.createOrLoad(name, IcebergTables.sparkSchema(current));
+      table = store.createOrLoad(name, IcebergTables.schema(current));
     }
     Set<MessageType> schemas = new LinkedHashSet<>();
     for (List<String> files : partitions.values()) {
@@ -100,7 +109,7 @@ public final class Migration {
       }
     }
     for (MessageType m : schemas) {
-      table = store.createOrLoad(name, IcebergTables.sparkSchema(m));
+      table = store.createOrLoad(name, IcebergTables.schema(m));
     }
     for (Map.Entry<String, List<String>> p : partitions.entrySet()) {
       Path dir = store.warehouse().partition(name, p.getKey());

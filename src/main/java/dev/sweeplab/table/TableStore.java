@@ -1,31 +1,28 @@
 package dev.sweeplab.table;
 
 import dev.sweeplab.store.Warehouse;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.exceptions.NoSuchTableException;
-import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
-import scala.Tuple2;
 
 /**
  * A warehouse's Iceberg tables: the catalog that holds them, opened from the warehouse and the
- * catalog settings, and the same catalog as Spark sees it. Driver-only.
+ * catalog settings, and the Spark settings that name the same catalog (the engine registers them).
+ * Driver-only.
  *
  * <p>The catalog settings are Spark settings under {@value #PREFIX}: {@code type} ({@code hadoop},
- * the default, {@code jdbc} or {@code rest}) and any Iceberg catalog property ({@code uri}, {@code
- * jdbc.user}, ...). They come from {@code spark-submit --conf}, or as {@code -D} Java properties
- * ({@code SWEEPLAB_JAVA_OPTS}) for the commands that start no Spark.
+ * the default, {@code jdbc} or {@code rest}), {@code name} (default {@value Catalogs#NAME}) and any
+ * Iceberg catalog property ({@code uri}, {@code jdbc.user}, ...). They come from {@code
+ * spark-submit --conf}, or as {@code -D} Java properties ({@code SWEEPLAB_JAVA_OPTS}) for the
+ * commands that start no Spark.
  */
 public final class TableStore {
   /** Prefix of the catalog settings. */
@@ -61,36 +58,35 @@ public final class TableStore {
   }
 
   /**
-   * The tables of {@code warehouse}, with the catalog settings of {@code spark}'s conf (its runtime
-   * settings, which start as the application's).
+   * The tables of {@code warehouse}, with the catalog settings among {@code settings} (keys under
+   * {@value #PREFIX}; others are ignored).
    */
-  public static TableStore open(SparkSession spark, Warehouse warehouse) {
-    SparkConf settings = new SparkConf(false);
-    scala.collection.Iterator<Tuple2<String, String>> all = spark.conf().getAll().iterator();
-    while (all.hasNext()) {
-      Tuple2<String, String> e = all.next();
-      if (e._1().startsWith(PREFIX)) {
-        settings.set(e._1(), e._2());
-      }
-    }
-    return open(settings, spark.sparkContext().hadoopConfiguration(), warehouse);
-  }
-
-  /** The tables of {@code warehouse}, with the catalog settings of {@code settings}. */
-  public static TableStore open(SparkConf settings, Configuration conf, Warehouse warehouse) {
+  public static TableStore open(
+      Map<String, String> settings, Configuration conf, Warehouse warehouse) {
     String type = null;
     String name = Catalogs.NAME;
     Map<String, String> properties = new LinkedHashMap<>();
-    for (Tuple2<String, String> e : settings.getAllWithPrefix(PREFIX)) {
-      if (e._1().equals("type")) {
-        type = e._2();
-      } else if (e._1().equals("name")) {
-        name = e._2();
+    for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
+      if (!e.getKey().startsWith(PREFIX)) {
+        continue;
+      }
+      String key = e.getKey().substring(PREFIX.length());
+      if (key.equals("type")) {
+        type = e.getValue();
+      } else if (key.equals("name")) {
+        name = e.getValue();
       } else {
-        properties.put(e._1(), e._2());
+        properties.put(key, e.getValue());
       }
     }
     return new TableStore(warehouse, conf, name, type, properties);
+  }
+
+  /** The tables of {@code warehouse}, with the catalog settings of the Java system properties. */
+  public static TableStore open(Configuration conf, Warehouse warehouse) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    System.getProperties().forEach((k, v) -> settings.put(k.toString(), v.toString()));
+    return open(settings, conf, warehouse);
   }
 
   public Warehouse warehouse() {
@@ -105,6 +101,27 @@ public final class TableStore {
     return catalog;
   }
 
+  /** The catalog's name: a JDBC catalog keeps its tables under it, so Spark must use it too. */
+  public String name() {
+    return name;
+  }
+
+  /** Whether the catalog keeps its tables under its name (a JDBC catalog). */
+  public boolean namedInStorage() {
+    return Catalogs.JDBC.equalsIgnoreCase(type);
+  }
+
+  /**
+   * The Spark settings that make {@code spark.sql.catalog.<name>} this catalog (see {@link
+   * Catalogs#sparkConf}), without the one that makes it Spark's current catalog.
+   */
+  public Map<String, String> sparkSettings() {
+    Map<String, String> settings =
+        Catalogs.sparkConf(name, warehouse.root(), type, properties, conf);
+    settings.remove("spark.sql.defaultCatalog");
+    return settings;
+  }
+
   /** Table {@code name}, loaded fresh; empty when it was never created. */
   public Optional<Table> load(String name) {
     try {
@@ -115,7 +132,7 @@ public final class TableStore {
   }
 
   /** Table {@code name} with at least the columns of {@code schema} (see {@link IcebergTables}). */
-  public Table createOrLoad(String name, StructType schema) {
+  public Table createOrLoad(String name, Schema schema) {
     return IcebergTables.createOrLoad(catalog, name, schema);
   }
 
@@ -125,79 +142,5 @@ public final class TableStore {
    */
   public static Path dataDir(Table table, String sweep, String commit) {
     return new Path(new Path(new Path(table.location(), "data"), "sweep=" + sweep), commit);
-  }
-
-  /**
-   * Registers this catalog in {@code spark} and returns its Spark name: its own name ({@value
-   * Catalogs#NAME} unless {@code spark.sweeplab.catalog.name} says otherwise), or, when {@code
-   * spark} already has a catalog of that name with other settings and this is a Hadoop catalog, its
-   * name followed by a digest of the settings (one Spark session reading two warehouses). A JDBC
-   * catalog keeps its tables under its name, so there a clash is an error. Spark loads a catalog
-   * once per name, so a name is never given other settings.
-   */
-  public String sparkCatalog(SparkSession spark) {
-    Map<String, String> settings =
-        Catalogs.sparkConf(name, warehouse.root(), type, properties, conf);
-    settings.remove("spark.sql.defaultCatalog");
-    String prefix = "spark.sql.catalog." + name;
-    String registered = name;
-    if (!matches(spark, settings, prefix, prefix)) {
-      if (Catalogs.JDBC.equalsIgnoreCase(type)) {
-        throw new IllegalStateException(
-            "the Spark session already has a catalog named '"
-                + name
-                + "' with other settings; a JDBC catalog's tables are read under the name they"
-                + " were written with: set "
-                + PREFIX
-                + "name to tell this warehouse's catalog apart");
-      }
-      registered = name + "_" + digest(settings);
-    }
-    String own = "spark.sql.catalog." + registered;
-    for (Map.Entry<String, String> e : settings.entrySet()) {
-      String key = own + e.getKey().substring(prefix.length());
-      if (!spark.conf().contains(key)) {
-        spark.conf().set(key, e.getValue());
-      }
-    }
-    return registered;
-  }
-
-  /**
-   * Whether the Spark session's settings under {@code prefix} are absent or equal to {@code
-   * want}'s.
-   */
-  private static boolean matches(
-      SparkSession spark, Map<String, String> want, String wantPrefix, String prefix) {
-    if (!spark.conf().contains(prefix)) {
-      return true;
-    }
-    for (Map.Entry<String, String> e : want.entrySet()) {
-      String key = prefix + e.getKey().substring(wantPrefix.length());
-      if (!spark.conf().contains(key) || !spark.conf().get(key).equals(e.getValue())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String digest(Map<String, String> settings) {
-    try {
-      byte[] d =
-          java.security.MessageDigest.getInstance("SHA-256")
-              .digest(
-                  new TreeMap<>(settings)
-                      .toString()
-                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(d, 0, 4);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The fully qualified Spark name of table {@code name} in catalog {@code sparkCatalog}. */
-  public static String sparkTable(String sparkCatalog, String name) {
-    return String.join(
-        ".", List.of("`" + sparkCatalog + "`", "`" + Catalogs.NAMESPACE + "`", "`" + name + "`"));
   }
 }

@@ -203,9 +203,7 @@ class SparkSubmitIT {
   private static List<Path> dataFiles(Path warehouse, String table) {
     org.apache.iceberg.Table t =
         TableStore.open(
-                new org.apache.spark.SparkConf(false),
-                new Configuration(),
-                new Warehouse(warehouse.toString()))
+                java.util.Map.of(), new Configuration(), new Warehouse(warehouse.toString()))
             .load(table)
             .orElseThrow();
     List<Path> files = new java.util.ArrayList<>();

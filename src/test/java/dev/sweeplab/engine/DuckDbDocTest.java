@@ -46,13 +46,13 @@ class DuckDbDocTest extends SparkTestBase {
         .run(SpecParser.parse(TablesDocSqlTest.SPEC, "readme.yaml"), false);
     Path export = tmp.resolve("export");
     Map<String, Long> rows =
-        Export.write(spark, warehouse, "readme", export.toString(), Export.Format.PARQUET, null);
+        Export.write(spark, warehouse, "readme", export.toString(), Export.Format.PARQUET);
     assertEquals(8L, rows.get(Warehouse.RUNS), rows.toString());
     assertEquals(24L, rows.get(Warehouse.CURVES), rows.toString());
     assertEquals(2L, rows.get(Warehouse.SWEEPS), "two executions: " + rows);
     Map<String, Long> other =
         Export.write(
-            spark, warehouse, "2026", tmp.resolve("e2026").toString(), Export.Format.PARQUET, null);
+            spark, warehouse, "2026", tmp.resolve("e2026").toString(), Export.Format.PARQUET);
     assertEquals(8L, other.get(Warehouse.RUNS), other.toString());
 
     for (Path file : List.of(Path.of("docs/tables.md"), Path.of("README.md"))) {
@@ -92,7 +92,7 @@ class DuckDbDocTest extends SparkTestBase {
     }
 
     Path csv = tmp.resolve("csv");
-    Export.write(spark, warehouse, "readme", csv.toString(), Export.Format.CSV, null);
+    Export.write(spark, warehouse, "readme", csv.toString(), Export.Format.CSV);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
         Statement st = duck.createStatement();
         ResultSet rs =
@@ -107,8 +107,7 @@ class DuckDbDocTest extends SparkTestBase {
     UserError notEmpty =
         assertThrows(
             UserError.class,
-            () ->
-                Export.write(spark, warehouse, "readme", csv.toString(), Export.Format.CSV, null));
+            () -> Export.write(spark, warehouse, "readme", csv.toString(), Export.Format.CSV));
     assertTrue(notEmpty.getMessage().contains("not empty"), notEmpty.getMessage());
   }
 }

@@ -10,7 +10,6 @@ import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.StagedName;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.table.PartitionCommit;
-import dev.sweeplab.table.TableStore;
 import dev.sweeplab.testing.SparkTestBase;
 import dev.sweeplab.train.Numerics;
 import java.io.IOException;
@@ -193,7 +192,7 @@ class SweepCommitTest extends SparkTestBase {
   void readersSeeEachSweepAsItsSweepsRowPublishedIt() {
     Warehouse warehouse = new Warehouse(tmp.resolve("pins").toString());
     new SweepRunner(spark, warehouse).run(spec("pub"), false);
-    Table runs = TableStore.open(spark, warehouse).load(Warehouse.RUNS).orElseThrow();
+    Table runs = Tables.store(spark, warehouse).load(Warehouse.RUNS).orElseThrow();
     List<String> files = new ArrayList<>();
     runs.newScan().planFiles().forEach(t -> files.add(t.file().location()));
     // Two commits whose runs landed and whose sweeps rows did not (yet): one replaces the
@@ -210,8 +209,8 @@ class SweepCommitTest extends SparkTestBase {
         "the live table has the unpublished state",
         sql(
             "SELECT sweep, count(*) FROM "
-                + TableStore.sparkTable(
-                    TableStore.open(spark, warehouse).sparkCatalog(spark), Warehouse.RUNS)
+                + Tables.sparkTable(
+                    Tables.sparkCatalog(spark, Tables.store(spark, warehouse)), Warehouse.RUNS)
                 + " GROUP BY sweep"),
         row("unpublished", 5L));
   }
@@ -227,7 +226,7 @@ class SweepCommitTest extends SparkTestBase {
         sql("SELECT (SELECT count(*) FROM runs), (SELECT count(*) FROM sweeps)"),
         row(5L, 1L));
     for (String table : List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS)) {
-      Table t = TableStore.open(spark, warehouse).load(table).orElseThrow();
+      Table t = Tables.store(spark, warehouse).load(table).orElseThrow();
       Path data = Path.of(java.net.URI.create(t.location())).resolve("data");
       try (Stream<Path> dirs = Files.walk(data, 2)) {
         assertEquals(
@@ -240,7 +239,7 @@ class SweepCommitTest extends SparkTestBase {
 
   /** The names of the data files of the sweep's partition at the table's current snapshot. */
   private static List<String> dataFiles(Warehouse warehouse, String table, String sweep) {
-    Table t = TableStore.open(spark, warehouse).load(table).orElseThrow();
+    Table t = Tables.store(spark, warehouse).load(table).orElseThrow();
     List<String> names = new ArrayList<>();
     t.newScan()
         .filter(Expressions.equal("sweep", sweep))

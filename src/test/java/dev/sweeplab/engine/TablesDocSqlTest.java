@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.TableStore;
 import dev.sweeplab.testing.DocBlocks;
 import dev.sweeplab.testing.SparkTestBase;
 import java.nio.file.Path;
@@ -100,7 +99,7 @@ class TablesDocSqlTest extends SparkTestBase {
     SweepOutcome o = new SweepRunner(spark, warehouse).run(spec, false);
     assertEquals(8, o.ok(), o.toString());
     snapshot =
-        TableStore.open(spark, warehouse)
+        Tables.store(spark, warehouse)
             .load(Warehouse.RUNS)
             .orElseThrow()
             .currentSnapshot()

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,7 +29,9 @@ class JdbcCatalogTest extends SparkTestBase {
     // Named apart from the sweeplab catalog other tests of this JVM's Spark session register: a
     // JDBC catalog's readers use the name it was written with.
     Catalog writer = Catalogs.open("jdbctest", warehouse, "jdbc", props, conf);
-    Table table = IcebergTables.createOrLoad(writer, "runs", PartitionCommitTest.FIRST);
+    Table table =
+        IcebergTables.createOrLoad(
+            writer, "runs", SparkSchemaUtil.convert(PartitionCommitTest.FIRST));
     String file =
         RunFiles.write(
             conf,

@@ -83,7 +83,7 @@ class MigrationTest extends SparkTestBase {
     }
     assertEquals(8, before.get(0).size(), "two sweeps of four runs");
 
-    Migration.Imported imported = Migration.run(TableStore.open(spark, old)); // opening it imports
+    Migration.Imported imported = Migration.run(Tables.store(spark, old)); // opening it imports
     assertEquals(0, imported.total(), "opening the warehouse imported it; nothing left");
     assertTrue(
         Files.exists(

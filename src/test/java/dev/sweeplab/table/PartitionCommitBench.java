@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
@@ -73,7 +74,7 @@ public final class PartitionCommitBench {
       Catalogs.sparkConf(warehouse, null, Map.of(), hadoop).forEach(spark.conf()::set);
       Catalog catalog = Catalogs.open(warehouse, null, Map.of(), hadoop);
       StructType schema = spark.read().parquet(files.get(0)).schema();
-      Table table = IcebergTables.createOrLoad(catalog, "runs", schema);
+      Table table = IcebergTables.createOrLoad(catalog, "runs", SparkSchemaUtil.convert(schema));
       for (int round = 1; round <= 3; round++) {
         long t0 = System.nanoTime();
         List<DataFile> dataFiles = PartitionCommit.dataFiles(table, sweep, files);

@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
 import org.apache.spark.sql.Row;
@@ -61,7 +62,7 @@ class PartitionCommitTest extends SparkTestBase {
 
   @Test
   void twoGenerationsOfOneSweepAndOneOfAnother() throws IOException {
-    Table table = IcebergTables.createOrLoad(catalog, "runs", FIRST);
+    Table table = IcebergTables.createOrLoad(catalog, "runs", SparkSchemaUtil.convert(FIRST));
     List<String> a1 =
         List.of(
             file("a", "r1", RunFiles.FIRST, row("a", "r1", 4, 0.5)),
@@ -71,7 +72,7 @@ class PartitionCommitTest extends SparkTestBase {
     long second = PartitionCommit.replace(table, "b", b, Map.of());
 
     // Generation 2 of sweep a: a column more, written between two others, and one run more.
-    table = IcebergTables.createOrLoad(catalog, "runs", SECOND);
+    table = IcebergTables.createOrLoad(catalog, "runs", SparkSchemaUtil.convert(SECOND));
     List<String> a2 =
         List.of(
             file("a", "r1.2", RunFiles.SECOND, row("a", "r1", 7L, 4, 0.375)),
@@ -140,7 +141,8 @@ class PartitionCommitTest extends SparkTestBase {
         MessageTypeParser.parseMessageType(
             "message run { required binary run_id (STRING); required int32 width;"
                 + " required double final_test_loss; }");
-    Table table = IcebergTables.createOrLoad(catalog, "without_sweep", FIRST);
+    Table table =
+        IcebergTables.createOrLoad(catalog, "without_sweep", SparkSchemaUtil.convert(FIRST));
     PartitionCommit.replace(
         table, "c", List.of(file("c", "r9", noSweep, row("r9", 2, 1.5))), Map.of());
     assertRows(
@@ -151,7 +153,7 @@ class PartitionCommitTest extends SparkTestBase {
 
   @Test
   void aFileOfAnotherSweepIsRefusedAndNothingIsCommitted() throws IOException {
-    Table table = IcebergTables.createOrLoad(catalog, "guarded", FIRST);
+    Table table = IcebergTables.createOrLoad(catalog, "guarded", SparkSchemaUtil.convert(FIRST));
     String mine =
         file("long", "r1", RunFiles.FIRST, row("a-sweep-name-of-30-characters", "r1", 4, 0.5));
     String other =
@@ -173,7 +175,7 @@ class PartitionCommitTest extends SparkTestBase {
 
   @Test
   void noFilesEmptyTheSweepsPartitionAndLeaveTheOthers() throws IOException {
-    Table table = IcebergTables.createOrLoad(catalog, "emptied", FIRST);
+    Table table = IcebergTables.createOrLoad(catalog, "emptied", SparkSchemaUtil.convert(FIRST));
     PartitionCommit.replace(
         table, "a", List.of(file("ea", "r1", RunFiles.FIRST, row("a", "r1", 4, 0.5))), Map.of());
     PartitionCommit.replace(
@@ -185,9 +187,9 @@ class PartitionCommitTest extends SparkTestBase {
 
   @Test
   void aSchemaWithNothingNewLeavesTheTableAsItIs() {
-    Table table = IcebergTables.createOrLoad(catalog, "unchanged", SECOND);
+    Table table = IcebergTables.createOrLoad(catalog, "unchanged", SparkSchemaUtil.convert(SECOND));
     String metadata = table.properties().toString() + table.schema();
-    Table again = IcebergTables.createOrLoad(catalog, "unchanged", FIRST);
+    Table again = IcebergTables.createOrLoad(catalog, "unchanged", SparkSchemaUtil.convert(FIRST));
     assertEquals(metadata, again.properties().toString() + again.schema());
     assertEquals(
         Arrays.asList("sweep", "run_id", "width", "final_test_loss", "best_step"),

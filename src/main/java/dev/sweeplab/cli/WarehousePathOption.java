@@ -4,15 +4,15 @@ import dev.sweeplab.store.Schemes;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.table.TableStore;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --warehouse} option of the commands that start no Spark ({@code status}, {@code
- * history}, {@code migrate}): the warehouse read through the Hadoop FileSystem and the catalog,
- * whose settings come from the {@code spark.*} Java properties.
+ * The {@code --warehouse} option. The commands that start no Spark ({@code status}, {@code
+ * history}, {@code migrate}) take it alone and read the warehouse through the Hadoop FileSystem and
+ * the catalog, whose settings come from the {@code spark.*} Java properties; those that open Spark
+ * take {@link WarehouseOption}, which adds {@code --master}.
  */
-final class LocalWarehouseOption {
+class WarehousePathOption {
   @Option(
       names = "--warehouse",
       defaultValue = "warehouse",
@@ -33,6 +33,6 @@ final class LocalWarehouseOption {
 
   /** The warehouse's tables (an earlier warehouse imported on the way). */
   TableStore tables() {
-    return TableStore.open(new SparkConf(), conf(), resolve());
+    return TableStore.open(conf(), resolve());
   }
 }
