@@ -48,7 +48,7 @@ final class SweepCommit {
   private static final Logger LOG = LoggerFactory.getLogger(SweepCommit.class);
 
   /** Staging files one compaction task reads at least (about 0.5 ms each on a local disk). */
-  static final int FILES_PER_TASK = 500;
+  static final int FILES_PER_TASK = 16;
 
   private SweepCommit() {}
 
@@ -192,6 +192,21 @@ final class SweepCommit {
           LOG.warn("could not remove {}, written by a commit that failed", dir, e);
         }
       }
+    }
+  }
+
+  /**
+   * Readies the commit while the sweep trains, on a driver thread that would otherwise wait: the
+   * three tables the commit writes are created (or loaded), and the commit is rehearsed on a
+   * scratch copy ({@link CommitRehearsal}) with the first of the {@code planned} runs.
+   */
+  static void prepare(SparkSession spark, Warehouse warehouse, List<RunConfig> planned) {
+    TableStore store = Tables.store(spark, warehouse);
+    store.createOrLoad(Warehouse.RUNS, IcebergTables.schema(Compaction.RUNS));
+    store.createOrLoad(Warehouse.CURVES, IcebergTables.schema(Compaction.CURVES));
+    store.createOrLoad(Warehouse.SWEEPS, IcebergTables.schema(Compaction.SWEEPS));
+    if (!planned.isEmpty()) {
+      CommitRehearsal.run(spark.sparkContext().hadoopConfiguration(), planned.get(0));
     }
   }
 

@@ -149,9 +149,12 @@ public final class SweepRunner {
     Preparation ready = new Preparation(() -> prepare(spec, todo, hadoop, staging, fresh, start));
     long kept;
     long trainStart;
+    Preparation commitReady;
     try (TaskJob job =
         tasks.isEmpty() ? null : ready.unlessFailed(() -> new TaskJob(tasks, limit, timedOut))) {
       trainStart = ready.await();
+      // The commit readied meanwhile: the tables created, Iceberg's commit path warmed up.
+      commitReady = new Preparation(() -> SweepCommit.prepare(spark, warehouse, planned));
       // Sequential: the distributed runs first, the biggest first, each using every executor;
       // then the task runs as one Spark job. Overlapping the two would leave the distributed runs
       // competing with tasks for the same cores.
@@ -162,6 +165,7 @@ public final class SweepRunner {
     }
     long commitStart = System.currentTimeMillis();
 
+    commitReady.awaitQuietly();
     SweepOutcome outcome;
     beforeCommit.run();
     lease.check(); // a driver that lost its lease to another must not publish
@@ -457,6 +461,15 @@ public final class SweepRunner {
       thread.setDaemon(true);
       thread.setContextClassLoader(Thread.currentThread().getContextClassLoader());
       thread.start();
+    }
+
+    /** Waits for the task to end; what it threw is logged, not thrown. */
+    void awaitQuietly() {
+      try {
+        await();
+      } catch (RuntimeException e) {
+        LOG.debug("a preparation failed; what it prepares is done again where needed", e);
+      }
     }
 
     /** Waits for the task to end and returns when it ended (ms); throws what it threw. */
