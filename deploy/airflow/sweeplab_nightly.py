@@ -3,13 +3,15 @@
 Every night at 02:00 (the scheduler's time zone) Airflow runs
 
     spark-submit --class dev.sweeplab.cli.Main target/sweeplab-cluster.jar \
-        run scaling_teacher.yaml --warehouse hdfs:///sweeplab/warehouse --night {{ ds }}
+        run scaling_teacher.yaml --warehouse hdfs:///sweeplab/warehouse --night {{ ds }} --maintain
 
 with the Spark properties of conf/cluster-cpu.conf. The sweep writes into the partition
 scaling_teacher-night-<ds>; ds is the run's logical date (for this daily schedule, the day before
 the run starts), passed explicitly so that a retry or a manual re-run of a date after midnight
 resumes that date's partition instead of starting a new one. max_active_runs=1: a night still
-running holds the next one back; catchup=False: no back-filling of missed nights.
+running holds the next one back; catchup=False: no back-filling of missed nights. --maintain: after
+the sweep, the tables' snapshots older than 30 days expire and small files are compacted
+(bin/sweeplab maintain), in the same application, so upkeep never overlaps a night.
 
 Install: copy this file into the DAGs folder of a worker that has spark-submit, Hadoop client
 configuration and a built checkout (SWEEPLAB_HOME; target/sweeplab-cluster.jar), with
@@ -76,6 +78,8 @@ with DAG(
             WAREHOUSE,
             "--night",
             "{{ ds }}",
+            # After the sweep: snapshots older than 30 days expire, small files are compacted.
+            "--maintain",
         ],
         execution_timeout=timedelta(hours=8),
     )

@@ -1,8 +1,8 @@
 package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Tables;
+import dev.sweeplab.store.History;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.History;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 

@@ -2,8 +2,8 @@ package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.table.History;
-import dev.sweeplab.table.Pins;
+import dev.sweeplab.store.History;
+import dev.sweeplab.store.SweepCounts;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -57,9 +57,9 @@ final class HistoryCommand implements Callable<Integer> {
           .append(TIME.format(Instant.ofEpochMilli(c.committedMs())))
           .append(" | ")
           .append(c.snapshot());
-      for (String col :
-          List.of("runs_planned", "runs_ok", "runs_diverged", "runs_failed", "runs_timeout")) {
-        out.append(" | ").append(Pins.field(c.row(), col) instanceof Long v ? v : "");
+      SweepCounts n = c.counts();
+      for (long v : new long[] {n.planned(), n.ok(), n.diverged(), n.failed(), n.timeout()}) {
+        out.append(" | ").append(v);
       }
       out.append(" | ")
           .append(c.runsAdded() < 0 ? "" : c.runsAdded())

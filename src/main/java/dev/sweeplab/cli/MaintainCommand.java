@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         "Upkeep of the warehouse's Iceberg tables: expire snapshots older than --retain (the"
             + " newest always stays), delete the files only they held, remove files no snapshot"
             + " holds (older than 3 days), and compact each sweep's small files. Run it after a"
-            + " nightly sweep; --as-of cannot reach past --retain afterwards.")
+            + " nightly sweep (run --maintain does); --as-of cannot reach past --retain"
+            + " afterwards.")
 final class MaintainCommand implements Callable<Integer> {
   @Option(
       names = "--retain",
@@ -34,15 +35,7 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    long retainMs;
-    try {
-      retainMs = JavaUtils.timeStringAsMs(retain);
-    } catch (RuntimeException e) {
-      retainMs = -1;
-    }
-    if (retainMs < 0) {
-      throw UserError.badValue("--retain", retain, "must be a time such as 30d, 12h or 90m");
-    }
+    long retainMs = retainMs("--retain", retain);
     where.check();
     try (SparkSession spark = Sessions.open("sweeplab maintain", where.master)) {
       List<Maintain.Done> done = Maintain.run(spark, where.resolve(), retainMs, !noCompact);
@@ -52,5 +45,19 @@ final class MaintainCommand implements Callable<Integer> {
       done.forEach(System.out::println);
     }
     return 0;
+  }
+
+  /** {@code value} of option {@code option} as a retention in ms; a user error if it is not one. */
+  static long retainMs(String option, String value) {
+    long ms;
+    try {
+      ms = JavaUtils.timeStringAsMs(value);
+    } catch (RuntimeException e) {
+      ms = -1;
+    }
+    if (ms < 0) {
+      throw UserError.badValue(option, value, "must be a time such as 30d, 12h or 90m");
+    }
+    return ms;
   }
 }

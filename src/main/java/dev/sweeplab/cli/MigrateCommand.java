@@ -1,6 +1,6 @@
 package dev.sweeplab.cli;
 
-import dev.sweeplab.table.Migration;
+import dev.sweeplab.store.Migration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,7 @@
 package dev.sweeplab.cli;
 
 import dev.sweeplab.engine.Summary;
+import dev.sweeplab.engine.Tables;
 import dev.sweeplab.report.AnalysisPlots;
 import dev.sweeplab.report.CoordCheckPlot;
 import dev.sweeplab.report.LrTransferPlot;
@@ -62,31 +63,39 @@ final class ReportOption {
     System.out.println("mean over " + spec.repeats() + " seed(s) per configuration:");
     System.out.print(summary.markdown());
     Path dir = reports.resolve(spec.name());
+    // An analysis table absent from the state read (--as-of before its first write): no section.
+    List<String> present = Tables.register(spark, warehouse);
     try {
       List<SweepReport.Figure> figures = new ArrayList<>();
-      if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))) {
+      if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))
+          && present.contains(Warehouse.COORD_CHECK)) {
         figures.addAll(
             CoordCheckPlot.write(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.COORD_CHECK, spec)));
       }
-      if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()) {
+      if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()
+          && present.contains(Warehouse.DOUBLE_DESCENT)) {
         figures.addAll(
             AnalysisPlots.doubleDescent(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.DOUBLE_DESCENT, spec)));
       }
-      if (!spec.analysis(SpecKeys.SCALING_X).isEmpty()) {
+      if (!spec.analysis(SpecKeys.SCALING_X).isEmpty()
+          && present.contains(Warehouse.SCALING_FITS)) {
         figures.add(
             AnalysisPlots.scaling(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.SCALING_FITS, spec)));
       }
-      boolean lrTransfer = "yes".equals(spec.analysis(SpecKeys.LR_TRANSFER));
+      boolean lrTransfer =
+          "yes".equals(spec.analysis(SpecKeys.LR_TRANSFER))
+              && present.contains(Warehouse.LR_TRANSFER);
       if (lrTransfer) {
         figures.addAll(
             LrTransferPlot.write(
                 dir, spec.name(), Summary.table(spark, warehouse, Warehouse.LR_TRANSFER, spec)));
       }
       List<SweepReport.Section> tables = new ArrayList<>();
-      if ("yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))) {
+      if ("yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))
+          && present.contains(Warehouse.WIDTH_EXPONENTS)) {
         tables.add(
             new SweepReport.Section(
                 "Exponents in width: the slope of log quantity against log width per layer, with"

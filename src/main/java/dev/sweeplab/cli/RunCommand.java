@@ -3,6 +3,7 @@ package dev.sweeplab.cli;
 import dev.sweeplab.data.DatasetCache;
 import dev.sweeplab.data.DatasetSpec;
 import dev.sweeplab.engine.Analyses;
+import dev.sweeplab.engine.Maintain;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.SweepOutcome;
 import dev.sweeplab.engine.SweepRunner;
@@ -46,9 +47,21 @@ final class RunCommand implements Callable<Integer> {
               + " again resumes and replaces that night only")
   String night;
 
+  @Option(
+      names = "--maintain",
+      arity = "0..1",
+      fallbackValue = "30d",
+      paramLabel = "RETAIN",
+      description =
+          "after the sweep, its analysis and report, maintain the warehouse's tables as"
+              + " bin/sweeplab maintain --retain RETAIN does (default 30d): expire older"
+              + " snapshots, remove orphan files, compact small files")
+  String maintain;
+
   @Override
   public Integer call() {
     Sessions.checkMaster(where.master);
+    long retainMs = maintain == null ? -1 : MaintainCommand.retainMs("--maintain", maintain);
     SweepSpec sweep = nightly(SpecParser.parse(spec), night);
     // What a person can get wrong fails here, in a second, before Spark starts or anything is
     // written: the warehouse path, then every data set the runs read (the engine checks again).
@@ -61,14 +74,14 @@ final class RunCommand implements Callable<Integer> {
           "sweep %s: %d runs planned, %d trained now%s, %d reused; %d ok, %d diverged, %d failed,"
               + " %d timeout; %.1f s (training %.1f s, commit %.1f s)%n",
           sweep.name(),
-          o.planned(),
-          o.trained(),
+          o.counts().planned(),
+          o.counts().trained(),
           o.kept() > 0 ? " (" + o.kept() + " of them kept from failed task attempts)" : "",
-          o.reused(),
-          o.ok(),
-          o.diverged(),
-          o.failed(),
-          o.timeout(),
+          o.counts().reused(),
+          o.counts().ok(),
+          o.counts().diverged(),
+          o.counts().failed(),
+          o.counts().timeout(),
           o.wallMs() / 1000.0,
           o.trainMs() / 1000.0,
           o.commitMs() / 1000.0);
@@ -91,6 +104,10 @@ final class RunCommand implements Callable<Integer> {
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println(Analyses.describe(line)));
       report.write(spark, where.resolve(), sweep);
+      if (maintain != null) {
+        Maintain.run(spark, where.resolve(), retainMs, true)
+            .forEach(done -> System.out.println("maintain " + done));
+      }
     }
     return 0;
   }

@@ -1,7 +1,7 @@
 package dev.sweeplab.cli;
 
-import dev.sweeplab.engine.SweepStatus;
 import dev.sweeplab.spec.UserError;
+import dev.sweeplab.store.SweepStatus;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.List;
@@ -46,7 +46,8 @@ final class StatusCommand implements Callable<Integer> {
       long now = System.currentTimeMillis();
       for (String name : sweeps) {
         System.out.print(
-            SweepStatus.of(conf, where.resolve(), name).render(ZoneId.systemDefault(), now));
+            StatusView.render(
+                SweepStatus.of(conf, where.resolve(), name), ZoneId.systemDefault(), now));
       }
     } catch (IOException e) {
       throw UserError.io("read the sweep status in", warehouse, e);

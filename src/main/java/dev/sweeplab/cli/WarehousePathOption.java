@@ -1,8 +1,8 @@
 package dev.sweeplab.cli;
 
 import dev.sweeplab.store.Schemes;
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.TableStore;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Option;
 

@@ -1,8 +1,8 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.store.PartitionCommit;
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.PartitionCommit;
-import dev.sweeplab.table.TableStore;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.spark.SparkSchemaUtil;
@@ -23,10 +23,15 @@ final class Commit {
   /**
    * Makes {@code rows} the sweep's partition of {@code table}, created or given new columns as
    * needed; null empties the partition. Rows carry a {@code sweep} column equal to {@code sweep}.
-   * Other sweeps' partitions are untouched.
+   * Other sweeps' partitions are untouched. A Spark session that reads an earlier state of the
+   * tables ({@link Tables#readsEarlierState}) writes nothing: its rows describe the past, and would
+   * replace the analysis of today's runs.
    */
   static void replace(
       SparkSession spark, Warehouse warehouse, String sweep, String table, Dataset<Row> rows) {
+    if (Tables.readsEarlierState(spark)) {
+      return;
+    }
     TableStore store = Tables.store(spark, warehouse);
     if (rows == null) {
       store.load(table).ifPresent(t -> PartitionCommit.replace(t, sweep, List.of(), Map.of()));

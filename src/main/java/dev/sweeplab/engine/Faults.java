@@ -40,8 +40,7 @@ public final class Faults {
    * The points of a sweep's commit: its data files written, its {@code runs} snapshot committed,
    * its {@code curves} snapshot committed (the {@code sweeps} row not yet).
    */
-  public static final java.util.List<String> COMMIT_POINTS =
-      java.util.List.of("compacted", "runs", "curves");
+  public static final java.util.List<String> COMMIT_POINTS = dev.sweeplab.store.SweepPublish.POINTS;
 
   private Faults() {}
 

@@ -1,7 +1,7 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.TableStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -196,7 +196,7 @@ public final class SweepBench {
         o.commitMs(),
         sums.getLong(0),
         sums.getLong(1),
-        listener.times(o.trained() > 0),
+        listener.times(o.counts().trained() > 0),
         peakRssMb());
   }
 

@@ -3,29 +3,24 @@ package dev.sweeplab.engine;
 import dev.sweeplab.model.Platform;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.CommitRehearsal;
 import dev.sweeplab.store.Compaction;
 import dev.sweeplab.store.Staging;
+import dev.sweeplab.store.StaleRuns;
 import dev.sweeplab.store.Superseded;
+import dev.sweeplab.store.SweepCounts;
+import dev.sweeplab.store.SweepPublish;
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.IcebergTables;
-import dev.sweeplab.table.PartitionCommit;
-import dev.sweeplab.table.TableStore;
-import dev.sweeplab.train.RunResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.iceberg.FileScanTask;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.expressions.Expressions;
-import org.apache.iceberg.io.CloseableIterable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -33,11 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The end of a sweep's execution: its staged runs compacted into new data files of the {@code runs}
- * and {@code curves} tables, which replace the sweep's partition of each in one Iceberg snapshot,
- * and then its {@code sweeps} row added in a third, naming the first two: readers pin those ({@link
- * dev.sweeplab.table.Pins}), so they see a sweep's runs and curves of one commit. Driver-only. Data
- * files a failed commit wrote and did not commit are removed.
+ * The end of a sweep's execution: its staged runs compacted by Spark tasks into new data files of
+ * the {@code runs} and {@code curves} tables, published with its {@code sweeps} row by {@link
+ * SweepPublish} (one Iceberg snapshot per table; readers pin the snapshots the row names).
+ * Driver-only. Data files a failed commit wrote and did not commit are removed.
  *
  * <p>The compaction is one Spark job of plain tasks that read staging files and write Parquet with
  * parquet-hadoop ({@link Compaction}), not Spark SQL: a first Spark SQL query in a JVM spends
@@ -48,7 +42,7 @@ final class SweepCommit {
   private static final Logger LOG = LoggerFactory.getLogger(SweepCommit.class);
 
   /** Staging files one compaction task reads at least (about 0.5 ms each on a local disk). */
-  static final int FILES_PER_TASK = 16;
+  static final int FILES_PER_TASK = 500;
 
   private SweepCommit() {}
 
@@ -103,66 +97,25 @@ final class SweepCommit {
     }
     files.sort(Comparator.comparing(Path::getName)); // by run id: the same files, the same order
     TableStore store = Tables.store(spark, warehouse);
-    String id = System.currentTimeMillis() + "-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, String> summary = Map.of(PartitionCommit.COMMIT, id);
-    Table runs = store.createOrLoad(Warehouse.RUNS, IcebergTables.schema(Compaction.RUNS));
-    Table curves = store.createOrLoad(Warehouse.CURVES, IcebergTables.schema(Compaction.CURVES));
-    Table sweeps = store.createOrLoad(Warehouse.SWEEPS, IcebergTables.schema(Compaction.SWEEPS));
-    Map<Table, Path> uncommitted = new LinkedHashMap<>();
-    for (Table t : List.of(runs, curves, sweeps)) {
-      uncommitted.put(t, TableStore.dataDir(t, sweep, id));
-    }
-    try {
+    try (SweepPublish publish = SweepPublish.begin(store.catalog(), conf, sweep)) {
       if (fresh) {
         // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
-        for (String name : Tables.ALL) {
-          if (!List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS).contains(name)) {
-            store.load(name).ifPresent(t -> PartitionCommit.replace(t, sweep, List.of(), summary));
-          }
-        }
+        publish.empty(
+            Tables.ALL.stream()
+                .filter(
+                    t -> !List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS).contains(t))
+                .toList());
       }
       Compacted compacted =
-          compact(spark, files, filesPerTask, uncommitted.get(runs), uncommitted.get(curves));
-      Map<String, Long> byStatus = compacted.byStatus();
-      long found = byStatus.values().stream().mapToLong(Long::longValue).sum();
+          compact(spark, files, filesPerTask, publish.runsDir(), publish.curvesDir());
+      long found = compacted.byStatus().values().stream().mapToLong(Long::longValue).sum();
       if (found != planned.size()) {
         throw notAllStaged(sweep, planned.size(), found, staging);
       }
-      Faults.haltAtCommitPoint("compacted"); // tests only: inert unless a test asked
-      long runsSnapshot = PartitionCommit.replace(runs, sweep, compacted.runs(), summary);
-      uncommitted.remove(runs);
-      Faults.haltAtCommitPoint("runs");
-      long curvesSnapshot = PartitionCommit.replace(curves, sweep, compacted.curves(), summary);
-      uncommitted.remove(curves);
-      Faults.haltAtCommitPoint("curves");
-      SweepOutcome o =
-          new SweepOutcome(
-              planned.size(),
-              reused,
-              trained,
-              0,
-              byStatus.getOrDefault(RunResult.OK, 0L),
-              byStatus.getOrDefault(RunResult.DIVERGED, 0L),
-              byStatus.getOrDefault(RunResult.FAILED, 0L),
-              byStatus.getOrDefault(RunResult.TIMEOUT, 0L),
-              System.currentTimeMillis() - start,
-              0,
-              0,
-              Map.of(),
-              "");
-      List<Path> earlier = new ArrayList<>();
-      if (!fresh) {
-        sweeps.refresh();
-        try (CloseableIterable<FileScanTask> tasks =
-            sweeps.newScan().filter(Expressions.equal("sweep", sweep)).planFiles()) {
-          tasks.forEach(t -> earlier.add(new Path(t.file().location())));
-        }
-      }
-      Path sweepsFile = new Path(uncommitted.get(sweeps), "part-00000.parquet");
-      Compaction.writeSweeps(
-          conf,
-          earlier,
-          sweepsFile,
+      SweepCounts counts = SweepCounts.of(planned.size(), reused, trained, compacted.byStatus());
+      publish.publish(
+          compacted.runs(),
+          compacted.curves(),
           new Compaction.SweepsRow(
               spec.canonicalJson(),
               Platform.version(),
@@ -170,28 +123,12 @@ final class SweepCommit {
               spark.sparkContext().master(),
               start,
               System.currentTimeMillis(),
-              o.planned(),
-              o.reused(),
-              o.trained(),
-              o.ok(),
-              o.diverged(),
-              o.failed(),
-              o.timeout(),
-              runsSnapshot,
-              curvesSnapshot));
-      PartitionCommit.replace(sweeps, sweep, List.of(sweepsFile.toString()), summary);
-      uncommitted.remove(sweeps);
-      return o;
-    } catch (IOException e) {
-      throw new UncheckedIOException("commit " + id + " of sweep " + sweep + " failed", e);
-    } finally {
-      for (Path dir : uncommitted.values()) {
-        try {
-          dir.getFileSystem(conf).delete(dir, true);
-        } catch (IOException e) {
-          LOG.warn("could not remove {}, written by a commit that failed", dir, e);
-        }
-      }
+              counts,
+              0,
+              0),
+          fresh,
+          Faults::haltAtCommitPoint); // tests only: inert unless a test asked
+      return new SweepOutcome(counts, 0, System.currentTimeMillis() - start, 0, 0, Map.of(), "");
     }
   }
 
@@ -201,10 +138,7 @@ final class SweepCommit {
    * scratch copy ({@link CommitRehearsal}) with the first of the {@code planned} runs.
    */
   static void prepare(SparkSession spark, Warehouse warehouse, List<RunConfig> planned) {
-    TableStore store = Tables.store(spark, warehouse);
-    store.createOrLoad(Warehouse.RUNS, IcebergTables.schema(Compaction.RUNS));
-    store.createOrLoad(Warehouse.CURVES, IcebergTables.schema(Compaction.CURVES));
-    store.createOrLoad(Warehouse.SWEEPS, IcebergTables.schema(Compaction.SWEEPS));
+    SweepPublish.createTables(Tables.store(spark, warehouse).catalog());
     if (!planned.isEmpty()) {
       CommitRehearsal.run(spark.sparkContext().hadoopConfiguration(), planned.get(0));
     }

@@ -7,6 +7,7 @@ import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.DriverLease;
 import dev.sweeplab.store.Staging;
+import dev.sweeplab.store.StaleRuns;
 import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.SweepPlan;
 import dev.sweeplab.store.Unreadable;
@@ -153,8 +154,15 @@ public final class SweepRunner {
     try (TaskJob job =
         tasks.isEmpty() ? null : ready.unlessFailed(() -> new TaskJob(tasks, limit, timedOut))) {
       trainStart = ready.await();
-      // The commit readied meanwhile: the tables created, Iceberg's commit path warmed up.
-      commitReady = new Preparation(() -> SweepCommit.prepare(spark, warehouse, planned));
+      // A driver with cores of its own (a cluster) readies the commit meanwhile: the tables
+      // created, the commit rehearsed. In local mode (local-cluster too) the executors hold every
+      // core of the driver's machine, and
+      // the rehearsal's CPU (class loading, JIT) slowed the quickstart's training by more than it
+      // saved its commit (docs/benchmarks.md), so there the commit does that work itself.
+      commitReady =
+          spark.sparkContext().master().startsWith("local")
+              ? null
+              : new Preparation(() -> SweepCommit.prepare(spark, warehouse, planned));
       // Sequential: the distributed runs first, the biggest first, each using every executor;
       // then the task runs as one Spark job. Overlapping the two would leave the distributed runs
       // competing with tasks for the same cores.
@@ -165,7 +173,9 @@ public final class SweepRunner {
     }
     long commitStart = System.currentTimeMillis();
 
-    commitReady.awaitQuietly();
+    if (commitReady != null) {
+      commitReady.awaitQuietly();
+    }
     SweepOutcome outcome;
     beforeCommit.run();
     lease.check(); // a driver that lost its lease to another must not publish

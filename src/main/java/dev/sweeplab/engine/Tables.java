@@ -1,9 +1,9 @@
 package dev.sweeplab.engine;
 
+import dev.sweeplab.store.Catalogs;
+import dev.sweeplab.store.Pins;
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.Catalogs;
-import dev.sweeplab.table.Pins;
-import dev.sweeplab.table.TableStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -44,6 +44,11 @@ public final class Tables {
 
   private Tables() {}
 
+  /** Whether {@code spark} reads the tables as of an earlier time ({@link #AS_OF} is set). */
+  public static boolean readsEarlierState(SparkSession spark) {
+    return spark.conf().contains(AS_OF);
+  }
+
   /**
    * The tables of {@code warehouse}, with the catalog settings of {@code spark}'s conf (its runtime
    * settings, which start as the application's).
@@ -61,7 +66,7 @@ public final class Tables {
    * names.
    */
   public static List<String> register(SparkSession spark, Warehouse warehouse) {
-    String asOf = spark.conf().contains(AS_OF) ? spark.conf().get(AS_OF) : null;
+    String asOf = readsEarlierState(spark) ? spark.conf().get(AS_OF) : null;
     TableStore store = store(spark, warehouse);
     Pins pins = Pins.of(store, ALL, asOf == null ? null : Long.valueOf(asOf));
     if (pins.snapshots().isEmpty()) {

@@ -145,15 +145,16 @@ public final class Compaction {
       String master,
       long startedMs,
       long finishedMs,
-      long planned,
-      long reused,
-      long trained,
-      long ok,
-      long diverged,
-      long failed,
-      long timeout,
+      SweepCounts counts,
       long runsSnapshot,
-      long curvesSnapshot) {}
+      long curvesSnapshot) {
+
+    /** The same row naming the {@code runs} and {@code curves} snapshots of its commit. */
+    public SweepsRow withSnapshots(long runs, long curves) {
+      return new SweepsRow(
+          spec, version, sparkAppId, master, startedMs, finishedMs, counts, runs, curves);
+    }
+  }
 
   /**
    * Writes {@code file}: the rows of the sweep's earlier executions, read from the files {@code
@@ -178,13 +179,14 @@ public final class Compaction {
       row.add("master", latest.master());
       row.add("started", latest.startedMs() * 1_000L);
       row.add("finished", latest.finishedMs() * 1_000L);
-      row.add("runs_planned", latest.planned());
-      row.add("runs_reused", latest.reused());
-      row.add("runs_trained", latest.trained());
-      row.add("runs_ok", latest.ok());
-      row.add("runs_diverged", latest.diverged());
-      row.add("runs_failed", latest.failed());
-      row.add("runs_timeout", latest.timeout());
+      SweepCounts counts = latest.counts();
+      row.add("runs_planned", counts.planned());
+      row.add("runs_reused", counts.reused());
+      row.add("runs_trained", counts.trained());
+      row.add("runs_ok", counts.ok());
+      row.add("runs_diverged", counts.diverged());
+      row.add("runs_failed", counts.failed());
+      row.add("runs_timeout", counts.timeout());
       row.add("runs_snapshot", latest.runsSnapshot());
       row.add("curves_snapshot", latest.curvesSnapshot());
       out.write(row);

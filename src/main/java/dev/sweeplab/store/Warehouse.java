@@ -9,10 +9,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * A warehouse: the root of its Iceberg tables' catalog (by default a Hadoop catalog whose tables
- * are {@code <root>/default/<table>/}, see {@code dev.sweeplab.table.TableStore}) and of the
+ * are {@code <root>/default/<table>/}, see {@code dev.sweeplab.store.TableStore}) and of the
  * per-run staging files under {@code <root>/_staging/}. {@link #table} and {@link #partition} name
  * the directories of the layout written before the tables were Iceberg's, which {@code
- * dev.sweeplab.table.Migration} imports. The root is any Hadoop FileSystem URI.
+ * dev.sweeplab.store.Migration} imports. The root is any Hadoop FileSystem URI.
  */
 public record Warehouse(String root) implements Serializable {
   public static final String RUNS = "runs";

@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,16 +107,20 @@ class CliTest {
 
   /** {@link #assertUserError}, and stderr holds nothing but the error paragraph. */
   /** {@code sweeplab run SPEC} into {@code warehouse} and {@code reports}, Spark in-process. */
-  static Result run(Path spec, Path warehouse, Path reports) {
-    return cli(
-        "run",
-        spec.toString(),
-        "--warehouse",
-        warehouse.toString(),
-        "--reports",
-        reports.toString(),
-        "--master",
-        "local[2]");
+  static Result run(Path spec, Path warehouse, Path reports, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                spec.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--reports",
+                reports.toString(),
+                "--master",
+                "local[2]"));
+    args.addAll(List.of(more));
+    return cli(args.toArray(String[]::new));
   }
 
   /** {@code sweeplab sql QUERY} on {@code warehouse} with Spark in-process. */

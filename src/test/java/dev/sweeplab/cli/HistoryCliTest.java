@@ -2,20 +2,26 @@ package dev.sweeplab.cli;
 
 import static dev.sweeplab.cli.CliTest.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sweeplab.store.TableStore;
+import dev.sweeplab.store.Warehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A nightly sweep's history on the command line: a sweep committed twice with different results,
- * {@code history} listing both commits, {@code sql --as-of} and {@code report --as-of} reading the
- * first, {@code export} writing either, {@code maintain} expiring the first, and their bad input.
+ * {@code history} listing both commits, {@code sql --as-of}, {@code report --as-of} and {@code
+ * analyze --as-of} reading the first, {@code export} writing either, {@code maintain} expiring the
+ * first, and their bad input.
  */
 class HistoryCliTest {
   @TempDir Path tmp;
@@ -25,12 +31,28 @@ class HistoryCliTest {
     Path warehouse = tmp.resolve("wh");
     Path reports = tmp.resolve("reports");
     Path spec = tmp.resolve("nightly.yaml");
-    Files.writeString(spec, CliTest.TINY.replace("cli-tiny", "nightly"));
-    assertEquals(0, CliTest.run(spec, warehouse, reports).code());
+    String nightly =
+        CliTest.TINY.replace("cli-tiny", "nightly") + "analysis: {coord_check: 'yes'}\n";
+    Files.writeString(spec, nightly);
+    CliTest.Result firstNight = CliTest.run(spec, warehouse, reports);
+    assertEquals(0, firstNight.code(), firstNight.toString());
+    String firstCoordCheck = coordCheckLine(firstNight);
     // The second night's sweep has one more width: 6 runs instead of 4.
-    Files.writeString(
-        spec, CliTest.TINY.replace("cli-tiny", "nightly").replace("[4, 8]", "[4, 8, 16]"));
-    assertEquals(0, CliTest.run(spec, warehouse, reports).code());
+    Files.writeString(spec, nightly.replace("[4, 8]", "[4, 8, 16]"));
+    CliTest.assertOnlyUserError(
+        cli("run", spec.toString(), "--warehouse", warehouse.toString(), "--maintain", "a while"),
+        "--maintain",
+        "30d");
+    // The second night maintains the tables after its sweep, as the nightly deploy files do.
+    CliTest.Result secondNight = CliTest.run(spec, warehouse, reports, "--maintain");
+    assertEquals(0, secondNight.code(), secondNight.toString());
+    assertTrue(
+        secondNight.out().lines().anyMatch(l -> l.startsWith("maintain runs: 0 snapshots expired")),
+        "run --maintain keeps the 30 days' snapshots: " + secondNight);
+    assertNotEquals(
+        firstCoordCheck,
+        coordCheckLine(secondNight),
+        "a third width adds coordinate-check rows: " + secondNight);
 
     CliTest.Result history = cli("history", "nightly", "--warehouse", warehouse.toString());
     assertEquals(0, history.code(), history.toString());
@@ -76,6 +98,27 @@ class HistoryCliTest {
         2,
         reportThen.out().lines().filter(l -> l.matches("\\| \\d.*")).count(),
         "the first commit's two widths: " + reportThen);
+    // analyze --as-of: the first night's analysis again, printed; the table keeps today's.
+    Table coordCheck = store(warehouse).load("coord_check").orElseThrow();
+    long snapshotsBefore = count(coordCheck.snapshots());
+    CliTest.Result analyzedThen =
+        cli(
+            "analyze",
+            "nightly",
+            "--as-of",
+            first.group(1),
+            "--warehouse",
+            warehouse.toString(),
+            "--master",
+            "local[2]");
+    assertEquals(0, analyzedThen.code(), analyzedThen.toString());
+    assertTrue(
+        analyzedThen.out().lines().anyMatch(l -> l.equals(firstCoordCheck)),
+        "as of the first commit, its coordinate check (" + firstCoordCheck + "): " + analyzedThen);
+    assertTrue(analyzedThen.out().contains("nothing written"), analyzedThen.toString());
+    coordCheck.refresh();
+    assertEquals(snapshotsBefore, count(coordCheck.snapshots()), "analyze --as-of writes nothing");
+
     CliTest.Result before =
         cli(
             "sql",
@@ -166,5 +209,28 @@ class HistoryCliTest {
     CliTest.Result migrated = cli("migrate", "--warehouse", warehouse.toString());
     assertEquals(0, migrated.code(), migrated.toString());
     assertTrue(migrated.out().contains("every table is an Iceberg table"), migrated.toString());
+  }
+
+  /** The "coord_check: N rows" line a command printed, without "wrote ". */
+  private static String coordCheckLine(CliTest.Result result) {
+    return result
+        .out()
+        .lines()
+        .map(l -> l.replaceFirst("^wrote ", ""))
+        .filter(l -> l.matches("coord_check: \\d+ rows"))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no coord_check line: " + result));
+  }
+
+  private static TableStore store(Path warehouse) {
+    return TableStore.open(new Configuration(), new Warehouse(warehouse.toString()));
+  }
+
+  private static long count(Iterable<?> items) {
+    long n = 0;
+    for (Object ignored : items) {
+      n++;
+    }
+    return n;
   }
 }

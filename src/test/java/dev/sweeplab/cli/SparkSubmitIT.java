@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.TableStore;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -158,6 +158,8 @@ class DeployFilesTest {
       assertEquals("run", DeployFiles.parseCli(main, app.arguments(), where).commandSpec().name());
       if (app.scheduled()) {
         assertTrue(app.arguments().contains("--night"), where + ": a scheduled run passes --night");
+        assertTrue(
+            app.arguments().contains("--maintain"), where + ": a nightly run maintains the tables");
       }
       assertEquals(
           "1", String.valueOf(executorEnv(app).get("OMP_NUM_THREADS")), where + ": OMP env");

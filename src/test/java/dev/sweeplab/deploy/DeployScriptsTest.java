@@ -235,6 +235,7 @@ class DeployScriptsTest {
     assertTrue(command.contains("flock -n"), CRON + ": flock -n keeps nights from overlapping");
     assertTrue(command.contains("deploy/yarn/submit.sh"), CRON + " runs " + SUBMIT);
     assertTrue(command.contains("--night"), CRON + ": a nightly sweep passes --night");
+    assertTrue(command.contains("--maintain"), CRON + ": a nightly sweep maintains the tables");
     assertTrue(read(CRON).contains("\nSWEEPLAB_HOME="), CRON + " sets SWEEPLAB_HOME");
   }
 
@@ -251,6 +252,7 @@ class DeployScriptsTest {
     List<String> args = read(log).lines().toList();
     List<String> app = assertSubmits(args, env.get("SWEEPLAB_JAR"), CRON.toString());
     assertTrue(app.contains("--night"), CRON + ": " + app);
+    assertTrue(app.contains("--maintain"), CRON + ": " + app);
     assertFalse(read(log).contains("exited"), CRON + ": the submit succeeded:\n" + read(log));
   }
 
@@ -345,6 +347,7 @@ class DeployScriptsTest {
     assertEquals("run", app.get(0), DAG + ": " + app);
     assertEquals(job.getFileName().toString(), app.get(1), DAG + " runs the shipped sweep");
     assertEquals("{{ ds }}", app.get(app.indexOf("--night") + 1), DAG + ": --night {{ ds }}");
+    assertTrue(app.contains("--maintain"), DAG + ": the nightly sweep maintains the tables");
     DeployFiles.parseCli(
         MAIN, app.stream().map(a -> a.replace("{{ ds }}", "2026-01-01")).toList(), DAG.toString());
     Map<String, String> conf = new LinkedHashMap<>();

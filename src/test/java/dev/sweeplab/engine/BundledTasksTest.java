@@ -44,8 +44,8 @@ class BundledTasksTest {
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     LocalCluster.Events tasks = new LocalCluster.Events();
     SweepOutcome outcome = run(spec, warehouse, tasks);
-    assertEquals(12, outcome.trained());
-    assertEquals(12, outcome.ok(), outcome.toString());
+    assertEquals(12, outcome.counts().trained());
+    assertEquals(12, outcome.counts().ok(), outcome.toString());
     assertEquals(0, outcome.kept());
     assertEquals(Map.of("Success", 2), tasks.trainTaskEnds(), "one task per core, six runs each");
     Tables.register(spark, warehouse);
@@ -70,10 +70,10 @@ class BundledTasksTest {
     }
     assertEquals(
         Map.of("Success", 2, "ExceptionFailure", 1), tasks.trainTaskEnds(), tasks.toString());
-    assertEquals(12, outcome.trained());
+    assertEquals(12, outcome.counts().trained());
     assertEquals(2, outcome.kept(), "the two runs staged before the failure are not retrained");
     assertEquals(0, tasks.retrained(), "no task succeeded twice");
-    assertEquals(12, outcome.ok(), outcome.toString());
+    assertEquals(12, outcome.counts().ok(), outcome.toString());
 
     Tables.register(spark, warehouse);
     Map<String, Integer> attempt =

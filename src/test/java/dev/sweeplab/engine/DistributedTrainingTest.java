@@ -72,8 +72,8 @@ class DistributedTrainingTest extends SparkTestBase {
     }
     long distributedJobs = jobs.stream().filter(j -> j.contains("run " + big.runId())).count();
     assertTrue(distributedJobs >= 5, "Spark jobs per stretch between evaluations: " + jobs);
-    assertEquals(3, first.trained());
-    assertEquals(3, first.ok());
+    assertEquals(3, first.counts().trained());
+    assertEquals(3, first.counts().ok());
 
     Tables.register(spark, warehouse);
     List<Row> rows =
@@ -132,8 +132,8 @@ class DistributedTrainingTest extends SparkTestBase {
     assertTrue(recorded.contains("\"limits.distributed_above\":\"8.0E8\""), recorded);
 
     SweepOutcome again = runner.run(spec, false);
-    assertEquals(0, again.trained(), "resume trains nothing");
-    assertEquals(3, again.reused());
+    assertEquals(0, again.counts().trained(), "resume trains nothing");
+    assertEquals(3, again.counts().reused());
     Tables.register(spark, warehouse);
     assertRows(
         "after the second execution",

@@ -39,7 +39,7 @@ class DuckDbDocTest extends SparkTestBase {
                       TablesDocSqlTest.SPEC.replace("name: readme", "name: \"" + name + "\""),
                       name + ".yaml"),
                   false);
-      assertEquals(8, o.ok(), o.toString());
+      assertEquals(8, o.counts().ok(), o.toString());
     }
     // The sweep re-run: its earlier files stay in the table's older snapshot, not in the export.
     new SweepRunner(spark, warehouse)

@@ -44,7 +44,7 @@ class EvaluationTest extends SparkTestBase {
     for (String[] s : new String[][] {{"withval", "300"}, {"noval", "0"}}) {
       SweepSpec spec = SpecParser.parse(SPEC.formatted(s[0], s[1]), s[0] + ".yaml");
       SweepOutcome o = new SweepRunner(spark, warehouse).run(spec, false);
-      assertEquals(4, o.ok(), o.toString());
+      assertEquals(4, o.counts().ok(), o.toString());
     }
     Tables.register(spark, warehouse);
   }

@@ -90,9 +90,9 @@ class ExecutorLossTest {
           events.removedReasons.stream().allMatch(r -> r.contains("" + Faults.HALT_STATUS)),
           "executors exited with the halt status: " + events);
 
-      assertEquals(planned.size(), outcome.planned());
-      assertEquals(planned.size(), outcome.trained());
-      assertEquals(planned.size(), outcome.ok(), outcome.toString());
+      assertEquals(planned.size(), outcome.counts().planned());
+      assertEquals(planned.size(), outcome.counts().trained());
+      assertEquals(planned.size(), outcome.counts().ok(), outcome.toString());
 
       Tables.register(spark, warehouse);
       List<Row> rows = spark.sql("SELECT run_id, attempt FROM runs").collectAsList();

@@ -63,7 +63,7 @@ class GpuSchedulingTest {
       int planned = spec.expand().size();
       Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
       SweepOutcome outcome = new SweepRunner(spark, warehouse).run(spec, false);
-      assertEquals(planned, outcome.ok(), outcome.toString());
+      assertEquals(planned, outcome.counts().ok(), outcome.toString());
 
       Tables.register(spark, warehouse);
       List<Row> rows =

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sweeplab.cli.StatusView;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Superseded;
 import dev.sweeplab.store.SweepPlan;
+import dev.sweeplab.store.SweepStatus;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.OlderStagedFile;
 import dev.sweeplab.testing.SparkTestBase;
@@ -78,7 +80,7 @@ class NumericsStagingTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     SweepSpec spec = spec("mixed");
     SweepOutcome first = new SweepRunner(spark, warehouse).run(spec, false);
-    assertEquals(4, first.trained(), first.toString());
+    assertEquals(4, first.counts().trained(), first.toString());
     assertEquals("", first.staleNumerics());
     Path staging = Path.of(warehouse.staging("mixed").toString());
     for (RunConfig run : spec.expand()) {
@@ -98,18 +100,18 @@ class NumericsStagingTest extends SparkTestBase {
         .write(conf(), warehouse.staging("mixed"));
     SweepStatus stopped = SweepStatus.of(conf(), warehouse, "mixed");
     assertFalse(stopped.committed());
-    assertEquals(4, stopped.planned());
-    assertEquals(2, stopped.staged().total(), "the standard runs only: " + stopped);
+    assertEquals(4, stopped.staged().planned());
+    assertEquals(2, stopped.staged().finished(), "the standard runs only: " + stopped);
     assertEquals(2, stopped.left(), "the mup runs are left: " + stopped);
-    String text = stopped.render(ZoneId.of("UTC"), System.currentTimeMillis());
+    String text = StatusView.render(stopped, ZoneId.of("UTC"), System.currentTimeMillis());
     assertTrue(text.contains(TWO_MUP_RUNS + ": not done; the next run trains them again"), text);
     assertTrue(text.contains("2 of 4 runs staged"), text);
 
     Timestamp rerun = new Timestamp(System.currentTimeMillis());
     SweepOutcome again = new SweepRunner(spark, warehouse).run(spec, false);
 
-    assertEquals(2, again.trained(), again.toString());
-    assertEquals(2, again.reused(), again.toString());
+    assertEquals(2, again.counts().trained(), again.toString());
+    assertEquals(2, again.counts().reused(), again.toString());
     assertEquals(TWO_MUP_RUNS, again.staleNumerics());
     Tables.register(spark, warehouse);
     assertRows(
@@ -133,7 +135,7 @@ class NumericsStagingTest extends SparkTestBase {
     assertEquals("", SweepStatus.of(conf(), warehouse, "mixed").staleNumerics());
 
     SweepOutcome third = new SweepRunner(spark, warehouse).run(spec, false);
-    assertEquals(0, third.trained(), "everything staged at its numerics: " + third);
+    assertEquals(0, third.counts().trained(), "everything staged at its numerics: " + third);
   }
 
   @Test
@@ -151,8 +153,8 @@ class NumericsStagingTest extends SparkTestBase {
 
     SweepOutcome again = new SweepRunner(spark, warehouse).run(spec, false);
 
-    assertEquals(4, again.trained(), again.toString());
-    assertEquals(0, again.reused(), again.toString());
+    assertEquals(4, again.counts().trained(), again.toString());
+    assertEquals(0, again.counts().reused(), again.toString());
     assertEquals(all, again.staleNumerics());
     Tables.register(spark, warehouse);
     assertRows(
@@ -160,7 +162,7 @@ class NumericsStagingTest extends SparkTestBase {
         sql("SELECT numerics, count(*), count(DISTINCT run_id) FROM runs GROUP BY numerics"),
         row(3, 4L, 4L));
     SweepOutcome third = new SweepRunner(spark, warehouse).run(spec, false);
-    assertEquals(0, third.trained(), "trained again once: " + third);
+    assertEquals(0, third.counts().trained(), "trained again once: " + third);
     assertEquals("", third.staleNumerics());
   }
 
@@ -184,8 +186,8 @@ class NumericsStagingTest extends SparkTestBase {
     SweepOutcome o =
         new SweepRunner(spark, warehouse, Bundles.TASKS_PER_CORE, olderExecutor).run(spec, false);
 
-    assertEquals(1, o.trained(), o.toString());
-    assertEquals(3, o.reused(), o.toString());
+    assertEquals(1, o.counts().trained(), o.toString());
+    assertEquals(3, o.counts().reused(), o.toString());
     assertEquals(
         "1 staged run was computed by numerics 1, now 3 (parameterization standard)",
         o.staleNumerics());

@@ -63,9 +63,9 @@ class OffHeapBoundTest {
 
       SweepOutcome outcome = new SweepRunner(spark, warehouse).run(spec, false);
 
-      assertEquals(2, outcome.planned());
-      assertEquals(1, outcome.ok(), outcome.toString());
-      assertEquals(1, outcome.failed(), outcome.toString());
+      assertEquals(2, outcome.counts().planned());
+      assertEquals(1, outcome.counts().ok(), outcome.toString());
+      assertEquals(1, outcome.counts().failed(), outcome.toString());
       Tables.register(spark, warehouse);
       List<Row> rows =
           spark

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.SpecParser;
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.TableStore;
 import dev.sweeplab.testing.SparkTestBase;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -103,7 +103,7 @@ class PostgresCatalogTest extends SparkTestBase {
       SweepOutcome o =
           new SweepRunner(spark, wh)
               .run(SpecParser.parse(TablesDocSqlTest.SPEC, "readme.yaml"), false);
-      assertEquals(8, o.ok(), o.toString());
+      assertEquals(8, o.counts().ok(), o.toString());
       Tables.register(spark, wh);
       assertRows(
           "the committed sweep, read through the catalog",

@@ -46,9 +46,9 @@ class ReliabilityTest extends SparkTestBase {
     SweepRunner runner = new SweepRunner(spark, warehouse);
 
     SweepOutcome first = runner.run(spec, false);
-    assertEquals(2, first.trained());
-    assertEquals(1, first.ok(), first.toString());
-    assertEquals(1, first.timeout(), first.toString());
+    assertEquals(2, first.counts().trained());
+    assertEquals(1, first.counts().ok(), first.toString());
+    assertEquals(1, first.counts().timeout(), first.toString());
     Tables.register(spark, warehouse);
     Row slow =
         sql("SELECT r.status, r.reason, r.steps_done, max(c.step) FROM runs r JOIN curves c ON"
@@ -62,13 +62,13 @@ class ReliabilityTest extends SparkTestBase {
 
     // The same limit again: the timed-out run is not tried again, nothing is retrained.
     SweepOutcome again = runner.run(spec, false);
-    assertEquals(0, again.trained(), again.toString());
-    assertEquals(2, again.reused());
+    assertEquals(0, again.counts().trained(), again.toString());
+    assertEquals(2, again.counts().reused());
     // A longer limit: only the timed-out run is tried again (and stops again, at the new limit).
     SweepSpec longer = SpecParser.parse(yaml.replace("LIMIT", "10s"), "slow.yaml");
     SweepOutcome retried = runner.run(longer, false);
-    assertEquals(1, retried.trained(), retried.toString());
-    assertEquals(1, retried.timeout());
+    assertEquals(1, retried.counts().trained(), retried.toString());
+    assertEquals(1, retried.counts().timeout());
     RunConfig slowRun =
         longer.expand().stream().filter(r -> r.steps() == 1_000_000).findFirst().orElseThrow();
     try (Stream<Path> files = Files.list(Path.of(warehouse.staging("slow").toString()))) {
@@ -83,7 +83,7 @@ class ReliabilityTest extends SparkTestBase {
     Tables.register(spark, warehouse);
     ReliabilityLedger.Counts c = ReliabilityLedger.count(spark, longer);
     assertEquals(new ReliabilityLedger.Counts(2, 2, 0, 0), c);
-    ReliabilityLedger.record("run past limits.run_timeout (local[2])", c, again.trained());
+    ReliabilityLedger.record("run past limits.run_timeout (local[2])", c, again.counts().trained());
   }
 
   @Test
@@ -110,8 +110,8 @@ class ReliabilityTest extends SparkTestBase {
     } finally {
       spark.conf().unset(MemoryCheck.ENABLED);
     }
-    assertEquals(1, o.ok(), o.toString());
-    assertEquals(1, o.failed(), o.toString());
+    assertEquals(1, o.counts().ok(), o.toString());
+    assertEquals(1, o.counts().failed(), o.toString());
     Tables.register(spark, warehouse);
     Row failed = sql("SELECT status, reason, attempt FROM runs WHERE width = 60000").get(0);
     assertEquals(RunResult.FAILED, failed.getString(0));
@@ -196,9 +196,9 @@ class ReliabilityTest extends SparkTestBase {
     SweepSpec tuesday = spec.named("nightly-night-2026-11-24");
     runner.run(monday, false);
     SweepOutcome first = runner.run(tuesday, false);
-    assertEquals(2, first.trained(), "a new night trains its runs");
+    assertEquals(2, first.counts().trained(), "a new night trains its runs");
     SweepOutcome again = runner.run(tuesday, false);
-    assertEquals(0, again.trained(), "the same night again resumes");
+    assertEquals(0, again.counts().trained(), "the same night again resumes");
     Tables.register(spark, warehouse);
     assertRows(
         "one partition per night, each run once, the rerun recorded",
@@ -217,7 +217,7 @@ class ReliabilityTest extends SparkTestBase {
         "the nights share run ids (a run is its config), in separate partitions");
     ReliabilityLedger.Counts c = ReliabilityLedger.count(spark, tuesday);
     assertEquals(new ReliabilityLedger.Counts(2, 2, 0, 0), c);
-    ReliabilityLedger.record("nightly sweep run twice the same night", c, again.trained());
+    ReliabilityLedger.record("nightly sweep run twice the same night", c, again.counts().trained());
   }
 
   private static SweepSpec tiny(String name, String widths, int repeats, int evalPoints) {

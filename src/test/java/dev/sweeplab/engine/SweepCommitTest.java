@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.PartitionCommit;
 import dev.sweeplab.store.StagedName;
 import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.PartitionCommit;
 import dev.sweeplab.testing.SparkTestBase;
 import dev.sweeplab.train.Numerics;
 import java.io.IOException;
@@ -71,7 +71,7 @@ class SweepCommitTest extends SparkTestBase {
         .parquet(warehouse.partition(Warehouse.SWEEPS, "c").toString());
 
     SweepOutcome o = new SweepRunner(spark, warehouse).run(spec("c"), false);
-    assertEquals(5, o.ok(), o.toString());
+    assertEquals(5, o.counts().ok(), o.toString());
 
     Tables.register(spark, warehouse);
     assertRows(
@@ -107,7 +107,7 @@ class SweepCommitTest extends SparkTestBase {
 
     SweepOutcome o = SweepCommit.commit(spark, warehouse, spec, spec.expand(), 0, 5, 0, false, 2);
 
-    assertEquals(5, o.ok(), o.toString());
+    assertEquals(5, o.counts().ok(), o.toString());
     assertEquals(
         List.of("part-00000.parquet", "part-00001.parquet"),
         dataFiles(warehouse, Warehouse.RUNS, "many"),
@@ -182,6 +182,28 @@ class SweepCommitTest extends SparkTestBase {
     String messages = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
     assertTrue(messages.contains(broken.getFileName().toString()), messages);
     assertFirstCommitIntact(warehouse);
+  }
+
+  /**
+   * What a driver with cores of its own does while the runs train: the three tables exist
+   * afterwards, empty, nothing of the rehearsal is in them, and the commit then publishes as usual.
+   */
+  @Test
+  void aCommitReadiedWhileTrainingCreatesTheTablesAndTouchesNoRow() {
+    Warehouse warehouse = new Warehouse(tmp.resolve("readied").toString());
+    SweepSpec spec = spec("readied");
+    SweepCommit.prepare(spark, warehouse, spec.expand());
+    for (String name : List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS)) {
+      Table t = Tables.store(spark, warehouse).load(name).orElseThrow();
+      assertEquals(null, t.currentSnapshot(), name + ": created, no snapshot");
+    }
+    new SweepRunner(spark, warehouse).run(spec, false);
+    Tables.register(spark, warehouse);
+    assertEquals(
+        List.of("readied"),
+        spark.sql("SELECT DISTINCT sweep FROM runs").collectAsList().stream()
+            .map(r -> r.getString(0))
+            .toList());
   }
 
   /**

@@ -77,10 +77,11 @@ class SweepRunnerTest extends SparkTestBase {
     assertEquals(before.expand().get(0).runId(), after.expand().get(0).runId(), "the same ids");
     Warehouse warehouse = new Warehouse(tmp.resolve("val").toString());
     SweepRunner runner = new SweepRunner(spark, warehouse);
-    assertEquals(2, runner.run(before, false).trained());
+    assertEquals(2, runner.run(before, false).counts().trained());
     SweepOutcome second = runner.run(after, false);
-    assertEquals(3, second.trained(), "the two staged runs are trained again with the third");
-    assertEquals(0, second.reused());
+    assertEquals(
+        3, second.counts().trained(), "the two staged runs are trained again with the third");
+    assertEquals(0, second.counts().reused());
     Tables.register(spark, warehouse);
     assertRows(
         "one validation split in the sweep",
@@ -89,7 +90,7 @@ class SweepRunnerTest extends SparkTestBase {
     assertTrue(
         Files.list(tmp.resolve("val/_staging/sweep=valchange/_superseded")).count() >= 2,
         "the earlier files are kept aside");
-    assertEquals(0, runner.run(after, false).trained(), "unchanged: everything reused");
+    assertEquals(0, runner.run(after, false).counts().trained(), "unchanged: everything reused");
   }
 
   @Test
@@ -99,10 +100,10 @@ class SweepRunnerTest extends SparkTestBase {
     SweepRunner runner = new SweepRunner(spark, warehouse);
 
     SweepOutcome first = runner.run(spec, false);
-    assertEquals(8, first.planned());
-    assertEquals(8, first.trained());
-    assertEquals(0, first.reused());
-    assertEquals(8, first.ok());
+    assertEquals(8, first.counts().planned());
+    assertEquals(8, first.counts().trained());
+    assertEquals(0, first.counts().reused());
+    assertEquals(8, first.counts().ok());
 
     Tables.register(spark, warehouse);
     Set<String> planned = spec.expand().stream().map(RunConfig::runId).collect(Collectors.toSet());
@@ -137,8 +138,8 @@ class SweepRunnerTest extends SparkTestBase {
 
     // The same sweep again: nothing retrained, nothing duplicated, one more sweeps row.
     SweepOutcome second = runner.run(spec, false);
-    assertEquals(0, second.trained());
-    assertEquals(8, second.reused());
+    assertEquals(0, second.counts().trained());
+    assertEquals(8, second.counts().reused());
     Tables.register(spark, warehouse);
     assertRows(
         "after a second execution",
@@ -153,7 +154,7 @@ class SweepRunnerTest extends SparkTestBase {
 
     // --fresh trains everything again and still leaves one row per run.
     SweepOutcome fresh = runner.run(spec, true);
-    assertEquals(8, fresh.trained());
+    assertEquals(8, fresh.counts().trained());
     Tables.register(spark, warehouse);
     assertRows("after --fresh", sql("SELECT count(*) FROM runs"), row(8L));
     assertTrue(

@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sweeplab.engine.SweepStatus.Counts;
-import dev.sweeplab.engine.SweepStatus.Driver;
+import dev.sweeplab.cli.StatusView;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
@@ -15,7 +14,11 @@ import dev.sweeplab.spec.UserError;
 import dev.sweeplab.store.Provenance;
 import dev.sweeplab.store.RunRecord;
 import dev.sweeplab.store.Staging;
+import dev.sweeplab.store.SweepCounts;
 import dev.sweeplab.store.SweepPlan;
+import dev.sweeplab.store.SweepRows;
+import dev.sweeplab.store.SweepStatus;
+import dev.sweeplab.store.SweepStatus.Driver;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
 import dev.sweeplab.train.RunResult;
@@ -147,7 +150,7 @@ class SweepStatusTest extends SparkTestBase {
     stage(conf(), w, runs.get(0), RunResult.DIVERGED);
     stage(conf(), w, runs.get(1), RunResult.FAILED);
     SweepOutcome o = new SweepRunner(spark, w).run(spec, false);
-    assertEquals(new Counts(2, 1, 1, 0), new Counts(o.ok(), o.diverged(), o.failed(), 0));
+    assertEquals(new SweepCounts(4, 2, 2, 2, 1, 1, 0), o.counts());
 
     SweepStatus status = SweepStatus.of(conf(), w, "done");
     assertTrue(status.committed(), status.toString());
@@ -158,24 +161,29 @@ class SweepStatusTest extends SparkTestBase {
                 + " runs_trained, started, finished, spark_app_id, spec FROM sweeps"
                 + " WHERE sweep = 'done'")
             .get(0);
-    SweepStatus.Execution c = status.lastCommit();
+    SweepRows.Execution c = status.lastCommit();
     assertEquals(
-        new Counts(row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3)), c.counts());
-    assertEquals(row.getLong(4), c.planned());
-    assertEquals(row.getLong(5), c.reused());
-    assertEquals(row.getLong(6), c.trained());
+        new SweepCounts(
+            row.getLong(4),
+            row.getLong(5),
+            row.getLong(6),
+            row.getLong(0),
+            row.getLong(1),
+            row.getLong(2),
+            row.getLong(3)),
+        c.counts());
     assertEquals(row.getTimestamp(7).getTime(), c.started());
     assertEquals(row.getTimestamp(8).getTime(), c.finished());
     assertEquals(row.getString(9), c.sparkAppId());
     assertEquals(spec.canonicalJson(), row.getString(10));
     // Every planned run is staged, and the plan file is not taken for a run.
-    assertEquals(4, status.planned());
+    assertEquals(4, status.staged().planned());
     assertEquals(0, status.left());
     assertEquals(1.0, status.costDone(), 1e-12);
     assertEquals(4, Staging.runIds(conf(), w.staging("done")).size());
     assertEquals(c.started(), status.plan().started(), "the plan is the committed execution's");
 
-    String text = status.render(ZoneOffset.UTC, c.finished());
+    String text = StatusView.render(status, ZoneOffset.UTC, c.finished());
     assertTrue(
         text.startsWith(
             "sweep done: finished "
@@ -204,22 +212,22 @@ class SweepStatusTest extends SparkTestBase {
 
     SweepStatus noPlan = SweepStatus.of(conf(), w, "partial");
     assertNull(noPlan.plan());
-    assertEquals(-1, noPlan.planned());
+    assertEquals(-1, noPlan.staged().planned());
     assertTrue(
-        noPlan.render(ZoneOffset.UTC, 0).contains("no plan was recorded"),
-        noPlan.render(ZoneOffset.UTC, 0));
+        StatusView.render(noPlan, ZoneOffset.UTC, 0).contains("no plan was recorded"),
+        StatusView.render(noPlan, ZoneOffset.UTC, 0));
 
     long started = System.currentTimeMillis();
     SweepPlan.of(spec, started, "app-1").write(conf(), w.staging("partial"));
     SweepStatus running = SweepStatus.of(conf(), w, "partial");
     assertFalse(running.committed());
-    assertEquals(4, running.planned());
-    assertEquals(new Counts(1, 1, 0, 1), running.staged());
+    assertEquals(4, running.staged().planned());
+    assertEquals(new SweepCounts(4, 0, 0, 1, 1, 0, 1), running.staged());
     assertEquals(1, running.left());
     double done = runs.get(0).cost() + runs.get(1).cost() + runs.get(2).cost();
     assertEquals(done / (done + runs.get(3).cost()), running.costDone(), 1e-12);
     assertEquals(Driver.ALIVE, running.driver(), "this JVM wrote the plan and is alive");
-    String text = running.render(ZoneOffset.UTC, started);
+    String text = StatusView.render(running, ZoneOffset.UTC, started);
     long pid = ProcessHandle.current().pid();
     assertTrue(text.startsWith("sweep partial: running (pid " + pid + ") since "), text);
     assertTrue(
@@ -239,7 +247,7 @@ class SweepStatusTest extends SparkTestBase {
             "app-1");
     longer.write(conf(), w.staging("partial"));
     SweepStatus retry = SweepStatus.of(conf(), w, "partial");
-    assertEquals(new Counts(1, 1, 0, 0), retry.staged());
+    assertEquals(new SweepCounts(4, 0, 0, 1, 1, 0, 0), retry.staged());
     assertEquals(2, retry.left());
 
     // A driver on another host cannot be checked; one on this host that exited is stopped.
@@ -248,10 +256,9 @@ class SweepStatusTest extends SparkTestBase {
     SweepStatus remote = SweepStatus.of(conf(), w, "partial");
     assertEquals(Driver.ELSEWHERE, remote.driver());
     assertTrue(
-        remote
-            .render(ZoneOffset.UTC, started)
+        StatusView.render(remote, ZoneOffset.UTC, started)
             .contains("not committed: running, or stopped before its commit (run it again"),
-        remote.render(ZoneOffset.UTC, started));
+        StatusView.render(remote, ZoneOffset.UTC, started));
     Process exited = new ProcessBuilder("true").start();
     exited.waitFor();
     new SweepPlan(spec.canonicalJson(), 4, started, "app-3", SweepPlan.localHost(), exited.pid())
@@ -259,8 +266,9 @@ class SweepStatusTest extends SparkTestBase {
     SweepStatus gone = SweepStatus.of(conf(), w, "partial");
     assertEquals(Driver.GONE, gone.driver());
     assertTrue(
-        gone.render(ZoneOffset.UTC, started).contains("has exited; run it again to resume"),
-        gone.render(ZoneOffset.UTC, started));
+        StatusView.render(gone, ZoneOffset.UTC, started)
+            .contains("has exited; run it again to resume"),
+        StatusView.render(gone, ZoneOffset.UTC, started));
     assertTrue(Files.isRegularFile(Path.of(w.staging("partial").toString(), SweepPlan.FILE)));
   }
 }

@@ -97,7 +97,7 @@ class TablesDocSqlTest extends SparkTestBase {
     SweepSpec spec = SpecParser.parse(SPEC, "readme.yaml");
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     SweepOutcome o = new SweepRunner(spark, warehouse).run(spec, false);
-    assertEquals(8, o.ok(), o.toString());
+    assertEquals(8, o.counts().ok(), o.toString());
     snapshot =
         Tables.store(spark, warehouse)
             .load(Warehouse.RUNS)

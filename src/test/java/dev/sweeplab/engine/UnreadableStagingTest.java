@@ -3,8 +3,10 @@ package dev.sweeplab.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sweeplab.cli.StatusView;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.SweepStatus;
 import dev.sweeplab.store.Unreadable;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
@@ -31,7 +33,7 @@ class UnreadableStagingTest extends SparkTestBase {
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     SweepSpec spec = SweepCommitTest.spec("unreadable");
     SweepOutcome first = new SweepRunner(spark, warehouse).run(spec, false);
-    assertEquals(5, first.ok(), first.toString());
+    assertEquals(5, first.counts().ok(), first.toString());
 
     List<RunConfig> runs = spec.expand();
     Path staging = Path.of(warehouse.staging("unreadable").toString());
@@ -52,9 +54,9 @@ class UnreadableStagingTest extends SparkTestBase {
         again.toString());
     assertTrue(
         again.setAside().get(empty.getFileName().toString()).contains("0 bytes"), again.toString());
-    assertEquals(2, again.trained(), "the two runs trained again: " + again);
-    assertEquals(3, again.reused(), again.toString());
-    assertEquals(5, again.ok(), again.toString());
+    assertEquals(2, again.counts().trained(), "the two runs trained again: " + again);
+    assertEquals(3, again.counts().reused(), again.toString());
+    assertEquals(5, again.counts().ok(), again.toString());
     Tables.register(spark, warehouse);
     assertRows(
         "every run committed once",
@@ -68,8 +70,10 @@ class UnreadableStagingTest extends SparkTestBase {
     }
 
     String status =
-        SweepStatus.of(new Configuration(), warehouse, "unreadable")
-            .render(ZoneId.of("UTC"), System.currentTimeMillis());
+        StatusView.render(
+            SweepStatus.of(new Configuration(), warehouse, "unreadable"),
+            ZoneId.of("UTC"),
+            System.currentTimeMillis());
     assertTrue(status.contains(Unreadable.DIR + "/" + empty.getFileName()), status);
     assertTrue(status.contains(Unreadable.DIR + "/" + cut.getFileName()), status);
   }

@@ -249,7 +249,15 @@ class CompactionTest {
         List.of(new Path(earlier, "part-0")),
         path("pending/part-0"),
         new Compaction.SweepsRow(
-            "{\"new\":1}", "v", "app", "local[2]", 1_000, 2_000, 4, 3, 1, 4, 0, 0, 0, 7, 8));
+            "{\"new\":1}",
+            "v",
+            "app",
+            "local[2]",
+            1_000,
+            2_000,
+            new SweepCounts(4, 3, 1, 4, 0, 0, 0),
+            7,
+            8));
 
     List<Group> rows = rows(path("pending/part-0"));
     assertEquals(2, rows.size());
@@ -275,7 +283,8 @@ class CompactionTest {
         conf,
         List.of(),
         path("p/part-0"),
-        new Compaction.SweepsRow("{}", "v", "app", "local", 1, 2, 1, 0, 1, 1, 0, 0, 0, 1, 2));
+        new Compaction.SweepsRow(
+            "{}", "v", "app", "local", 1, 2, new SweepCounts(1, 0, 1, 1, 0, 0, 0), 1, 2));
     assertEquals(1, rows(path("p/part-0")).size());
   }
 

@@ -1,7 +1,5 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
-import dev.sweeplab.store.Compaction;
-import dev.sweeplab.store.Warehouse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

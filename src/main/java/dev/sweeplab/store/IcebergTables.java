@@ -1,4 +1,4 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
 import java.util.ArrayList;
 import java.util.List;

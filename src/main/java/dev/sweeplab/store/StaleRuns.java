@@ -1,8 +1,6 @@
-package dev.sweeplab.engine;
+package dev.sweeplab.store;
 
 import dev.sweeplab.spec.RunConfig;
-import dev.sweeplab.store.Staging;
-import dev.sweeplab.store.Superseded;
 import dev.sweeplab.train.Numerics;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,13 +19,13 @@ import java.util.TreeSet;
  * @param description for a person, one clause per pair of versions: {@code 12 staged runs were
  *     computed by numerics 2, now 3 (parameterization mup, ntk)}; empty when there are none
  */
-record StaleRuns(List<RunConfig> runs, String description) {
-  StaleRuns {
+public record StaleRuns(List<RunConfig> runs, String description) {
+  public StaleRuns {
     runs = List.copyOf(runs);
   }
 
   /** The planned runs that {@code found} has superseded files of and no current one. */
-  static StaleRuns of(Staging.Found found, Collection<RunConfig> planned) {
+  public static StaleRuns of(Staging.Found found, Collection<RunConfig> planned) {
     Map<String, Integer> was = new HashMap<>();
     for (Superseded s : found.superseded()) {
       if (!found.files().containsKey(s.runId())) {
@@ -66,7 +64,7 @@ record StaleRuns(List<RunConfig> runs, String description) {
     return new StaleRuns(runs, String.join("; ", clauses));
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return runs.isEmpty();
   }
 

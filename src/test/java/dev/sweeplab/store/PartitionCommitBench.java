@@ -1,11 +1,8 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.SweepBench;
 import dev.sweeplab.spec.RunConfig;
-import dev.sweeplab.store.Provenance;
-import dev.sweeplab.store.RunRecord;
-import dev.sweeplab.store.Staging;
 import dev.sweeplab.train.RunResult;
 import dev.sweeplab.train.Trainer;
 import java.io.IOException;
@@ -35,7 +32,7 @@ import org.apache.spark.sql.types.StructType;
  * <pre>
  * mvn -o -q -DskipTests test-compile
  * java -Xmx3g @conf/jvm.options -cp target/test-classes:target/classes:$(cat target/classpath.txt) \
- *   dev.sweeplab.table.PartitionCommitBench 10000 target/partition-commit-bench
+ *   dev.sweeplab.store.PartitionCommitBench 10000 target/partition-commit-bench
  * </pre>
  */
 public final class PartitionCommitBench {

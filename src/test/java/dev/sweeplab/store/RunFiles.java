@@ -1,6 +1,5 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
-import dev.sweeplab.store.ParquetRows;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;

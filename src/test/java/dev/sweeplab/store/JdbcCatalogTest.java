@@ -1,4 +1,4 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,9 +7,6 @@ import dev.sweeplab.engine.SweepRunner;
 import dev.sweeplab.engine.Tables;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
-import dev.sweeplab.store.Compaction;
-import dev.sweeplab.store.Staging;
-import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +61,15 @@ class MigrationTest extends SparkTestBase {
           new org.apache.hadoop.fs.Path(
               old.partition(Warehouse.SWEEPS, name), "part-00000.parquet"),
           new Compaction.SweepsRow(
-              spec.canonicalJson(), "v", "app", "local", 1_000, 2_000, 4, 0, 4, 4, 0, 0, 0, 0, 0));
+              spec.canonicalJson(),
+              "v",
+              "app",
+              "local",
+              1_000,
+              2_000,
+              new SweepCounts(4, 0, 4, 4, 0, 0, 0),
+              0,
+              0));
     }
     spark
         .sql("SELECT 0 AS group_index, 'test_error' AS metric, 0.5D AS peak_value")

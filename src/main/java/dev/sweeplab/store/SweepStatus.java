@@ -1,20 +1,12 @@
-package dev.sweeplab.engine;
+package dev.sweeplab.store;
 
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
-import dev.sweeplab.store.Staging;
-import dev.sweeplab.store.SweepPlan;
-import dev.sweeplab.store.Unreadable;
-import dev.sweeplab.store.Warehouse;
+import dev.sweeplab.store.SweepRows.Execution;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,9 +33,10 @@ import org.apache.hadoop.fs.Path;
  * @param plan the plan of its latest execution; null when none was left (an older sweeplab)
  * @param lastCommit its latest committed execution; null when never committed
  * @param driver whether the plan's driver is known to be alive
- * @param planned runs planned; -1 when no spec is known
- * @param staged planned runs staged, by status (all staged runs when no spec is known; for a
- *     committed execution, its row's counts: the staged files are then not read)
+ * @param staged runs planned ({@code planned}; -1 when no spec is known) and planned runs staged,
+ *     by status (all staged runs when no spec is known); for a committed execution, its row's
+ *     counts (the staged files are then not read); while an execution runs, its runs reused and
+ *     trained are not known here (0)
  * @param left planned runs not staged yet at their current numerics (timed-out runs a longer limit
  *     retries, and runs staged only under other numerics, included)
  * @param costDone estimated cost of the staged runs over that of all planned ones; NaN if unknown
@@ -57,8 +50,7 @@ public record SweepStatus(
     SweepPlan plan,
     Execution lastCommit,
     Driver driver,
-    long planned,
-    Counts staged,
+    SweepCounts staged,
     long left,
     double costDone,
     Map<String, String> setAside,
@@ -75,29 +67,6 @@ public record SweepStatus(
     /** The driver runs, or ran, on another host: its process cannot be checked from here. */
     ELSEWHERE
   }
-
-  /** Runs by status. */
-  public record Counts(long ok, long diverged, long failed, long timeout) {
-    public long total() {
-      return ok + diverged + failed + timeout;
-    }
-
-    @Override
-    public String toString() {
-      return ok + " ok, " + diverged + " diverged, " + failed + " failed, " + timeout + " timeout";
-    }
-  }
-
-  /** One committed execution of a sweep, as its {@code sweeps} row recorded it. */
-  public record Execution(
-      String spec,
-      String sparkAppId,
-      long started,
-      long finished,
-      long planned,
-      long reused,
-      long trained,
-      Counts counts) {}
 
   /** Whether the latest execution was committed (its commit is newer than its plan). */
   public boolean committed() {
@@ -133,9 +102,9 @@ public record SweepStatus(
     boolean committed = last != null && (plan == null || last.finished() >= plan.started());
     Driver driver = plan == null || committed ? Driver.NONE : driver(plan, SweepPlan.localHost());
     if (spec == null) {
-      Counts staged = count(conf, new ArrayList<>(Staging.files(conf, dir).values()));
+      SweepCounts staged = count(conf, -1, new ArrayList<>(Staging.files(conf, dir).values()));
       return new SweepStatus(
-          sweep, plan, last, driver, -1, staged, -1, Double.NaN, Unreadable.list(conf, dir), "");
+          sweep, plan, last, driver, staged, -1, Double.NaN, Unreadable.list(conf, dir), "");
     }
     SweepSpec sweepSpec = SpecParser.fromCanonicalJson(spec);
     List<RunConfig> runs = sweepSpec.expand();
@@ -161,9 +130,8 @@ public record SweepStatus(
         plan,
         last,
         driver,
-        runs.size(),
         // Committed: the row has the counts, and reading thousands of footers takes seconds.
-        committed ? last.counts() : count(conf, done),
+        committed ? last.counts() : count(conf, runs.size(), done),
         runs.size() - done.size(),
         totalCost > 0 ? doneCost / totalCost : (double) done.size() / runs.size(),
         Unreadable.list(conf, dir),
@@ -171,7 +139,7 @@ public record SweepStatus(
   }
 
   /** Whether the plan's driver is alive, as far as this host can tell. */
-  static Driver driver(SweepPlan plan, String localHost) {
+  public static Driver driver(SweepPlan plan, String localHost) {
     if (!plan.host().equals(localHost)) {
       return Driver.ELSEWHERE;
     }
@@ -182,7 +150,8 @@ public record SweepStatus(
    * Staged runs by status: a timed-out file's name says {@code timeout}; the others' footers are
    * read, several at a time (the latency of a remote file system, not the bytes, is the cost).
    */
-  private static Counts count(Configuration conf, List<Path> files) throws IOException {
+  private static SweepCounts count(Configuration conf, long planned, List<Path> files)
+      throws IOException {
     Map<String, Long> by = new HashMap<>();
     List<Path> toRead = new ArrayList<>();
     for (Path f : files) {
@@ -220,128 +189,6 @@ public record SweepStatus(
         pool.shutdownNow();
       }
     }
-    return new Counts(
-        by.getOrDefault(RunResult.OK, 0L),
-        by.getOrDefault(RunResult.DIVERGED, 0L),
-        by.getOrDefault(RunResult.FAILED, 0L),
-        by.getOrDefault(RunResult.TIMEOUT, 0L));
-  }
-
-  /** The status as a block of lines for a person; times in {@code zone}, dates unless today. */
-  public String render(ZoneId zone, long now) {
-    StringBuilder text = new StringBuilder(renderState(zone, now));
-    setAside.forEach(
-        (file, why) ->
-            text.append("  unreadable staged file set aside: ")
-                .append(Unreadable.DIR)
-                .append('/')
-                .append(file)
-                .append(" (")
-                .append(why)
-                .append("); its run counts as not staged\n"));
-    if (!staleNumerics.isEmpty()) {
-      text.append("  ")
-          .append(staleNumerics)
-          .append(": not done; the next run trains them again\n");
-    }
-    return text.toString();
-  }
-
-  private String renderState(ZoneId zone, long now) {
-    StringBuilder out = new StringBuilder("sweep ").append(sweep).append(": ");
-    if (committed()) {
-      Execution c = lastCommit;
-      out.append("finished ")
-          .append(at(c.finished(), zone, now))
-          .append(", committed ")
-          .append(c.counts().total())
-          .append(" runs (")
-          .append(c.counts())
-          .append(")\n  started ")
-          .append(at(c.started(), zone, now))
-          .append(" (app ")
-          .append(c.sparkAppId())
-          .append(plan == null ? "" : ", host " + plan.host())
-          .append("); ")
-          .append(c.planned())
-          .append(" planned, ")
-          .append(c.reused())
-          .append(" reused, ")
-          .append(c.trained())
-          .append(" trained\n");
-      return out.toString();
-    }
-    if (plan == null) {
-      out.append(staged.total())
-          .append(" runs staged (")
-          .append(staged)
-          .append(
-              "), not committed; no plan was recorded (started by an older sweeplab?), so the"
-                  + " runs left are unknown\n");
-    } else {
-      String since = at(plan.started(), zone, now);
-      String app = "app " + plan.sparkAppId();
-      out.append(
-              switch (driver) {
-                case ALIVE ->
-                    "running (pid "
-                        + plan.pid()
-                        + ") since "
-                        + since
-                        + " ("
-                        + app
-                        + ", host "
-                        + plan.host()
-                        + ")";
-                case GONE ->
-                    "stopped before its commit: its driver (pid "
-                        + plan.pid()
-                        + " on this host, started "
-                        + since
-                        + ", "
-                        + app
-                        + ") has exited; run it again to resume";
-                default ->
-                    "not committed: running, or stopped before its commit (run it again to resume);"
-                        + " started "
-                        + since
-                        + " ("
-                        + app
-                        + ") by pid "
-                        + plan.pid()
-                        + " on host "
-                        + plan.host()
-                        + ", which cannot be checked from here";
-              })
-          .append("\n  ")
-          .append(staged.total())
-          .append(" of ")
-          .append(planned)
-          .append(" runs staged (")
-          .append(staged)
-          .append("), ")
-          .append(left)
-          .append(" left; estimated cost done ")
-          .append(Math.round(100 * costDone))
-          .append("%\n");
-    }
-    out.append("  last commit: ");
-    if (lastCommit == null) {
-      out.append("none\n");
-    } else {
-      out.append(at(lastCommit.finished(), zone, now))
-          .append(", ")
-          .append(lastCommit.counts().total())
-          .append(" runs (")
-          .append(lastCommit.counts())
-          .append(")\n");
-    }
-    return out.toString();
-  }
-
-  private static String at(long millis, ZoneId zone, long now) {
-    ZonedDateTime t = Instant.ofEpochMilli(millis).atZone(zone);
-    boolean today = t.toLocalDate().equals(LocalDate.ofInstant(Instant.ofEpochMilli(now), zone));
-    return t.format(DateTimeFormatter.ofPattern(today ? "HH:mm" : "yyyy-MM-dd HH:mm"));
+    return SweepCounts.of(planned, 0, 0, by);
   }
 }

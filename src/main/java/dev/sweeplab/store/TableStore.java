@@ -1,6 +1,5 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
-import dev.sweeplab.store.Warehouse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;

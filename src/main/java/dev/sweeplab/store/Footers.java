@@ -1,4 +1,4 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
 import dev.sweeplab.spec.UserError;
 import java.io.IOException;

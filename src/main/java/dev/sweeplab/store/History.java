@@ -1,4 +1,4 @@
-package dev.sweeplab.table;
+package dev.sweeplab.store;
 
 import dev.sweeplab.spec.UserError;
 import java.time.Instant;
@@ -26,12 +26,12 @@ public final class History {
    *
    * @param snapshot the {@code sweeps} snapshot that published it ({@code --as-of} takes it)
    * @param committedMs when
-   * @param row the newest {@code sweeps} row of the sweep in that snapshot (its counts)
+   * @param counts the counts of the newest {@code sweeps} row of the sweep in that snapshot
    * @param runsAdded runs the commit's {@code runs} snapshot added; -1 where unknown
    * @param runsRemoved runs it replaced; -1 where unknown
    */
   public record Commit(
-      long snapshot, long committedMs, Record row, long runsAdded, long runsRemoved) {}
+      long snapshot, long committedMs, SweepCounts counts, long runsAdded, long runsRemoved) {}
 
   /** The commits of {@code sweep}, oldest first, of the snapshots still kept. */
   public static List<Commit> of(TableStore store, String sweep) {
@@ -64,7 +64,9 @@ public final class History {
         added = count(published.summary(), "added-records");
         removed = count(published.summary(), "deleted-records");
       }
-      out.add(new Commit(s.snapshotId(), s.timestampMillis(), newest, added, removed));
+      out.add(
+          new Commit(
+              s.snapshotId(), s.timestampMillis(), SweepRows.counts(newest), added, removed));
     }
     out.sort(java.util.Comparator.comparingLong(Commit::committedMs));
     return out;

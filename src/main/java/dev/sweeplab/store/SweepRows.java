@@ -1,10 +1,5 @@
-package dev.sweeplab.engine;
+package dev.sweeplab.store;
 
-import dev.sweeplab.engine.SweepStatus.Counts;
-import dev.sweeplab.engine.SweepStatus.Execution;
-import dev.sweeplab.store.Warehouse;
-import dev.sweeplab.table.Pins;
-import dev.sweeplab.table.TableStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,11 +19,15 @@ import org.apache.iceberg.io.CloseableIterable;
  * {@code sweeplab status} starts in a second. The catalog settings come from the {@code spark.*}
  * Java properties ({@link TableStore#PREFIX}).
  */
-final class SweepRows {
+public final class SweepRows {
   private SweepRows() {}
 
+  /** One committed execution of a sweep, as its {@code sweeps} row recorded it. */
+  public record Execution(
+      String spec, String sparkAppId, long started, long finished, SweepCounts counts) {}
+
   /** The sweep's executions, oldest first (none if it was never committed). */
-  static List<Execution> read(Configuration conf, Warehouse warehouse, String sweep) {
+  public static List<Execution> read(Configuration conf, Warehouse warehouse, String sweep) {
     Optional<Table> table = TableStore.open(conf, warehouse).load(Warehouse.SWEEPS);
     if (table.isEmpty() || table.get().currentSnapshot() == null) {
       return List.of();
@@ -41,21 +40,14 @@ final class SweepRows {
               text(r, "spark_app_id"),
               Pins.millis(r, "started"),
               Pins.millis(r, "finished"),
-              count(r, "runs_planned"),
-              count(r, "runs_reused"),
-              count(r, "runs_trained"),
-              new Counts(
-                  count(r, "runs_ok"),
-                  count(r, "runs_diverged"),
-                  count(r, "runs_failed"),
-                  count(r, "runs_timeout"))));
+              counts(r)));
     }
     rows.sort(Comparator.comparingLong(Execution::finished));
     return rows;
   }
 
   /** The sweeps with a {@code sweeps} row. */
-  static Set<String> sweeps(Configuration conf, Warehouse warehouse) {
+  public static Set<String> sweeps(Configuration conf, Warehouse warehouse) {
     Optional<Table> table = TableStore.open(conf, warehouse).load(Warehouse.SWEEPS);
     Set<String> out = new TreeSet<>();
     if (table.isPresent() && table.get().currentSnapshot() != null) {
@@ -66,6 +58,18 @@ final class SweepRows {
       }
     }
     return out;
+  }
+
+  /** The counts a {@code sweeps} row records. */
+  static SweepCounts counts(Record r) {
+    return new SweepCounts(
+        count(r, "runs_planned"),
+        count(r, "runs_reused"),
+        count(r, "runs_trained"),
+        count(r, "runs_ok"),
+        count(r, "runs_diverged"),
+        count(r, "runs_failed"),
+        count(r, "runs_timeout"));
   }
 
   private static String text(Record r, String field) {
