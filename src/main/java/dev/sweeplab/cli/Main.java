@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,8 +38,7 @@ import picocli.CommandLine.Command;
       MaintainCommand.class,
       MigrateCommand.class,
       KeysCommand.class,
-      JobsCommand.class,
-      BenchCommand.class
+      JobsCommand.class
     })
 public final class Main implements Runnable {
   static final int USER_ERROR = 2;
@@ -52,6 +52,22 @@ public final class Main implements Runnable {
     return execute(commandLine(new Main()), args);
   }
 
+  /**
+   * {@code sweeplab bench}, where the benchmark harness is on the class path: it ships apart from
+   * the product, in {@code target/sweeplab-<version>-bench.jar} (built from the test sources),
+   * which bin/sweeplab adds; neither the plain nor the cluster jar holds it.
+   */
+  private static Optional<Object> benchmarks() {
+    try {
+      return Optional.of(Class.forName(BENCH).getDeclaredConstructor().newInstance());
+    } catch (ReflectiveOperationException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The benchmark harness's command class. */
+  static final String BENCH = "dev.sweeplab.cli.BenchCommand";
+
   /** Runs {@code cli}, a {@link #commandLine}, on {@code args} and returns the exit code. */
   static int execute(CommandLine cli, String... args) {
     try {
@@ -64,6 +80,9 @@ public final class Main implements Runnable {
   /** A command line for {@code command} with sweeplab's handling of user and internal errors. */
   static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
+    if (command instanceof Main) {
+      benchmarks().ifPresent(bench -> cli.addSubcommand("bench", bench));
+    }
     // Every command answers --help (and -h) with its own options, required parameters or not.
     cli.getSubcommands()
         .values()

@@ -61,6 +61,29 @@ class SparkSubmitIT {
 
   @TempDir Path tmp;
 
+  /** The product jars hold no benchmark harness; it ships in a jar of its own. */
+  @Test
+  void theBenchmarkHarnessShipsApartFromTheProduct() throws IOException {
+    String bench = Main.BENCH.replace('.', '/') + ".class";
+    Path target = Path.of("target");
+    List<Path> jars;
+    try (var files = Files.list(target)) {
+      jars = files.filter(p -> p.getFileName().toString().endsWith(".jar")).toList();
+    }
+    int benchJars = 0;
+    for (Path jar : jars) {
+      boolean benchJar = jar.getFileName().toString().endsWith("-bench.jar");
+      benchJars += benchJar ? 1 : 0;
+      try (ZipFile z = new ZipFile(jar.toFile())) {
+        assertEquals(benchJar, z.getEntry(bench) != null, jar + " holds " + bench);
+        assertEquals(
+            benchJar, z.getEntry("dev/sweeplab/engine/SweepBench.class") != null, jar.toString());
+      }
+    }
+    assertEquals(1, benchJars, "one bench jar among " + jars);
+    assertTrue(jars.size() >= 3, "the plain, cluster and bench jars: " + jars);
+  }
+
   @Test
   void aTinySweepRunsFromTheClusterJar() throws Exception {
     Path jar =
