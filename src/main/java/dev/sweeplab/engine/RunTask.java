@@ -91,7 +91,7 @@ final class RunTask implements FlatMapFunction<List<RunConfig>, TaskOutcome> {
   private String train(
       RunConfig run, TaskContext task, int attempt, String device, Configuration conf, Path staging)
       throws IOException {
-    Faults.injectIfAsked(run.runId()); // tests only: inert unless a test set its local property
+    FaultPoints.runStarting(run.runId()); // tests only: nothing happens in the product
     RunResult result = Trainer.run(run, timeoutMs);
     if (task != null && task.isInterrupted()) {
       // Killed (a speculative copy whose twin finished, or a cancelled job): stage nothing.

@@ -127,7 +127,7 @@ final class SweepCommit {
               0,
               0),
           fresh,
-          Faults::haltAtCommitPoint); // tests only: inert unless a test asked
+          FaultPoints::commitReached); // tests only: nothing happens in the product
       return new SweepOutcome(counts, 0, System.currentTimeMillis() - start, 0, 0, Map.of(), "");
     }
   }

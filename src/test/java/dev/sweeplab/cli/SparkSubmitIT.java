@@ -61,9 +61,12 @@ class SparkSubmitIT {
 
   @TempDir Path tmp;
 
-  /** The product jars hold no benchmark harness; it ships in a jar of its own. */
+  /**
+   * The product jars hold no benchmark harness (it ships in a jar of its own) and no fault
+   * injection.
+   */
   @Test
-  void theBenchmarkHarnessShipsApartFromTheProduct() throws IOException {
+  void theBenchmarkHarnessShipsApartAndNoJarInjectsFaults() throws IOException {
     String bench = Main.BENCH.replace('.', '/') + ".class";
     Path target = Path.of("target");
     List<Path> jars;
@@ -78,6 +81,11 @@ class SparkSubmitIT {
         assertEquals(benchJar, z.getEntry(bench) != null, jar + " holds " + bench);
         assertEquals(
             benchJar, z.getEntry("dev/sweeplab/engine/SweepBench.class") != null, jar.toString());
+        assertEquals(null, z.getEntry("dev/sweeplab/engine/Faults.class"), jar + ": no faults");
+        assertEquals(
+            null,
+            z.getEntry("META-INF/services/dev.sweeplab.engine.FaultPoints$Injector"),
+            jar + ": no fault injector");
       }
     }
     assertEquals(1, benchJars, "one bench jar among " + jars);

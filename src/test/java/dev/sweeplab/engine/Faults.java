@@ -3,11 +3,12 @@ package dev.sweeplab.engine;
 import org.apache.spark.TaskContext;
 
 /**
- * FOR TESTS ONLY — fault injection. Inert unless a test sets one of the Spark local properties
- * below on the driver ({@code SparkContext.setLocalProperty}); nothing in sweeplab sets them, no
- * spec key or CLI option reaches them, and a task without them returns at once. Each holds
- * comma-separated run ids, and acts on the first attempt (attempt number 0) of a task as it comes
- * to one of those runs:
+ * Fault injection for tests, registered as the {@link FaultPoints.Injector} of every JVM that has
+ * the test classes (META-INF/services in the test resources); the product has none. Inert unless a
+ * test sets one of the Spark local properties below on the driver ({@code
+ * SparkContext.setLocalProperty}); nothing in sweeplab sets them, no spec key or CLI option reaches
+ * them, and a task without them returns at once. Each holds comma-separated run ids, and acts on
+ * the first attempt (attempt number 0) of a task as it comes to one of those runs:
  *
  * <ul>
  *   <li>{@value #HALT_FIRST_ATTEMPT} halts the executor JVM with {@code Runtime.halt}: no shutdown
@@ -23,7 +24,7 @@ import org.apache.spark.TaskContext;
  * {@value #HALT_COMMIT_AT} names a point of a sweep's commit ({@link #COMMIT_POINTS}) at which the
  * driver halts, as a SIGKILL would stop it there.
  */
-public final class Faults {
+public final class Faults implements FaultPoints.Injector {
   /** Local property: run ids at which the first attempt of their task halts its executor. */
   static final String HALT_FIRST_ATTEMPT = "sweeplab.test.fault.halt_first_attempt";
 
@@ -42,7 +43,18 @@ public final class Faults {
    */
   public static final java.util.List<String> COMMIT_POINTS = dev.sweeplab.store.SweepPublish.POINTS;
 
-  private Faults() {}
+  /** Made by {@link java.util.ServiceLoader}. */
+  public Faults() {}
+
+  @Override
+  public void runStarting(String runId) {
+    injectIfAsked(runId);
+  }
+
+  @Override
+  public void commitReached(String point) {
+    haltAtCommitPoint(point);
+  }
 
   /** Halts the driver JVM if a test asked for it at commit point {@code point}. */
   static void haltAtCommitPoint(String point) {
