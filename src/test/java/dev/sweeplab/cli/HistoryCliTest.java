@@ -69,30 +69,17 @@ class HistoryCliTest {
     String count = "SELECT count(*) AS n FROM runs WHERE sweep = 'nightly'";
     CliTest.Result now = CliTest.sql(warehouse.toString(), count);
     assertTrue(now.out().contains("|6  |"), now.toString());
-    CliTest.Result then =
-        cli(
-            "sql",
-            count,
-            "--as-of",
-            first.group(1),
-            "--warehouse",
-            warehouse.toString(),
-            "--master",
-            "local[2]");
+    CliTest.Result then = asOf(first.group(1), warehouse, "sql", count);
     assertEquals(0, then.code(), then.toString());
     assertTrue(then.out().contains("|4  |"), "as of the first commit: " + then);
     CliTest.Result reportThen =
-        cli(
+        asOf(
+            first.group(1),
+            warehouse,
             "report",
             "nightly",
-            "--as-of",
-            first.group(1),
-            "--warehouse",
-            warehouse.toString(),
             "--reports",
-            tmp.resolve("reports-then").toString(),
-            "--master",
-            "local[2]");
+            tmp.resolve("reports-then").toString());
     assertEquals(0, reportThen.code(), reportThen.toString());
     assertEquals(
         2,
@@ -101,16 +88,7 @@ class HistoryCliTest {
     // analyze --as-of: the first night's analysis again, printed; the table keeps today's.
     Table coordCheck = store(warehouse).load("coord_check").orElseThrow();
     long snapshotsBefore = count(coordCheck.snapshots());
-    CliTest.Result analyzedThen =
-        cli(
-            "analyze",
-            "nightly",
-            "--as-of",
-            first.group(1),
-            "--warehouse",
-            warehouse.toString(),
-            "--master",
-            "local[2]");
+    CliTest.Result analyzedThen = asOf(first.group(1), warehouse, "analyze", "nightly");
     assertEquals(0, analyzedThen.code(), analyzedThen.toString());
     assertTrue(
         analyzedThen.out().lines().anyMatch(l -> l.equals(firstCoordCheck)),
@@ -119,16 +97,7 @@ class HistoryCliTest {
     coordCheck.refresh();
     assertEquals(snapshotsBefore, count(coordCheck.snapshots()), "analyze --as-of writes nothing");
 
-    CliTest.Result before =
-        cli(
-            "sql",
-            count,
-            "--as-of",
-            "2001-01-01",
-            "--warehouse",
-            warehouse.toString(),
-            "--master",
-            "local[2]");
+    CliTest.Result before = asOf("2001-01-01", warehouse, "sql", count);
     CliTest.assertUserError(before, "no tables", "--as-of");
     CliTest.assertUserError(
         cli("sql", count, "--as-of", "yesterday", "--warehouse", warehouse.toString()),
@@ -140,19 +109,15 @@ class HistoryCliTest {
 
     Path export = tmp.resolve("export");
     CliTest.Result exported =
-        cli(
+        asOf(
+            first.group(1),
+            warehouse,
             "export",
             "nightly",
             "--to",
             export.toString(),
-            "--as-of",
-            first.group(1),
             "--format",
-            "csv",
-            "--warehouse",
-            warehouse.toString(),
-            "--master",
-            "local[2]");
+            "csv");
     assertEquals(0, exported.code(), exported.toString());
     assertTrue(exported.out().contains("runs: 4 rows"), exported.toString());
     try (var files = Files.list(export.resolve("runs"))) {
@@ -188,18 +153,7 @@ class HistoryCliTest {
             .lines()
             .anyMatch(l -> l.startsWith("runs: ") && !l.startsWith("runs: 0 snapshots")),
         "the first commit's runs snapshot expired: " + maintained);
-    CliTest.assertUserError(
-        cli(
-            "sql",
-            count,
-            "--as-of",
-            first.group(1),
-            "--warehouse",
-            warehouse.toString(),
-            "--master",
-            "local[2]"),
-        "--as-of",
-        "expired");
+    CliTest.assertUserError(asOf(first.group(1), warehouse, "sql", count), "--as-of", "expired");
     CliTest.Result after = CliTest.sql(warehouse.toString(), count);
     assertTrue(after.out().contains("|6  |"), "the current state is kept: " + after);
     CliTest.assertUserError(
@@ -209,6 +163,14 @@ class HistoryCliTest {
     CliTest.Result migrated = cli("migrate", "--warehouse", warehouse.toString());
     assertEquals(0, migrated.code(), migrated.toString());
     assertTrue(migrated.out().contains("every table is an Iceberg table"), migrated.toString());
+  }
+
+  /** {@code command} with {@code --as-of value} on {@code warehouse}, Spark in-process. */
+  private static CliTest.Result asOf(String value, Path warehouse, String... command) {
+    List<String> args = new java.util.ArrayList<>(List.of(command));
+    args.addAll(
+        List.of("--as-of", value, "--warehouse", warehouse.toString(), "--master", "local[2]"));
+    return cli(args.toArray(String[]::new));
   }
 
   /** The "coord_check: N rows" line a command printed, without "wrote ". */
