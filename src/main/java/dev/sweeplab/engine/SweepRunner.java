@@ -157,7 +157,7 @@ public final class SweepRunner {
       // A driver with cores of its own (a cluster) readies the commit meanwhile: the tables
       // created, the commit rehearsed. In local mode (local-cluster too) the executors share the
       // driver's cores, and the rehearsal's CPU (class loading, JIT) slowed the quickstart's
-      // training by as much as it saved its commit (docs/benchmarks.md), so there the commit
+      // training by more than it saved its commit (docs/benchmarks.md), so there the commit
       // does that work itself.
       commitReady =
           spark.sparkContext().master().startsWith("local")
