@@ -100,11 +100,7 @@ final class SweepCommit {
     try (SweepPublish publish = SweepPublish.begin(store.catalog(), conf, sweep)) {
       if (fresh) {
         // Analyses of the discarded results go with them; the sweep's analysis writes them anew.
-        publish.empty(
-            Tables.ALL.stream()
-                .filter(
-                    t -> !List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS).contains(t))
-                .toList());
+        publish.empty(Tables.ANALYSES);
       }
       Compacted compacted =
           compact(spark, files, filesPerTask, publish.runsDir(), publish.curvesDir());

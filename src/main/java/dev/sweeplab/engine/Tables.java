@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -25,16 +26,20 @@ import org.apache.spark.sql.functions;
  * it runs, and each sweep's runs and curves as its {@code sweeps} row published them. Driver-only.
  */
 public final class Tables {
-  public static final List<String> ALL =
+  /** The tables the analyses write, a sweep's partition each. */
+  public static final List<String> ANALYSES =
       List.of(
-          Warehouse.RUNS,
-          Warehouse.CURVES,
-          Warehouse.SWEEPS,
           Warehouse.SCALING_FITS,
           Warehouse.DOUBLE_DESCENT,
           Warehouse.COORD_CHECK,
           Warehouse.WIDTH_EXPONENTS,
           Warehouse.LR_TRANSFER);
+
+  /** Every table: {@code runs}, {@code curves}, {@code sweeps}, then {@link #ANALYSES}. */
+  public static final List<String> ALL =
+      Stream.concat(
+              Stream.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS), ANALYSES.stream())
+          .toList();
 
   /**
    * Spark setting: a time (epoch ms) as of which every registration of the Spark session reads the

@@ -40,6 +40,8 @@ public final class SweepPublish implements AutoCloseable {
   private final Table runs;
   private final Table curves;
   private final Table sweeps;
+  private final Path runsDir;
+  private final Path curvesDir;
   private final Map<Table, Path> uncommitted = new LinkedHashMap<>();
 
   private SweepPublish(Catalog catalog, Configuration conf, String sweep) {
@@ -54,6 +56,8 @@ public final class SweepPublish implements AutoCloseable {
     for (Table t : List.of(runs, curves, sweeps)) {
       uncommitted.put(t, TableStore.dataDir(t, sweep, id));
     }
+    this.runsDir = uncommitted.get(runs);
+    this.curvesDir = uncommitted.get(curves);
   }
 
   /**
@@ -62,9 +66,11 @@ public final class SweepPublish implements AutoCloseable {
    */
   public static List<Table> createTables(Catalog catalog) {
     return List.of(
-        IcebergTables.createOrLoad(catalog, Warehouse.RUNS, schema(Compaction.RUNS)),
-        IcebergTables.createOrLoad(catalog, Warehouse.CURVES, schema(Compaction.CURVES)),
-        IcebergTables.createOrLoad(catalog, Warehouse.SWEEPS, schema(Compaction.SWEEPS)));
+        IcebergTables.createOrLoad(catalog, Warehouse.RUNS, IcebergTables.schema(Compaction.RUNS)),
+        IcebergTables.createOrLoad(
+            catalog, Warehouse.CURVES, IcebergTables.schema(Compaction.CURVES)),
+        IcebergTables.createOrLoad(
+            catalog, Warehouse.SWEEPS, IcebergTables.schema(Compaction.SWEEPS)));
   }
 
   /** A commit of {@code sweep} into {@code catalog}'s tables, created where missing. */
@@ -74,12 +80,12 @@ public final class SweepPublish implements AutoCloseable {
 
   /** The directory the compacted {@code runs} files go to. */
   public Path runsDir() {
-    return uncommitted.getOrDefault(runs, TableStore.dataDir(runs, sweep, id));
+    return runsDir;
   }
 
   /** The directory the compacted {@code curves} files go to. */
   public Path curvesDir() {
-    return uncommitted.getOrDefault(curves, TableStore.dataDir(curves, sweep, id));
+    return curvesDir;
   }
 
   /** Empties the sweep's partition of each of {@code tables} that exists, one snapshot each. */
@@ -150,9 +156,5 @@ public final class SweepPublish implements AutoCloseable {
 
   private Map<String, String> summary() {
     return Map.of(PartitionCommit.COMMIT, id);
-  }
-
-  private static org.apache.iceberg.Schema schema(org.apache.parquet.schema.MessageType type) {
-    return IcebergTables.schema(type);
   }
 }
