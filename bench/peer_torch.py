@@ -65,7 +65,9 @@ def check_threads(threads):
 
 def blas_libraries():
     """The mapped shared libraries named like a BLAS (real paths), grouped by what they are:
-    OpenBLAS's own description (openblas_get_config) or 'not OpenBLAS' (e.g. the reference BLAS)."""
+    OpenBLAS's own description (openblas_get_config) and the kernels it chose for this CPU
+    (openblas_get_corename, as `core=NAME`; OPENBLAS_CORETYPE overrides the choice), or
+    'not OpenBLAS' (e.g. the reference BLAS)."""
     paths = set()
     try:
         with open("/proc/self/maps") as maps:
@@ -82,9 +84,13 @@ def blas_libraries():
     groups = {}
     for path in sorted(paths):
         try:
-            config = ctypes.CDLL(path).openblas_get_config
+            library = ctypes.CDLL(path)
+            config = library.openblas_get_config
             config.restype = ctypes.c_char_p
             kind = config().decode().strip()
+            core = library.openblas_get_corename
+            core.restype = ctypes.c_char_p
+            kind += f" core={core().decode().strip()}"
         except (OSError, AttributeError):
             kind = "not OpenBLAS"
         groups.setdefault(kind, []).append(path)

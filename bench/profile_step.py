@@ -16,7 +16,7 @@ PARTS = {
     "BLAS sgemm called by DenseStep": r"cblas_sgemm",
     "backpropagation": r"backpropGradient|DenseStep\.backward",
     "forward pass": r"ffToLayerActivations|\.activate\(|DenseStep\.forward",
-    "updater (Adam)": r"BaseMultiLayerUpdater\.update",
+    "updater (Adam)": r"BaseMultiLayerUpdater\.update|FusedUpdate\.apply",
     "score": r"computeScore|DenseStep\.outputDelta",
 }
 

@@ -70,6 +70,10 @@ public final class DenseForward implements AutoCloseable {
   final FloatPointer[] acts;
 
   final FloatBuffer[] actValues;
+
+  /** The element-wise loops, for this pass and its {@link DenseStep}. */
+  final RowLoops loops;
+
   private final List<INDArray> owned = new ArrayList<>();
 
   /** The forward pass of {@code net}, or empty when {@link #unsupported} names a reason. */
@@ -173,6 +177,7 @@ public final class DenseForward implements AutoCloseable {
       acts[l] = allocate((long) maxRows * dims[l]);
       actValues[l] = acts[l].asBuffer();
     }
+    this.loops = new RowLoops(java.util.Arrays.stream(dims).max().orElse(1));
   }
 
   /** Where the next samples' features go: {@code maxRows × inputs}, row-major. */
@@ -210,7 +215,7 @@ public final class DenseForward implements AutoCloseable {
       gemm(false, true, rows, out, in, acts[l], in, weights[l], in, acts[l + 1], out);
       FloatBuffer z = actValues[l + 1];
       boolean hidden = l < layers - 1;
-      activate(hidden ? activations[l] : Activation.IDENTITY, z, biases[l], rows, out);
+      loops.biasActivate(hidden ? activations[l] : Activation.IDENTITY, z, biases[l], rows, out);
       if (seen != null) {
         seen.accept(l, z, rows, out);
       }
@@ -251,21 +256,6 @@ public final class DenseForward implements AutoCloseable {
   }
 
   /** z ← act(z + b) row by row. */
-  private static void activate(Activation act, FloatBuffer z, FloatBuffer b, int rows, int cols) {
-    for (int r = 0, i = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++, i++) {
-        float v = z.get(i) + b.get(c);
-        z.put(
-            i,
-            switch (act) {
-              case RELU -> v > 0 ? v : 0f;
-              case TANH -> tanh(v);
-              case IDENTITY -> v;
-            });
-      }
-    }
-  }
-
   /**
    * tanh to float precision through {@code Math.exp} (a JIT intrinsic), about twice as fast as
    * {@code Math.tanh}; a Taylor term near 0, where 1 − 2/(e^{2x} + 1) would cancel.

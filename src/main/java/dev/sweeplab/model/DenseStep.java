@@ -15,8 +15,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * One training step of a network {@link Networks#build} made, computed on the network's own
- * parameter and gradient memory with a few BLAS calls, then updated by the network's own DL4J
- * updater: what {@code MultiLayerNetwork.fit(features, labels)} does, without its per-op cost.
+ * parameter and gradient memory with a few BLAS calls, then updated as the network's own DL4J
+ * updater updates it: what {@code MultiLayerNetwork.fit(features, labels)} does, without its per-op
+ * cost.
  *
  * <p>DL4J 1.0.0-M2.1 runs some 45 ND4J ops per step of a 3-layer MLP. Each op that creates an array
  * allocates a native data buffer and a native shape buffer, and every native allocation re-reads
@@ -25,19 +26,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * At small widths that bookkeeping dominates the step ({@code bench/profile_step.sh} measures it;
  * docs/benchmarks.md). Here a step is, per layer, one {@code sgemm} forward ({@link DenseForward})
  * and two backward (one for the first layer) into arrays allocated once per run, with the bias,
- * activation, loss and their derivatives computed in Java on the same memory; the update is DL4J's
- * updater (Adam, SGD or {@link HeavyBall} with the per-layer rates of the run's {@link
- * Parameterization} and its {@link Schedule}, and the weights' L2 or decoupled decay) on the
- * network's gradient view, then {@code params -= update}, the iteration count advanced as {@code
- * fit} does. Nothing of its own is allocated per step (DL4J's updater still allocates its op
- * objects and shape buffers).
+ * activation, loss and their derivatives computed in Java on the same memory ({@link RowLoops});
+ * the update is {@link FusedUpdate}: DL4J's updater arithmetic (Adam, SGD or {@link HeavyBall} with
+ * the per-layer rates of the run's {@link Parameterization} and its {@link Schedule}, and the
+ * weights' L2 or decoupled decay) in one pass over the parameters, float for float, the iteration
+ * count advanced as {@code fit} does. Nothing is allocated per step. A network whose updater {@link
+ * FusedUpdate#unsupported} refuses is updated by DL4J's updater on the gradient view, then {@code
+ * params -= update}.
  *
  * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity; the loss and its gradient by
  * the logits are {@link Loss}'s (softmax cross-entropy by log-sum-exp, or mean squared error per
  * output), taken on {@link OutputScale}'s output; gradients summed over the minibatch, which the
- * updater divides by its size. Parameters agree with {@code fit}'s to float rounding wherever every
- * probability exceeds {@code LossMCXENT}'s 10⁻¹⁰ clip ({@code MlpContractTest}). The BLAS is the
- * OpenBLAS ND4J's CPU backend links, with the threads {@code OMP_NUM_THREADS} gives it.
+ * update divides by its size. Parameters agree with {@code fit}'s to float rounding wherever every
+ * probability exceeds {@code LossMCXENT}'s 10⁻¹⁰ clip ({@code MlpContractTest}), and with DL4J's
+ * updater's to the bit ({@code FusedUpdateTest}). The BLAS is the OpenBLAS ND4J's CPU backend
+ * links, with the threads {@code OMP_NUM_THREADS} gives it.
  *
  * <p>CPU backend only ({@link #unsupported}): on CUDA the parameters live in device memory.
  */
@@ -59,6 +62,10 @@ public final class DenseStep implements AutoCloseable {
   private final int paramCount;
   private final BaseMultiLayerUpdater<?> updater;
   private final Gradient gradient;
+
+  /** The update in one pass, or null where DL4J's updater makes it ({@link FusedUpdate}). */
+  private final FusedUpdate fused;
+
   private final LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
 
   /** The output as the loss sees it, {@link OutputScale#apply}'s result. */
@@ -78,7 +85,7 @@ public final class DenseStep implements AutoCloseable {
   /** The step for {@code net}, or empty when {@link #unsupported} names a reason. */
   static Optional<DenseStep> ifSupported(MultiLayerNetwork net, int maxRows) {
     return unsupported(net) == null
-        ? Optional.of(new DenseStep(net, maxRows, OutputScale.NONE))
+        ? Optional.of(new DenseStep(net, maxRows, OutputScale.NONE, true))
         : Optional.empty();
   }
 
@@ -88,7 +95,16 @@ public final class DenseStep implements AutoCloseable {
     if (reason != null) {
       throw new IllegalArgumentException("DenseStep cannot train this network: " + reason);
     }
-    return new DenseStep(net, maxRows, scale);
+    return new DenseStep(net, maxRows, scale, true);
+  }
+
+  /** As {@link #of(MultiLayerNetwork, int)}, updated by DL4J's updater (tests compare the two). */
+  static DenseStep withDl4jUpdater(MultiLayerNetwork net, int maxRows) {
+    String reason = unsupported(net);
+    if (reason != null) {
+      throw new IllegalArgumentException("DenseStep cannot train this network: " + reason);
+    }
+    return new DenseStep(net, maxRows, OutputScale.NONE, false);
   }
 
   /**
@@ -109,7 +125,7 @@ public final class DenseStep implements AutoCloseable {
     return null;
   }
 
-  private DenseStep(MultiLayerNetwork net, int maxRows, OutputScale scale) {
+  private DenseStep(MultiLayerNetwork net, int maxRows, OutputScale scale, boolean fuse) {
     this.net = net;
     this.scale = scale;
     this.forward = new DenseForward(net, maxRows); // unsupported(net) checked what it needs
@@ -140,6 +156,8 @@ public final class DenseStep implements AutoCloseable {
     }
     this.updater = (BaseMultiLayerUpdater<?>) net.getUpdater();
     this.gradient = ViewGradientUpdater.onView(gradView);
+    this.fused =
+        fuse && FusedUpdate.unsupported(net) == null ? new FusedUpdate(net, params, grads) : null;
   }
 
   /** Where the next minibatch's features go: {@code maxRows × inputs}, row-major. */
@@ -167,8 +185,12 @@ public final class DenseStep implements AutoCloseable {
     double loss = outputDelta(rows);
     backward(rows);
     int iteration = net.getIterationCount();
-    updater.update(gradient, iteration, net.getEpochCount(), rows, noWorkspaces);
-    cblas_saxpy(paramCount, -1f, grads, 1, params, 1);
+    if (fused != null) {
+      fused.apply(iteration, net.getEpochCount(), rows);
+    } else {
+      updater.update(gradient, iteration, net.getEpochCount(), rows, noWorkspaces);
+      cblas_saxpy(paramCount, -1f, grads, 1, params, 1);
+    }
     net.setIterationCount(iteration + 1);
     for (int l = 0; l < layers; l++) {
       net.getLayer(l).setIterationCount(iteration + 1);
@@ -203,45 +225,14 @@ public final class DenseStep implements AutoCloseable {
       // dW = aᵀ·delta, stored column-major: row-major dWᵀ = deltaᵀ·a (out × in).
       DenseForward.gemm(
           true, false, out, in, rows, deltas[d], out, acts[l], in, weightGrads[l], in);
-      columnSums(deltaValues[d], biasGrads[l], rows, out);
+      forward.loops.columnSums(deltaValues[d], biasGrads[l], rows, out);
       if (l > 0) {
         // ∂loss/∂a of the layer below = delta·Wᵀ = delta (rows × out) · row-major Wᵀ (out × in).
         DenseForward.gemm(
             false, false, rows, in, out, deltas[d], out, forward.weights[l], in, deltas[1 - d], in);
-        derivative(forward.activations[l - 1], deltaValues[1 - d], forward.actValues[l], rows * in);
+        forward.loops.derivative(
+            forward.activations[l - 1], deltaValues[1 - d], forward.actValues[l], rows * in);
         d = 1 - d;
-      }
-    }
-  }
-
-  /** delta ← delta ⊙ act′, from the activation's output a. */
-  private static void derivative(
-      DenseForward.Activation act, FloatBuffer delta, FloatBuffer a, int n) {
-    switch (act) {
-      case RELU -> {
-        for (int i = 0; i < n; i++) {
-          if (!(a.get(i) > 0)) {
-            delta.put(i, 0f);
-          }
-        }
-      }
-      case TANH -> {
-        for (int i = 0; i < n; i++) {
-          float t = a.get(i);
-          delta.put(i, delta.get(i) * (1 - t * t));
-        }
-      }
-      case IDENTITY -> {}
-    }
-  }
-
-  private static void columnSums(FloatBuffer m, FloatBuffer sums, int rows, int cols) {
-    for (int c = 0; c < cols; c++) {
-      sums.put(c, 0f);
-    }
-    for (int r = 0, i = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++, i++) {
-        sums.put(c, sums.get(c) + m.get(i));
       }
     }
   }

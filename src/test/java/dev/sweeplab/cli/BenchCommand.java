@@ -44,6 +44,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       BenchCommand.Step.class,
       BenchCommand.All.class,
+      BenchCommand.Roof.class,
       BenchCommand.Sweep.class,
       BenchCommand.Scale.class
     })
@@ -172,6 +173,11 @@ final class BenchCommand implements Callable<Integer> {
             "time DL4J's own MultiLayerNetwork.fit instead of the step runs take (DenseStep)")
     boolean dl4jFit;
 
+    @Option(
+        names = "--dl4j-updater",
+        description = "time the step runs take with DL4J's updater instead of FusedUpdate")
+    boolean dl4jUpdater;
+
     @Override
     public Integer call() throws IOException, InterruptedException {
       StepBench.Size size = shape.size(width);
@@ -189,6 +195,9 @@ final class BenchCommand implements Callable<Integer> {
         if (dl4jFit) {
           args.add("--dl4j-fit");
         }
+        if (dl4jUpdater) {
+          args.add("--dl4j-updater");
+        }
         Output child = Output.of(javaCommand(args), shape.env());
         System.out.print(child.out());
         System.out.flush();
@@ -196,7 +205,11 @@ final class BenchCommand implements Callable<Integer> {
       }
       StepBench.Result r =
           StepBench.measure(
-              size, shape.steps, dl4jFit ? StepBench.Method.DL4J_FIT : StepBench.Method.RUN);
+              size,
+              shape.steps,
+              dl4jFit
+                  ? StepBench.Method.DL4J_FIT
+                  : dl4jUpdater ? StepBench.Method.DL4J_UPDATER : StepBench.Method.RUN);
       System.out.println(r.line());
       if (blas) {
         System.out.println("# " + StepBench.backend() + "; step: " + r.method());
@@ -216,6 +229,98 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
       return BenchTable.run(table);
+    }
+  }
+
+  @Command(
+      name = "roof",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      description = {
+        "The machine's limit: the sgemm roof of the BLAS sweeplab calls (the best GFLOP/s of an"
+            + " n x n product, one BLAS thread unless --threads), then the step at each width"
+            + " and its fraction of the roof."
+      })
+  static final class Roof implements Callable<Integer> {
+    @Option(
+        names = "--widths",
+        split = ",",
+        defaultValue = "16,64,256,1024",
+        description = "widths to measure (default 16,64,256,1024)")
+    List<Integer> widths;
+
+    @Option(
+        names = "--order",
+        defaultValue = "" + StepBench.ROOF_ORDER,
+        description = "n of the roof's n x n sgemm (default ${DEFAULT-VALUE})")
+    int order;
+
+    @Mixin Shape shape;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      if (widths == null || widths.isEmpty()) {
+        throw UserError.badValue("--widths", "", "must list at least one width, e.g. 16,64");
+      }
+      List<StepBench.Size> sizes = new ArrayList<>();
+      for (int width : widths) {
+        if (width < 1) {
+          throw UserError.badValue("--widths", width, "must list widths >= 1");
+        }
+        sizes.add(shape.size(width));
+      }
+      if (order < 1) {
+        throw UserError.badValue("--order", order, "must be >= 1");
+      }
+      String omp = System.getenv("OMP_NUM_THREADS");
+      if (!Integer.toString(shape.threads).equals(omp)) {
+        if (System.getenv(CHILD) != null) {
+          throw new IllegalStateException(
+              "child JVM started with OMP_NUM_THREADS=" + omp + ", not " + shape.threads);
+        }
+        List<String> args = new ArrayList<>(List.of("bench", "roof", "--order", "" + order));
+        args.add("--widths");
+        args.add(String.join(",", widths.stream().map(String::valueOf).toList()));
+        args.addAll(shape.args(widths.get(0)).subList(2, shape.args(0).size()));
+        Output child = Output.of(javaCommand(args), shape.env());
+        System.out.print(child.out());
+        System.out.flush();
+        return child.code();
+      }
+      System.err.println("bench roof: sgemm " + order + " x " + order + " ...");
+      double roof = StepBench.sgemmRoof(order, 5);
+      StringBuilder t = new StringBuilder();
+      t.append("| width | params | ms/step | GFLOP/s | fraction of the sgemm roof |\n");
+      t.append("|---:|---:|---:|---:|---:|\n");
+      String method = null;
+      for (StepBench.Size size : sizes) {
+        System.err.println("bench roof: step, width " + size.width() + " ...");
+        StepBench.Result r = StepBench.measure(size, shape.steps, StepBench.Method.RUN);
+        method = r.method();
+        t.append(
+            format(
+                "| %d | %,d | %.3f | %.2f | %.2f |%n",
+                size.width(), size.params(), r.msPerStep(), r.gflops(), r.gflops() / roof));
+      }
+      t.append(
+          format(
+              "%nsgemm roof: %.1f GFLOP/s (C = A·B, %d x %d floats, best of 5, %d thread(s))."
+                  + " Steps: MLP %d -> w x %d -> %d, batch %d, Adam, %d timed steps, in this"
+                  + " JVM one width after another.%n",
+              roof,
+              order,
+              order,
+              shape.threads,
+              shape.input,
+              shape.depth,
+              shape.classes,
+              shape.batch,
+              shape.steps));
+      t.append("sweeplab: ").append(StepBench.backend()).append("; step: ").append(method);
+      t.append('\n');
+      System.out.print(t);
+      System.out.flush();
+      return 0;
     }
   }
 

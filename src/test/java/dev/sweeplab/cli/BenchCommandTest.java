@@ -87,6 +87,50 @@ class BenchCommandTest {
   }
 
   @Test
+  void roofPrintsTheSgemmRoofAndEachWidthsFractionOfIt() {
+    Result r =
+        bench(List.of("bench", "roof", "--widths", "8,12", "--order", "64", "--threads", "1"));
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("| width | params | ms/step | GFLOP/s | fraction"), r.toString());
+    java.util.regex.Matcher row =
+        java.util.regex.Pattern.compile(
+                "\\n\\| 8 \\| 131 \\| [0-9.]+ \\| ([0-9.]+) \\| ([0-9.]+) \\|")
+            .matcher(r.out());
+    assertTrue(row.find(), r.toString());
+    java.util.regex.Matcher roof =
+        java.util.regex.Pattern.compile("sgemm roof: ([0-9.]+) GFLOP/s \\(C = A·B, 64 x 64")
+            .matcher(r.out());
+    assertTrue(roof.find(), r.toString());
+    double fraction = Double.parseDouble(row.group(2));
+    double expected = Double.parseDouble(row.group(1)) / Double.parseDouble(roof.group(1));
+    assertEquals(expected, fraction, 0.01 + expected * 0.05, r.toString());
+    assertTrue(r.out().contains("; OpenBLAS kernels "), r.toString());
+  }
+
+  @Test
+  void thePeersKernelIsAFallbackOnlyWhereTheCpuHasBetter() {
+    java.util.Set<String> avx512 =
+        java.util.Set.of("avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
+    java.util.Set<String> avx2 = java.util.Set.of("avx2", "fma", "sse4_2");
+    assertEquals("SkylakeX", BenchTable.nativeCore(avx512));
+    assertEquals("Haswell", BenchTable.nativeCore(avx2));
+    assertEquals(null, BenchTable.nativeCore(java.util.Set.of("sse4_2")));
+    // Debian's OpenBLAS 0.3.21 on Zen 4 picks Haswell: a fallback there, not on Zen 3.
+    assertTrue(BenchTable.fallback("Haswell", "SkylakeX"));
+    assertTrue(BenchTable.fallback("Zen", "SkylakeX"));
+    assertTrue(!BenchTable.fallback("SkylakeX", "SkylakeX"));
+    assertTrue(!BenchTable.fallback("Cooperlake", "SkylakeX"));
+    assertTrue(!BenchTable.fallback("Zen", "Haswell"));
+    assertTrue(BenchTable.fallback("Sandybridge", "Haswell"));
+    assertTrue(!BenchTable.fallback(null, "SkylakeX"));
+    assertEquals(
+        "Haswell",
+        BenchTable.core(
+            "PyTorch 1.13 (OpenBLAS 0.3.21 DYNAMIC_ARCH Haswell MAX_THREADS=64 core=Haswell: /x)"));
+    assertEquals(null, BenchTable.core("not OpenBLAS: /usr/lib/libblas.so.3"));
+  }
+
+  @Test
   void aBadSizeIsAUserErrorNamingTheOption() {
     assertOnlyUserError(cli("bench", "step", "--width", "0"), "--width must be >= 1, found 0");
     assertOnlyUserError(
@@ -94,5 +138,6 @@ class BenchCommandTest {
         "--widths must list widths >= 1, found 0");
     assertOnlyUserError(cli("bench", "all", "--steps", "0"), "--steps must be >= 1, found 0");
     assertOnlyUserError(cli("bench", "sweep", "--rounds", "0"), "--rounds must be >= 1, found 0");
+    assertOnlyUserError(cli("bench", "roof", "--order", "0"), "--order must be >= 1, found 0");
   }
 }

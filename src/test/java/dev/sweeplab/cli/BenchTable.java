@@ -11,7 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The step-speed table of {@code sweeplab bench}: for each width, {@code bench step} in a fresh JVM
@@ -81,6 +84,41 @@ final class BenchTable {
       peer.add(out.numbers());
       peerBlas = peerBlas == null ? out.note() : peerBlas;
     }
+    String chosen = peerBlas == null ? null : core(peerBlas);
+    String better = nativeCore(cpuFlags());
+    if (peerNote == null && !peer.isEmpty() && fallback(chosen, better)) {
+      // The peer's OpenBLAS chose a fallback kernel for this CPU: run it on the native one too
+      // and compare against the faster of the two.
+      Map<String, String> env = new HashMap<>(shape.env());
+      env.put("OPENBLAS_CORETYPE", better);
+      List<String> faster = new ArrayList<>();
+      for (int i = 0; i < sizes.size(); i++) {
+        int width = sizes.get(i).width();
+        System.err.println("bench: PyTorch peer, width " + width + ", OPENBLAS_CORETYPE=" + better);
+        List<String> command = new ArrayList<>(List.of(options.python, script.toString()));
+        command.addAll(shape.args(width));
+        command.add("--blas");
+        Output out = Output.of(command, env);
+        if (out.code() != 0) {
+          break;
+        }
+        double[] forced = out.numbers();
+        if (forced[3] < peer.get(i)[3]) {
+          peer.set(i, forced);
+          faster.add(width + "");
+        }
+      }
+      peerBlas +=
+          format(
+              "%nPyTorch's OpenBLAS chose %s kernels on a CPU with %s: a fallback. The peer ran"
+                  + " again with OPENBLAS_CORETYPE=%s and each width compares against the faster"
+                  + " run (the %s one at widths %s).",
+              chosen,
+              "SkylakeX".equals(better) ? "AVX-512" : "AVX2",
+              better,
+              better,
+              faster.isEmpty() ? "none" : String.join(", ", faster));
+    }
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < sizes.size(); i++) {
       double[] s = sweeplab.get(i);
@@ -89,6 +127,57 @@ final class BenchTable {
     }
     print(rows, shape, sweeplabBlas, peerNote != null ? peerNote : peerBlas);
     return 0;
+  }
+
+  /** The {@code core=NAME} a BLAS description names (peer_torch.py's), or null. */
+  static String core(String description) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("core=(\\w+)").matcher(description);
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** The flags of the first CPU in /proc/cpuinfo, or none where it cannot be read. */
+  static Set<String> cpuFlags() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("flags")) {
+          return Set.of(line.substring(line.indexOf(':') + 1).strip().split("\\s+"));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // no flags: no kernel is named native
+    }
+    return Set.of();
+  }
+
+  /**
+   * The OpenBLAS kernels made for a CPU with {@code flags}: {@code SkylakeX} with AVX-512 (F, CD,
+   * BW, DQ, VL), {@code Haswell} with AVX2 and FMA, else null.
+   */
+  static String nativeCore(Set<String> flags) {
+    if (flags.containsAll(Set.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"))) {
+      return "SkylakeX";
+    }
+    if (flags.containsAll(Set.of("avx2", "fma"))) {
+      return "Haswell";
+    }
+    return null;
+  }
+
+  /**
+   * Whether OpenBLAS's {@code chosen} kernels are a fallback where {@code better} ones exist: on an
+   * AVX-512 CPU anything but its AVX-512 kernels (SkylakeX, Cooperlake, SapphireRapids); on an AVX2
+   * CPU anything older than Haswell's (Zen's are Haswell's).
+   */
+  static boolean fallback(String chosen, String better) {
+    if (chosen == null || better == null) {
+      return false;
+    }
+    Set<String> avx512 = Set.of("SKYLAKEX", "COOPERLAKE", "SAPPHIRERAPIDS");
+    Set<String> avx2 = Set.of("HASWELL", "ZEN");
+    String c = chosen.toUpperCase(java.util.Locale.ROOT);
+    return "SkylakeX".equals(better)
+        ? !avx512.contains(c)
+        : !avx512.contains(c) && !avx2.contains(c);
   }
 
   /** {@code bench step} of {@code size} in a fresh JVM, with {@code option}. */

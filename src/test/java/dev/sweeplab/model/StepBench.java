@@ -1,5 +1,9 @@
 package dev.sweeplab.model;
 
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
@@ -14,6 +18,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -116,6 +121,10 @@ public final class StepBench {
 
   /** {@link Result#method} of steps taken by {@link DenseStep}. */
   public static final String DENSE_STEP =
+      "DenseStep (OpenBLAS sgemm on the network's memory, FusedUpdate)";
+
+  /** {@link Result#method} of {@link DenseStep}'s steps with DL4J's updater instead. */
+  public static final String DENSE_STEP_DL4J_UPDATER =
       "DenseStep (OpenBLAS sgemm on the network's memory, DL4J's updater)";
 
   /** {@link Result#method} of steps taken by DL4J's {@code fit}. */
@@ -128,6 +137,8 @@ public final class StepBench {
      * where it can train the network (ND4J's CPU backend), else DL4J's {@code fit}.
      */
     RUN,
+    /** {@link DenseStep} updated by DL4J's updater instead of {@link FusedUpdate}, to compare. */
+    DL4J_UPDATER,
     /** DL4J's own {@code MultiLayerNetwork.fit(features, labels)}, for comparison. */
     DL4J_FIT
   }
@@ -153,13 +164,17 @@ public final class StepBench {
     DoubleSupplier step;
     String how;
     Optional<DenseStep> runs =
-        method == Method.RUN ? DenseStep.ifSupported(net, size.batch()) : Optional.empty();
+        switch (method) {
+          case RUN -> DenseStep.ifSupported(net, size.batch());
+          case DL4J_UPDATER -> Optional.of(DenseStep.withDl4jUpdater(net, size.batch()));
+          case DL4J_FIT -> Optional.empty();
+        };
     if (runs.isPresent()) {
       DenseStep dense = runs.get();
       dense.features().put(0, x);
       dense.labels().put(0, y);
       step = () -> dense.fit(size.batch());
-      how = DENSE_STEP;
+      how = method == Method.DL4J_UPDATER ? DENSE_STEP_DL4J_UPDATER : DENSE_STEP;
     } else {
       INDArray features = Nd4j.create(x, new long[] {size.batch(), size.input()}, 'c');
       INDArray labels = Nd4j.create(y, new long[] {size.batch(), size.classes()}, 'c');
@@ -207,7 +222,7 @@ public final class StepBench {
    * What ND4J computes with: backend and BLAS vendor, the native libraries actually mapped into
    * this process (from /proc/self/maps: ND4J's own, whose jar says generic, avx2 or avx512, and
    * every BLAS, whose jar or path says whether it is ND4J's bundled OpenBLAS or a system library),
-   * and the BLAS and OpenMP thread counts.
+   * the kernels its OpenBLAS chose ({@link #openblasCore}), and the BLAS and OpenMP thread counts.
    */
   public static String backend() {
     Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
@@ -215,12 +230,89 @@ public final class StepBench {
         + Platform.nd4jBackend()
         + " ("
         + Platform.nativeLibraries()
+        + "; OpenBLAS kernels "
+        + openblasCore()
         + "), blas threads "
         + Nd4j.factory().blas().getMaxThreads()
         + ", omp threads "
         + env.get("omp.threads")
         + ", OMP_NUM_THREADS="
         + System.getenv().getOrDefault("OMP_NUM_THREADS", "unset");
+  }
+
+  /**
+   * The kernels the OpenBLAS {@link DenseStep} calls chooses on this CPU ({@code
+   * openblas_get_corename}; {@code OPENBLAS_CORETYPE} in the environment overrides the choice), or
+   * "unknown". ND4J's JavaCPP binding does not expose that function, so the same library file is
+   * asked in a Python process with this environment: a DYNAMIC_ARCH build chooses by the CPU and
+   * the variable alone.
+   */
+  public static String openblasCore() {
+    java.nio.file.Path library = null;
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps"))) {
+        int slash = line.indexOf('/');
+        if (slash >= 0 && line.contains("libopenblas_nolapack.so")) {
+          library = java.nio.file.Path.of(line.substring(slash).strip());
+          break;
+        }
+      }
+      if (library == null) {
+        return "unknown (no libopenblas_nolapack mapped)";
+      }
+      Process p =
+          new ProcessBuilder(
+                  "/usr/bin/python3",
+                  "-c",
+                  "import ctypes,sys; f=ctypes.CDLL(sys.argv[1]).openblas_get_corename;"
+                      + " f.restype=ctypes.c_char_p; print(f().decode())",
+                  library.toString())
+              .redirectErrorStream(true)
+              .start();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
+      return p.waitFor() == 0 && !out.isEmpty() && !out.contains(" ") ? out : "unknown";
+    } catch (java.io.IOException | RuntimeException e) {
+      return "unknown (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  /** The sgemm roof's matrix order: C = A·B with A, B and C n × n. */
+  public static final int ROOF_ORDER = 2048;
+
+  /**
+   * The BLAS roof of this JVM's threads: the best GFLOP/s (2n³ / time) of {@code repeats} products
+   * of two n × n float matrices by {@code cblas_sgemm} of the OpenBLAS {@link DenseStep} calls,
+   * after one untimed product.
+   */
+  public static double sgemmRoof(int n, int repeats) {
+    atLeast("--order", n, 1);
+    atLeast("--repeats", repeats, 1);
+    long elements = (long) n * n;
+    try (FloatPointer a = new FloatPointer(elements);
+        FloatPointer b = new FloatPointer(elements);
+        FloatPointer c = new FloatPointer(elements)) {
+      SplittableRandom random = new SplittableRandom(1);
+      for (long i = 0; i < elements; i++) {
+        a.put(i, (float) random.nextGaussian());
+        b.put(i, (float) random.nextGaussian());
+      }
+      double best = Double.POSITIVE_INFINITY;
+      for (int r = -1; r < repeats; r++) {
+        long start = System.nanoTime();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1f, a, n, b, n, 0f, c, n);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (r >= 0) {
+          best = Math.min(best, seconds);
+        }
+      }
+      return 2.0 * n * n * n / best / 1e9;
+    }
   }
 
   private static double median(double[] values) {
