@@ -45,6 +45,7 @@ import picocli.CommandLine.Option;
       BenchCommand.Step.class,
       BenchCommand.All.class,
       BenchCommand.Roof.class,
+      BenchCommand.Quickstart.class,
       BenchCommand.Sweep.class,
       BenchCommand.Scale.class
     })
@@ -325,6 +326,68 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   @Command(
+      name = "quickstart",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      description = {
+        "End to end: 'sweeplab run' of a sweep (default jobs/quickstart.yaml) from the command's"
+            + " start to its end, against a PyTorch process pool training the same runs with the"
+            + " same evaluation schedule (bench/peer_sweep_torch.py); the two alternate."
+      })
+  static final class Quickstart implements Callable<Integer> {
+    @Option(
+        names = "--spec",
+        description = "the sweep (default jobs/quickstart.yaml of this checkout)")
+    Path spec;
+
+    @Option(
+        names = "--rounds",
+        defaultValue = "1",
+        description = "sweeplab and the peer alternated this many times (default ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(
+        names = "--workers",
+        description = "the peer's processes (default: this machine's cores)")
+    Integer workers;
+
+    @Option(
+        names = "--python",
+        defaultValue = "/usr/bin/python3",
+        description = "Python that runs the peer (default ${DEFAULT-VALUE})")
+    String python;
+
+    @Option(
+        names = "--peer",
+        description = "the peer script (default bench/peer_sweep_torch.py of this checkout)")
+    Path peer;
+
+    @Option(
+        names = "--scratch",
+        description =
+            "directory for the warehouses, reports and run list (default: a temporary one)")
+    Path scratch;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+      if (rounds < 1) {
+        throw UserError.badValue("--rounds", rounds, "must be >= 1");
+      }
+      int processes = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+      if (processes < 1) {
+        throw UserError.badValue("--workers", processes, "must be >= 1");
+      }
+      return QuickstartBench.run(
+          spec == null ? inCheckout(Path.of("jobs", "quickstart.yaml")) : spec,
+          python,
+          peer == null ? inCheckout(Path.of("bench", "peer_sweep_torch.py")) : peer,
+          processes,
+          rounds,
+          scratch);
+    }
+  }
+
+  @Command(
       name = "sweep",
       mixinStandardHelpOptions = true,
       versionProvider = Main.Version.class,
@@ -460,19 +523,26 @@ final class BenchCommand implements Callable<Integer> {
    * jar), else under the working directory.
    */
   static Path peerScript() {
-    Path script = Path.of("bench", "peer_torch.py");
+    return inCheckout(Path.of("bench", "peer_torch.py"));
+  }
+
+  /**
+   * {@code file} (relative) in the checkout this code runs from (up from target/classes or the
+   * jar), else under the working directory.
+   */
+  static Path inCheckout(Path file) {
     try {
       Path code =
           Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       for (Path dir = code; dir != null; dir = dir.getParent()) {
-        if (Files.isRegularFile(dir.resolve(script))) {
-          return dir.resolve(script);
+        if (Files.exists(dir.resolve(file))) {
+          return dir.resolve(file);
         }
       }
     } catch (URISyntaxException | RuntimeException e) {
       // no code location: fall back to the working directory
     }
-    return script.toAbsolutePath();
+    return file.toAbsolutePath();
   }
 
   static String format(String pattern, Object... args) {
