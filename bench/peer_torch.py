@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """PyTorch peer of `sweeplab bench step`: the same training step, timed the same way.
 
-MLP input -> width x depth (ReLU) -> classes, CrossEntropyLoss, Adam(lr=1e-3), float32, on one
+MLP input -> width x depth (ReLU) -> classes, CrossEntropyLoss, Adam(lr=1e-3; --foreach for its
+foreach implementation, faster than the default for large tensors), float32, on one
 fixed random minibatch (x ~ N(0, 1), random labels). After max(20, steps / 5) warm-up steps,
 `steps` steps are timed in 5 consecutive blocks; ms per step is the median of the blocks' mean
 step times. GFLOP/s = 6 x params x batch / seconds per step / 1e9, params counting every weight
@@ -39,6 +40,9 @@ def parse_args(argv):
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--blas", action="store_true", help="also print a '# ' line naming the BLAS")
+    p.add_argument("--foreach", action="store_true",
+                   help="Adam's foreach implementation (default: torch's default for CPU tensors,"
+                        " the single-tensor one)")
     args = p.parse_args(argv)
     for name in ("width", "depth", "batch", "steps", "input", "threads"):
         if getattr(args, name) < 1:
@@ -125,7 +129,7 @@ def main(argv):
     net = nn.Sequential(*layers)
     params = sum(p.numel() for p in net.parameters())
     loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3)
+    optimizer = torch.optim.Adam(net.parameters(), lr=1e-3, foreach=args.foreach or None)
     x = torch.randn(args.batch, args.input)
     y = torch.randint(0, args.classes, (args.batch,))
 

@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.cli.CliTest.Result;
 import dev.sweeplab.model.StepBench;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sweeplab bench} with tiny sizes: the output formats scripts rely on, the child JVM that
@@ -108,6 +111,56 @@ class BenchCommandTest {
   }
 
   @Test
+  void quickstartTimesTheWholeCommandAndSaysWhyThePeerWasSkipped(@TempDir Path dir)
+      throws Exception {
+    Path spec = dir.resolve("tiny.yaml");
+    Files.writeString(
+        spec,
+        String.join(
+            "\n",
+            "name: tiny",
+            "seed: 1",
+            "dataset: {name: teacher_student, input_dim: 4, classes: 2, train_size: 64,"
+                + " test_size: 32}",
+            "model: {width: [4, 8], depth: 1}",
+            "training: {optimizer: adam, learning_rate: 0.01, batch_size: 16, steps: 20}",
+            ""));
+    Result r =
+        cli(
+            "bench",
+            "quickstart",
+            "--spec",
+            spec.toString(),
+            "--python",
+            "/nonexistent/python3",
+            "--scratch",
+            dir.resolve("scratch").toString());
+    assertEquals(0, r.code(), r.toString());
+    java.util.regex.Matcher row =
+        java.util.regex.Pattern.compile("\\n\\| 1 \\| ([0-9.]+) \\| ([0-9.]+) \\| - \\| - \\|")
+            .matcher(r.out());
+    assertTrue(row.find(), r.toString());
+    double command = Double.parseDouble(row.group(1));
+    double sweepLine = Double.parseDouble(row.group(2));
+    assertTrue(sweepLine > 0 && sweepLine <= command, r.toString());
+    assertTrue(
+        r.out().contains("round 1: sweep tiny: 2 runs planned, 2 trained now"), r.toString());
+    assertTrue(
+        r.out().contains("PyTorch pool skipped: cannot run /nonexistent/python3"), r.toString());
+    // The peer's run list: one JSON object per run, the runs' own sizes and schedule.
+    List<String> lines = Files.readAllLines(dir.resolve("scratch").resolve("runs.jsonl"));
+    assertEquals(2, lines.size());
+    com.fasterxml.jackson.databind.JsonNode first =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+    assertEquals(4, first.get("input_dim").asInt());
+    assertEquals(64, first.get("train_size").asInt());
+    assertEquals(20, first.get("steps").asInt());
+    assertEquals(0, first.get("eval_steps").get(0).asInt());
+    assertEquals(20, first.get("eval_steps").get(first.get("eval_steps").size() - 1).asInt());
+    assertTrue(Files.isDirectory(dir.resolve("scratch").resolve("warehouse-1")));
+  }
+
+  @Test
   void thePeersKernelIsAFallbackOnlyWhereTheCpuHasBetter() {
     java.util.Set<String> avx512 =
         java.util.Set.of("avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl");
@@ -139,5 +192,7 @@ class BenchCommandTest {
     assertOnlyUserError(cli("bench", "all", "--steps", "0"), "--steps must be >= 1, found 0");
     assertOnlyUserError(cli("bench", "sweep", "--rounds", "0"), "--rounds must be >= 1, found 0");
     assertOnlyUserError(cli("bench", "roof", "--order", "0"), "--order must be >= 1, found 0");
+    assertOnlyUserError(
+        cli("bench", "quickstart", "--rounds", "0"), "--rounds must be >= 1, found 0");
   }
 }

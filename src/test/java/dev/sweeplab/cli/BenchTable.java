@@ -54,60 +54,73 @@ final class BenchTable {
       }
       sizes.add(shape.size(width));
     }
+    Path script = options.peer != null ? options.peer : BenchCommand.peerScript();
+    String peerNote = peerSkipped(options.python, script, shape);
+    String better = nativeCore(cpuFlags());
     String sweeplabBlas = null;
+    String peerBlas = null;
+    String chosen = null;
     List<double[]> sweeplab = new ArrayList<>();
     List<double[]> fit = new ArrayList<>();
+    List<double[]> peer = new ArrayList<>();
+    List<String> foreachFaster = new ArrayList<>();
+    List<String> nativeFaster = new ArrayList<>();
+    // Width by width, each side in turn, so that a change in the machine's load between widths
+    // moves both sides of a ratio.
     for (StepBench.Size size : sizes) {
-      System.err.println("bench: sweeplab, width " + size.width() + " ...");
+      int width = size.width();
+      System.err.println("bench: sweeplab, width " + width + " ...");
       Output out = step(size, shape, "--blas");
       sweeplab.add(out.numbers());
       sweeplabBlas = sweeplabBlas == null ? out.note() : sweeplabBlas;
-      System.err.println("bench: DL4J fit, width " + size.width() + " ...");
+      System.err.println("bench: DL4J fit, width " + width + " ...");
       fit.add(step(size, shape, "--dl4j-fit").numbers());
-    }
-    Path script = options.peer != null ? options.peer : BenchCommand.peerScript();
-    String peerNote = peerSkipped(options.python, script, shape);
-    String peerBlas = null;
-    List<double[]> peer = new ArrayList<>();
-    for (int i = 0; peerNote == null && i < sizes.size(); i++) {
-      int width = sizes.get(i).width();
+      if (peerNote != null) {
+        continue;
+      }
       System.err.println("bench: PyTorch peer, width " + width + " ...");
-      List<String> command = new ArrayList<>(List.of(options.python, script.toString()));
-      command.addAll(shape.args(width));
-      command.add("--blas");
-      Output out = Output.of(command, shape.env());
-      if (out.code() != 0) {
+      Output first = peer(options.python, script, shape, width, shape.env());
+      if (first.code() != 0) {
         peerNote =
-            "PyTorch peer failed at width " + width + " (exit " + out.code() + ", see stderr)";
-        break;
+            "PyTorch peer failed at width " + width + " (exit " + first.code() + ", see stderr)";
+        continue;
       }
-      peer.add(out.numbers());
-      peerBlas = peerBlas == null ? out.note() : peerBlas;
-    }
-    String chosen = peerBlas == null ? null : core(peerBlas);
-    String better = nativeCore(cpuFlags());
-    if (peerNote == null && !peer.isEmpty() && fallback(chosen, better)) {
-      // The peer's OpenBLAS chose a fallback kernel for this CPU: run it on the native one too
-      // and compare against the faster of the two.
-      Map<String, String> env = new HashMap<>(shape.env());
-      env.put("OPENBLAS_CORETYPE", better);
-      List<String> faster = new ArrayList<>();
-      for (int i = 0; i < sizes.size(); i++) {
-        int width = sizes.get(i).width();
+      double[] best = first.numbers();
+      peerBlas = peerBlas == null ? first.note() : peerBlas;
+      chosen = chosen == null && peerBlas != null ? core(peerBlas) : chosen;
+      // PyTorch's Adam has a second implementation (foreach=True), faster for large tensors.
+      System.err.println("bench: PyTorch peer, width " + width + ", Adam foreach ...");
+      Output foreach = peer(options.python, script, shape, width, shape.env(), "--foreach");
+      if (foreach.code() == 0 && foreach.numbers()[3] < best[3]) {
+        best = foreach.numbers();
+        foreachFaster.add(width + "");
+      }
+      if (fallback(chosen, better)) {
+        // The peer's OpenBLAS chose a fallback kernel for this CPU: run it on the native one too.
+        Map<String, String> env = new HashMap<>(shape.env());
+        env.put("OPENBLAS_CORETYPE", better);
         System.err.println("bench: PyTorch peer, width " + width + ", OPENBLAS_CORETYPE=" + better);
-        List<String> command = new ArrayList<>(List.of(options.python, script.toString()));
-        command.addAll(shape.args(width));
-        command.add("--blas");
-        Output out = Output.of(command, env);
-        if (out.code() != 0) {
-          break;
-        }
-        double[] forced = out.numbers();
-        if (forced[3] < peer.get(i)[3]) {
-          peer.set(i, forced);
-          faster.add(width + "");
+        for (String option : List.of("--blas", "--foreach")) {
+          Output forced = peer(options.python, script, shape, width, env, option);
+          if (forced.code() == 0 && forced.numbers()[3] < best[3]) {
+            best = forced.numbers();
+            if (!nativeFaster.contains(width + "")) {
+              nativeFaster.add(width + "");
+            }
+          }
         }
       }
+      peer.add(best);
+    }
+    if (peerBlas != null) {
+      peerBlas +=
+          format(
+              "%nPyTorch's Adam: each width compares against the faster of its default"
+                  + " (single-tensor) and foreach implementations; foreach was faster at widths"
+                  + " %s.",
+              foreachFaster.isEmpty() ? "none" : String.join(", ", foreachFaster));
+    }
+    if (peerBlas != null && fallback(chosen, better)) {
       peerBlas +=
           format(
               "%nPyTorch's OpenBLAS chose %s kernels on a CPU with %s: a fallback. The peer ran"
@@ -117,7 +130,7 @@ final class BenchTable {
               "SkylakeX".equals(better) ? "AVX-512" : "AVX2",
               better,
               better,
-              faster.isEmpty() ? "none" : String.join(", ", faster));
+              nativeFaster.isEmpty() ? "none" : String.join(", ", nativeFaster));
     }
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < sizes.size(); i++) {
@@ -127,6 +140,21 @@ final class BenchTable {
     }
     print(rows, shape, sweeplabBlas, peerNote != null ? peerNote : peerBlas);
     return 0;
+  }
+
+  /** The peer's step at {@code width}: one line of numbers and, with --blas, one of its BLAS. */
+  private static Output peer(
+      String python,
+      Path script,
+      Shape shape,
+      int width,
+      Map<String, String> env,
+      String... options)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(python, script.toString()));
+    command.addAll(shape.args(width));
+    command.addAll(options.length == 0 ? List.of("--blas") : List.of(options));
+    return Output.of(command, env);
   }
 
   /** The {@code core=NAME} a BLAS description names (peer_torch.py's), or null. */
