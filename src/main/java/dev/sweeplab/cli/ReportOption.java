@@ -64,7 +64,7 @@ final class ReportOption {
     System.out.print(summary.markdown());
     Path dir = reports.resolve(spec.name());
     // An analysis table absent from the state read (--as-of before its first write): no section.
-    List<String> present = Tables.register(spark, warehouse);
+    List<String> present = Tables.present(spark, warehouse);
     try {
       List<SweepReport.Figure> figures = new ArrayList<>();
       if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))

@@ -146,7 +146,7 @@ public final class Analyses {
 
   /** The spec of a sweep's latest execution, as its {@code sweeps} row recorded it. */
   public static SweepSpec recordedSpec(SparkSession spark, Warehouse warehouse, String sweep) {
-    if (!Tables.register(spark, warehouse).contains(Warehouse.SWEEPS)) {
+    if (!Tables.register(spark, warehouse, List.of(Warehouse.SWEEPS)).contains(Warehouse.SWEEPS)) {
       throw UserError.of(
           "no sweeps table in warehouse '" + warehouse.root() + "': run the sweep first");
     }

@@ -37,7 +37,8 @@ public final class Summary {
 
   /** The summary of {@code spec}'s committed runs. */
   public static Table of(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
-    return Tables.read(spark, warehouse, () -> collect(spark.sql(query(spec))));
+    return Tables.read(
+        spark, warehouse, List.of(Warehouse.RUNS), () -> collect(spark.sql(query(spec))));
   }
 
   /** A sweep's rows of an analysis table, as a plain table for the report. */
@@ -45,6 +46,7 @@ public final class Summary {
     return Tables.read(
         spark,
         warehouse,
+        List.of(table),
         () ->
             collect(
                 spark.sql(
@@ -64,6 +66,7 @@ public final class Summary {
     return Tables.read(
         spark,
         warehouse,
+        List.of(table),
         () ->
             collect(
                 spark.sql(

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -71,16 +72,24 @@ public final class Tables {
    * names.
    */
   public static List<String> register(SparkSession spark, Warehouse warehouse) {
-    String asOf = readsEarlierState(spark) ? spark.conf().get(AS_OF) : null;
-    TableStore store = store(spark, warehouse);
-    Pins pins = Pins.of(store, ALL, asOf == null ? null : Long.valueOf(asOf));
+    return register(spark, warehouse, ALL);
+  }
+
+  /**
+   * As {@link #register(SparkSession, Warehouse)}, for the tables {@code names} only: a query that
+   * reads one table does not pay Spark's analysis of every other (the report's summary reads {@code
+   * runs} alone). The views read the same pinned state the full registration gives them.
+   */
+  public static List<String> register(
+      SparkSession spark, Warehouse warehouse, Collection<String> names) {
+    Pins pins = pins(spark, warehouse);
     if (pins.snapshots().isEmpty()) {
       return List.of();
     }
-    String catalog = sparkCatalog(spark, store);
+    String catalog = sparkCatalog(spark, store(spark, warehouse));
     List<String> found = new ArrayList<>();
     for (String name : ALL) {
-      if (!pins.snapshots().containsKey(name)) {
+      if (!names.contains(name) || !pins.snapshots().containsKey(name)) {
         continue;
       }
       String table = sparkTable(catalog, name);
@@ -104,18 +113,33 @@ public final class Tables {
     return found;
   }
 
-  /** Table {@code table} at snapshot {@code id}; null: the table has no snapshot yet (empty). */
-  private static Dataset<Row> at(SparkSession spark, String table, Long id) {
-    return spark.sql("SELECT * FROM " + table + (id == null ? "" : " VERSION AS OF " + id));
+  /**
+   * The tables that exist in the state {@link #register} reads (the current one, or {@link #AS_OF}
+   * 's), in {@link #ALL}'s order, without registering any.
+   */
+  public static List<String> present(SparkSession spark, Warehouse warehouse) {
+    Map<String, Long> snapshots = pins(spark, warehouse).snapshots();
+    return ALL.stream().filter(snapshots::containsKey).toList();
+  }
+
+  private static Pins pins(SparkSession spark, Warehouse warehouse) {
+    String asOf = readsEarlierState(spark) ? spark.conf().get(AS_OF) : null;
+    return Pins.of(store(spark, warehouse), ALL, asOf == null ? null : Long.valueOf(asOf));
   }
 
   /**
-   * Registers the tables and runs {@code query} on them: its result reflects one committed state of
-   * the warehouse.
+   * Registers the tables {@code names} and runs {@code query} on them: its result reflects one
+   * committed state of the warehouse.
    */
-  public static <T> T read(SparkSession spark, Warehouse warehouse, Supplier<T> query) {
-    register(spark, warehouse);
+  public static <T> T read(
+      SparkSession spark, Warehouse warehouse, Collection<String> names, Supplier<T> query) {
+    register(spark, warehouse, names);
     return query.get();
+  }
+
+  /** Table {@code table} at snapshot {@code id}; null: the table has no snapshot yet (empty). */
+  private static Dataset<Row> at(SparkSession spark, String table, Long id) {
+    return spark.sql("SELECT * FROM " + table + (id == null ? "" : " VERSION AS OF " + id));
   }
 
   /**

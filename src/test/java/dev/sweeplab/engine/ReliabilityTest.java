@@ -147,7 +147,7 @@ class ReliabilityTest extends SparkTestBase {
             () -> {
               try {
                 while (!done.get()) {
-                  Row r = Tables.read(spark, warehouse, () -> spark.sql(query).first());
+                  Row r = Tables.read(spark, warehouse, Tables.ALL, () -> spark.sql(query).first());
                   seen.add(List.of(r.getLong(0), r.getLong(1), r.isNullAt(2) ? -1 : r.getLong(2)));
                 }
               } catch (Throwable t) {

@@ -181,6 +181,7 @@ public final class SweepBench {
         Tables.read(
             spark,
             warehouse,
+            List.of(Warehouse.RUNS),
             () ->
                 spark
                     .sql(
