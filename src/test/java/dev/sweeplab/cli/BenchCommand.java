@@ -125,14 +125,39 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  /** Options of the table ({@code bench} and {@code bench all}). */
-  static final class TableOptions {
+  /** The widths a table measures ({@code bench}, {@code bench all}, {@code bench roof}). */
+  static final class Widths {
     @Option(
         names = "--widths",
         split = ",",
         defaultValue = "16,64,256,1024",
         description = "widths to measure (default 16,64,256,1024)")
     List<Integer> widths;
+
+    /** The size at each width, with every option checked. */
+    List<StepBench.Size> sizes(Shape shape) {
+      if (widths == null || widths.isEmpty()) {
+        throw UserError.badValue("--widths", "", "must list at least one width, e.g. 16,64");
+      }
+      List<StepBench.Size> sizes = new ArrayList<>();
+      for (int width : widths) {
+        if (width < 1) {
+          throw UserError.badValue("--widths", width, "must list widths >= 1");
+        }
+        sizes.add(shape.size(width));
+      }
+      return sizes;
+    }
+
+    /** The option as a child command takes it. */
+    List<String> args() {
+      return List.of("--widths", String.join(",", widths.stream().map(String::valueOf).toList()));
+    }
+  }
+
+  /** Options of the table ({@code bench} and {@code bench all}). */
+  static final class TableOptions {
+    @Mixin Widths widths;
 
     @Mixin Shape shape;
 
@@ -182,27 +207,20 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
       StepBench.Size size = shape.size(width);
-      String omp = System.getenv("OMP_NUM_THREADS");
-      if (!Integer.toString(shape.threads).equals(omp)) {
-        if (System.getenv(CHILD) != null) {
-          throw new IllegalStateException(
-              "child JVM started with OMP_NUM_THREADS=" + omp + ", not " + shape.threads);
-        }
-        List<String> args = new ArrayList<>(List.of("bench", "step"));
-        args.addAll(shape.args(width));
-        if (blas) {
-          args.add("--blas");
-        }
-        if (dl4jFit) {
-          args.add("--dl4j-fit");
-        }
-        if (dl4jUpdater) {
-          args.add("--dl4j-updater");
-        }
-        Output child = Output.of(javaCommand(args), shape.env());
-        System.out.print(child.out());
-        System.out.flush();
-        return child.code();
+      List<String> args = new ArrayList<>(List.of("step"));
+      args.addAll(shape.args(width));
+      if (blas) {
+        args.add("--blas");
+      }
+      if (dl4jFit) {
+        args.add("--dl4j-fit");
+      }
+      if (dl4jUpdater) {
+        args.add("--dl4j-updater");
+      }
+      Integer child = inChild(shape, args);
+      if (child != null) {
+        return child;
       }
       StepBench.Result r =
           StepBench.measure(
@@ -243,12 +261,7 @@ final class BenchCommand implements Callable<Integer> {
             + " and its fraction of the roof."
       })
   static final class Roof implements Callable<Integer> {
-    @Option(
-        names = "--widths",
-        split = ",",
-        defaultValue = "16,64,256,1024",
-        description = "widths to measure (default 16,64,256,1024)")
-    List<Integer> widths;
+    @Mixin Widths widths;
 
     @Option(
         names = "--order",
@@ -260,33 +273,16 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-      if (widths == null || widths.isEmpty()) {
-        throw UserError.badValue("--widths", "", "must list at least one width, e.g. 16,64");
-      }
-      List<StepBench.Size> sizes = new ArrayList<>();
-      for (int width : widths) {
-        if (width < 1) {
-          throw UserError.badValue("--widths", width, "must list widths >= 1");
-        }
-        sizes.add(shape.size(width));
-      }
+      List<StepBench.Size> sizes = widths.sizes(shape);
       if (order < 1) {
         throw UserError.badValue("--order", order, "must be >= 1");
       }
-      String omp = System.getenv("OMP_NUM_THREADS");
-      if (!Integer.toString(shape.threads).equals(omp)) {
-        if (System.getenv(CHILD) != null) {
-          throw new IllegalStateException(
-              "child JVM started with OMP_NUM_THREADS=" + omp + ", not " + shape.threads);
-        }
-        List<String> args = new ArrayList<>(List.of("bench", "roof", "--order", "" + order));
-        args.add("--widths");
-        args.add(String.join(",", widths.stream().map(String::valueOf).toList()));
-        args.addAll(shape.args(widths.get(0)).subList(2, shape.args(0).size()));
-        Output child = Output.of(javaCommand(args), shape.env());
-        System.out.print(child.out());
-        System.out.flush();
-        return child.code();
+      List<String> args = new ArrayList<>(List.of("roof", "--order", "" + order));
+      args.addAll(widths.args());
+      args.addAll(shape.args(sizes.get(0).width()).subList(2, shape.args(0).size()));
+      Integer child = inChild(shape, args);
+      if (child != null) {
+        return child;
       }
       System.err.println("bench roof: sgemm " + order + " x " + order + " ...");
       double roof = StepBench.sgemmRoof(order, 5);
@@ -463,6 +459,28 @@ final class BenchCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /**
+   * Runs {@code bench ARGS} in a child JVM started with {@code shape}'s thread variables and prints
+   * what it printed, when this JVM's {@code OMP_NUM_THREADS} is not {@code shape}'s thread count
+   * (ND4J reads it once per JVM); returns its exit code, or null when this JVM has the right count.
+   */
+  static Integer inChild(Shape shape, List<String> args) throws IOException, InterruptedException {
+    String omp = System.getenv("OMP_NUM_THREADS");
+    if (Integer.toString(shape.threads).equals(omp)) {
+      return null;
+    }
+    if (System.getenv(CHILD) != null) {
+      throw new IllegalStateException(
+          "child JVM started with OMP_NUM_THREADS=" + omp + ", not " + shape.threads);
+    }
+    List<String> command = new ArrayList<>(List.of("bench"));
+    command.addAll(args);
+    Output child = Output.of(javaCommand(command), shape.env());
+    System.out.print(child.out());
+    System.out.flush();
+    return child.code();
   }
 
   /**

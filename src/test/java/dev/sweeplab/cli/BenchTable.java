@@ -6,7 +6,6 @@ import dev.sweeplab.cli.BenchCommand.Output;
 import dev.sweeplab.cli.BenchCommand.Shape;
 import dev.sweeplab.cli.BenchCommand.TableOptions;
 import dev.sweeplab.model.StepBench;
-import dev.sweeplab.spec.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,16 +43,7 @@ final class BenchTable {
 
   static int run(TableOptions options) throws IOException, InterruptedException {
     Shape shape = options.shape;
-    if (options.widths == null || options.widths.isEmpty()) {
-      throw UserError.badValue("--widths", "", "must list at least one width, e.g. 16,64");
-    }
-    List<StepBench.Size> sizes = new ArrayList<>();
-    for (int width : options.widths) {
-      if (width < 1) {
-        throw UserError.badValue("--widths", width, "must list widths >= 1");
-      }
-      sizes.add(shape.size(width));
-    }
+    List<StepBench.Size> sizes = options.widths.sizes(shape);
     Path script = options.peer != null ? options.peer : BenchCommand.peerScript();
     String peerNote = peerSkipped(options.python, script, shape);
     String better = nativeCore(cpuFlags());

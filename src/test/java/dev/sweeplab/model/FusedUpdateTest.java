@@ -166,19 +166,7 @@ class FusedUpdateTest {
       float[] x = new float[16 * d];
       for (int s = 0; s < STEPS; s++) {
         int rows = ROWS[s % ROWS.length];
-        float[] y = new float[rows * k];
-        for (int i = 0; i < rows * d; i++) {
-          x[i] = (float) random.nextGaussian();
-        }
-        for (int r = 0; r < rows; r++) {
-          if ("classification".equals(run.task())) {
-            y[r * k + random.nextInt(k)] = 1f;
-          } else {
-            for (int c = 0; c < k; c++) {
-              y[r * k + c] = (float) random.nextGaussian();
-            }
-          }
-        }
+        float[] y = MlpContractTest.minibatch(run, random, x, rows);
         for (DenseStep step : List.of(fused, dl4j)) {
           step.features().put(0, x, 0, rows * d);
           step.labels().put(0, y);

@@ -179,19 +179,7 @@ class MlpContractTest {
       float[] x = new float[16 * d];
       for (int s = 0; s < STEPS; s++) {
         int rows = ROWS[s % ROWS.length];
-        float[] y = new float[rows * k];
-        for (int i = 0; i < rows * d; i++) {
-          x[i] = (float) random.nextGaussian();
-        }
-        for (int r = 0; r < rows; r++) {
-          if ("classification".equals(run.task())) {
-            y[r * k + random.nextInt(k)] = 1f;
-          } else {
-            for (int c = 0; c < k; c++) {
-              y[r * k + c] = (float) random.nextGaussian();
-            }
-          }
-        }
+        float[] y = MlpContractTest.minibatch(run, random, x, rows);
         for (Mlp net : List.of(blas, dl4j)) {
           net.features().put(0, x, 0, rows * d);
           net.labels().put(0, y);
@@ -249,6 +237,30 @@ class MlpContractTest {
         }
       }
     }
+  }
+
+  /**
+   * A random minibatch of {@code rows} samples for {@code run}: standard normal inputs written into
+   * {@code x} (rows × inputs), and the labels returned: one-hot classes, or standard normal
+   * targets.
+   */
+  static float[] minibatch(RunConfig run, SplittableRandom random, float[] x, int rows) {
+    int d = run.inputDim();
+    int k = run.classes();
+    float[] y = new float[rows * k];
+    for (int i = 0; i < rows * d; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    for (int r = 0; r < rows; r++) {
+      if ("classification".equals(run.task())) {
+        y[r * k + random.nextInt(k)] = 1f;
+      } else {
+        for (int c = 0; c < k; c++) {
+          y[r * k + c] = (float) random.nextGaussian();
+        }
+      }
+    }
+    return y;
   }
 
   static RunConfig run(
