@@ -30,17 +30,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * the update is {@link FusedUpdate}: DL4J's updater arithmetic (Adam, SGD or {@link HeavyBall} with
  * the per-layer rates of the run's {@link Parameterization} and its {@link Schedule}, and the
  * weights' L2 or decoupled decay) in one pass over the parameters, float for float, the iteration
- * count advanced as {@code fit} does. Nothing is allocated per step. A network whose updater {@link
- * FusedUpdate#unsupported} refuses is updated by DL4J's updater on the gradient view, then {@code
- * params -= update}.
+ * count advanced as {@code fit} does. Nothing is allocated per step but {@link FusedUpdate}'s Adam
+ * bias corrections, once per 4,096 steps. A network whose updater {@link FusedUpdate#unsupported}
+ * refuses is updated by DL4J's updater on the gradient view, then {@code params -= update}.
  *
  * <p>The arithmetic is DL4J's: z = x·W + b, ReLU / tanh / identity; the loss and its gradient by
  * the logits are {@link Loss}'s (softmax cross-entropy by log-sum-exp, or mean squared error per
  * output), taken on {@link OutputScale}'s output; gradients summed over the minibatch, which the
  * update divides by its size. Parameters agree with {@code fit}'s to float rounding wherever every
  * probability exceeds {@code LossMCXENT}'s 10⁻¹⁰ clip ({@code MlpContractTest}), and with DL4J's
- * updater's to the bit ({@code FusedUpdateTest}). The BLAS is the OpenBLAS ND4J's CPU backend
- * links, with the threads {@code OMP_NUM_THREADS} gives it.
+ * updater's to the bit on ND4J's generic build ({@code FusedUpdateTest}). The BLAS is the OpenBLAS
+ * ND4J's CPU backend links, with the threads {@code OMP_NUM_THREADS} gives it.
  *
  * <p>CPU backend only ({@link #unsupported}): on CUDA the parameters live in device memory.
  */
@@ -158,6 +158,11 @@ public final class DenseStep implements AutoCloseable {
     this.gradient = ViewGradientUpdater.onView(gradView);
     this.fused =
         fuse && FusedUpdate.unsupported(net) == null ? new FusedUpdate(net, params, grads) : null;
+  }
+
+  /** Whether {@link FusedUpdate} makes the update (else DL4J's updater does). */
+  boolean fusedUpdate() {
+    return fused != null;
   }
 
   /** Where the next minibatch's features go: {@code maxRows × inputs}, row-major. */

@@ -20,8 +20,8 @@ import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * DL4J's parameter update for the networks {@link Networks#build} makes, in one pass over the
- * parameters with nothing allocated: what {@code BaseMultiLayerUpdater.update} followed by {@code
- * params -= update} computes, float for float.
+ * parameters with nothing allocated per step: what {@code BaseMultiLayerUpdater.update} followed by
+ * {@code params -= update} computes, float for float.
  *
  * <p>DL4J 1.0.0-M2.1 makes that update in four or more passes, each an ND4J op that allocates its
  * op object and shape buffers: the gradient divided by the minibatch size, the L2 term added
@@ -101,7 +101,8 @@ final class FusedUpdate {
   /**
    * Why this class cannot update {@code net} the way its DL4J updater does, or null when it can:
    * every block's optimizer is Adam, SGD, {@link HeavyBall} or {@link Frozen}, Adam's β₁ and β₂ are
-   * the same in every block, and the only regularizations are L2 and weight decay.
+   * the same in every block, the only regularizations are one L2 term and one weight decay, and no
+   * frozen layer has either.
    */
   static String unsupported(MultiLayerNetwork net) {
     if (!(net.getUpdater() instanceof BaseMultiLayerUpdater<?> updater)) {
@@ -122,6 +123,9 @@ final class FusedUpdate {
       for (UpdaterBlock.ParamState p : block.getLayersAndVariablesInBlock()) {
         List<Regularization> regs =
             p.getLayer().getConfig().getRegularizationByParam(p.getParamName());
+        if (config instanceof Frozen && regs != null && !regs.isEmpty()) {
+          return "a frozen layer with regularization (DL4J still decays it)";
+        }
         int l2 = 0;
         int decay = 0;
         for (Regularization r : regs == null ? List.<Regularization>of() : regs) {
@@ -250,7 +254,7 @@ final class FusedUpdate {
       int n = Math.min(CHUNK, s.to - from);
       int at = from - s.from;
       load(from, n, s.stateFrom + at, s.stateSecond + at);
-      scaled(n, batch, l2);
+      scaled(s, n, batch, l2);
       for (int j = 0; j < n; j++) {
         float grad = g[j];
         float mt = b1 * m[j] + grad * oneMinusB1;
@@ -261,7 +265,7 @@ final class FusedUpdate {
       }
       state.put(s.stateFrom + at, m, 0, n);
       state.put(s.stateSecond + at, v, 0, n);
-      store(from, n, decay);
+      store(s, from, n, decay);
     }
   }
 
@@ -270,11 +274,11 @@ final class FusedUpdate {
     for (int from = s.from; from < s.to; from += CHUNK) {
       int n = Math.min(CHUNK, s.to - from);
       load(from, n, -1, -1);
-      scaled(n, batch, l2);
+      scaled(s, n, batch, l2);
       for (int j = 0; j < n; j++) {
         g[j] = g[j] * lr;
       }
-      store(from, n, decay);
+      store(s, from, n, decay);
     }
   }
 
@@ -287,14 +291,14 @@ final class FusedUpdate {
       int n = Math.min(CHUNK, s.to - from);
       int at = s.stateFrom + (from - s.from);
       load(from, n, at, -1);
-      scaled(n, batch, l2);
+      scaled(s, n, batch, l2);
       for (int j = 0; j < n; j++) {
         float vt = v[j] * mu + g[j];
         v[j] = vt;
         g[j] = vt * lr;
       }
       state.put(at, v, 0, n);
-      store(from, n, decay);
+      store(s, from, n, decay);
     }
   }
 
@@ -314,14 +318,17 @@ final class FusedUpdate {
     }
   }
 
-  /** g ← g / batch, then g ← λ₂·θ + g where the parameter has an L2 term. */
-  private void scaled(int n, float batch, float l2) {
+  /**
+   * g ← g / batch, then g ← λ₂·θ + g where the parameter has an L2 term (whatever its coefficient
+   * at this iteration: DL4J applies it at 0 too, and 0·∞ is NaN).
+   */
+  private void scaled(Segment s, int n, float batch, float l2) {
     float[] g = gChunk;
     float[] p = pChunk;
     for (int j = 0; j < n; j++) {
       g[j] = g[j] / batch;
     }
-    if (l2 != 0f) {
+    if (s.l2 != null) {
       for (int j = 0; j < n; j++) {
         g[j] = l2 * p[j] + g[j];
       }
@@ -329,10 +336,10 @@ final class FusedUpdate {
   }
 
   /** u ← (λ·η)·θ + u where the parameter decays, then θ ← θ − u, written back. */
-  private void store(int from, int n, float decay) {
+  private void store(Segment s, int from, int n, float decay) {
     float[] u = gChunk;
     float[] p = pChunk;
-    if (decay != 0f) {
+    if (s.decay != null) {
       for (int j = 0; j < n; j++) {
         u[j] = decay * p[j] + u[j];
       }
@@ -365,8 +372,11 @@ final class FusedUpdate {
       Transforms.pow(b, e, false); // in place: b holds β^(t+1)
       return b.toFloatVector();
     } finally {
-      e.close();
-      b.close();
+      for (INDArray a : List.of(e, b)) {
+        if (a.closeable()) {
+          a.close();
+        }
+      }
     }
   }
 

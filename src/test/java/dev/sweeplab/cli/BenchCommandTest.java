@@ -195,4 +195,22 @@ class BenchCommandTest {
     assertOnlyUserError(
         cli("bench", "quickstart", "--rounds", "0"), "--rounds must be >= 1, found 0");
   }
+
+  @Test
+  void quickstartRefusesASweepThePoolCannotTrain(@TempDir Path dir) throws Exception {
+    Path spec = dir.resolve("sgd.yaml");
+    Files.writeString(
+        spec,
+        String.join(
+            "\n",
+            "name: sgd",
+            "dataset: {name: teacher_student, input_dim: 4, classes: 2, train_size: 64,"
+                + " test_size: 32}",
+            "model: {width: 4, depth: 1, activation: tanh}",
+            "training: {optimizer: sgd, learning_rate: 0.01, batch_size: 16, steps: 20}",
+            ""));
+    Result r = cli("bench", "quickstart", "--spec", spec.toString(), "--scratch", dir.toString());
+    assertOnlyUserError(r, "activation tanh, optimizer sgd");
+    assertTrue(!Files.exists(dir.resolve("runs.jsonl")), "nothing written");
+  }
 }

@@ -5,6 +5,7 @@ import static dev.sweeplab.cli.BenchCommand.format;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.spec.UserError;
 import dev.sweeplab.train.EvalSchedule;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -35,6 +36,19 @@ final class QuickstartBench {
       throws IOException, InterruptedException {
     SweepSpec sweep = SpecParser.parse(spec);
     List<RunConfig> runs = sweep.expand();
+    for (RunConfig run : runs) {
+      String why = unlikePeer(run);
+      if (why != null) {
+        throw UserError.of(
+            "bench quickstart: the PyTorch pool trains ReLU networks with constant-rate Adam on"
+                + " teacher-student classification, nothing else, so it cannot train run "
+                + run.runId()
+                + " of "
+                + spec
+                + ": "
+                + why);
+      }
+    }
     Path dir = scratch != null ? scratch : Files.createTempDirectory("sweeplab-bench-quickstart");
     Files.createDirectories(dir);
     Path list = dir.resolve("runs.jsonl");
@@ -70,6 +84,33 @@ final class QuickstartBench {
     }
     print(sweep, runs.size(), workers, done, peerNote);
     return 0;
+  }
+
+  /** What in {@code run} the peer does not reproduce, or null when it trains the same run. */
+  static String unlikePeer(RunConfig run) {
+    List<String> unlike = new ArrayList<>();
+    check(unlike, "teacher_student".equals(run.dataset()), "dataset " + run.dataset());
+    check(
+        unlike,
+        "classification".equals(run.task()) && run.crossEntropy(),
+        "task " + run.task() + " with loss " + run.loss());
+    check(unlike, "relu".equals(run.activation()), "activation " + run.activation());
+    check(unlike, "adam".equals(run.optimizer()), "optimizer " + run.optimizer());
+    check(
+        unlike,
+        "constant".equals(run.schedule()) && run.warmupSteps() == 0,
+        "schedule " + run.schedule() + " with " + run.warmupSteps() + " warm-up steps");
+    check(unlike, run.weightDecay() == 0, "weight_decay " + run.weightDecay());
+    check(unlike, run.labelNoise() == 0, "label_noise " + run.labelNoise());
+    check(unlike, "all".equals(run.train()), "train " + run.train());
+    check(unlike, run.outputScale() == 1, "output_scale " + run.outputScale());
+    return unlike.isEmpty() ? null : String.join(", ", unlike);
+  }
+
+  private static void check(List<String> unlike, boolean same, String what) {
+    if (!same) {
+      unlike.add(what);
+    }
   }
 
   /** The peer's environment: one BLAS and OpenMP thread per process. */

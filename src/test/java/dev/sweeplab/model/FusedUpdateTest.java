@@ -77,22 +77,27 @@ class FusedUpdateTest {
             "sgd",
             2,
             Map.of(SpecKeys.MOMENTUM, List.of(0.9), SpecKeys.WEIGHT_DECAY, List.of(0.01))));
+    // Wide enough that a parameter block spans several of FusedUpdate's chunks (2,048) and a
+    // layer's 16 rows several of RowLoops' (4,096 floats).
+    runs.add(run("relu", "classification", "mup", "adam", 2, Map.of(SpecKeys.WIDTH, List.of(300))));
     for (RunConfig run : runs) {
       compare(run);
     }
-    assertEquals(14, runs.size());
+    assertEquals(15, runs.size());
   }
 
   @Test
-  void adamsBiasCorrectionIsLibmsPowf() {
-    // powf(0.999f, 873) and (float) Math.pow(0.999f, 873) differ in the last bit; libnd4j's Adam
-    // kernel and ND4J's pow both call powf. Iteration 872's correction raises to 873.
-    float[] powers = FusedUpdate.powers(0.999f, 872);
-    float javas = (float) Math.pow(0.999f, 873);
-    assertTrue(
-        powers[0] != javas,
-        "expected ND4J's powf to differ from Math.pow at 873: " + powers[0] + " " + javas);
-    assertEquals(javas, powers[0], Math.ulp(javas));
+  void adamsBiasCorrectionsAreNd4jsPowers() {
+    // ND4J's pow is libm's powf, as libnd4j's Adam kernel's; within an ulp of Math.pow (glibc's
+    // powf and Math.pow first differ at 0.999^873, the step below checks where that matters).
+    float[] powers = FusedUpdate.powers(0.999f, 0);
+    assertEquals(4096, powers.length);
+    for (int t = 0; t < powers.length; t++) {
+      float javas = (float) Math.pow(0.999f, t + 1);
+      assertEquals(javas, powers[t], Math.ulp(javas), "0.999^" + (t + 1));
+    }
+    assertEquals(0.999f, powers[0]);
+    assertEquals(FusedUpdate.powers(0.9f, 4096)[0], FusedUpdate.powers(0.9f, 4095)[1]);
   }
 
   @Test

@@ -120,6 +120,13 @@ class MlpContractTest {
   }
 
   @Test
+  void aWideNetworkTrainsAsFitDoes() {
+    // 16 rows of width 300: RowLoops' passes span two of its 4,096-float chunks.
+    compare(
+        run("tanh", "classification", "standard", "sgd", 2, Map.of(SpecKeys.WIDTH, List.of(300))));
+  }
+
+  @Test
   void onlyBlasTakesAnOutputScale() {
     RunConfig run =
         run(

@@ -174,7 +174,7 @@ public final class StepBench {
       dense.features().put(0, x);
       dense.labels().put(0, y);
       step = () -> dense.fit(size.batch());
-      how = method == Method.DL4J_UPDATER ? DENSE_STEP_DL4J_UPDATER : DENSE_STEP;
+      how = dense.fusedUpdate() ? DENSE_STEP : DENSE_STEP_DL4J_UPDATER;
     } else {
       INDArray features = Nd4j.create(x, new long[] {size.batch(), size.input()}, 'c');
       INDArray labels = Nd4j.create(y, new long[] {size.batch(), size.classes()}, 'c');
