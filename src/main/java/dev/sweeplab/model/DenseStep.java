@@ -156,8 +156,7 @@ public final class DenseStep implements AutoCloseable {
     }
     this.updater = (BaseMultiLayerUpdater<?>) net.getUpdater();
     this.gradient = ViewGradientUpdater.onView(gradView);
-    this.fused =
-        fuse && FusedUpdate.unsupported(net) == null ? new FusedUpdate(net, params, grads) : null;
+    this.fused = fuse ? FusedUpdate.ifSupported(net, params, grads) : null;
   }
 
   /** Whether {@link FusedUpdate} makes the update (else DL4J's updater does). */

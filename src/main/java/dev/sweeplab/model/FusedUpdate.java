@@ -147,15 +147,14 @@ final class FusedUpdate {
 
   /**
    * The update of {@code net}, whose parameters and gradients are {@code params} and {@code grads}
-   * (the network's own memory). Readies DL4J's optimizer state as its first update would.
-   *
-   * @throws IllegalArgumentException when {@link #unsupported} names a reason
+   * (the network's own memory), or null when {@link #unsupported} names a reason. Readies DL4J's
+   * optimizer state as its first update would.
    */
-  FusedUpdate(MultiLayerNetwork net, FloatPointer params, FloatPointer grads) {
-    String reason = unsupported(net);
-    if (reason != null) {
-      throw new IllegalArgumentException("FusedUpdate cannot update this network: " + reason);
-    }
+  static FusedUpdate ifSupported(MultiLayerNetwork net, FloatPointer params, FloatPointer grads) {
+    return unsupported(net) == null ? new FusedUpdate(net, params, grads) : null;
+  }
+
+  private FusedUpdate(MultiLayerNetwork net, FloatPointer params, FloatPointer grads) {
     this.params = params.asBuffer();
     this.grads = grads.asBuffer();
     BaseMultiLayerUpdater<?> updater = (BaseMultiLayerUpdater<?>) net.getUpdater();

@@ -98,10 +98,8 @@ public final class Platform {
   static List<String> mappedLibraries() {
     TreeSet<String> found = new TreeSet<>();
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-        int slash = line.indexOf('/');
-        Path path = slash < 0 ? null : Path.of(line.substring(slash).strip());
-        String name = path == null ? "" : path.getFileName().toString().toLowerCase(Locale.ROOT);
+      for (Path path : mappedFiles()) {
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
         if ((name.contains("blas") || name.contains("nd4jcpu"))
             && name.contains(".so")
             && !name.startsWith("libjni")) {
@@ -112,6 +110,18 @@ public final class Platform {
       return List.of("native libraries unknown: " + e.getMessage());
     }
     return found.isEmpty() ? List.of("no BLAS library mapped") : List.copyOf(found);
+  }
+
+  /** The files mapped into this process, from /proc/self/maps, one entry per mapping. */
+  static List<Path> mappedFiles() throws IOException {
+    List<Path> files = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+      int slash = line.indexOf('/');
+      if (slash >= 0) {
+        files.add(Path.of(line.substring(slash).strip()));
+      }
+    }
+    return files;
   }
 
   /**

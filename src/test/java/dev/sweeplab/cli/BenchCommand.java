@@ -484,17 +484,25 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
+   * Starts {@code command} as the bench's child: {@code env} added to this environment, {@link
+   * #CHILD} set, stderr to ours, no stdin.
+   */
+  static Process start(List<String> command, Map<String, String> env) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    builder.environment().put(CHILD, "1");
+    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.redirectInput(ProcessBuilder.Redirect.DISCARD.file());
+    return builder.start();
+  }
+
+  /**
    * What a child process printed on stdout and its exit code; its stderr goes to ours as it comes.
    */
   record Output(int code, String out) {
     static Output of(List<String> command, Map<String, String> env)
         throws IOException, InterruptedException {
-      ProcessBuilder builder = new ProcessBuilder(command);
-      builder.environment().putAll(env);
-      builder.environment().put(CHILD, "1");
-      builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-      builder.redirectInput(ProcessBuilder.Redirect.DISCARD.file());
-      Process p = builder.start();
+      Process p = start(command, env);
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       return new Output(p.waitFor(), out);
     }

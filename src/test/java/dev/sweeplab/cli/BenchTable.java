@@ -69,7 +69,7 @@ final class BenchTable {
         continue;
       }
       System.err.println("bench: PyTorch peer, width " + width + " ...");
-      Output first = peer(options.python, script, shape, width, shape.env());
+      Output first = peer(options.python, script, shape, width, shape.env(), "--blas");
       if (first.code() != 0) {
         peerNote =
             "PyTorch peer failed at width " + width + " (exit " + first.code() + ", see stderr)";
@@ -132,7 +132,9 @@ final class BenchTable {
     return 0;
   }
 
-  /** The peer's step at {@code width}: one line of numbers and, with --blas, one of its BLAS. */
+  /**
+   * The peer's step at {@code width} with {@code options}: its numbers and, with --blas, its BLAS.
+   */
   private static Output peer(
       String python,
       Path script,
@@ -143,7 +145,7 @@ final class BenchTable {
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(python, script.toString()));
     command.addAll(shape.args(width));
-    command.addAll(options.length == 0 ? List.of("--blas") : List.of(options));
+    command.addAll(List.of(options));
     return Output.of(command, env);
   }
 

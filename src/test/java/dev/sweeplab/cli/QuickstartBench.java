@@ -151,13 +151,8 @@ final class QuickstartBench {
    */
   static Timing time(List<String> command, Map<String, String> env, String marker)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().putAll(env);
-    builder.environment().put(BenchCommand.CHILD, "1");
-    builder.redirectError(ProcessBuilder.Redirect.INHERIT);
-    builder.redirectInput(ProcessBuilder.Redirect.DISCARD.file());
     long start = System.nanoTime();
-    Process p = builder.start();
+    Process p = BenchCommand.start(command, env);
     double marked = Double.NaN;
     String line;
     String summary = null;

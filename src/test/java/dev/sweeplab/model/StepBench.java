@@ -1,9 +1,5 @@
 package dev.sweeplab.model;
 
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
-import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
-
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
@@ -248,16 +244,12 @@ public final class StepBench {
    * the variable alone.
    */
   public static String openblasCore() {
-    java.nio.file.Path library = null;
     try {
-      for (String line :
-          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps"))) {
-        int slash = line.indexOf('/');
-        if (slash >= 0 && line.contains("libopenblas_nolapack.so")) {
-          library = java.nio.file.Path.of(line.substring(slash).strip());
-          break;
-        }
-      }
+      java.nio.file.Path library =
+          Platform.mappedFiles().stream()
+              .filter(p -> p.getFileName().toString().startsWith("libopenblas_nolapack.so"))
+              .findFirst()
+              .orElse(null);
       if (library == null) {
         return "unknown (no libopenblas_nolapack mapped)";
       }
@@ -287,8 +279,8 @@ public final class StepBench {
 
   /**
    * The BLAS roof of this JVM's threads: the best GFLOP/s (2n³ / time) of {@code repeats} products
-   * of two n × n float matrices by {@code cblas_sgemm} of the OpenBLAS {@link DenseStep} calls,
-   * after one untimed product.
+   * of two n × n float matrices by {@link DenseForward#gemm}, the OpenBLAS call {@link DenseStep}
+   * makes, after one untimed product.
    */
   public static double sgemmRoof(int n, int repeats) {
     atLeast("--order", n, 1);
@@ -305,7 +297,7 @@ public final class StepBench {
       double best = Double.POSITIVE_INFINITY;
       for (int r = -1; r < repeats; r++) {
         long start = System.nanoTime();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1f, a, n, b, n, 0f, c, n);
+        DenseForward.gemm(false, false, n, n, n, a, n, b, n, c, n);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (r >= 0) {
           best = Math.min(best, seconds);
