@@ -134,25 +134,28 @@ public final class Main implements Runnable {
    * that file. Exit code 1.
    */
   static int internalError(Throwable e, PrintWriter err) {
-    String where;
+    err.println(
+        "sweeplab: internal error: "
+            + oneLine(e.getClass().getSimpleName() + ": " + e.getMessage())
+            + "; "
+            + stackTraceLog(e)
+            + ". Please report it with that file.");
+    err.flush();
+    return 1;
+  }
+
+  /** Writes {@code e}'s stack trace to a new log file and says where it is. */
+  static String stackTraceLog(Throwable e) {
     try {
       // A new file of its own (not a guessable name another user could have linked elsewhere).
       Path log = Files.createTempFile("sweeplab-error-", ".log");
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       Files.writeString(log, trace.toString(), StandardCharsets.UTF_8);
-      where = "the stack trace is in " + log;
+      return "the stack trace is in " + log;
     } catch (IOException | RuntimeException logFailed) {
-      where = "the stack trace could not be written to a log file (" + logFailed + ")";
+      return "the stack trace could not be written to a log file (" + logFailed + ")";
     }
-    err.println(
-        "sweeplab: internal error: "
-            + oneLine(e.getClass().getSimpleName() + ": " + e.getMessage())
-            + "; "
-            + where
-            + ". Please report it with that file.");
-    err.flush();
-    return 1;
   }
 
   /** {@code text} on one line: line breaks become spaces. */

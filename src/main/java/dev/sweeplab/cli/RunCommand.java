@@ -103,13 +103,45 @@ final class RunCommand implements Callable<Integer> {
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println(Analyses.describe(line)));
-      report.write(spark, where.resolve(), sweep);
+      try {
+        report.write(spark, where.resolve(), sweep);
+      } catch (RuntimeException | Error e) {
+        if (e instanceof OutOfMemoryError || e instanceof StackOverflowError) {
+          throw e;
+        }
+        reportNotWritten(sweep.name(), e);
+      }
       if (maintain != null) {
         Maintain.run(spark, where.resolve(), retainMs, true)
             .forEach(done -> System.out.println("maintain " + done));
       }
     }
     return 0;
+  }
+
+  /**
+   * The report is made from the committed tables, after them: when it fails (a directory that
+   * cannot be written, a driver without fonts for the plots) the sweep's results are safe, so the
+   * command says what failed and how to write the report again, and goes on; the run succeeds.
+   */
+  private void reportNotWritten(String sweep, Throwable e) {
+    UserError user = Main.userError(e);
+    String why =
+        user != null
+            ? user.getMessage()
+            : Main.oneLine(e.getClass().getSimpleName() + ": " + e.getMessage())
+                + "; "
+                + Main.stackTraceLog(e);
+    System.err.println(
+        "sweeplab: warning: the report of sweep "
+            + sweep
+            + " was not written: "
+            + why
+            + ". The tables are committed; once that is fixed, 'sweeplab report "
+            + sweep
+            + " --warehouse "
+            + where.warehouse
+            + "' writes it.");
   }
 
   /** {@code spec} under its partition for {@code night} (null: not a nightly run). */

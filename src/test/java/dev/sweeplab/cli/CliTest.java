@@ -286,6 +286,44 @@ class CliTest {
     assertTrue(Files.isRegularFile(file), "the file is left as it was");
   }
 
+  /**
+   * The report comes after the commit: when it cannot be written the run still succeeds, says why
+   * on stderr and how to write it again, and the tables hold the sweep; {@code report} then writes
+   * it.
+   */
+  @Test
+  void aReportThatCannotBeWrittenLeavesTheSweepCommitted() throws IOException {
+    Path spec = write("tiny.yaml", TINY);
+    Path warehouse = tmp.resolve("wh");
+    Path reports = tmp.resolve("reports");
+    // A directory where the summary file goes: the report fails after the tables are committed.
+    Path summary = Files.createDirectories(reports.resolve("cli-tiny").resolve("summary.md"));
+    Result r = run(spec, warehouse, reports);
+    assertEquals(0, r.code(), r.toString());
+    assertTrue(r.out().contains("4 runs planned, 4 trained now, 0 reused; 4 ok"), r.toString());
+    assertTrue(
+        r.err().contains("sweeplab: warning: the report of sweep cli-tiny was not written: ")
+            && r.err().contains(summary.toString())
+            && r.err().contains("The tables are committed; once that is fixed, 'sweeplab report"),
+        r.toString());
+    Result count = sql(warehouse.toString(), "SELECT count(*) AS n FROM runs");
+    assertTrue(Pattern.compile("\\|4 *\\|").matcher(count.out()).find(), count.toString());
+
+    Files.delete(summary);
+    Result again =
+        cli(
+            "report",
+            "cli-tiny",
+            "--warehouse",
+            warehouse.toString(),
+            "--reports",
+            reports.toString(),
+            "--master",
+            "local[2]");
+    assertEquals(0, again.code(), again.toString());
+    assertTrue(Files.isRegularFile(summary), "report wrote " + summary);
+  }
+
   @Test
   void runThenQueryTheTables() throws IOException {
     Path spec = write("tiny.yaml", TINY);
