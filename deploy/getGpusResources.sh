@@ -8,10 +8,12 @@
 # Same contract as Spark's examples/src/main/scripts/getGpusResources.sh. It lists every GPU that
 # nvidia-smi can see, so the container must see only the GPUs assigned to it: the NVIDIA device
 # plugin does that on Kubernetes, YARN does it only with GPU isolation (cgroups) enabled.
-# No GPU visible: prints an empty address list and Spark refuses to start the executor, saying so.
+# No GPU visible, or nvidia-smi missing or failing (no driver in the container): prints an empty
+# address list, and nvidia-smi's complaint on stderr, and Spark refuses to start the executor,
+# saying so.
 set -euo pipefail
 
-indices="$(nvidia-smi --query-gpu=index --format=csv,noheader)"
+indices="$(nvidia-smi --query-gpu=index --format=csv,noheader)" || indices=""
 addresses=""
 while IFS= read -r index; do
   index="${index//[[:space:]]/}"

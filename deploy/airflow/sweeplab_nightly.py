@@ -5,17 +5,27 @@ Every night at 02:00 (the scheduler's time zone) Airflow runs
     spark-submit --class dev.sweeplab.cli.Main target/sweeplab-cluster.jar \
         run scaling_teacher.yaml --warehouse hdfs:///sweeplab/warehouse --night {{ ds }} --maintain
 
-with the Spark properties of conf/cluster-cpu.conf. The sweep writes into the partition
-scaling_teacher-night-<ds>; ds is the run's logical date (for this daily schedule, the day before
-the run starts), passed explicitly so that a retry or a manual re-run of a date after midnight
-resumes that date's partition instead of starting a new one. max_active_runs=1: a night still
-running holds the next one back; catchup=False: no back-filling of missed nights. --maintain: after
-the sweep, the tables' snapshots older than 30 days expire and small files are compacted
-(bin/sweeplab maintain), in the same application, so upkeep never overlaps a night.
+with the Spark properties of conf/cluster-cpu.conf (the operator's properties_file). The sweep
+writes into the partition scaling_teacher-night-<ds>; ds is the DAG run's logical date, passed
+explicitly so that a retry or a manual re-run of that DAG run resumes its partition instead of
+starting a new one. Which date that is depends on the timetable: under Airflow 3's default for a
+cron schedule (CronTriggerTimetable) it is the day the run starts, 02:00 that day; under Airflow
+2's (CronDataIntervalTimetable, or Airflow 3 with [scheduler] create_cron_data_intervals = True) it
+is the start of the data interval, the day before. max_active_runs=1: a night still running holds
+the next one back; catchup=False: no back-filling of missed nights. --maintain: after the sweep,
+the tables' snapshots older than 30 days expire and small files are compacted (bin/sweeplab
+maintain), in the same application, so upkeep never overlaps a night.
+
+durable=False: in YARN cluster mode a durable task (the provider's default on Airflow 3.3 and
+later) must track the application through the ResourceManager's REST API
+(yarn_track_via_rm_api=True and the connection's yarn_resourcemanager_webapp_address), or the
+operator refuses to start. Here spark-submit waits for the application instead and exits with its
+status; a retried task submits again, and the sweep resumes from the runs already staged.
 
 Install: copy this file into the DAGs folder of a worker that has spark-submit, Hadoop client
-configuration and a built checkout (SWEEPLAB_HOME; target/sweeplab-cluster.jar), with
-apache-airflow-providers-apache-spark installed, and a Spark connection pointing at YARN:
+configuration and a built checkout (SWEEPLAB_HOME; target/sweeplab-cluster.jar), with an
+apache-airflow-providers-apache-spark whose SparkSubmitOperator takes properties_file and durable,
+and a Spark connection pointing at YARN:
 
     airflow connections add spark_sweeplab --conn-type spark --conn-host yarn \
         --conn-extra '{"deploy-mode": "cluster"}'
@@ -28,7 +38,6 @@ shows the two extra settings).
 from __future__ import annotations
 
 import os
-import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -40,16 +49,6 @@ JOB = "jobs/scaling_teacher.yaml"
 PROPERTIES = "conf/cluster-cpu.conf"
 JAR = "target/sweeplab-cluster.jar"
 WAREHOUSE = "hdfs:///sweeplab/warehouse"
-
-
-def spark_properties(path: Path) -> dict[str, str]:
-    """The properties of a Spark .conf file: "key=value", "key: value" or "key value" lines."""
-    properties = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = re.match(r"\s*([^#!\s=:][^\s=:]*)\s*[=:\s]\s*(.*)", line)
-        if match:
-            properties[match.group(1)] = match.group(2).strip()
-    return properties
 
 
 with DAG(
@@ -68,7 +67,7 @@ with DAG(
         application=str(SWEEPLAB_HOME / JAR),
         java_class="dev.sweeplab.cli.Main",
         name="sweeplab scaling_teacher nightly",
-        conf=spark_properties(SWEEPLAB_HOME / PROPERTIES),
+        properties_file=str(SWEEPLAB_HOME / PROPERTIES),
         # In cluster mode the driver runs on a YARN node: ship the sweep file to its working directory.
         files=str(SWEEPLAB_HOME / JOB),
         application_args=[
@@ -81,5 +80,7 @@ with DAG(
             # After the sweep: snapshots older than 30 days expire, small files are compacted.
             "--maintain",
         ],
+        # spark-submit waits for the YARN application (see the module docstring).
+        durable=False,
         execution_timeout=timedelta(hours=8),
     )

@@ -231,7 +231,7 @@ class SparkSubmitIT {
   }
 
   /** The data files of the sweep's partition of {@code table} at its current snapshot. */
-  private static List<Path> dataFiles(Path warehouse, String table) {
+  static List<Path> dataFiles(Path warehouse, String table) {
     org.apache.iceberg.Table t =
         TableStore.open(
                 java.util.Map.of(), new Configuration(), new Warehouse(warehouse.toString()))
@@ -366,7 +366,7 @@ class SparkSubmitIT {
     return files > 0 ? 2 * found > files : descriptor;
   }
 
-  private static String tails(Path stdout, Path stderr) throws IOException {
+  static String tails(Path stdout, Path stderr) throws IOException {
     return "\n--- stdout (last 3000 chars) ---\n"
         + tail(stdout, 3000)
         + "\n--- stderr (last 6000 chars) ---\n"

@@ -53,9 +53,12 @@ class DeployFilesTest {
           "spark.executor.resource.gpu.vendor",
           "spark.task.resource.gpu.amount");
 
-  /** Keys whose value is a path in the image, so it may differ from the properties file's. */
+  /**
+   * Keys whose value is a place in the image or the cluster (the event log on the data volume), so
+   * it may differ from the properties file's.
+   */
   static final Set<String> IMAGE_SPECIFIC_KEYS =
-      Set.of("spark.executor.resource.gpu.discoveryScript");
+      Set.of("spark.executor.resource.gpu.discoveryScript", "spark.eventLog.dir");
 
   /** The operator's driver/executor fields that spark-submit turns into Spark properties. */
   static final Map<String, String> POD_FIELDS =
@@ -301,7 +304,9 @@ class DeployFilesTest {
       assertEquals(byCpu, byGpu, 1e-9, where + ": tasks per executor by cores and by GPU");
       assertTrue(at(app.spec(), "executor.tolerations") instanceof List, where + " tolerations");
       assertTrue(at(app.spec(), "executor.nodeSelector") instanceof Map, where + " nodeSelector");
-      assertTrue(read(app.dockerfile()).contains("FROM nvidia/cuda:11.6"), where + " CUDA 11.6");
+      assertTrue(
+          read(app.dockerfile()).contains("ARG CUDA_PRESET=" + cudaPreset()),
+          where + ": " + app.dockerfile() + " carries CUDA preset " + cudaPreset());
     }
     assertTrue(gpuApps > 0, "deploy/k8s has a GPU manifest");
   }
@@ -334,7 +339,90 @@ class DeployFilesTest {
       }
     }
     String gpu = read(DEPLOY.resolve("docker/Dockerfile.gpu"));
-    assertTrue(gpu.contains("cudnn") && gpu.contains("runtime"), "Dockerfile.gpu: CUDA + cuDNN");
+    assertTrue(
+        gpu.contains("cuda-${CUDA_PRESET}-linux-x86_64-redist.jar")
+            && gpu.contains("sha1sum -c")
+            && gpu.contains("COPY --from=cuda /opt/cuda /opt/cuda")
+            && gpu.contains("LD_LIBRARY_PATH=/opt/cuda/lib64"),
+        "Dockerfile.gpu: the CUDA libraries of JavaCPP's checked redist jar on the loader's path");
+  }
+
+  /**
+   * The CUDA preset of the pom's CUDA backend: nd4j-cuda-X's CUDA version X, and the JavaCPP
+   * release the build uses (the preset of DL4J 1.0.0-M2.1's nd4j-cuda-11.6 is 11.6-8.3-1.5.7).
+   */
+  static String cudaPreset() {
+    Matcher cuda =
+        Pattern.compile("<nd4j.backend>nd4j-cuda-([\\d.]+)</").matcher(read(Path.of("pom.xml")));
+    assertTrue(cuda.find(), "pom.xml: the cuda profile names nd4j-cuda-<version>");
+    String javacpp = org.bytedeco.javacpp.Loader.class.getPackage().getImplementationVersion();
+    assertNotNull(javacpp, "JavaCPP's jar names its version");
+    assertEquals("11.6", cuda.group(1), "nd4j-cuda-11.6 ships with cuDNN 8.3");
+    return cuda.group(1) + "-8.3-" + javacpp;
+  }
+
+  /** Ubuntu releases past their standard support. */
+  static final Pattern END_OF_LIFE = Pattern.compile("focal|bionic|xenial|ubuntu(16|18|20)\\.04");
+
+  @Test
+  void imagesStandOnMaintainedBasesAndCanDrawPlots() {
+    for (String name : List.of("Dockerfile", "Dockerfile.gpu")) {
+      Path dockerfile = DEPLOY.resolve("docker").resolve(name);
+      List<String> bases = new ArrayList<>();
+      String runtime = null;
+      for (String line : read(dockerfile).lines().toList()) {
+        if (line.startsWith("FROM ")) {
+          bases.add(line.substring(5).trim());
+          runtime = "";
+        } else if (runtime != null) {
+          runtime += line + "\n";
+        }
+        if (line.startsWith("COPY --from=")) {
+          String from = line.substring("COPY --from=".length()).split("\\s+")[0];
+          if (from.contains(":")) {
+            bases.add(from);
+          }
+        }
+      }
+      assertFalse(bases.isEmpty(), dockerfile + " has a FROM");
+      for (String base : bases) {
+        assertFalse(END_OF_LIFE.matcher(base).find(), dockerfile + ": " + base + " is end-of-life");
+      }
+      // The report's plots are drawn on the driver, after the commit: fonts must be there.
+      assertTrue(
+          runtime.contains("fontconfig") && runtime.contains("fonts-dejavu"),
+          dockerfile + ": the runtime image installs fontconfig and a font");
+    }
+  }
+
+  @Test
+  void driversLogAtSweeplabsLevels() {
+    for (App app : apps()) {
+      Object options = at(app.spec(), "driver.javaOptions");
+      assertInstanceOf(String.class, options, app.where() + ": driver.javaOptions");
+      Matcher m = Pattern.compile("-Dlog4j2.configurationFile=(\\S+)").matcher((String) options);
+      assertTrue(m.find(), app.where() + ": the driver names a log4j2 file: " + options);
+      assertEquals(
+          Optional.of("conf/log4j2.properties"),
+          DeployFiles.repoPathOf(app.dockerfile(), m.group(1)),
+          app.where() + ": " + m.group(1) + " is conf/log4j2.properties in " + app.dockerfile());
+    }
+  }
+
+  @Test
+  void clusterConfsKeepAnEventLogAndNightsRunInUtc() {
+    for (String conf : List.of("conf/cluster-cpu.conf", "conf/cluster-gpu.conf")) {
+      Map<String, String> p = DeployFiles.sparkProperties(Path.of(conf));
+      assertEquals("true", p.get("spark.eventLog.enabled"), conf + ": spark.eventLog.enabled");
+      assertNotNull(p.get("spark.eventLog.dir"), conf + ": spark.eventLog.dir");
+    }
+    for (App app : apps()) {
+      if (app.scheduled()) {
+        // --night's dates are UTC days: the schedule must be read in UTC too.
+        Map<String, Object> scheduled = DeployFiles.yamlDocuments(app.file()).get(0);
+        assertEquals("UTC", at(scheduled, "spec.timeZone"), app.where() + ": spec.timeZone");
+      }
+    }
   }
 
   @Test

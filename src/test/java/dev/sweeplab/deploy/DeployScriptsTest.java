@@ -90,9 +90,23 @@ class DeployScriptsTest {
     assertEquals(
         JSON.readTree("[\"0\",\"1\"]"), gpus.path("addresses"), DISCOVERY + ": " + r.out());
 
-    script(bin, "nvidia-smi", "exit 9\n");
+    // No driver: an empty list (Spark then refuses the executor, naming the resource) and
+    // nvidia-smi's own complaint on stderr, not a silent exit.
+    script(bin, "nvidia-smi", "echo 'NVIDIA-SMI has failed: no driver' >&2\nexit 9\n");
     r = run(List.of(DISCOVERY.toAbsolutePath().toString()), env, tmp);
-    assertTrue(r.exit() != 0, DISCOVERY + " fails when nvidia-smi fails:\n" + r.both());
+    assertNoGpus(r, "when nvidia-smi fails");
+    assertTrue(r.err().contains("NVIDIA-SMI has failed"), DISCOVERY + " passes on:\n" + r.both());
+    Files.delete(bin.resolve("nvidia-smi"));
+    r = run(List.of(DISCOVERY.toAbsolutePath().toString()), env, tmp);
+    assertNoGpus(r, "without nvidia-smi");
+  }
+
+  static void assertNoGpus(DeployFiles.Result r, String when) throws IOException {
+    assertEquals(0, r.exit(), DISCOVERY + " " + when + ":\n" + r.both());
+    JsonNode gpus = JSON.readTree(r.out());
+    assertEquals("gpu", gpus.path("name").asText(), DISCOVERY + " " + when + ": " + r.out());
+    assertEquals(
+        JSON.readTree("[]"), gpus.path("addresses"), DISCOVERY + " " + when + ": " + r.out());
   }
 
   /** A fake spark-submit that prints its arguments one per line, and a stand-in cluster jar. */
@@ -265,14 +279,48 @@ class DeployScriptsTest {
     assertEquals(0, r.exit(), DAG + " fails py_compile:\n" + r.both());
   }
 
-  /** Just enough of Airflow's API to record what the DAG file declares. */
+  /**
+   * Just enough of Airflow's API to record what the DAG file declares, with the real parameter
+   * names: SparkSubmitOperator's keyword-only parameters as in
+   * apache-airflow-providers-apache-spark (the operator with properties_file and durable),
+   * BaseOperator's and DAG's as in Airflow 3. A name that Airflow would refuse fails here too, with
+   * TypeError.
+   */
   static final Map<String, String> AIRFLOW_STUB =
       Map.of(
           "airflow/__init__.py",
           """
+          DAG_PARAMETERS = {
+              "dag_id", "description", "schedule", "start_date", "end_date", "template_searchpath",
+              "template_undefined", "user_defined_macros", "user_defined_filters", "default_args",
+              "max_active_tasks", "max_active_runs", "max_consecutive_failed_dag_runs",
+              "dagrun_timeout", "sla_miss_callback", "catchup", "on_success_callback",
+              "on_failure_callback", "doc_md", "params", "access_control", "is_paused_upon_creation",
+              "jinja_environment_kwargs", "render_template_as_native_obj", "tags", "owner_links",
+              "auto_register", "fail_fast", "dag_display_name", "disable_bundle_versioning"}
+          BASE_OPERATOR_PARAMETERS = {
+              "task_id", "owner", "email", "email_on_retry", "email_on_failure", "retries",
+              "retry_delay", "retry_exponential_backoff", "max_retry_delay", "start_date",
+              "end_date", "depends_on_past", "ignore_first_depends_on_past",
+              "wait_for_past_depends_before_skipping", "wait_for_downstream", "dag", "params",
+              "default_args", "priority_weight", "weight_rule", "queue", "pool", "pool_slots",
+              "execution_timeout", "on_execute_callback", "on_failure_callback",
+              "on_success_callback", "on_retry_callback", "on_skipped_callback", "pre_execute",
+              "post_execute", "trigger_rule", "resources", "run_as_user", "map_index_template",
+              "max_active_tis_per_dag", "max_active_tis_per_dagrun", "executor",
+              "executor_config", "do_xcom_push", "multiple_outputs", "inlets", "outlets",
+              "task_group", "doc", "doc_md", "doc_json", "doc_yaml", "doc_rst", "task_display_name",
+              "logger_name", "allow_nested_operators"}
+
+          def check(what, names, known):
+              unknown = sorted(set(names) - known)
+              if unknown:
+                  raise TypeError(f"{what} got unexpected keyword arguments {unknown}")
+
           class DAG:
               declared = []
               def __init__(self, **kwargs):
+                  check("DAG", kwargs, DAG_PARAMETERS)
                   DAG.declared.append(kwargs)
               def __enter__(self):
                   return self
@@ -289,10 +337,31 @@ class DeployScriptsTest {
           "",
           "airflow/providers/apache/spark/operators/spark_submit.py",
           """
+          import airflow
+
           class SparkSubmitOperator:
               declared = []
-              def __init__(self, **kwargs):
-                  SparkSubmitOperator.declared.append(kwargs)
+              def __init__(self, *, application="", conf=None, conn_id="spark_default",
+                           files=None, py_files=None, archives=None, driver_class_path=None,
+                           jars=None, java_class=None, packages=None, exclude_packages=None,
+                           repositories=None, total_executor_cores=None, executor_cores=None,
+                           executor_memory=None, driver_memory=None, keytab=None, principal=None,
+                           proxy_user=None, name="arrow-spark", num_executors=None,
+                           status_poll_interval=1, application_args=None, env_vars=None,
+                           verbose=False, spark_binary=None, properties_file=None,
+                           yarn_queue=None, deploy_mode=None, use_krb5ccache=False,
+                           post_submit_commands=None, track_driver_via_k8s_api=False,
+                           yarn_track_via_rm_api=False, yarn_rm_auth=None,
+                           openlineage_inject_parent_job_info=False,
+                           openlineage_inject_transport_info=False, reconnect_on_retry=None,
+                           durable=None, **kwargs):
+                  airflow.check("SparkSubmitOperator", kwargs, airflow.BASE_OPERATOR_PARAMETERS)
+                  given = dict(locals())
+                  given.pop("self")
+                  given.pop("kwargs")
+                  given.pop("__class__", None)
+                  given.update(kwargs)
+                  SparkSubmitOperator.declared.append(given)
           """,
           "declare.py",
           """
@@ -350,11 +419,14 @@ class DeployScriptsTest {
     assertTrue(app.contains("--maintain"), DAG + ": the nightly sweep maintains the tables");
     DeployFiles.parseCli(
         MAIN, app.stream().map(a -> a.replace("{{ ds }}", "2026-01-01")).toList(), DAG.toString());
-    Map<String, String> conf = new LinkedHashMap<>();
-    task.path("conf").fields().forEachRemaining(e -> conf.put(e.getKey(), e.getValue().asText()));
+    assertTrue(task.path("conf").isNull(), DAG + ": the properties come from properties_file");
     assertEquals(
-        DeployFiles.sparkProperties(Path.of("conf/cluster-cpu.conf")),
-        new java.util.TreeMap<>(conf),
-        DAG + ": conf is conf/cluster-cpu.conf as Spark reads it");
+        home.resolve("conf/cluster-cpu.conf").toString(),
+        task.path("properties_file").asText(),
+        DAG + ": properties_file");
+    // A durable task in YARN cluster mode needs the ResourceManager API, or the operator refuses.
+    assertTrue(
+        task.path("durable").isBoolean() && !task.path("durable").asBoolean(),
+        DAG + ": durable=False, got " + task.path("durable"));
   }
 }
