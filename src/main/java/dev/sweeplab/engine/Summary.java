@@ -3,10 +3,15 @@ package dev.sweeplab.engine;
 import dev.sweeplab.report.Table;
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.SweepSpec;
+import dev.sweeplab.store.Pins;
+import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.iceberg.data.Record;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,10 +40,112 @@ public final class Summary {
         + (axes.isEmpty() ? "" : " GROUP BY " + group + " ORDER BY " + group);
   }
 
-  /** The summary of {@code spec}'s committed runs. */
+  /** The columns of {@code runs} that the summary aggregates. */
+  static final List<String> MEASURES =
+      List.of("status", "final_test_error", "final_train_error", "final_test_loss");
+
+  /**
+   * The summary of {@code spec}'s committed runs: {@link #query}'s result, computed in Java from
+   * the rows that Iceberg's generic reader returns at the snapshot the {@code runs} view reads
+   * ({@link Pins#snapshotFor}). A few dozen rows need no Spark job, and a command that has run no
+   * Spark SQL yet does not pay the seconds its first query costs.
+   */
   public static Table of(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
-    return Tables.read(
-        spark, warehouse, List.of(Warehouse.RUNS), () -> collect(spark.sql(query(spec))));
+    TableStore store = Tables.store(spark, warehouse);
+    Pins pins = Tables.pins(spark, warehouse);
+    List<String> axes = spec.axes().stream().map(Key::column).toList();
+    List<String> columns = new ArrayList<>(axes);
+    columns.addAll(MEASURES);
+    Long snapshot = pins.snapshotFor(Warehouse.RUNS, spec.name());
+    List<Record> rows =
+        snapshot == null
+            ? List.of()
+            : Pins.rows(store.load(Warehouse.RUNS).orElseThrow(), snapshot, spec.name(), columns);
+    return summarize(axes, rows);
+  }
+
+  /**
+   * {@link #query} over {@code rows}: a row per combination of the axes' values in ascending order
+   * (nulls first, as Spark orders them), with count, ok count, means over non-null values and
+   * sample standard deviations (null for fewer than two values).
+   */
+  static Table summarize(List<String> axes, List<Record> rows) {
+    Map<List<Object>, List<Record>> groups = new TreeMap<>(Summary::compareKeys);
+    for (Record r : rows) {
+      List<Object> key = new ArrayList<>(axes.size());
+      axes.forEach(a -> key.add(r.getField(a)));
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+    }
+    List<List<Object>> out = new ArrayList<>();
+    for (Map.Entry<List<Object>, List<Record>> g : groups.entrySet()) {
+      List<Record> group = g.getValue();
+      List<Object> row = new ArrayList<>(g.getKey());
+      row.add((long) group.size());
+      row.add(group.stream().filter(r -> "ok".equals(r.getField("status"))).count());
+      double[] test = values(group, "final_test_error");
+      double[] loss = values(group, "final_test_loss");
+      row.add(mean(test));
+      row.add(sd(test));
+      row.add(mean(values(group, "final_train_error")));
+      row.add(mean(loss));
+      row.add(sd(loss));
+      out.add(row);
+    }
+    List<String> names = new ArrayList<>(axes);
+    names.addAll(
+        List.of(
+            "runs",
+            "ok",
+            "test_error",
+            "test_error_sd",
+            "train_error",
+            "test_loss",
+            "test_loss_sd"));
+    return new Table(names, out);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareKeys(List<Object> a, List<Object> b) {
+    for (int i = 0; i < a.size(); i++) {
+      Object x = a.get(i);
+      Object y = b.get(i);
+      int c = x == null ? (y == null ? 0 : -1) : y == null ? 1 : ((Comparable) x).compareTo(y);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  private static double[] values(List<Record> group, String column) {
+    return group.stream()
+        .map(r -> r.getField(column))
+        .filter(v -> v != null)
+        .mapToDouble(v -> ((Number) v).doubleValue())
+        .toArray();
+  }
+
+  private static Double mean(double[] v) {
+    if (v.length == 0) {
+      return null;
+    }
+    double sum = 0;
+    for (double x : v) {
+      sum += x;
+    }
+    return sum / v.length;
+  }
+
+  private static Double sd(double[] v) {
+    if (v.length < 2) {
+      return null;
+    }
+    double mean = mean(v);
+    double squares = 0;
+    for (double x : v) {
+      squares += (x - mean) * (x - mean);
+    }
+    return Math.sqrt(squares / (v.length - 1));
   }
 
   /** A sweep's rows of an analysis table, as a plain table for the report. */

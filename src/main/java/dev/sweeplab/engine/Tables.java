@@ -122,7 +122,8 @@ public final class Tables {
     return ALL.stream().filter(snapshots::containsKey).toList();
   }
 
-  private static Pins pins(SparkSession spark, Warehouse warehouse) {
+  /** The snapshots that {@link #register} reads, current or {@link #AS_OF}'s. */
+  static Pins pins(SparkSession spark, Warehouse warehouse) {
     String asOf = readsEarlierState(spark) ? spark.conf().get(AS_OF) : null;
     return Pins.of(store(spark, warehouse), ALL, asOf == null ? null : Long.valueOf(asOf));
   }

@@ -151,26 +151,59 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
   }
 
   /**
+   * The snapshot at which sweep {@code sweep}'s rows of {@code table} are read, as the views of
+   * {@code Tables.register} read them: the sweep's pin, else the table's snapshot. Null when there
+   * are none to read: the table is absent or empty, or the sweep's first commit is not published.
+   */
+  public Long snapshotFor(String table, String sweep) {
+    if (!snapshots.containsKey(table)) {
+      return null;
+    }
+    Long pin = pinned.getOrDefault(table, Map.of()).get(sweep);
+    if (pin != null) {
+      return pin == NONE ? null : pin;
+    }
+    return snapshots.get(table);
+  }
+
+  /**
    * The rows of the {@code sweeps} table at snapshot {@code id} (null: none, so no rows), of sweep
    * {@code sweep} only unless it is null.
    */
   public static List<Record> rows(Table sweeps, Long id, String sweep) {
+    return rows(sweeps, id, sweep, null);
+  }
+
+  /**
+   * The rows of {@code table} at snapshot {@code id} (null: none, so no rows), of sweep {@code
+   * sweep} only unless it is null, with the columns {@code columns} (and {@code sweep}) only unless
+   * it is null. Iceberg's generic reader, without Spark.
+   */
+  public static List<Record> rows(Table table, Long id, String sweep, List<String> columns) {
     if (id == null) {
       return List.of();
     }
-    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(sweeps).useSnapshot(id);
+    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(table).useSnapshot(id);
     if (sweep != null) {
       scan = scan.where(Expressions.equal("sweep", sweep));
+    }
+    if (columns != null) {
+      List<String> selected = new ArrayList<>(columns);
+      if (!selected.contains("sweep")) {
+        selected.add("sweep");
+      }
+      scan = scan.select(selected);
     }
     List<Record> out = new ArrayList<>();
     try (CloseableIterable<Record> it = scan.build()) {
       for (Record r : it) {
+        // The filter prunes files; rows of other sweeps in a file that passes are dropped here.
         if (sweep == null || sweep.equals(r.getField("sweep"))) {
           out.add(r.copy());
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("read the sweeps table", e);
+      throw new UncheckedIOException("read the " + table.name() + " table", e);
     }
     return out;
   }
