@@ -92,6 +92,32 @@ class SparkSubmitIT {
     assertTrue(jars.size() >= 3, "the plain, cluster and bench jars: " + jars);
   }
 
+  /**
+   * {@code mvn package} records bin/sweeplab's class-data archive, and bin/sweeplab starts from it:
+   * sweeplab's and Spark's classes come from the archive ("shared objects file"), not from the
+   * jars. A class path or Java build that no longer matches it would show as "source: jar:" here.
+   */
+  @Test
+  void binSweeplabStartsFromItsClassDataArchive() throws Exception {
+    assertTrue(Files.isRegularFile(Path.of("target", "sweeplab.jsa")), "target/sweeplab.jsa");
+    ProcessBuilder pb =
+        new ProcessBuilder(Path.of("bin", "sweeplab").toAbsolutePath().toString(), "--version")
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.environment().put("SWEEPLAB_JAVA_OPTS", "-Xlog:class+load=info");
+    Process child = pb.start();
+    String out = new String(child.getInputStream().readAllBytes());
+    assertTrue(child.waitFor(60, TimeUnit.SECONDS), "bin/sweeplab --version finished");
+    assertEquals(0, child.exitValue(), out);
+    for (String cls : List.of("dev.sweeplab.cli.Main", "org.apache.spark.sql.SparkSession")) {
+      assertTrue(
+          out.contains(" " + cls + " source: shared objects file"),
+          cls
+              + " is loaded from target/sweeplab.jsa:\n"
+              + out.lines().filter(l -> l.contains(" " + cls + " ")).toList());
+    }
+  }
+
   @Test
   void aTinySweepRunsFromTheClusterJar() throws Exception {
     Path jar =
