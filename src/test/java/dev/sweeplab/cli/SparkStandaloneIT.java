@@ -16,9 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,10 +56,7 @@ class SparkStandaloneIT {
 
   @Test
   void theQuickSweepRunsOnAStandaloneCluster() throws Exception {
-    Path jar =
-        Path.of(System.getProperty("sweeplab.clusterJar", "target/sweeplab-cluster.jar"))
-            .toAbsolutePath();
-    assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
+    Path jar = SparkSubmitIT.clusterJar();
     Path sparkHome = sparkHome(SparkSubmitIT.sparkClasspath(jar));
     String classpath = sparkHome.resolve("jars").toString() + File.separator + "*";
     int masterPort = freePort();
@@ -122,10 +116,9 @@ class SparkStandaloneIT {
         conf.getProperty("spark.executor.extraJavaOptions")
             .replace("-Dorg.bytedeco.javacpp.cachedir=/tmp/javacpp-cache", "")
             .trim();
-    List<String> submit = new ArrayList<>(javaCommand(classpathOfSubmit(jar)));
+    List<String> submit = SparkSubmitIT.submitCommand(SparkSubmitIT.sparkClasspath(jar));
     submit.addAll(
         List.of(
-            "org.apache.spark.deploy.SparkSubmit",
             "--master",
             master,
             "--deploy-mode",
@@ -148,29 +141,13 @@ class SparkStandaloneIT {
             "--conf",
             "spark.ui.enabled=false",
             "--class",
-            Main.class.getName(),
-            jar.toString(),
-            "run",
-            spec.toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--reports",
-            tmp.resolve("reports").toString()));
+            Main.class.getName()));
+    submit.addAll(SparkSubmitIT.application(jar, spec, warehouse, tmp.resolve("reports")));
     Path stdout = tmp.resolve("submit-stdout.txt");
     Path stderr = tmp.resolve("submit-stderr.txt");
-    ProcessBuilder pb =
-        new ProcessBuilder(submit)
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    environment(pb, sparkHome);
-    Process child = pb.start();
-    if (!child.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      fail("SparkSubmit did not finish in " + TIMEOUT_S + " s" + logs(stdout, stderr, workerLog));
-    }
-    assertEquals(0, child.exitValue(), "SparkSubmit exit status" + logs(stdout, stderr, workerLog));
-    String out = Files.readString(stdout);
+    String out =
+        SparkSubmitIT.runToEnd(
+            submit, environment(sparkHome), stdout, stderr, TIMEOUT_S, () -> workerLog(workerLog));
     int runs = SparkSubmitIT.RUNS;
     assertTrue(
         out.contains(
@@ -180,7 +157,7 @@ class SparkStandaloneIT {
                 + " trained now, 0 reused; "
                 + runs
                 + " ok, 0 diverged"),
-        "run summary line" + logs(stdout, stderr, workerLog));
+        "run summary line\n" + out + workerLog(workerLog));
 
     // The runs were trained in an executor the Worker launched, not in the driver.
     String worker = Files.readString(workerLog);
@@ -190,16 +167,7 @@ class SparkStandaloneIT {
           files.anyMatch(p -> p.getFileName().toString().equals(jar.getFileName().toString())),
           "the executor fetched " + jar.getFileName() + " into its work directory");
     }
-    long rows = 0;
-    for (Path f : SparkSubmitIT.dataFiles(warehouse, "runs")) {
-      try (ParquetFileReader reader =
-          ParquetFileReader.open(
-              HadoopInputFile.fromPath(
-                  new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
-        rows += reader.getRecordCount();
-      }
-    }
-    assertEquals(runs, rows, "rows in the runs table's partition");
+    assertEquals(runs, SparkSubmitIT.rows(warehouse, "runs"), "rows in the runs table");
     // conf/cluster-cpu.conf's event log: what a History Server reads once the driver is gone.
     try (Stream<Path> files = Files.walk(events)) {
       assertTrue(
@@ -222,41 +190,27 @@ class SparkStandaloneIT {
     return home;
   }
 
-  /** SparkSubmit's own classpath: the distribution's jars, as in {@link SparkSubmitIT}. */
-  private static String classpathOfSubmit(Path jar) throws IOException {
-    return SparkSubmitIT.sparkClasspath(jar);
-  }
-
-  private static List<String> javaCommand(String classpath) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Xmx1g");
-    cmd.add("@" + Path.of("conf", "jvm.options").toAbsolutePath());
-    cmd.add("-Dlog4j.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath());
-    cmd.add("-Djava.awt.headless=true");
-    cmd.add("-cp");
-    cmd.add(classpath);
-    return cmd;
-  }
-
   private Process start(List<String> mainAndArgs, String classpath, Path sparkHome, Path log)
       throws IOException {
-    List<String> cmd = new ArrayList<>(javaCommand(classpath));
-    cmd.set(1, "-Xmx512m");
-    // The daemons log at INFO: the test waits for their lines.
-    cmd.removeIf(a -> a.startsWith("-Dlog4j.configurationFile="));
+    // The daemons log at Spark's default INFO level: the test waits for their lines.
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Xmx512m");
+    cmd.add("@" + Path.of("conf", "jvm.options").toAbsolutePath());
+    cmd.add("-cp");
+    cmd.add(classpath);
     cmd.addAll(mainAndArgs);
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    environment(pb, sparkHome);
+    pb.environment().putAll(environment(sparkHome));
     return pb.start();
   }
 
-  private static void environment(ProcessBuilder pb, Path sparkHome) {
-    Map<String, String> env = pb.environment();
+  private static Map<String, String> environment(Path sparkHome) {
+    Map<String, String> env = new java.util.HashMap<>();
     env.put("SPARK_HOME", sparkHome.toString());
     // The Worker's launcher looks for a Scala build directory unless it is told the version.
     env.put("SPARK_SCALA_VERSION", "2.12");
@@ -264,6 +218,7 @@ class SparkStandaloneIT {
     env.put("SPARK_LOCAL_HOSTNAME", "localhost");
     env.put("OMP_NUM_THREADS", "1");
     env.put("JAVA_HOME", Path.of(System.getProperty("java.home")).toString());
+    return env;
   }
 
   private void awaitLine(Path log, String line, String what)
@@ -289,9 +244,7 @@ class SparkStandaloneIT {
     }
   }
 
-  private static String logs(Path stdout, Path stderr, Path workerLog) throws IOException {
-    return SparkSubmitIT.tails(stdout, stderr)
-        + "\n--- worker log ---\n"
-        + (Files.exists(workerLog) ? Files.readString(workerLog) : "(none)");
+  private static String workerLog(Path log) throws IOException {
+    return "\n--- worker log ---\n" + (Files.exists(log) ? Files.readString(log) : "(none)");
   }
 }

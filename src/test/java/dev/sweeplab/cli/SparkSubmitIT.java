@@ -120,32 +120,13 @@ class SparkSubmitIT {
 
   @Test
   void aTinySweepRunsFromTheClusterJar() throws Exception {
-    Path jar =
-        Path.of(System.getProperty("sweeplab.clusterJar", "target/sweeplab-cluster.jar"))
-            .toAbsolutePath();
-    assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
+    Path jar = clusterJar();
     Path spec = tmp.resolve(NAME + ".yaml");
     Files.writeString(spec, SPEC);
     Path warehouse = tmp.resolve("warehouse");
     String classpath = sparkClasspath(jar);
 
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Xmx1g");
-    // spark-submit's launcher adds these Java 17 flags to the JVM it starts; this test starts
-    // SparkSubmit itself, so it passes them (--driver-java-options would only reach a JVM that
-    // SparkSubmit starts, which client mode does not).
-    cmd.add("@" + Path.of("conf", "jvm.options").toAbsolutePath());
-    cmd.add(
-        "-Dorg.bytedeco.javacpp.cachedir="
-            + System.getProperty(
-                "org.bytedeco.javacpp.cachedir",
-                Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()));
-    cmd.add("-Dlog4j.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath());
-    cmd.add("-Djava.awt.headless=true");
-    cmd.add("-cp");
-    cmd.add(classpath);
-    cmd.add("org.apache.spark.deploy.SparkSubmit");
+    List<String> cmd = submitCommand(classpath);
     cmd.addAll(
         List.of(
             "--master",
@@ -155,33 +136,17 @@ class SparkSubmitIT {
             "--conf",
             "spark.ui.enabled=false",
             "--conf",
-            "spark.ui.showConsoleProgress=false",
-            jar.toString(),
-            "run",
-            spec.toString(),
-            "--warehouse",
-            warehouse.toString(),
-            "--reports",
-            tmp.resolve("reports").toString()));
+            "spark.ui.showConsoleProgress=false"));
+    cmd.addAll(application(jar, spec, warehouse, tmp.resolve("reports")));
     Path stdout = tmp.resolve("stdout.txt");
     Path stderr = tmp.resolve("stderr.txt");
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().remove("SPARK_HOME");
+    Map<String, String> env = new java.util.HashMap<>();
+    env.put("OMP_NUM_THREADS", "1");
+    env.put("SPARK_LOCAL_IP", "127.0.0.1");
+    env.put("SPARK_HOME", null);
     long start = System.currentTimeMillis();
-    Process child = pb.start();
-    if (!child.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
-      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-      fail("spark-submit did not finish in " + TIMEOUT_S + " s" + tails(stdout, stderr));
-    }
+    String out = runToEnd(cmd, env, stdout, stderr, TIMEOUT_S, () -> "");
     long wallMs = System.currentTimeMillis() - start;
-    assertEquals(0, child.exitValue(), "spark-submit exit status" + tails(stdout, stderr));
-    String out = Files.readString(stdout);
     assertTrue(
         out.contains(
             "sweep "
@@ -195,18 +160,7 @@ class SparkSubmitIT {
                 + " ok, 0 diverged, 0 failed, 0 timeout"),
         "run summary line" + tails(stdout, stderr));
 
-    List<Path> files = dataFiles(warehouse, "runs");
-    assertFalse(files.isEmpty(), "Parquet files of the runs table");
-    long rows = 0;
-    Configuration conf = new Configuration();
-    for (Path f : files) {
-      try (ParquetFileReader reader =
-          ParquetFileReader.open(
-              HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), conf))) {
-        rows += reader.getRecordCount();
-      }
-    }
-    assertEquals(RUNS, rows, "rows in the runs table's partition " + files);
+    assertEquals(RUNS, rows(warehouse, "runs"), "rows in the runs table's partition");
     sameNumbersThroughBinSweeplab(spec, warehouse);
     System.out.printf(
         "SparkSubmitIT: %d runs through spark-submit with %s (%d MB) in %d ms; child classpath"
@@ -254,6 +208,22 @@ class SparkSubmitIT {
       assertTrue(cluster.size() >= RUNS, table + " rows: " + cluster.size());
       assertEquals(cluster, local, table + ": the cluster jar's numbers against bin/sweeplab's");
     }
+  }
+
+  /** The rows of the sweep's partition of {@code table}, counted from its Parquet footers. */
+  static long rows(Path warehouse, String table) throws IOException {
+    List<Path> files = dataFiles(warehouse, table);
+    assertFalse(files.isEmpty(), "Parquet files of the " + table + " table");
+    long rows = 0;
+    for (Path f : files) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(
+              HadoopInputFile.fromPath(
+                  new org.apache.hadoop.fs.Path(f.toUri()), new Configuration()))) {
+        rows += reader.getRecordCount();
+      }
+    }
+    return rows;
   }
 
   /** The data files of the sweep's partition of {@code table} at its current snapshot. */
@@ -390,6 +360,74 @@ class SparkSubmitIT {
       }
     }
     return files > 0 ? 2 * found > files : descriptor;
+  }
+
+  /**
+   * The JVM command that runs {@code SparkSubmit} on {@code classpath}, with the flags
+   * spark-submit's launcher gives the JVM it starts (this test starts SparkSubmit itself, so it
+   * passes them: --driver-java-options would only reach a JVM that SparkSubmit starts, which client
+   * mode does not).
+   */
+  static List<String> submitCommand(String classpath) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("-Xmx1g");
+    cmd.add("@" + Path.of("conf", "jvm.options").toAbsolutePath());
+    cmd.add(
+        "-Dorg.bytedeco.javacpp.cachedir="
+            + System.getProperty(
+                "org.bytedeco.javacpp.cachedir",
+                Path.of(System.getProperty("user.home"), ".javacpp", "cache").toString()));
+    cmd.add("-Dlog4j.configurationFile=" + Path.of("conf", "log4j2.properties").toAbsolutePath());
+    cmd.add("-Djava.awt.headless=true");
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add("org.apache.spark.deploy.SparkSubmit");
+    return cmd;
+  }
+
+  /** The cluster jar that {@code mvn package} built, which must exist. */
+  static Path clusterJar() {
+    Path jar =
+        Path.of(System.getProperty("sweeplab.clusterJar", "target/sweeplab-cluster.jar"))
+            .toAbsolutePath();
+    assertTrue(Files.isRegularFile(jar), jar + " exists (mvn package builds it)");
+    return jar;
+  }
+
+  /** SparkSubmit's application: the jar, then {@code run SPEC --warehouse W --reports R}. */
+  static List<String> application(Path jar, Path spec, Path warehouse, Path reports) {
+    return List.of(
+        jar.toString(),
+        "run",
+        spec.toString(),
+        "--warehouse",
+        warehouse.toString(),
+        "--reports",
+        reports.toString());
+  }
+
+  /**
+   * Runs {@code cmd} with {@code env} set (a null value removes a variable), stdout and stderr to
+   * files, no standard input; fails unless it exits 0 within {@code timeoutS}, showing the ends of
+   * its output and {@code more}. Returns its stdout.
+   */
+  static String runToEnd(
+      List<String> cmd,
+      Map<String, String> env,
+      Path stdout,
+      Path stderr,
+      long timeoutS,
+      java.util.concurrent.Callable<String> more)
+      throws Exception {
+    Process child = dev.sweeplab.testing.Processes.start(cmd, env, stdout, stderr);
+    if (!child.waitFor(timeoutS, TimeUnit.SECONDS)) {
+      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      fail(
+          "the command did not finish in " + timeoutS + " s" + tails(stdout, stderr) + more.call());
+    }
+    assertEquals(0, child.exitValue(), "exit status" + tails(stdout, stderr) + more.call());
+    return Files.readString(stdout);
   }
 
   static String tails(Path stdout, Path stderr) throws IOException {

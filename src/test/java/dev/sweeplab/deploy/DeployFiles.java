@@ -202,21 +202,10 @@ final class DeployFiles {
     try {
       Path out = Files.createTempFile(tmp, "out", ".txt");
       Path err = Files.createTempFile(tmp, "err", ".txt");
-      ProcessBuilder pb =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-      pb.environment().remove("SPARK_HOME");
-      env.forEach(
-          (k, v) -> {
-            if (v == null) {
-              pb.environment().remove(k);
-            } else {
-              pb.environment().put(k, v);
-            }
-          });
-      Process p = pb.start();
+      Map<String, String> edits = new HashMap<>();
+      edits.put("SPARK_HOME", null);
+      edits.putAll(env);
+      Process p = dev.sweeplab.testing.Processes.start(command, edits, out, err);
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         fail(command + " did not finish in 30 s");
