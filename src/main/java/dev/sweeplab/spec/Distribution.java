@@ -154,28 +154,32 @@ public record Distribution(Key key, String kind, double low, double high, List<O
    * + floor(u (b - a + 1)); int_log_uniform exp of a uniform draw on [ln(a - 1/2), ln(b + 1/2)]
    * rounded to the nearest integer (as Optuna's IntDistribution(log=True) draws), so each integer
    * has the log-width of its rounding interval; choice the floor(u n)-th value. Numbers keep six
-   * significant digits and stay in [a, b].
+   * significant digits and stay in [a, b]. StrictMath gives the same bits on every JVM and CPU, so
+   * a draw, and the run_id it goes into, is the same everywhere.
    */
   Object draw(double u) {
-    double v =
-        switch (kind) {
-          case "uniform" -> low + u * (high - low);
-          case "log_uniform" -> Math.exp(Math.log(low) + u * (Math.log(high) - Math.log(low)));
-          case "int_uniform" -> low + Math.floor(u * (high - low + 1));
-          case "int_log_uniform" -> {
-            double lo = Math.log(low - 0.5);
-            yield Math.rint(Math.exp(lo + u * (Math.log(high + 0.5) - lo)));
-          }
-          default -> Double.NaN;
-        };
     if (kind.equals("choice")) {
       return choices.get((int) Math.min(choices.size() - 1, Math.floor(u * choices.size())));
     }
-    if (!kind.startsWith("int_")) {
+    double v =
+        switch (kind) {
+          case "uniform" -> low + u * (high - low);
+          case "log_uniform" ->
+              StrictMath.exp(
+                  StrictMath.log(low) + u * (StrictMath.log(high) - StrictMath.log(low)));
+          case "int_uniform" -> low + Math.floor(u * (high - low + 1));
+          case "int_log_uniform" -> {
+            double lo = StrictMath.log(low - 0.5);
+            yield Math.rint(StrictMath.exp(lo + u * (StrictMath.log(high + 0.5) - lo)));
+          }
+          default -> throw new IllegalStateException("distribution " + kind);
+        };
+    boolean integers = kind.startsWith("int_");
+    if (!integers) {
       v = new BigDecimal(v).round(SIX_DIGITS).doubleValue();
     }
     v = Math.max(low, Math.min(high, v));
-    return Values.one(key, kind.startsWith("int_") ? (Object) (long) v : v);
+    return Values.one(key, integers ? (Object) (long) v : v);
   }
 
   /** The distribution as the spec writes it: {@code {log_uniform: [0.0001, 0.1]}}. */

@@ -30,9 +30,9 @@ final class SearchParser {
     if (flat.get(SpecKeys.SEARCH_SEED.path()) instanceof Number n) {
       flat.put(SpecKeys.SEARCH_SEED.path(), n.toString()); // 7 and "7" are the same seed
     }
-    String method = (String) scalar(SpecKeys.SEARCH_METHOD, flat);
-    int samples = (Integer) scalar(SpecKeys.SEARCH_SAMPLES, flat);
-    String seed = ((String) scalar(SpecKeys.SEARCH_SEED, flat)).trim();
+    String method = (String) SpecParser.scalar(SpecKeys.SEARCH_METHOD, flat);
+    int samples = (Integer) SpecParser.scalar(SpecKeys.SEARCH_SAMPLES, flat);
+    String seed = ((String) SpecParser.scalar(SpecKeys.SEARCH_SEED, flat)).trim();
     boolean configsGiven = configs != null || flat.containsKey(SpecKeys.CONFIGS.path());
     if (method.equals("random")) {
       if (configsGiven) {
@@ -128,16 +128,5 @@ final class SearchParser {
                 ? "Shrink an axis"
                 : "Give fewer " + pointsName.replaceFirst("^the ", "") + ", shrink an axis")
             + " or raise limits.max_runs.");
-  }
-
-  private static Object scalar(Key key, Map<String, Object> flat) {
-    if (!flat.containsKey(key.path())) {
-      return key.defaultValue();
-    }
-    Object raw = flat.get(key.path());
-    if (raw instanceof List || raw instanceof Map) {
-      throw UserError.badValue(key.path(), raw, "takes one value, not a list or a mapping");
-    }
-    return Values.one(key, raw);
   }
 }

@@ -657,7 +657,8 @@ public final class SpecParser {
     }
   }
 
-  private static Object scalar(Key key, Map<String, Object> flat) {
+  /** The one value of {@code key} in {@code flat}, typed and checked; its default when absent. */
+  static Object scalar(Key key, Map<String, Object> flat) {
     if (!flat.containsKey(key.path())) {
       return key.defaultValue();
     }

@@ -51,6 +51,42 @@ class RandomSearchTest {
     assertEquals(12, new HashSet<>(ids(parse(SPEC))).size(), "12 distinct runs");
   }
 
+  /**
+   * The draws are published as run ids in tables and resume keys, like a grid's: the first runs of
+   * the shipped random search are pinned, so a change to how a sample is drawn (the hash, the
+   * formulas, the rounding) shows here before it orphans staged runs.
+   */
+  @Test
+  void theShippedSearchsDrawsArePinned() {
+    List<RunConfig> runs =
+        SpecParser.parse(java.nio.file.Path.of("jobs", "random_search.yaml")).expand();
+    assertEquals(12, runs.size());
+    assertEquals(
+        List.of("e6068313faa399bf", "8dae79cecb0342d8", "350c8df2cd332717"),
+        runs.subList(0, 3).stream().map(RunConfig::runId).toList());
+    assertEquals(List.of(0.00433056, 0.00167948, 0.0362092), rates(runs.subList(0, 3)));
+    assertEquals(1.16386, runs.get(0).initScale());
+  }
+
+  @Test
+  void theOrderTheSpecListsItsKeysInDoesNotMatter() {
+    SweepSpec reordered =
+        parse(
+            "name: rs",
+            "training:",
+            "  steps: 10",
+            "  batch_size: {int_uniform: [16, 64]}",
+            "  learning_rate: {log_uniform: [0.0001, 0.1]}",
+            "model:",
+            "  activation: {choice: [relu, tanh]}",
+            "  init_scale: {uniform: [0.5, 2.0]}",
+            "  width: {int_log_uniform: [8, 256]}",
+            "dataset: {input_dim: 4, classes: 2, train_size: 64, test_size: 32}",
+            "search: {samples: 12, method: random}",
+            "seed: 7");
+    assertEquals(ids(parse(SPEC)), ids(reordered));
+  }
+
   @Test
   void keysLeftAtTheirDefaultDoNotChangeTheRuns() {
     List<String> before = ids(parse(SPEC));
@@ -187,7 +223,11 @@ class RandomSearchTest {
   }
 
   private static List<Double> rates(SweepSpec spec) {
-    return spec.expand().stream().map(RunConfig::learningRate).toList();
+    return rates(spec.expand());
+  }
+
+  private static List<Double> rates(List<RunConfig> runs) {
+    return runs.stream().map(RunConfig::learningRate).toList();
   }
 
   @Test
