@@ -105,6 +105,29 @@ class SearchCliTest {
   }
 
   /**
+   * A random search trains its draws; run again, it draws the same configurations and reuses every
+   * run, and status re-expands them from the recorded spec.
+   */
+  @Test
+  void aRandomSearchRunsAndResumesAsAGridDoes() throws IOException {
+    Path spec = write("cli-rs.yaml", RANDOM);
+    Path warehouse = tmp.resolve("wh");
+    Path reports = tmp.resolve("reports");
+    Result first = CliTest.run(spec, warehouse, reports);
+    assertEquals(0, first.code(), first.toString());
+    assertTrue(
+        first.out().contains("sweep cli-rs: 12 runs planned, 12 trained now, 0 reused; 12 ok"),
+        first.toString());
+    Result again = CliTest.run(spec, warehouse, reports);
+    assertTrue(
+        again.out().contains("sweep cli-rs: 12 runs planned, 0 trained now, 12 reused; 12 ok"),
+        again.toString());
+    Result status = cli("status", "cli-rs", "--warehouse", warehouse.toString());
+    assertEquals(0, status.code(), status.toString());
+    assertTrue(status.out().contains("committed 12 runs (12 ok"), status.toString());
+  }
+
+  /**
    * An optimiser appends each configuration it asks for to one file and runs the sweep again: the
    * runs already trained are reused, the new one trains, and the table holds them all.
    */
