@@ -153,7 +153,7 @@ final class Configs {
                   + key.path()
                   + ", which the spec sweeps as an axis "
                   + values.get(key)
-                  + ": give it one value in the spec, or set it in every line");
+                  + ": give it one value in the spec, which a line's value then replaces");
         }
         if (e.getValue() instanceof List || e.getValue() instanceof Map) {
           throw UserError.wrongType(

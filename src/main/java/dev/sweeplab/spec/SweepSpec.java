@@ -47,32 +47,6 @@ public record SweepSpec(
     analysis = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(analysis));
   }
 
-  /** A plain grid. */
-  public SweepSpec(
-      String name,
-      String description,
-      long seed,
-      int repeats,
-      int maxRuns,
-      String runTimeout,
-      String distributedAbove,
-      int distributedWorkers,
-      Map<Key, List<Object>> values,
-      Map<Key, String> analysis) {
-    this(
-        name,
-        description,
-        seed,
-        repeats,
-        maxRuns,
-        runTimeout,
-        distributedAbove,
-        distributedWorkers,
-        values,
-        analysis,
-        Search.GRID);
-  }
-
   /**
    * The longest {@code limits.run_timeout}, in milliseconds: the trainer's deadline is a nanosecond
    * count, and a span past {@code Long.MAX_VALUE} ns (about 292 years) would wrap to a deadline
