@@ -104,11 +104,12 @@ public record Distribution(Key key, String kind, double low, double high, List<O
     double lo = a.doubleValue();
     double hi = b.doubleValue();
     boolean log = kind.contains("log");
-    if (!(lo < hi) || (log && lo <= 0)) {
+    if (log && lo <= 0) {
       throw UserError.badValue(
-          at,
-          raw,
-          "is an empty range: give [low, high] with low < high" + (log ? " and low > 0" : ""));
+          at, raw, "starts at or below 0, where log has no value: give [low, high] with 0 < low");
+    }
+    if (!(lo < hi)) {
+      throw UserError.badValue(at, raw, "is an empty range: give [low, high] with low < high");
     }
     if (integers && (lo != Math.rint(lo) || hi != Math.rint(hi))) {
       throw UserError.badValue(at, raw, "must be [low, high] with integer ends");

@@ -291,11 +291,15 @@ class RandomSearchTest {
         fails("model", "{init_scale: {uniform: [2.0, 1.0]}}"), "is an empty range", "[2.0, 1.0]");
     assertMessage(
         fails("training", "{learning_rate: {log_uniform: [0, 0.1]}}"),
-        "training.learning_rate.log_uniform",
-        "low > 0",
+        "training.learning_rate.log_uniform starts at or below 0",
+        "0 < low",
         "found [0, 0.1]");
     assertMessage(
-        fails("model", "{width: {int_log_uniform: [0, 64]}}"), "model.width.int_log_uniform");
+        fails("training", "{learning_rate: {log_uniform: [0.1, 0.01]}}"),
+        "training.learning_rate.log_uniform is an empty range");
+    assertMessage(
+        fails("model", "{width: {int_log_uniform: [0, 64]}}"),
+        "model.width.int_log_uniform starts at or below 0");
     assertMessage(
         fails("model", "{width: {int_uniform: [8, 8]}}"), "model.width.int_uniform", "empty");
   }
