@@ -265,6 +265,11 @@ public final class SpecParser {
               ? Values.parse(key, flat.get(key.path()))
               : List.of(key.defaultValue()));
     }
+    if (values.get(SpecKeys.TASK).get(0).equals("regression")
+        && !flat.containsKey(SpecKeys.LOSS.path())) {
+      // The task's loss, before a configuration that leaves dataset.loss out takes it as its own.
+      values.put(SpecKeys.LOSS, List.of(RunConfig.defaultLoss("regression")));
+    }
     Search search =
         SearchParser.search(flat, values, distributions, seed, repeats, maxRuns, dir, configs);
     Map<Key, List<Object>> searched = new LinkedHashMap<>();

@@ -119,6 +119,17 @@ class ConfigsTest {
     assertEquals(2, SpecParser.parse(plain, other).runCount(), "a spec without configs: too");
   }
 
+  @Test
+  void aLineLeavingTheLossOutTakesTheTasks() throws IOException {
+    write("proposals.jsonl", "{\"loss\": \"mse\", \"width\": 8}\n{\"width\": 16}\n");
+    SweepSpec spec =
+        SpecParser.parse(
+            write("cf.yaml", SPEC.replace("classes: 2,", "classes: 2, task: regression,")));
+    assertEquals(List.of("mse"), spec.values().get(SpecKeys.LOSS));
+    assertEquals(
+        List.of("mse", "mse", "mse", "mse"), spec.expand().stream().map(RunConfig::loss).toList());
+  }
+
   // --- bad input ------------------------------------------------------------------------------
 
   @Test
