@@ -26,12 +26,21 @@ final class PlanCommand implements Callable<Integer> {
       description = "runs to list (default ${DEFAULT-VALUE})")
   int show;
 
+  @Option(
+      names = "--configs",
+      paramLabel = "FILE",
+      description =
+          "JSON Lines: one object of run keys per line (training.learning_rate or learning_rate),"
+              + " each a configuration of the sweep over the spec's values; replaces the spec's"
+              + " configs")
+  Path configs;
+
   @Override
   public Integer call() {
     if (show < 0) {
       throw UserError.badValue("--show", show, "must be >= 0 (the runs to list)");
     }
-    SweepSpec sweep = SpecParser.parse(spec);
+    SweepSpec sweep = SpecParser.parse(spec, configs);
     List<RunConfig> runs = sweep.expand();
     if (!"false".equals(System.getProperty(MemoryCheck.ENABLED))) {
       MemoryCheck.thisJvm().check(runs.stream().filter(r -> !sweep.distributed(r)).toList());
@@ -41,7 +50,12 @@ final class PlanCommand implements Callable<Integer> {
         "sweep %s: %d runs (%d configurations x %d repeats)%n",
         sweep.name(), runs.size(), runs.size() / sweep.repeats(), sweep.repeats());
     for (Key axis : sweep.axes()) {
-      System.out.printf("  axis %-24s %s%n", axis.path(), sweep.values().get(axis));
+      if (!sweep.search().keys().contains(axis)) {
+        System.out.printf("  axis %-24s %s%n", axis.path(), sweep.values().get(axis));
+      }
+    }
+    if (!sweep.search().grid()) {
+      System.out.printf("  search %s%n", sweep.search().describe());
     }
     System.out.printf(
         "  estimated cost %.3g FLOP-equivalents (training, evaluation and fixed costs per step and"

@@ -58,11 +58,20 @@ final class RunCommand implements Callable<Integer> {
               + " snapshots, remove orphan files, compact small files")
   String maintain;
 
+  @Option(
+      names = "--configs",
+      paramLabel = "FILE",
+      description =
+          "JSON Lines: one object of run keys per line (training.learning_rate or learning_rate),"
+              + " each a configuration of the sweep over the spec's values; replaces the spec's"
+              + " configs")
+  Path configs;
+
   @Override
   public Integer call() {
     Sessions.checkMaster(where.master);
     long retainMs = maintain == null ? -1 : MaintainCommand.retainMs("--maintain", maintain);
-    SweepSpec sweep = nightly(SpecParser.parse(spec), night);
+    SweepSpec sweep = nightly(SpecParser.parse(spec, configs), night);
     // What a person can get wrong fails here, in a second, before Spark starts or anything is
     // written: the warehouse path, then every data set the runs read (the engine checks again).
     where.preflight();

@@ -43,7 +43,7 @@ public final class KeyReference {
   public static String markdown() {
     StringBuilder out = new StringBuilder();
     List<Key> all =
-        Stream.of(SpecKeys.TOP, SpecKeys.RUN, SpecKeys.LIMITS, SpecKeys.ANALYSIS)
+        Stream.of(SpecKeys.TOP, SpecKeys.RUN, SpecKeys.SEARCH, SpecKeys.LIMITS, SpecKeys.ANALYSIS)
             .flatMap(List::stream)
             .toList();
     section(out, "Top level", SpecKeys.TOP);

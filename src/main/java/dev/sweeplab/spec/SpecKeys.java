@@ -352,6 +352,48 @@ public final class SpecKeys {
           new Rule(v -> ((Double) v) >= 0 && ((Double) v) < 1, "must be a number in [0, 1)"),
           "sgd heavy-ball momentum mu (PyTorch's: v = mu * v + g, W -= eta_t * v); 0 with adam");
 
+  public static final Key CONFIGS =
+      new Key(
+          "configs",
+          "configs",
+          Type.STRING,
+          "",
+          false,
+          Rule.any(),
+          "a JSON Lines file (path relative to the spec): one object of run keys per line, each a"
+              + " configuration over the spec's values, crossed with its axes (bin/sweeplab run"
+              + " --configs FILE gives or replaces it)");
+
+  public static final Key SEARCH_METHOD =
+      new Key(
+          "search.method",
+          "search_method",
+          Type.STRING,
+          "grid",
+          false,
+          oneOf("grid", "random"),
+          "grid: the cartesian product of the axes; random: the grid's product times"
+              + " search.samples draws, each drawing every key given as a distribution");
+  public static final Key SEARCH_SAMPLES =
+      new Key(
+          "search.samples",
+          "search_samples",
+          Type.INT,
+          1,
+          false,
+          atLeast(1),
+          "draws of a random search; samples that draw the same values are one configuration");
+  public static final Key SEARCH_SEED =
+      new Key(
+          "search.seed",
+          "search_seed",
+          Type.STRING,
+          "seed",
+          false,
+          Rule.matches("seed|-?[0-9]{1,18}", "'seed' or an integer of at most 18 digits"),
+          "seed of a random search's draws: seed (the sweep seed) or an integer, to keep the"
+              + " draws under another sweep seed or draw others under the same one");
+
   public static final Key MAX_RUNS =
       new Key(
           "limits.max_runs",
@@ -501,7 +543,10 @@ public final class SpecKeys {
               + " (both, mixed); failed, diverged and timed-out runs are never used");
 
   /** Keys outside any section. */
-  public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS);
+  public static final List<Key> TOP = List.of(NAME, DESCRIPTION, SEED, REPEATS, CONFIGS);
+
+  /** Keys of how the sweep picks configurations beyond its grid. */
+  public static final List<Key> SEARCH = List.of(SEARCH_METHOD, SEARCH_SAMPLES, SEARCH_SEED);
 
   /** Keys that make up a run's configuration, in expansion order. */
   public static final List<Key> RUN =
@@ -564,11 +609,11 @@ public final class SpecKeys {
 
   /** Section names in the order a spec file usually lists them. */
   public static final List<String> SECTIONS =
-      List.of("dataset", "model", "training", "limits", "analysis");
+      List.of("dataset", "model", "training", "search", "limits", "analysis");
 
   private static Map<String, Key> byPath() {
     Map<String, Key> keys = new LinkedHashMap<>();
-    for (List<Key> group : List.of(TOP, RUN, LIMITS, ANALYSIS)) {
+    for (List<Key> group : List.of(TOP, RUN, SEARCH, LIMITS, ANALYSIS)) {
       for (Key key : group) {
         keys.put(key.path(), key);
       }

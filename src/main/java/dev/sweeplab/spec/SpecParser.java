@@ -4,7 +4,6 @@ import dev.sweeplab.model.Parameterization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -16,9 +15,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -44,7 +45,17 @@ public final class SpecParser {
 
   /** Parses and validates the spec file at {@code file}. */
   public static SweepSpec parse(Path file) {
-    return parse(read(file), file.toString());
+    return parse(file, null);
+  }
+
+  /**
+   * Parses and validates the spec file at {@code file}, its configurations read from the JSON Lines
+   * file {@code configs} when that is not null (in place of any {@code configs:} the spec names).
+   */
+  public static SweepSpec parse(Path file, Path configs) {
+    Map<?, ?> tree = load(read(file), file.toString());
+    Path dir = file.toAbsolutePath().getParent();
+    return fromTree(tree, true, dir, configs == null ? null : Configs.read(configs));
   }
 
   /**
@@ -108,8 +119,16 @@ public final class SpecParser {
     return out.flip().toString();
   }
 
-  /** Parses and validates spec text; {@code source} names it in errors. */
+  /**
+   * Parses and validates spec text; {@code source} names it in errors. A {@code configs:} file is
+   * read relative to the working directory.
+   */
   public static SweepSpec parse(String yamlText, String source) {
+    return fromTree(load(yamlText, source), true, null, null);
+  }
+
+  /** The YAML mapping of spec text; {@code source} names it in errors. */
+  private static Map<?, ?> load(String yamlText, String source) {
     LoaderOptions options = new LoaderOptions();
     options.setAllowDuplicateKeys(false);
     options.setCodePointLimit(MAX_SPEC_BYTES);
@@ -151,7 +170,7 @@ public final class SpecParser {
               + " must be a YAML mapping with at least 'name', found "
               + (tree == null ? "an empty document" : UserError.show(tree)));
     }
-    return fromTree(map);
+    return map;
   }
 
   /** Re-reads a spec from the canonical JSON the {@code sweeps} table records. */
@@ -171,21 +190,23 @@ public final class SpecParser {
                 section.put(path.substring(dot + 1), value);
               }
             });
-    return fromTree(tree, false);
+    return fromTree(tree, false, null, null);
   }
 
   /** Validates an already-loaded tree (YAML or built in code). */
   static SweepSpec fromTree(Map<?, ?> tree) {
-    return fromTree(tree, true);
+    return fromTree(tree, true, null, null);
   }
 
   /**
    * {@link #fromTree(Map)}; {@code training} false for a spec read back from the {@code sweeps}
    * table, which was valid when it ran: the combinations a parameterization does not define (now
    * refused before any run trains) are not checked again, so its sweep's status and analyses still
-   * read.
+   * read. A {@code configs:} file is read relative to {@code dir} (null: the working directory);
+   * {@code configs}, when not null, replaces it.
    */
-  private static SweepSpec fromTree(Map<?, ?> tree, boolean training) {
+  private static SweepSpec fromTree(
+      Map<?, ?> tree, boolean training, Path dir, List<Configs.Line> configs) {
     Map<String, Object> flat = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : tree.entrySet()) {
       String k = String.valueOf(e.getKey());
@@ -231,14 +252,49 @@ public final class SpecParser {
       flat.put(SpecKeys.VAL_SIZE.path(), n.toString()); // a count: 2000 and "2000" mean the same
     }
     Map<Key, List<Object>> values = new LinkedHashMap<>();
+    Map<Key, Distribution> distributions = new LinkedHashMap<>();
     for (Key key : SpecKeys.RUN) {
+      if (flat.get(key.path()) instanceof Map<?, ?> map && Distribution.meant(map)) {
+        distributions.put(key, Distribution.parse(key, map));
+        values.put(key, List.of(key.defaultValue())); // replaced by the values drawn
+        continue;
+      }
       values.put(
           key,
           flat.containsKey(key.path())
               ? Values.parse(key, flat.get(key.path()))
               : List.of(key.defaultValue()));
     }
+    if (values.get(SpecKeys.TASK).get(0).equals("regression")
+        && !flat.containsKey(SpecKeys.LOSS.path())) {
+      // The task's loss, before a configuration that leaves dataset.loss out takes it as its own.
+      values.put(SpecKeys.LOSS, List.of(RunConfig.defaultLoss("regression")));
+    }
+    Search search =
+        SearchParser.search(flat, values, distributions, seed, repeats, maxRuns, dir, configs);
+    Map<Key, List<Object>> searched = new LinkedHashMap<>();
+    for (Key key : search.keys()) {
+      Set<Object> distinct = new LinkedHashSet<>();
+      search.points().forEach(point -> distinct.add(point.get(key)));
+      searched.put(key, List.copyOf(distinct));
+    }
+    values.putAll(searched);
     crossCheck(flat, values);
+    searched.forEach(
+        (key, v) -> {
+          if (!values.get(key).equals(v)) {
+            throw UserError.of(
+                key.path()
+                    + " = "
+                    + v
+                    + " in the "
+                    + search.method()
+                    + " search is fixed at "
+                    + values.get(key)
+                    + " by the rest of the spec (the data set or the task): leave it out of the"
+                    + " search");
+          }
+        });
     if (training) {
       checkParameterizations(values);
     }
@@ -280,26 +336,10 @@ public final class SpecParser {
             distributedAbove,
             distributedWorkers,
             values,
-            analysis);
-    // Exact product: a long could overflow (four 65536-value axes wrap to 0) and pass the limit.
-    BigInteger count = BigInteger.valueOf(repeats);
-    for (List<Object> v : values.values()) {
-      count = count.multiply(BigInteger.valueOf(v.size()));
-    }
-    if (count.compareTo(BigInteger.valueOf(maxRuns)) > 0) {
-      StringBuilder sizes = new StringBuilder();
-      for (Key axis : spec.axes()) {
-        sizes.append(axis.path()).append(" (").append(values.get(axis).size()).append(") x ");
-      }
-      sizes.append("repeats (").append(repeats).append(')');
-      throw UserError.of(
-          "the grid expands to "
-              + count
-              + " runs, more than limits.max_runs = "
-              + maxRuns
-              + ": "
-              + sizes
-              + ". Shrink an axis or raise limits.max_runs.");
+            analysis,
+            search);
+    if (search.grid()) {
+      SearchParser.checkCount(values, List.of(), null, 1, repeats, maxRuns);
     }
     checkWarmup(spec);
     if (training && !distributedAbove.equals("none")) {
@@ -622,7 +662,8 @@ public final class SpecParser {
     }
   }
 
-  private static Object scalar(Key key, Map<String, Object> flat) {
+  /** The one value of {@code key} in {@code flat}, typed and checked; its default when absent. */
+  static Object scalar(Key key, Map<String, Object> flat) {
     if (!flat.containsKey(key.path())) {
       return key.defaultValue();
     }

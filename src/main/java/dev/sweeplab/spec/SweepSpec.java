@@ -23,8 +23,11 @@ import java.util.TreeMap;
  * @param distributedAbove a cost ({@link RunConfig#cost()}, FLOP-equivalents) above which a run is
  *     trained data-parallel across the executors instead of in one task, or {@code none}
  * @param distributedWorkers workers of such a run; 0 for Spark's default parallelism
- * @param values run key → its values (one or more), in registry order
+ * @param values run key → its values (one or more), in registry order; for a key the search's
+ *     points set, the distinct values they give it
  * @param analysis analysis key → its value (the {@code analysis:} section, defaults filled)
+ * @param search the points each combination of the axes is crossed with ({@link Search#GRID} for a
+ *     plain grid)
  */
 public record SweepSpec(
     String name,
@@ -36,7 +39,8 @@ public record SweepSpec(
     String distributedAbove,
     int distributedWorkers,
     Map<Key, List<Object>> values,
-    Map<Key, String> analysis) {
+    Map<Key, String> analysis,
+    Search search) {
 
   public SweepSpec {
     values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
@@ -98,7 +102,8 @@ public record SweepSpec(
         distributedAbove,
         distributedWorkers,
         values,
-        analysis);
+        analysis,
+        search);
   }
 
   /** The value of one {@code analysis.*} key. */
@@ -152,7 +157,10 @@ public record SweepSpec(
         : Integer.parseInt(given);
   }
 
-  /** Keys with more than one value: the swept axes, in expansion order. */
+  /**
+   * Keys with more than one value: the swept axes and the keys a search's points vary, in registry
+   * order.
+   */
   public List<Key> axes() {
     List<Key> axes = new ArrayList<>();
     values.forEach(
@@ -164,21 +172,32 @@ public record SweepSpec(
     return axes;
   }
 
-  /** Runs the grid expands to: the product of axis sizes times repeats. */
+  /**
+   * Runs the sweep expands to: the product of the axis sizes, times the search's points, times
+   * repeats.
+   */
   public long runCount() {
-    long n = repeats;
-    for (List<Object> v : values.values()) {
-      n *= v.size();
+    long n = (long) repeats * search.points().size();
+    for (Key key : gridKeys()) {
+      n *= values.get(key).size();
     }
     return n;
   }
 
+  /** The keys the cartesian product runs over: every run key the search's points do not set. */
+  private List<Key> gridKeys() {
+    List<Key> keys = new ArrayList<>(values.keySet());
+    keys.removeAll(search.keys());
+    return keys;
+  }
+
   /**
-   * The cartesian product of all axes times repeats, in a fixed order: the first registry key
-   * varies slowest, the repeat index fastest.
+   * The cartesian product of all axes, each combination crossed with the search's points, times
+   * repeats, in a fixed order: the first registry key varies slowest, then the point, the repeat
+   * index fastest.
    */
   public List<RunConfig> expand() {
-    List<Key> keys = new ArrayList<>(values.keySet());
+    List<Key> keys = gridKeys();
     List<RunConfig> runs = new ArrayList<>((int) runCount());
     int[] index = new int[keys.size()];
     int valSize = valSize();
@@ -188,9 +207,12 @@ public record SweepSpec(
         columns.put(keys.get(k).column(), values.get(keys.get(k)).get(index[k]));
       }
       columns.put("sweep_seed", seed);
-      for (int r = 0; r < repeats; r++) {
-        columns.put("repeat", r);
-        runs.add(RunConfig.of(name, columns, valSize));
+      for (Map<Key, Object> point : search.points()) {
+        point.forEach((key, v) -> columns.put(key.column(), v));
+        for (int r = 0; r < repeats; r++) {
+          columns.put("repeat", r);
+          runs.add(RunConfig.of(name, columns, valSize));
+        }
       }
       int k = keys.size() - 1;
       while (k >= 0 && ++index[k] == values.get(keys.get(k)).size()) {
@@ -214,7 +236,29 @@ public record SweepSpec(
     tree.put(SpecKeys.RUN_TIMEOUT.path(), runTimeout);
     tree.put(SpecKeys.DISTRIBUTED_ABOVE.path(), distributedAbove);
     tree.put(SpecKeys.DISTRIBUTED_WORKERS.path(), distributedWorkers);
-    values.forEach((key, v) -> tree.put(key.path(), v.size() == 1 ? v.get(0) : v));
+    List<Key> drawn = search.keys();
+    values.forEach(
+        (key, v) -> {
+          if (!drawn.contains(key)) {
+            tree.put(key.path(), v.size() == 1 ? v.get(0) : v);
+          }
+        });
+    // A plain grid records no search keys, so its JSON is what it was before they existed.
+    if (search.method().equals("random")) {
+      tree.put(SpecKeys.SEARCH_METHOD.path(), "random");
+      tree.put(SpecKeys.SEARCH_SAMPLES.path(), search.samples());
+      tree.put(SpecKeys.SEARCH_SEED.path(), search.seed());
+      search.distributions().forEach((key, d) -> tree.put(key.path(), d.spec()));
+    } else if (search.method().equals("configs")) {
+      // The configurations themselves: the sweep re-expands from this JSON alone.
+      List<Map<String, Object>> configs = new ArrayList<>();
+      for (Map<Key, Object> point : search.points()) {
+        Map<String, Object> line = new TreeMap<>();
+        point.forEach((key, v) -> line.put(key.path(), v));
+        configs.add(line);
+      }
+      tree.put(SpecKeys.CONFIGS.path(), configs);
+    }
     analysis.forEach(
         (key, v) ->
             tree.put(key.path(), key.type() == Key.Type.INT ? (Object) Integer.valueOf(v) : v));

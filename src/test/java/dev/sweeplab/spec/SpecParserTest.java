@@ -239,6 +239,7 @@ class SpecParserTest {
     assertEquals(
         SpecKeys.TOP.size()
             + SpecKeys.RUN.size()
+            + SpecKeys.SEARCH.size()
             + SpecKeys.LIMITS.size()
             + SpecKeys.ANALYSIS.size(),
         SpecKeys.BY_PATH.size());

@@ -20,8 +20,8 @@ class ValidationTest {
   void unknownTopLevelKeySuggestsTheNearest() {
     UserError e = parseFails("name: x", "seeed: 3");
     assertEquals(
-        "unknown key 'seeed'. Did you mean 'seed'? Accepted here: analysis, dataset, description, limits,"
-            + " model, name, repeats, seed, training.",
+        "unknown key 'seeed'. Did you mean 'seed'? Accepted here: analysis, configs, dataset,"
+            + " description, limits, model, name, repeats, search, seed, training.",
         e.getMessage());
   }
 
@@ -81,7 +81,8 @@ class ValidationTest {
   @Test
   void sectionKeyWrittenAsADottedPathIsUnknown() {
     UserError e = parseFails("name: x", "model.width: 8");
-    assertMessage(e, "unknown key 'model.width'", "Accepted here: analysis, dataset, description");
+    assertMessage(
+        e, "unknown key 'model.width'", "Accepted here: analysis, configs, dataset, description");
   }
 
   @Test
@@ -564,7 +565,8 @@ class ValidationTest {
     UserError e = parseFails("name: x", "model:", "  width: {from: 8, to: 64}");
     assertEquals(
         "model.width as a mapping must be {range: [a, b], step: s} or {log2: [a, b], points: k},"
-            + " found {from=8, to=64}",
+            + " or one distribution of a random search: {uniform: ...}, {log_uniform: ...},"
+            + " {int_uniform: ...}, {int_log_uniform: ...}, {choice: ...}, found {from=8, to=64}",
         e.getMessage());
   }
 
