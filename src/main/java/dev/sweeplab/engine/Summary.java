@@ -6,12 +6,18 @@ import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Pins;
 import dev.sweeplab.store.TableStore;
 import dev.sweeplab.store.Warehouse;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -150,18 +156,7 @@ public final class Summary {
 
   /** A sweep's rows of an analysis table, as a plain table for the report. */
   public static Table table(SparkSession spark, Warehouse warehouse, String table, SweepSpec spec) {
-    return Tables.read(
-        spark,
-        warehouse,
-        List.of(table),
-        () ->
-            collect(
-                spark.sql(
-                    "SELECT * FROM "
-                        + table
-                        + " WHERE sweep = '"
-                        + spec.name().replace("'", "''")
-                        + "'")));
+    return rows(spark, warehouse, table, spec.name(), null);
   }
 
   /**
@@ -170,20 +165,53 @@ public final class Summary {
    */
   public static Table table(
       SparkSession spark, Warehouse warehouse, String table, SweepSpec spec, List<String> columns) {
-    return Tables.read(
-        spark,
-        warehouse,
-        List.of(table),
-        () ->
-            collect(
-                spark.sql(
-                    "SELECT `"
-                        + String.join("`, `", columns)
-                        + "` FROM "
-                        + table
-                        + " WHERE sweep = '"
-                        + spec.name().replace("'", "''")
-                        + "'")));
+    return rows(spark, warehouse, table, spec.name(), columns);
+  }
+
+  /**
+   * Sweep {@code sweep}'s rows of {@code table}, its columns {@code columns} (null: all, in the
+   * order of the schema they were written with), as {@code SELECT ... FROM table WHERE sweep = ...}
+   * returns them on the views of {@link Tables#register}: read by Iceberg's generic reader at the
+   * snapshot that view reads ({@link Pins#snapshotFor}), in file order; lists as Java lists,
+   * timestamps as {@link Timestamp}s. No Spark job, no Spark SQL. Empty when the table does not
+   * exist in the state read or holds no rows of the sweep.
+   */
+  public static Table rows(
+      SparkSession spark, Warehouse warehouse, String table, String sweep, List<String> columns) {
+    Long snapshot = Tables.pins(spark, warehouse).snapshotFor(table, sweep);
+    Optional<org.apache.iceberg.Table> loaded =
+        snapshot == null ? Optional.empty() : Tables.store(spark, warehouse).load(table);
+    if (loaded.isEmpty()) {
+      return new Table(columns == null ? List.of() : columns, List.of());
+    }
+    org.apache.iceberg.Table t = loaded.get();
+    Integer schemaId = t.snapshot(snapshot).schemaId();
+    Schema schema = schemaId == null ? t.schema() : t.schemas().get(schemaId);
+    List<String> names =
+        columns != null ? columns : schema.columns().stream().map(Types.NestedField::name).toList();
+    List<List<Object>> out = new ArrayList<>();
+    for (Record r : Pins.rows(t, snapshot, sweep, names)) {
+      List<Object> row = new ArrayList<>(names.size());
+      names.forEach(n -> row.add(sparkValue(r.getField(n))));
+      out.add(row);
+    }
+    return new Table(names, out);
+  }
+
+  /** An Iceberg generic value as Spark SQL's collect gives it (timestamps, nested lists). */
+  private static Object sparkValue(Object v) {
+    if (v instanceof OffsetDateTime t) {
+      return Timestamp.from(t.toInstant());
+    }
+    if (v instanceof LocalDateTime t) {
+      return Timestamp.valueOf(t);
+    }
+    if (v instanceof List<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      list.forEach(e -> copy.add(sparkValue(e)));
+      return copy;
+    }
+    return v;
   }
 
   private static Table collect(Dataset<Row> result) {

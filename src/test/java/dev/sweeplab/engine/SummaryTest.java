@@ -60,11 +60,44 @@ class SummaryTest extends SparkTestBase {
       spark.conf().unset(Tables.AS_OF);
     }
 
+    // Whole rows of every kind of column (strings, numbers, timestamps, lists): the tables as
+    // Spark SQL's SELECT * returns them.
+    for (String table : List.of(Warehouse.RUNS, Warehouse.CURVES, Warehouse.SWEEPS)) {
+      assertSameRows(warehouse, table, "summed");
+    }
+
     // One seed: no standard deviation, as Spark's stddev_samp gives none.
     SweepSpec single = SpecParser.parse(SPEC.formatted(1, "4").replace("summed", "single"), "s");
     runner.run(single, false);
     Table one = assertSameAsSpark(warehouse, single);
     assertEquals(null, one.rows().get(0).get(one.column("test_error_sd")), one.markdown());
+  }
+
+  /**
+   * Asserts {@link Summary#rows} returns the rows Spark SQL's {@code SELECT *} returns for the
+   * sweep: the same columns in the same order, the same rows (compared in a canonical order, since
+   * Spark may read files in another order), each value equal.
+   */
+  private void assertSameRows(Warehouse warehouse, String table, String sweep) {
+    Table ours = Summary.rows(spark, warehouse, table, sweep, null);
+    Tables.register(spark, warehouse, List.of(table));
+    org.apache.spark.sql.Dataset<Row> result =
+        spark.sql("SELECT * FROM " + table + " WHERE sweep = '" + sweep + "'");
+    assertEquals(List.of(result.columns()), ours.columns(), table + ": columns");
+    List<String> expected = new ArrayList<>();
+    for (Row r : result.collectAsList()) {
+      List<Object> values = new ArrayList<>();
+      for (int c = 0; c < r.length(); c++) {
+        Object v = r.get(c);
+        values.add(v instanceof scala.collection.Seq<?> ? new ArrayList<>(r.getList(c)) : v);
+      }
+      expected.add(values.toString());
+    }
+    List<String> actual = new ArrayList<>(ours.rows().stream().map(Object::toString).toList());
+    assertTrue(!expected.isEmpty(), table + " has rows of " + sweep);
+    java.util.Collections.sort(expected);
+    java.util.Collections.sort(actual);
+    assertEquals(expected, actual, table + ": rows");
   }
 
   /** Asserts {@link Summary#of} equals Spark SQL's result of {@link Summary#query}; returns it. */
