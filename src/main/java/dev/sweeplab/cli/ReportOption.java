@@ -1,9 +1,11 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.engine.ReportRows;
 import dev.sweeplab.engine.Summary;
 import dev.sweeplab.engine.Tables;
 import dev.sweeplab.report.AnalysisPlots;
 import dev.sweeplab.report.CoordCheckPlot;
+import dev.sweeplab.report.HtmlReport;
 import dev.sweeplab.report.LrTransferPlot;
 import dev.sweeplab.report.SweepReport;
 import dev.sweeplab.report.Table;
@@ -57,8 +59,11 @@ final class ReportOption {
     }
   }
 
-  /** Prints the sweep's summary table and writes its report; returns the files written. */
-  List<Path> write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
+  /**
+   * Prints the sweep's summary table and writes its report, with the interactive page {@code
+   * index.html} when {@code html}; returns the files written.
+   */
+  List<Path> write(SparkSession spark, Warehouse warehouse, SweepSpec spec, boolean html) {
     Table summary = Summary.of(spark, warehouse, spec);
     System.out.println("mean over " + spec.repeats() + " seed(s) per configuration:");
     System.out.print(summary.markdown());
@@ -147,7 +152,11 @@ final class ReportOption {
                         "spread_steps",
                         "at_edge"))));
       }
-      List<Path> files = SweepReport.write(dir, spec.name(), summary, figures, tables);
+      List<Path> files =
+          new ArrayList<>(SweepReport.write(dir, spec.name(), summary, figures, tables));
+      if (html) {
+        files.add(HtmlReport.write(dir, ReportRows.of(spark, warehouse, spec, summary)));
+      }
       System.out.println(
           "report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
       return files;

@@ -103,7 +103,7 @@ final class RunCommand implements Callable<Integer> {
       System.out.println("tables in " + where.warehouse + ": runs, curves, sweeps");
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println(Analyses.describe(line)));
-      report.write(spark, where.resolve(), sweep);
+      report.write(spark, where.resolve(), sweep, true);
       if (maintain != null) {
         Maintain.run(spark, where.resolve(), retainMs, true)
             .forEach(done -> System.out.println("maintain " + done));

@@ -79,7 +79,8 @@ public final class Summary {
                         + "'")));
   }
 
-  private static Table collect(Dataset<Row> result) {
+  /** A query's rows as a plain table; arrays become Java lists. */
+  static Table collect(Dataset<Row> result) {
     List<List<Object>> rows = new ArrayList<>();
     for (Row row : result.collectAsList()) {
       List<Object> values = new ArrayList<>();
