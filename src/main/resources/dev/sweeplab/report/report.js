@@ -113,7 +113,7 @@
   }
 
   function axisType(log) {
-    return log ? { type: 'log' } : { type: 'value', scale: true };
+    return log ? { type: 'log', min: 'dataMin', max: 'dataMax' } : { type: 'value', scale: true };
   }
 
   function baseOption(title, xName, yName, logX, logY) {
@@ -254,14 +254,15 @@
     var prov = ['sweeplab_version', 'implementation', 'device', 'trained_by', 'nd4j_backend', 'java_version', 'os', 'arch', 'cpu_model', 'native_libraries', 'host', 'spark_app_id']
       .filter(function (c) { return runCol[c] !== undefined; });
     if (prov.length) {
-      s.appendChild(el('h3', { text: 'Provenance: the values the runs recorded, with their counts' }));
+      var details = el('details', {}, el('summary', { text: 'Provenance: the values the runs recorded, with their counts' }));
+      s.appendChild(details);
       var rows = [];
       prov.forEach(function (c) {
         var n = {};
         runs.rows.forEach(function (r) { var v = fmt(runValue(r, c)); n[v] = (n[v] || 0) + 1; });
         rows.push([c, Object.keys(n).map(function (v) { return (v || '(none)') + ' × ' + n[v]; }).join('; ')]);
       });
-      pagedTable(s, ['column', 'values'], rows);
+      pagedTable(details, ['column', 'values'], rows);
     }
     if (data.spec) {
       var spec = data.spec;
@@ -330,6 +331,7 @@
     function draw() {
       var idx = matching();
       var groups = st.group ? distinct(idx.map(function (i) { return runValue(runs.rows[i], st.group); })).map(fmt) : ['all runs'];
+      function groupOf(i) { return st.group ? st.group + '=' + fmt(runValue(runs.rows[i], st.group)) : 'all runs'; }
       function colour(i) {
         var g = st.group ? fmt(runValue(runs.rows[i], st.group)) : 'all runs';
         return palette[groups.indexOf(g) % palette.length];
@@ -341,22 +343,22 @@
           sample = [];
           for (var k = 0; k < MAX_LINES; k++) sample.push(idx[Math.floor(k * idx.length / MAX_LINES)]);
         }
-        opt.legend.show = false;
         opt.series = sample.map(function (i) {
+          // Named by group: the legend shows a group once and toggles all its runs.
           return {
-            type: 'line', name: String(runValue(runs.rows[i], 'run_id')), data: points(i, st.metric),
+            type: 'line', name: groupOf(i), data: points(i, st.metric),
             showSymbol: sample.length <= 40, symbolSize: 4, triggerLineEvent: true,
             lineStyle: { width: 1.2, opacity: 0.7 }, itemStyle: { color: colour(i) },
             emphasis: { focus: 'series', lineStyle: { width: 3 } }, runIndex: i
           };
         });
+        opt.legend.data = groups.map(function (g) { return st.group ? st.group + '=' + g : g; });
         opt.tooltip.formatter = function (p) {
           var i = opt.series[p.seriesIndex].runIndex;
           var v = Array.isArray(p.value) ? '<br>step ' + fmt(p.value[0]) + ': ' + esc(st.metric) + ' = ' + fmt(p.value[1]) : '';
           return runConfig(runs.rows[i]) + v;
         };
-        note.textContent = 'Showing ' + sample.length + ' of ' + idx.length + ' matching runs' +
-          (st.group ? '; colour: ' + st.group + ' (' + groups.map(function (g, n) { return g; }).join(', ') + ')' : '') + '.';
+        note.textContent = 'Showing ' + sample.length + ' of ' + idx.length + ' matching runs.';
       } else {
         opt.series = groups.map(function (g, n) {
           var sum = new Map();
@@ -411,30 +413,29 @@
 
     function draw() {
       var rows = runs.rows.filter(function (r) { return typeof runValue(r, st.metric) === 'number'; });
-      var parallelAxis = dims.concat([st.metric]).map(function (d, i) {
+      // A swept key is a grid of values: a category axis spaces them evenly, in value order.
+      var parallelAxis = dims.map(function (d, i) {
         var values = distinct(rows.map(function (r) { return runValue(r, d); }));
-        var numeric = values.every(function (v) { return typeof v === 'number'; });
-        var axis = { dim: i, name: d };
-        if (!numeric) { axis.type = 'category'; axis.data = values.map(fmt); }
-        else if (positiveSpan(values) >= 8 && values.every(function (v) { return v > 0; })) axis.type = 'log';
-        else axis.scale = true;
-        return axis;
+        return { dim: i, name: d, type: 'category', data: values.map(fmt) };
       });
-      var metrics = rows.map(function (r) { return runValue(r, st.metric); });
-      var lo = metrics.length ? Math.min.apply(null, metrics) : 0;
-      var hi = metrics.length ? Math.max.apply(null, metrics) : 1;
+      var metricValues = rows.map(function (r) { return runValue(r, st.metric); });
+      var metricAxis = { dim: dims.length, name: st.metric, scale: true, nameTextStyle: { fontWeight: 'bold' } };
+      if (positiveSpan(metricValues) >= 100 && metricValues.every(function (v) { return v > 0; })) metricAxis.type = 'log';
+      parallelAxis.push(metricAxis);
+      var lo = metricValues.length ? Math.min.apply(null, metricValues) : 0;
+      var hi = metricValues.length ? Math.max.apply(null, metricValues) : 1;
       c.setOption({
         animation: false,
         title: { text: st.metric + ' against the swept keys (' + rows.length + ' runs)', left: 'center', textStyle: { fontSize: 13 } },
-        parallel: { left: 70, right: 110, top: 60, bottom: 40 },
+        parallel: { left: 70, right: 180, top: 60, bottom: 40 },
         parallelAxis: parallelAxis,
-        visualMap: { type: 'continuous', dimension: dims.length, min: lo, max: hi === lo ? lo + 1 : hi, right: 10, top: 'middle', calculable: true, text: [st.metric, ''], inRange: { color: ['#313695', '#4575b4', '#74add1', '#fdae61', '#f46d43', '#a50026'] } },
+        visualMap: { type: 'continuous', dimension: dims.length, min: lo, max: hi === lo ? lo + 1 : hi, right: 20, top: 'middle', calculable: true, precision: 3, inRange: { color: ['#313695', '#4575b4', '#74add1', '#fdae61', '#f46d43', '#a50026'] } },
         tooltip: { trigger: 'item', confine: true },
         series: [{
           type: 'parallel', lineStyle: { width: 1, opacity: rows.length > 1000 ? 0.15 : 0.5 },
           progressive: 0, smooth: false,
           data: rows.map(function (r) {
-            return dims.map(function (d) { var v = runValue(r, d); return typeof v === 'number' ? v : fmt(v); }).concat([runValue(r, st.metric)]);
+            return dims.map(function (d) { return fmt(runValue(r, d)); }).concat([runValue(r, st.metric)]);
           })
         }]
       }, true);
