@@ -7,7 +7,7 @@
 (function () {
   'use strict';
 
-  var health = { state: 'drawing', errors: [], charts: {} };
+  var health = { state: 'drawing', errors: [], charts: {}, tooltips: {} };
   window.addEventListener('error', function (e) {
     health.errors.push(String(e.message || e.error || e));
   });
@@ -394,6 +394,12 @@
         });
       });
       cv.metrics.forEach(function (m) { st.metric = m; draw(); });
+      // The tooltip of a run's point: one value of each swept key leaves few runs, drawn with symbols.
+      var first = runs.rows[matching()[0]];
+      axes.forEach(function (a) { st.filters[a] = fmt(runValue(first, a)); });
+      st.mode = 'runs'; st.group = groupSel.select.value; draw();
+      health.tooltips['chart-curves'] = tooltipOf(c, 0, 0);
+      st.filters = {};
       st.metric = metricSel.select.value; st.group = groupSel.select.value; st.mode = modeSel.select.value; st.logY = false;
       draw();
     });
@@ -617,6 +623,15 @@
   };
 
   // ---- health ----
+
+  /** The text of the tooltip a chart shows for one data point, as a hover would show it. */
+  function tooltipOf(c, seriesIndex, dataIndex) {
+    c.dispatchAction({ type: 'showTip', seriesIndex: seriesIndex, dataIndex: dataIndex });
+    var divs = c.getDom().querySelectorAll(':scope > div');
+    var text = divs.length > 1 ? divs[divs.length - 1].textContent : '';
+    c.dispatchAction({ type: 'hideTip' });
+    return text;
+  }
 
   function chartHealth(c) {
     var canvas = c.getDom().querySelector('canvas');

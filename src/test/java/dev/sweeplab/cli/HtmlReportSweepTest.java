@@ -73,6 +73,11 @@ class HtmlReportSweepTest {
     assertEquals(6, loaded.status().path("runs").asInt());
     JsonNode curves = loaded.status().path("charts").path("chart-curves");
     assertEquals(6, curves.path("series").asInt(), "a curve per run: " + curves);
+    String tooltip = loaded.status().path("tooltips").path("chart-curves").asText();
+    assertTrue(
+        tooltip.matches(
+            "run [0-9a-f]{16} \\(ok\\)width = (4|8|16)repeat = [01]seed = -?[0-9]+step .*"),
+        "a run's configuration on hover: " + tooltip);
 
     Files.delete(page);
     String[] report = {

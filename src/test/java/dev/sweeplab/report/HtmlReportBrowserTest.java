@@ -62,6 +62,13 @@ class HtmlReportBrowserTest {
     assertTrue(
         loaded.dom().contains("IllegalStateException: &lt;/script&gt;&lt;!-- &lt;b&gt;boom"),
         "a reason with markup is shown as text");
+    String tooltip = loaded.status().path("tooltips").path("chart-curves").asText();
+    assertTrue(
+        Pattern.compile(
+                "run [0-9a-f]{16} \\(ok\\)width = 8learning_rate = 0\\.001parameterization = standard")
+            .matcher(tooltip)
+            .find(),
+        "a run's configuration on hover: " + tooltip);
     assertTrue(loaded.dom().contains("<b>24</b>failed"), "the failed runs counted");
     assertTrue(loaded.dom().contains("<b>24</b>diverged"), "the diverged runs counted");
     chromium.screenshot(
