@@ -50,6 +50,13 @@
     return String(v);
   }
 
+  function duration(ms) {
+    var s = Math.round(ms / 1000);
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+    return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+  }
+
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -243,6 +250,8 @@
     }).forEach(function (st) {
       cards.appendChild(el('div', { class: 'card ' + st }, el('b', { text: String(counts[st] || 0) }), document.createTextNode(st)));
     });
+    var wall = runs.rows.reduce(function (n, r) { var w = runValue(r, 'wall_ms'); return n + (typeof w === 'number' ? w : 0); }, 0);
+    if (wall > 0) cards.appendChild(el('div', { class: 'card' }, el('b', { text: duration(wall) }), document.createTextNode('training, summed over runs')));
     s.appendChild(cards);
     s.appendChild(el('p', { class: 'note', text: 'Swept keys: ' + (axes.length ? axes.join(', ') : 'none') + '. Page written ' + data.generated + '.' }));
     s.appendChild(el('h3', { text: 'Per configuration: mean over seeds of the final errors and losses (_sd: standard deviation)' }));
