@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sweeplab report SWEEP}: the summary and plots of a committed sweep, from its tables. */
@@ -20,12 +21,20 @@ final class ReportCommand implements Callable<Integer> {
 
   @Mixin AsOfOption asOf;
 
+  @Option(
+      names = "--html",
+      description =
+          "also write the interactive page index.html (one self-contained file: summary,"
+              + " learning curves, analyses, parallel coordinates, runs table), as run does")
+  boolean html;
+
   @Override
   public Integer call() {
     where.check();
     try (SparkSession spark = Sessions.open("sweeplab report " + sweep, where.master)) {
       asOf.apply(spark, where.resolve());
-      report.write(spark, where.resolve(), Analyses.recordedSpec(spark, where.resolve(), sweep));
+      report.write(
+          spark, where.resolve(), Analyses.recordedSpec(spark, where.resolve(), sweep), html);
     }
     return 0;
   }

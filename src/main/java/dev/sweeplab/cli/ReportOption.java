@@ -1,9 +1,11 @@
 package dev.sweeplab.cli;
 
+import dev.sweeplab.engine.Committed;
+import dev.sweeplab.engine.ReportRows;
 import dev.sweeplab.engine.Summary;
-import dev.sweeplab.engine.Tables;
 import dev.sweeplab.report.AnalysisPlots;
 import dev.sweeplab.report.CoordCheckPlot;
+import dev.sweeplab.report.HtmlReport;
 import dev.sweeplab.report.LrTransferPlot;
 import dev.sweeplab.report.SweepReport;
 import dev.sweeplab.report.Table;
@@ -57,33 +59,38 @@ final class ReportOption {
     }
   }
 
-  /** Prints the sweep's summary table and writes its report; returns the files written. */
-  List<Path> write(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
-    Table summary = Summary.of(spark, warehouse, spec);
+  /**
+   * Prints the sweep's summary table and writes its report, with the interactive page {@code
+   * index.html} when {@code html}; returns the files written.
+   */
+  List<Path> write(SparkSession spark, Warehouse warehouse, SweepSpec spec, boolean html) {
+    // One committed state for the summary, the plots and the page.
+    Committed state = Committed.of(spark, warehouse);
+    Table summary = Summary.of(state, spec);
     System.out.println("mean over " + spec.repeats() + " seed(s) per configuration:");
     System.out.print(summary.markdown());
     Path dir = reports.resolve(spec.name());
     // An analysis table absent from the state read (--as-of before its first write): no section.
-    List<String> present = Tables.present(spark, warehouse);
+    List<String> present = state.present();
     try {
       List<SweepReport.Figure> figures = new ArrayList<>();
       if ("yes".equals(spec.analysis(SpecKeys.COORD_CHECK))
           && present.contains(Warehouse.COORD_CHECK)) {
         figures.addAll(
             CoordCheckPlot.write(
-                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.COORD_CHECK, spec)));
+                dir, spec.name(), state.rows(Warehouse.COORD_CHECK, spec.name(), null)));
       }
       if (!spec.analysis(SpecKeys.DOUBLE_DESCENT_X).isEmpty()
           && present.contains(Warehouse.DOUBLE_DESCENT)) {
         figures.addAll(
             AnalysisPlots.doubleDescent(
-                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.DOUBLE_DESCENT, spec)));
+                dir, spec.name(), state.rows(Warehouse.DOUBLE_DESCENT, spec.name(), null)));
       }
       if (!spec.analysis(SpecKeys.SCALING_X).isEmpty()
           && present.contains(Warehouse.SCALING_FITS)) {
         figures.add(
             AnalysisPlots.scaling(
-                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.SCALING_FITS, spec)));
+                dir, spec.name(), state.rows(Warehouse.SCALING_FITS, spec.name(), null)));
       }
       boolean lrTransfer =
           "yes".equals(spec.analysis(SpecKeys.LR_TRANSFER))
@@ -91,7 +98,7 @@ final class ReportOption {
       if (lrTransfer) {
         figures.addAll(
             LrTransferPlot.write(
-                dir, spec.name(), Summary.table(spark, warehouse, Warehouse.LR_TRANSFER, spec)));
+                dir, spec.name(), state.rows(Warehouse.LR_TRANSFER, spec.name(), null)));
       }
       List<SweepReport.Section> tables = new ArrayList<>();
       if ("yes".equals(spec.analysis(SpecKeys.WIDTH_EXPONENTS))
@@ -102,11 +109,9 @@ final class ReportOption {
                     + " its 95 % bootstrap interval over seeds ("
                     + Warehouse.WIDTH_EXPONENTS
                     + " table).",
-                Summary.table(
-                    spark,
-                    warehouse,
+                state.rows(
                     Warehouse.WIDTH_EXPONENTS,
-                    spec,
+                    spec.name(),
                     List.of(
                         "group",
                         "parameterization",
@@ -129,11 +134,9 @@ final class ReportOption {
                     + " over widths in grid steps ("
                     + Warehouse.LR_TRANSFER
                     + " table).",
-                Summary.table(
-                    spark,
-                    warehouse,
+                state.rows(
                     Warehouse.LR_TRANSFER,
-                    spec,
+                    spec.name(),
                     List.of(
                         "group",
                         "parameterization",
@@ -147,7 +150,11 @@ final class ReportOption {
                         "spread_steps",
                         "at_edge"))));
       }
-      List<Path> files = SweepReport.write(dir, spec.name(), summary, figures, tables);
+      List<Path> files =
+          new ArrayList<>(SweepReport.write(dir, spec.name(), summary, figures, tables));
+      if (html) {
+        files.add(HtmlReport.write(dir, ReportRows.of(state, spec, summary)));
+      }
       System.out.println(
           "report: " + files.stream().map(Path::toString).collect(Collectors.joining(", ")));
       return files;

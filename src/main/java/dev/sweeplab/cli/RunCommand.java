@@ -113,7 +113,7 @@ final class RunCommand implements Callable<Integer> {
       Analyses.run(spark, where.resolve(), sweep)
           .forEach(line -> System.out.println(Analyses.describe(line)));
       try {
-        report.write(spark, where.resolve(), sweep);
+        report.write(spark, where.resolve(), sweep, true);
       } catch (RuntimeException | Error e) {
         if (e instanceof OutOfMemoryError || e instanceof StackOverflowError) {
           throw e;

@@ -170,12 +170,11 @@ class AnalysesTest extends SparkTestBase {
     assertTrue(rows.get(4).getDouble(8) < -0.6, "ntk hidden " + rows.get(4));
     // The report's table: the same rows, in the order written.
     dev.sweeplab.report.Table shown =
-        Summary.table(
-            spark,
-            warehouse,
-            Warehouse.WIDTH_EXPONENTS,
-            spec,
-            List.of("group", "parameterization", "layer_kind", "exponent"));
+        Committed.of(spark, warehouse)
+            .rows(
+                Warehouse.WIDTH_EXPONENTS,
+                spec.name(),
+                List.of("group", "parameterization", "layer_kind", "exponent"));
     assertEquals(16, shown.rows().size());
     assertTrue(
         shown.rows().contains(List.of("", "ntk", "hidden", rows.get(4).getDouble(8))),

@@ -74,12 +74,12 @@ class SummaryTest extends SparkTestBase {
   }
 
   /**
-   * Asserts {@link Summary#rows} returns the rows Spark SQL's {@code SELECT *} returns for the
+   * Asserts {@link Committed#rows} returns the rows Spark SQL's {@code SELECT *} returns for the
    * sweep: the same columns in the same order, the same rows (compared in a canonical order, since
    * Spark may read files in another order), each value equal.
    */
   private void assertSameRows(Warehouse warehouse, String table, String sweep) {
-    Table ours = Summary.rows(spark, warehouse, table, sweep, null);
+    Table ours = Committed.of(spark, warehouse).rows(table, sweep, null);
     Tables.register(spark, warehouse, List.of(table));
     org.apache.spark.sql.Dataset<Row> result =
         spark.sql("SELECT * FROM " + table + " WHERE sweep = '" + sweep + "'");
