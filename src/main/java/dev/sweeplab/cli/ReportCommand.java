@@ -23,9 +23,13 @@ final class ReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--html",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
       description =
-          "also write the interactive page index.html (one self-contained file: summary,"
-              + " learning curves, analyses, parallel coordinates, runs table), as run does")
+          "write the interactive page index.html too (one self-contained file: summary,"
+              + " learning curves, analyses, parallel coordinates, runs table), as run does;"
+              + " on by default, --no-html for the summary and plots alone")
   boolean html;
 
   @Override

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTML report of a tiny sweep of real runs: {@code sweeplab run} writes {@code index.html} next
- * to {@code summary.md}, {@code sweeplab report --html} writes it again from the tables (plain
- * {@code report} does not), and the page opens in headless Chromium with no script error and every
- * chart rendered. Skipped where no {@code chromium} is on the PATH.
+ * to {@code summary.md}, {@code sweeplab report} writes it again from the tables ({@code --no-html}
+ * does not), and the page opens in headless Chromium with no script error and every chart rendered.
+ * Skipped where no {@code chromium} is on the PATH.
  */
 class HtmlReportSweepTest {
   static final String SPEC =
@@ -90,14 +90,14 @@ class HtmlReportSweepTest {
       "--master",
       "local[2]"
     };
-    CliTest.Result plain = CliTest.cli(report);
-    assertEquals(0, plain.code(), plain.toString());
-    assertFalse(Files.exists(page), "report without --html writes no page");
-    List<String> html = new ArrayList<>(List.of(report));
-    html.add("--html");
-    CliTest.Result again = CliTest.cli(html.toArray(String[]::new));
+    List<String> plain = new ArrayList<>(List.of(report));
+    plain.add("--no-html");
+    CliTest.Result without = CliTest.cli(plain.toArray(String[]::new));
+    assertEquals(0, without.code(), without.toString());
+    assertFalse(Files.exists(page), "report --no-html writes no page");
+    CliTest.Result again = CliTest.cli(report);
     assertEquals(0, again.code(), again.toString());
-    assertTrue(Files.isRegularFile(page), "report --html writes index.html");
+    assertTrue(Files.isRegularFile(page), "report writes index.html by default");
     chromium.assertHealthy(page, tmp, List.of("chart-curves", "chart-double-descent-0"));
   }
 }
