@@ -4,13 +4,13 @@ import dev.sweeplab.engine.MemoryCheck;
 import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.MemoryEstimate;
 import dev.sweeplab.spec.RunConfig;
-import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -26,21 +26,14 @@ final class PlanCommand implements Callable<Integer> {
       description = "runs to list (default ${DEFAULT-VALUE})")
   int show;
 
-  @Option(
-      names = "--configs",
-      paramLabel = "FILE",
-      description =
-          "JSON Lines: one object of run keys per line (training.learning_rate or learning_rate),"
-              + " each a configuration of the sweep over the spec's values; replaces the spec's"
-              + " configs")
-  Path configs;
+  @Mixin ConfigsOption configs;
 
   @Override
   public Integer call() {
     if (show < 0) {
       throw UserError.badValue("--show", show, "must be >= 0 (the runs to list)");
     }
-    SweepSpec sweep = SpecParser.parse(spec, configs);
+    SweepSpec sweep = configs.parse(spec);
     List<RunConfig> runs = sweep.expand();
     if (!"false".equals(System.getProperty(MemoryCheck.ENABLED))) {
       MemoryCheck.thisJvm().check(runs.stream().filter(r -> !sweep.distributed(r)).toList());

@@ -7,7 +7,6 @@ import dev.sweeplab.engine.Maintain;
 import dev.sweeplab.engine.Sessions;
 import dev.sweeplab.engine.SweepOutcome;
 import dev.sweeplab.engine.SweepRunner;
-import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.spec.UserError;
 import java.nio.file.Path;
@@ -58,20 +57,13 @@ final class RunCommand implements Callable<Integer> {
               + " snapshots, remove orphan files, compact small files")
   String maintain;
 
-  @Option(
-      names = "--configs",
-      paramLabel = "FILE",
-      description =
-          "JSON Lines: one object of run keys per line (training.learning_rate or learning_rate),"
-              + " each a configuration of the sweep over the spec's values; replaces the spec's"
-              + " configs")
-  Path configs;
+  @Mixin ConfigsOption configs;
 
   @Override
   public Integer call() {
     Sessions.checkMaster(where.master);
     long retainMs = maintain == null ? -1 : MaintainCommand.retainMs("--maintain", maintain);
-    SweepSpec sweep = nightly(SpecParser.parse(spec, configs), night);
+    SweepSpec sweep = nightly(configs.parse(spec), night);
     // What a person can get wrong fails here, in a second, before Spark starts or anything is
     // written: the warehouse path, then every data set the runs read (the engine checks again).
     where.preflight();

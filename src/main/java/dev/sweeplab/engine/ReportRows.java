@@ -54,7 +54,7 @@ public final class ReportRows {
           "finished_at");
 
   /** The {@code curves} columns the page reads, where the table has them. */
-  static final List<String> CURVE_COLUMNS =
+  public static final List<String> CURVE_COLUMNS =
       List.of(
           "run_id",
           "step",

@@ -113,15 +113,6 @@ public final class Tables {
     return found;
   }
 
-  /**
-   * The tables that exist in the state {@link #register} reads (the current one, or {@link #AS_OF}
-   * 's), in {@link #ALL}'s order, without registering any.
-   */
-  public static List<String> present(SparkSession spark, Warehouse warehouse) {
-    Map<String, Long> snapshots = pins(spark, warehouse).snapshots();
-    return ALL.stream().filter(snapshots::containsKey).toList();
-  }
-
   /** The snapshots that {@link #register} reads, current or {@link #AS_OF}'s. */
   static Pins pins(SparkSession spark, Warehouse warehouse) {
     String asOf = readsEarlierState(spark) ? spark.conf().get(AS_OF) : null;

@@ -34,16 +34,8 @@ final class SyntheticSweeps {
           "implementation",
           "java_version");
 
-  static final List<String> CURVE_COLUMNS =
-      List.of(
-          "run_id",
-          "step",
-          "train_loss",
-          "train_error",
-          "val_loss",
-          "val_error",
-          "test_loss",
-          "test_error");
+  /** The curves columns the page reads, as the engine reads them. */
+  static final List<String> CURVE_COLUMNS = dev.sweeplab.engine.ReportRows.CURVE_COLUMNS;
 
   static final List<String> AXES = List.of("width", "learning_rate", "parameterization");
 
