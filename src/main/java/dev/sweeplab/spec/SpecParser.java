@@ -270,8 +270,14 @@ public final class SpecParser {
       // The task's loss, before a configuration that leaves dataset.loss out takes it as its own.
       values.put(SpecKeys.LOSS, List.of(RunConfig.defaultLoss("regression")));
     }
-    Search search =
+    SearchParser.Chosen chosen =
         SearchParser.search(flat, values, distributions, seed, repeats, maxRuns, dir, configs);
+    Search search = chosen.search();
+    // A configurations list is a list, not a grid: its cross-key rules hold line by line (below),
+    // where the union of the lines' values would pair a line's value with another line's. A random
+    // search draws each key independently, so the union of its draws stands for the combinations
+    // its distributions can draw, and is checked as a grid is, whatever the seed.
+    boolean perConfiguration = chosen.where() != null;
     Map<Key, List<Object>> searched = new LinkedHashMap<>();
     for (Key key : search.keys()) {
       Set<Object> distinct = new LinkedHashSet<>();
@@ -279,7 +285,7 @@ public final class SpecParser {
       searched.put(key, List.copyOf(distinct));
     }
     values.putAll(searched);
-    crossCheck(flat, values);
+    crossCheck(flat, values, !perConfiguration);
     searched.forEach(
         (key, v) -> {
           if (!values.get(key).equals(v)) {
@@ -295,8 +301,14 @@ public final class SpecParser {
                     + " search");
           }
         });
-    if (training) {
-      checkParameterizations(values);
+    if (perConfiguration) {
+      for (int i = 0; i < search.points().size(); i++) {
+        Map<Key, List<Object>> one = new LinkedHashMap<>(values);
+        search.points().get(i).forEach((key, v) -> one.put(key, List.of(v)));
+        checkCombinations(one, chosen.where().get(i), training);
+      }
+    } else if (training) {
+      checkParameterizations(values, null);
     }
     checkValSize(values);
     Map<Key, String> analysis = new LinkedHashMap<>();
@@ -679,13 +691,16 @@ public final class SpecParser {
    * defines ({@link Parameterization#undefinedFor}): ntk with adam and mean_field deeper than one
    * hidden layer are not; nor is {@code model.output_scale} other than 1 with adam.
    */
-  private static void checkParameterizations(Map<Key, List<Object>> values) {
+  private static void checkParameterizations(Map<Key, List<Object>> values, String where) {
     boolean scaled = values.get(SpecKeys.OUTPUT_SCALE).stream().anyMatch(a -> (Double) a != 1);
     if (scaled && values.get(SpecKeys.OPTIMIZER).contains("adam")) {
       throw UserError.of(
-          SpecKeys.OUTPUT_SCALE.path()
+          prefix(where)
+              + SpecKeys.OUTPUT_SCALE.path()
               + " = "
-              + values.get(SpecKeys.OUTPUT_SCALE)
+              + (where == null
+                  ? values.get(SpecKeys.OUTPUT_SCALE)
+                  : shown(values.get(SpecKeys.OUTPUT_SCALE)))
               + " is not defined with "
               + SpecKeys.OPTIMIZER.path()
               + " = adam: Chizat & Bach's lazy limit divides the loss by alpha^2 so that a"
@@ -700,7 +715,8 @@ public final class SpecParser {
           String reason = p.undefinedFor((Integer) depth, (String) optimizer);
           if (reason != null) {
             throw UserError.of(
-                SpecKeys.PARAMETERIZATION.path()
+                prefix(where)
+                    + SpecKeys.PARAMETERIZATION.path()
                     + " = "
                     + name
                     + " is not defined with "
@@ -719,7 +735,46 @@ public final class SpecParser {
     }
   }
 
-  private static void crossCheck(Map<String, Object> flat, Map<Key, List<Object>> values) {
+  /**
+   * The cross-key rules of one configuration of a configurations list, named {@code where}: its
+   * values are the spec's with the line's in place, so only the spec's own axes still vary.
+   */
+  private static void checkCombinations(
+      Map<Key, List<Object>> values, String where, boolean training) {
+    boolean stepsGiven = values.get(SpecKeys.STEPS).stream().anyMatch(s -> (Integer) s > 0);
+    if (stepsGiven
+        && !values.get(SpecKeys.EPOCHS).equals(List.of(SpecKeys.EPOCHS.defaultValue()))) {
+      throw UserError.of(
+          where
+              + ": training.epochs = "
+              + shown(values.get(SpecKeys.EPOCHS))
+              + " and training.steps = "
+              + shown(values.get(SpecKeys.STEPS))
+              + " are both set in this configuration: give one of them (steps, when > 0, replaces"
+              + " epochs)");
+    }
+    checkMomentum(values, shown(values.get(SpecKeys.MOMENTUM)), where);
+    if (training) {
+      checkParameterizations(values, where);
+    }
+  }
+
+  /** How an error names a configuration: "" for the spec itself. */
+  private static String prefix(String where) {
+    return where == null ? "" : where + ": ";
+  }
+
+  /** A key's values as an error shows them: the value itself when there is one. */
+  private static String shown(List<Object> values) {
+    return UserError.show(values.size() == 1 ? values.get(0) : values);
+  }
+
+  /**
+   * {@code grid} false for a configurations list, whose cross-key rules are checked per line
+   * ({@link #checkCombinations}).
+   */
+  private static void crossCheck(
+      Map<String, Object> flat, Map<Key, List<Object>> values, boolean grid) {
     String dataset = (String) values.get(SpecKeys.DATASET).get(0);
     DataShapes shape = DataShapes.of(dataset);
     if (shape == null) {
@@ -749,7 +804,7 @@ public final class SpecParser {
     boolean epochsGiven =
         flat.containsKey(SpecKeys.EPOCHS.path())
             && !values.get(SpecKeys.EPOCHS).equals(List.of(SpecKeys.EPOCHS.defaultValue()));
-    if (stepsGiven && epochsGiven) {
+    if (grid && stepsGiven && epochsGiven) {
       throw UserError.of(
           "training.epochs = "
               + UserError.show(flat.get(SpecKeys.EPOCHS.path()))
@@ -766,11 +821,14 @@ public final class SpecParser {
       }
     }
     checkTraining(flat, values);
+    if (grid) {
+      checkMomentum(values, UserError.show(flat.get(SpecKeys.MOMENTUM.path())), null);
+    }
   }
 
   /**
-   * The loss fits the task (regression trains on squared error only, and takes it when {@code
-   * dataset.loss} is left out) and momentum is SGD's: Adam keeps its own moment estimates.
+   * The loss fits the task: regression trains on squared error only, and takes it when {@code
+   * dataset.loss} is left out.
    */
   private static void checkTraining(Map<String, Object> flat, Map<Key, List<Object>> values) {
     if (values.get(SpecKeys.TASK).get(0).equals("regression")) {
@@ -784,12 +842,17 @@ public final class SpecParser {
       }
       values.put(SpecKeys.LOSS, List.of(RunConfig.defaultLoss("regression")));
     }
+  }
+
+  /** Momentum is SGD's: Adam keeps its own moment estimates. {@code shown}: momentum as given. */
+  private static void checkMomentum(Map<Key, List<Object>> values, String shown, String where) {
     boolean momentum = values.get(SpecKeys.MOMENTUM).stream().anyMatch(m -> (Double) m != 0);
     if (momentum && values.get(SpecKeys.OPTIMIZER).contains("adam")) {
       throw UserError.of(
-          SpecKeys.MOMENTUM.path()
+          prefix(where)
+              + SpecKeys.MOMENTUM.path()
               + " = "
-              + UserError.show(flat.get(SpecKeys.MOMENTUM.path()))
+              + shown
               + " is not defined with "
               + SpecKeys.OPTIMIZER.path()
               + " = adam (Adam's beta1 is its momentum): use training.optimizer: sgd, or leave"

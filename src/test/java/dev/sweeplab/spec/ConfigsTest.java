@@ -130,6 +130,66 @@ class ConfigsTest {
         List.of("mse", "mse", "mse", "mse"), spec.expand().stream().map(RunConfig::loss).toList());
   }
 
+  @Test
+  void crossKeyRulesHoldPerConfigurationNotOverTheUnionOfLines() throws IOException {
+    // Line 2 takes the spec's optimizer (adam) and momentum (0): no configuration pairs adam with
+    // momentum 0.9, ntk or output_scale 4, though the union of the lines' values does.
+    SweepSpec spec =
+        withLines(
+            "{\"optimizer\": \"sgd\", \"momentum\": 0.9}",
+            "{\"optimizer\": \"sgd\", \"parameterization\": \"ntk\"}",
+            "{\"optimizer\": \"sgd\", \"output_scale\": 4}",
+            "{\"learning_rate\": 0.003}");
+    List<RunConfig> runs = spec.expand();
+    assertEquals(8, runs.size());
+    assertEquals("sgd", runs.get(0).optimizer());
+    assertEquals(0.9, runs.get(0).momentum());
+    assertEquals("adam", runs.get(6).optimizer());
+    assertEquals(0.0, runs.get(6).momentum());
+  }
+
+  @Test
+  void aConfigurationBreakingACrossKeyRuleNamesItsLine() {
+    Path file = tmp.resolve("proposals.jsonl");
+    assertEquals(
+        file
+            + " line 2: training.momentum = 0.9 is not defined with training.optimizer = adam"
+            + " (Adam's beta1 is its momentum): use training.optimizer: sgd, or leave"
+            + " training.momentum out (0)",
+        failsWith("{\"optimizer\": \"sgd\", \"momentum\": 0.9}", "{\"momentum\": 0.9}")
+            .getMessage());
+    assertMessage(
+        failsWith("{\"optimizer\": \"sgd\"}", "{\"parameterization\": \"ntk\"}"),
+        file
+            + " line 2: model.parameterization = ntk is not defined with training.optimizer ="
+            + " adam");
+    assertMessage(
+        failsWith("{\"optimizer\": \"sgd\"}", "{\"output_scale\": 4}"),
+        file + " line 2: model.output_scale = 4.0 is not defined with training.optimizer = adam");
+  }
+
+  @Test
+  void aLineFollowsTheGridsRuleOnStepsAndEpochs() throws IOException {
+    Path file = tmp.resolve("proposals.jsonl");
+    assertEquals(
+        file
+            + " line 2: training.epochs = 20 and training.steps = 10 are both set in this"
+            + " configuration: give one of them (steps, when > 0, replaces epochs)",
+        failsWith("{\"width\": 8}", "{\"epochs\": 20}").getMessage());
+    write("proposals.jsonl", "{\"steps\": 100}\n{\"width\": 8}\n");
+    UserError e =
+        fails(() -> SpecParser.parse(write("cf.yaml", SPEC.replace("steps: 10", "epochs: 20"))));
+    assertEquals(
+        file
+            + " line 1: training.epochs = 20 and training.steps = 100 are both set in this"
+            + " configuration: give one of them (steps, when > 0, replaces epochs)",
+        e.getMessage());
+    write("proposals.jsonl", "{\"steps\": 0, \"epochs\": 2}\n{\"width\": 8}\n");
+    List<RunConfig> runs = SpecParser.parse(write("cf.yaml", SPEC)).expand();
+    assertEquals(List.of(0, 0, 10, 10), runs.stream().map(RunConfig::steps).toList());
+    assertEquals(2, runs.get(0).epochs());
+  }
+
   // --- bad input ------------------------------------------------------------------------------
 
   @Test

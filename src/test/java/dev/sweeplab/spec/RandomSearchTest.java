@@ -263,6 +263,18 @@ class RandomSearchTest {
     assertTrue(spec.search().describe().contains("20 samples (2 distinct)"));
   }
 
+  @Test
+  void crossKeyRulesHoldForEveryCombinationTheDistributionsCanDraw() {
+    // Keys are drawn independently, so any draw may pair adam with momentum: refused whatever the
+    // seed, as the grid of the same values is.
+    assertMessage(
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 4}",
+            "training: {optimizer: {choice: [sgd, adam]}, momentum: {uniform: [0.5, 0.9]}}"),
+        "training.momentum = {uniform=[0.5, 0.9]} is not defined with training.optimizer = adam");
+  }
+
   // --- bad input ------------------------------------------------------------------------------
 
   static UserError fails(String key, String value) {
