@@ -334,6 +334,7 @@ public final class SpecParser {
       analysis.put(key, String.valueOf(scalar(key, flat)));
     }
     checkAnalysis(analysis, values);
+    checkAnalysisGroups(analysis, values, search);
     if (training) {
       checkValidationMetric(analysis, values);
     }
@@ -600,6 +601,86 @@ public final class SpecParser {
           SpecKeys.SCALING_X2.path(),
           analysis.get(SpecKeys.SCALING_X2),
           "needs analysis.scaling = params (the joint form is L(N, D))");
+    }
+  }
+
+  /**
+   * An analysis fits within groups of runs that share every other varying key ({@code
+   * engine.Groups}), and a key a search draws (or a configurations list sets) varies from point to
+   * point: when the analysis axis is such a key and another one is too, each group holds one point
+   * and there is nothing to fit. A grid axis beside it is fine (each group holds every point), and
+   * so is the joint fit's partner, which the groups leave out.
+   */
+  private static void checkAnalysisGroups(
+      Map<Key, String> analysis, Map<Key, List<Object>> values, Search search) {
+    List<Key> varying = search.keys().stream().filter(key -> values.get(key).size() > 1).toList();
+    if (varying.size() < 2) {
+      return;
+    }
+    Key x = axisKey(analysis.get(SpecKeys.SCALING_X));
+    Key x2 = axisKey(analysis.get(SpecKeys.SCALING_X2));
+    List<Key> joint = x2 == null ? List.of() : List.of(x2);
+    checkGroups(SpecKeys.SCALING_X, analysis, x, joint, varying, search);
+    checkGroups(
+        SpecKeys.SCALING_X2, analysis, x2, x == null ? List.of() : List.of(x), varying, search);
+    checkGroups(
+        SpecKeys.DOUBLE_DESCENT_X,
+        analysis,
+        axisKey(analysis.get(SpecKeys.DOUBLE_DESCENT_X)),
+        List.of(),
+        varying,
+        search);
+    if (analysis.get(SpecKeys.LR_TRANSFER).equals("yes")) {
+      checkGroups(
+          SpecKeys.LR_TRANSFER, analysis, SpecKeys.LEARNING_RATE, List.of(), varying, search);
+    }
+    if (analysis.get(SpecKeys.WIDTH_EXPONENTS).equals("yes")) {
+      checkGroups(SpecKeys.WIDTH_EXPONENTS, analysis, SpecKeys.WIDTH, List.of(), varying, search);
+    }
+  }
+
+  /** The run key an analysis axis names: width for params; null for none or the step. */
+  private static Key axisKey(String axis) {
+    if (axis.isEmpty() || axis.equals("step")) {
+      return null;
+    }
+    return axis.equals("params") ? SpecKeys.WIDTH : SpecKeys.BY_PATH.get(pathOf(axis));
+  }
+
+  /** Refuses {@code fitted} varying per point beside a key other than {@code partners}. */
+  private static void checkGroups(
+      Key analysisKey,
+      Map<Key, String> analysis,
+      Key fitted,
+      List<Key> partners,
+      List<Key> varying,
+      Search search) {
+    if (fitted == null || !varying.contains(fitted)) {
+      return;
+    }
+    for (Key other : varying) {
+      if (other == fitted || partners.contains(other)) {
+        continue;
+      }
+      boolean random = search.method().equals("random");
+      throw UserError.of(
+          analysisKey.path()
+              + " = '"
+              + analysis.get(analysisKey)
+              + "' fits across "
+              + fitted.path()
+              + (random
+                  ? ", which the random search draws, and the search also draws "
+                  : ", which varies from line to line of the configurations, and so does ")
+              + other.path()
+              + ": the analysis groups runs by every other key that varies, so each group holds"
+              + " one "
+              + (random ? "draw" : "configuration")
+              + " and there is nothing to fit. Make "
+              + other.path()
+              + " a grid axis (a list) or give it one value, or leave "
+              + analysisKey.path()
+              + " out");
     }
   }
 

@@ -190,6 +190,23 @@ class ConfigsTest {
     assertEquals(2, runs.get(0).epochs());
   }
 
+  @Test
+  void anAnalysisAxisThatVariesPerLineWithAnotherKeyIsRefused() throws IOException {
+    String lines =
+        "{\"width\": 8, \"learning_rate\": 0.1}\n{\"width\": 16, \"learning_rate\": 0.05}\n"
+            + "{\"width\": 32, \"learning_rate\": 0.02}\n";
+    write("proposals.jsonl", lines);
+    UserError e =
+        fails(() -> SpecParser.parse(write("cf.yaml", SPEC + "analysis: {scaling: params}\n")));
+    assertMessage(
+        e,
+        "analysis.scaling = 'params' fits across model.width, which varies from line to line of"
+            + " the configurations, and so does training.learning_rate",
+        "Make training.learning_rate a grid axis (a list) or give it one value");
+    write("proposals.jsonl", "{\"width\": 8}\n{\"width\": 16}\n{\"width\": 32}\n");
+    SpecParser.parse(write("cf.yaml", SPEC + "analysis: {scaling: params}\n"));
+  }
+
   // --- bad input ------------------------------------------------------------------------------
 
   @Test

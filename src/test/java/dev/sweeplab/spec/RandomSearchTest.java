@@ -275,6 +275,56 @@ class RandomSearchTest {
         "training.momentum = {uniform=[0.5, 0.9]} is not defined with training.optimizer = adam");
   }
 
+  @Test
+  void anAnalysisAxisDrawnWithAnotherKeyIsRefused() {
+    // Each draw is its own learning rate, so grouping by learning_rate leaves one run per group.
+    UserError e =
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 8}",
+            "model: {width: {int_uniform: [8, 64]}}",
+            "training: {learning_rate: {log_uniform: [0.001, 0.1]}}",
+            "analysis: {scaling: params}");
+    assertEquals(
+        "analysis.scaling = 'params' fits across model.width, which the random search draws, and"
+            + " the search also draws training.learning_rate: the analysis groups runs by every"
+            + " other key that varies, so each group holds one draw and there is nothing to fit."
+            + " Make training.learning_rate a grid axis (a list) or give it one value, or leave"
+            + " analysis.scaling out",
+        e.getMessage());
+    assertMessage(
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 8}",
+            "model: {width: [8, 16], activation: {choice: [relu, tanh]}}",
+            "training: {learning_rate: {log_uniform: [0.001, 0.1]}}",
+            "analysis: {lr_transfer: 'yes'}",
+            "dataset: {val_size: 64}"),
+        "analysis.lr_transfer = 'yes' fits across training.learning_rate",
+        "the search also draws model.activation");
+    assertMessage(
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 8}",
+            "dataset: {train_size: {int_uniform: [8, 64]}, label_noise: {uniform: [0, 0.2]}}",
+            "analysis: {double_descent: train_size}"),
+        "analysis.double_descent = 'train_size' fits across dataset.train_size");
+    // A grid axis beside the drawn one splits the draws into groups that each hold all of them.
+    parse(
+        "name: x",
+        "search: {method: random, samples: 8}",
+        "model: {width: {int_uniform: [8, 64]}}",
+        "training: {learning_rate: [0.001, 0.01]}",
+        "analysis: {scaling: params}");
+    // The joint fit L(N, D) takes scattered points: width and train_size drawn together fit.
+    parse(
+        "name: x",
+        "search: {method: random, samples: 8}",
+        "model: {width: {int_uniform: [8, 64]}}",
+        "dataset: {train_size: {int_uniform: [32, 256]}}",
+        "analysis: {scaling: params, scaling_data: train_size}");
+  }
+
   // --- bad input ------------------------------------------------------------------------------
 
   static UserError fails(String key, String value) {
