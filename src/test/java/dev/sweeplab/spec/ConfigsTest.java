@@ -277,6 +277,24 @@ class ConfigsTest {
   }
 
   @Test
+  void aBlankPathIsRefusedAsNamingNoFile() throws IOException {
+    for (String blank : List.of("''", "'  '")) {
+      UserError e =
+          fails(
+              () ->
+                  SpecParser.parse(
+                      write(
+                          "cf.yaml",
+                          SPEC.replace("configs: proposals.jsonl", "configs: " + blank))));
+      assertMessage(e, "configs = '", "' names no file", "leave configs out");
+    }
+    Path spec = write("cf.yaml", SPEC.replace("configs: proposals.jsonl\n", ""));
+    assertMessage(
+        fails(() -> SpecParser.parse(spec, Path.of(""))),
+        "the configurations file '' names no file");
+  }
+
+  @Test
   void configsAndARandomSearchAreExclusive() throws IOException {
     write("proposals.jsonl", "{\"width\": 8}\n");
     String spec =
