@@ -372,6 +372,16 @@ class RandomSearchTest {
         fails("model", "{init_scale: {uniform: [1.0]}}"),
         "model.init_scale.uniform must be a list of two finite numbers");
     assertMessage(fails("model", "{width: {int_uniform: [8.5, 64]}}"), "integer ends", "[8.5, 64]");
+    // 2^64 + 1 is no 32-bit integer, though its low 64 bits are 1.
+    assertEquals(
+        "model.width.int_uniform = [1, 18446744073709551617] reaches a value the key refuses"
+            + " (every draw lies in [low, high]): model.width must fit in a 32-bit integer, found"
+            + " 18446744073709551617",
+        fails("model", "{width: {int_uniform: [1, 18446744073709551617]}}").getMessage());
+    assertMessage(
+        fails("model", "{width: {int_uniform: [1, 1.0e20]}}"),
+        "model.width.int_uniform = [1, 1.0E20] reaches a value the key refuses",
+        "must fit in a 32-bit integer");
     assertMessage(
         fails("training", "{momentum: {uniform: [0.0, 1.0]}}"),
         "training.momentum.uniform = [0.0, 1.0] reaches a value the key refuses",
