@@ -109,6 +109,18 @@ public record Distribution(Key key, String kind, double low, double high, List<O
       throw UserError.badValue(
           at, raw, "starts at or below 0, where log has no value: give [low, high] with 0 < low");
     }
+    if (integers && lo == hi && lo == Math.rint(lo)) {
+      throw UserError.badValue(
+          at,
+          raw,
+          "holds one integer, "
+              + (long) lo
+              + ": give it as a plain value ("
+              + key.path()
+              + ": "
+              + (long) lo
+              + "), or [low, high] with low < high to draw");
+    }
     if (!(lo < hi)) {
       throw UserError.badValue(at, raw, "is an empty range: give [low, high] with low < high");
     }

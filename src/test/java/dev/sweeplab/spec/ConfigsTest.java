@@ -70,6 +70,20 @@ class ConfigsTest {
   }
 
   @Test
+  void oneConfigurationIsNamedInTheSingular() throws IOException {
+    assertEquals(
+        "configs: 1 configuration of model.width", withLines("{\"width\": 8}").search().describe());
+    assertEquals(
+        "random: 1 sample (1 distinct), model.activation choice [relu, tanh]",
+        Specs.parse(
+                "name: x",
+                "search: {method: random, samples: 1}",
+                "model: {activation: {choice: [relu, tanh]}}")
+            .search()
+            .describe());
+  }
+
+  @Test
   void aLineRunsAsTheSameRunAsTheGridPoint() throws IOException {
     SweepSpec fromLine = withLines("{\"training.learning_rate\": 0.003}");
     SweepSpec grid =

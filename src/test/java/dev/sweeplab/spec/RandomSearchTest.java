@@ -362,8 +362,13 @@ class RandomSearchTest {
     assertMessage(
         fails("model", "{width: {int_log_uniform: [0, 64]}}"),
         "model.width.int_log_uniform starts at or below 0");
+    assertEquals(
+        "model.width.int_uniform holds one integer, 8: give it as a plain value (model.width: 8),"
+            + " or [low, high] with low < high to draw, found [8, 8]",
+        fails("model", "{width: {int_uniform: [8, 8]}}").getMessage());
     assertMessage(
-        fails("model", "{width: {int_uniform: [8, 8]}}"), "model.width.int_uniform", "empty");
+        fails("model", "{width: {int_log_uniform: [9, 8]}}"),
+        "model.width.int_log_uniform is an empty range");
   }
 
   @Test
