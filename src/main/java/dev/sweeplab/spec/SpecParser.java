@@ -676,7 +676,8 @@ public final class SpecParser {
               + ": the analysis groups runs by every other key that varies, so each group holds"
               + " one "
               + (random ? "draw" : "configuration")
-              + " and there is nothing to fit. Make "
+              + " and there is nothing to fit. "
+              + (random ? "Make " : "Set it in the spec rather than the lines: make ")
               + other.path()
               + " a grid axis (a list) or give it one value, or leave "
               + analysisKey.path()
@@ -770,7 +771,8 @@ public final class SpecParser {
   /**
    * Every (parameterization, optimizer, depth) the grid combines must be one the parameterization
    * defines ({@link Parameterization#undefinedFor}): ntk with adam and mean_field deeper than one
-   * hidden layer are not; nor is {@code model.output_scale} other than 1 with adam.
+   * hidden layer are not; nor is {@code model.output_scale} other than 1 with adam. {@code where}
+   * names the configuration of a configurations list whose values these are (null: the spec's).
    */
   private static void checkParameterizations(Map<Key, List<Object>> values, String where) {
     boolean scaled = values.get(SpecKeys.OUTPUT_SCALE).stream().anyMatch(a -> (Double) a != 1);

@@ -216,7 +216,8 @@ class ConfigsTest {
         e,
         "analysis.scaling = 'params' fits across model.width, which varies from line to line of"
             + " the configurations, and so does training.learning_rate",
-        "Make training.learning_rate a grid axis (a list) or give it one value");
+        "Set it in the spec rather than the lines: make training.learning_rate a grid axis (a"
+            + " list) or give it one value");
     write("proposals.jsonl", "{\"width\": 8}\n{\"width\": 16}\n{\"width\": 32}\n");
     SpecParser.parse(write("cf.yaml", SPEC + "analysis: {scaling: params}\n"));
   }
