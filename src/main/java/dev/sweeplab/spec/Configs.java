@@ -52,6 +52,17 @@ final class Configs {
    */
   static List<Line> of(Object raw, Path dir) {
     if (raw instanceof String file) {
+      if (file.isBlank()) {
+        // Resolved against the spec's directory, a blank path would name the directory itself.
+        throw UserError.of(
+            SpecKeys.CONFIGS.path()
+                + " = "
+                + UserError.show(file)
+                + " names no file: give the path of a JSON Lines file (one object of run keys per"
+                + " line), or leave "
+                + SpecKeys.CONFIGS.path()
+                + " out for a plain grid");
+      }
       return read((dir == null ? Path.of("") : dir).resolve(file));
     }
     if (raw instanceof List<?> list && !list.isEmpty()) {
@@ -74,6 +85,11 @@ final class Configs {
 
   /** The configurations of the JSON Lines file {@code file}. */
   static List<Line> read(Path file) {
+    if (file.toString().isBlank()) {
+      throw UserError.of(
+          "the configurations file '' names no file: give the path of a JSON Lines file (one"
+              + " object of run keys per line)");
+    }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(MAX_BYTES + 1);

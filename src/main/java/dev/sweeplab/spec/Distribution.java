@@ -1,6 +1,7 @@
 package dev.sweeplab.spec;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,6 +109,18 @@ public record Distribution(Key key, String kind, double low, double high, List<O
       throw UserError.badValue(
           at, raw, "starts at or below 0, where log has no value: give [low, high] with 0 < low");
     }
+    if (integers && lo == hi && lo == Math.rint(lo)) {
+      throw UserError.badValue(
+          at,
+          raw,
+          "holds one integer, "
+              + (long) lo
+              + ": give it as a plain value ("
+              + key.path()
+              + ": "
+              + (long) lo
+              + "), or [low, high] with low < high to draw");
+    }
     if (!(lo < hi)) {
       throw UserError.badValue(at, raw, "is an empty range: give [low, high] with low < high");
     }
@@ -116,7 +129,7 @@ public record Distribution(Key key, String kind, double low, double high, List<O
     }
     for (Number end : List.of(a, b)) {
       try {
-        Values.one(key, integers ? (Object) end.longValue() : end.doubleValue());
+        Values.one(key, integers ? (Object) exactInteger(end) : end.doubleValue());
       } catch (UserError e) {
         throw UserError.of(
             at
@@ -127,6 +140,20 @@ public record Distribution(Key key, String kind, double low, double high, List<O
       }
     }
     return new Distribution(key, kind, lo, hi, List.of());
+  }
+
+  /**
+   * An integer end as written, however large ({@code longValue} would wrap 2^64 + 1 to 1), for the
+   * key's own range check.
+   */
+  private static BigInteger exactInteger(Number end) {
+    if (end instanceof BigInteger b) {
+      return b;
+    }
+    if (end instanceof Integer || end instanceof Long) {
+      return BigInteger.valueOf(end.longValue());
+    }
+    return new BigDecimal(end.doubleValue()).toBigInteger(); // integral, checked above
   }
 
   private static Distribution choice(Key key, String at, Object raw) {

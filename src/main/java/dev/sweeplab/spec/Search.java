@@ -84,19 +84,23 @@ public record Search(
   public String describe() {
     if (method.equals("random")) {
       StringBuilder line =
-          new StringBuilder("random: " + samples + " samples (" + points.size() + " distinct)");
+          new StringBuilder(
+              "random: " + count(samples, "sample") + " (" + points.size() + " distinct)");
       distributions.forEach(
           (key, d) -> line.append(", ").append(key.path()).append(' ').append(d.describe()));
       return line.toString();
     }
     if (method.equals("configs")) {
       return "configs: "
-          + points.size()
-          + " configurations"
+          + count(points.size(), "configuration")
           + (keys().isEmpty()
               ? ""
               : " of " + String.join(", ", keys().stream().map(Key::path).toList()));
     }
     return "grid";
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

@@ -14,11 +14,17 @@ final class SearchParser {
   private SearchParser() {}
 
   /**
+   * A spec's search and how errors name each of its points: a configurations list's lines ({@code
+   * proposals.jsonl line 3}); null for a grid or a random search.
+   */
+  record Chosen(Search search, List<String> where) {}
+
+  /**
    * The search of a spec whose run keys have been read into {@code values} (a key given as a
    * distribution holding its default) and {@code distributions}; {@code configs}, when not null,
    * replaces the spec's {@code configs:}, which is read relative to {@code dir}.
    */
-  static Search search(
+  static Chosen search(
       Map<String, Object> flat,
       Map<Key, List<Object>> values,
       Map<Key, Distribution> distributions,
@@ -56,7 +62,7 @@ final class SearchParser {
           repeats,
           maxRuns);
       long drawSeed = seed.equals("seed") ? sweepSeed : Long.parseLong(seed);
-      return Search.random(samples, seed, drawSeed, distributions);
+      return new Chosen(Search.random(samples, seed, drawSeed, distributions), null);
     }
     for (Key key : List.of(SpecKeys.SEARCH_SAMPLES, SpecKeys.SEARCH_SEED)) {
       if (flat.containsKey(key.path())) {
@@ -80,9 +86,11 @@ final class SearchParser {
       List<Configs.Line> lines =
           configs != null ? configs : Configs.of(flat.get(SpecKeys.CONFIGS.path()), dir);
       checkCount(values, List.of(), "the configurations", lines.size(), repeats, maxRuns);
-      return new Search("configs", 1, "seed", Map.of(), Configs.resolve(lines, values));
+      return new Chosen(
+          new Search("configs", 1, "seed", Map.of(), Configs.resolve(lines, values)),
+          lines.stream().map(Configs.Line::where).toList());
     }
-    return Search.GRID;
+    return new Chosen(Search.GRID, null);
   }
 
   /**

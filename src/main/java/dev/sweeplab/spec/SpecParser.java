@@ -270,8 +270,14 @@ public final class SpecParser {
       // The task's loss, before a configuration that leaves dataset.loss out takes it as its own.
       values.put(SpecKeys.LOSS, List.of(RunConfig.defaultLoss("regression")));
     }
-    Search search =
+    SearchParser.Chosen chosen =
         SearchParser.search(flat, values, distributions, seed, repeats, maxRuns, dir, configs);
+    Search search = chosen.search();
+    // A configurations list is a list, not a grid: its cross-key rules hold line by line (below),
+    // where the union of the lines' values would pair a line's value with another line's. A random
+    // search draws each key independently, so the union of its draws stands for the combinations
+    // its distributions can draw, and is checked as a grid is, whatever the seed.
+    boolean perConfiguration = chosen.where() != null;
     Map<Key, List<Object>> searched = new LinkedHashMap<>();
     for (Key key : search.keys()) {
       Set<Object> distinct = new LinkedHashSet<>();
@@ -279,7 +285,7 @@ public final class SpecParser {
       searched.put(key, List.copyOf(distinct));
     }
     values.putAll(searched);
-    crossCheck(flat, values);
+    crossCheck(flat, values, !perConfiguration);
     searched.forEach(
         (key, v) -> {
           if (!values.get(key).equals(v)) {
@@ -295,8 +301,14 @@ public final class SpecParser {
                     + " search");
           }
         });
-    if (training) {
-      checkParameterizations(values);
+    if (perConfiguration) {
+      for (int i = 0; i < search.points().size(); i++) {
+        Map<Key, List<Object>> one = new LinkedHashMap<>(values);
+        search.points().get(i).forEach((key, v) -> one.put(key, List.of(v)));
+        checkCombinations(one, chosen.where().get(i), training);
+      }
+    } else if (training) {
+      checkParameterizations(values, null);
     }
     checkValSize(values);
     Map<Key, String> analysis = new LinkedHashMap<>();
@@ -322,6 +334,7 @@ public final class SpecParser {
       analysis.put(key, String.valueOf(scalar(key, flat)));
     }
     checkAnalysis(analysis, values);
+    checkAnalysisGroups(analysis, values, search);
     if (training) {
       checkValidationMetric(analysis, values);
     }
@@ -591,6 +604,87 @@ public final class SpecParser {
     }
   }
 
+  /**
+   * An analysis fits within groups of runs that share every other varying key ({@code
+   * engine.Groups}), and a key a search draws (or a configurations list sets) varies from point to
+   * point: when the analysis axis is such a key and another one is too, each group holds one point
+   * and there is nothing to fit. A grid axis beside it is fine (each group holds every point), and
+   * so is the joint fit's partner, which the groups leave out.
+   */
+  private static void checkAnalysisGroups(
+      Map<Key, String> analysis, Map<Key, List<Object>> values, Search search) {
+    List<Key> varying = search.keys().stream().filter(key -> values.get(key).size() > 1).toList();
+    if (varying.size() < 2) {
+      return;
+    }
+    Key x = axisKey(analysis.get(SpecKeys.SCALING_X));
+    Key x2 = axisKey(analysis.get(SpecKeys.SCALING_X2));
+    List<Key> joint = x2 == null ? List.of() : List.of(x2);
+    checkGroups(SpecKeys.SCALING_X, analysis, x, joint, varying, search);
+    checkGroups(
+        SpecKeys.SCALING_X2, analysis, x2, x == null ? List.of() : List.of(x), varying, search);
+    checkGroups(
+        SpecKeys.DOUBLE_DESCENT_X,
+        analysis,
+        axisKey(analysis.get(SpecKeys.DOUBLE_DESCENT_X)),
+        List.of(),
+        varying,
+        search);
+    if (analysis.get(SpecKeys.LR_TRANSFER).equals("yes")) {
+      checkGroups(
+          SpecKeys.LR_TRANSFER, analysis, SpecKeys.LEARNING_RATE, List.of(), varying, search);
+    }
+    if (analysis.get(SpecKeys.WIDTH_EXPONENTS).equals("yes")) {
+      checkGroups(SpecKeys.WIDTH_EXPONENTS, analysis, SpecKeys.WIDTH, List.of(), varying, search);
+    }
+  }
+
+  /** The run key an analysis axis names: width for params; null for none or the step. */
+  private static Key axisKey(String axis) {
+    if (axis.isEmpty() || axis.equals("step")) {
+      return null;
+    }
+    return axis.equals("params") ? SpecKeys.WIDTH : SpecKeys.BY_PATH.get(pathOf(axis));
+  }
+
+  /** Refuses {@code fitted} varying per point beside a key other than {@code partners}. */
+  private static void checkGroups(
+      Key analysisKey,
+      Map<Key, String> analysis,
+      Key fitted,
+      List<Key> partners,
+      List<Key> varying,
+      Search search) {
+    if (fitted == null || !varying.contains(fitted)) {
+      return;
+    }
+    for (Key other : varying) {
+      if (other == fitted || partners.contains(other)) {
+        continue;
+      }
+      boolean random = search.method().equals("random");
+      throw UserError.of(
+          analysisKey.path()
+              + " = '"
+              + analysis.get(analysisKey)
+              + "' fits across "
+              + fitted.path()
+              + (random
+                  ? ", which the random search draws, and the search also draws "
+                  : ", which varies from line to line of the configurations, and so does ")
+              + other.path()
+              + ": the analysis groups runs by every other key that varies, so each group holds"
+              + " one "
+              + (random ? "draw" : "configuration")
+              + " and there is nothing to fit. "
+              + (random ? "Make " : "Set it in the spec rather than the lines: make ")
+              + other.path()
+              + " a grid axis (a list) or give it one value, or leave "
+              + analysisKey.path()
+              + " out");
+    }
+  }
+
   private static String pathOf(String column) {
     for (Key key : SpecKeys.RUN) {
       if (key.column().equals(column)) {
@@ -677,15 +771,19 @@ public final class SpecParser {
   /**
    * Every (parameterization, optimizer, depth) the grid combines must be one the parameterization
    * defines ({@link Parameterization#undefinedFor}): ntk with adam and mean_field deeper than one
-   * hidden layer are not; nor is {@code model.output_scale} other than 1 with adam.
+   * hidden layer are not; nor is {@code model.output_scale} other than 1 with adam. {@code where}
+   * names the configuration of a configurations list whose values these are (null: the spec's).
    */
-  private static void checkParameterizations(Map<Key, List<Object>> values) {
+  private static void checkParameterizations(Map<Key, List<Object>> values, String where) {
     boolean scaled = values.get(SpecKeys.OUTPUT_SCALE).stream().anyMatch(a -> (Double) a != 1);
     if (scaled && values.get(SpecKeys.OPTIMIZER).contains("adam")) {
       throw UserError.of(
-          SpecKeys.OUTPUT_SCALE.path()
+          prefix(where)
+              + SpecKeys.OUTPUT_SCALE.path()
               + " = "
-              + values.get(SpecKeys.OUTPUT_SCALE)
+              + (where == null
+                  ? values.get(SpecKeys.OUTPUT_SCALE)
+                  : shown(values.get(SpecKeys.OUTPUT_SCALE)))
               + " is not defined with "
               + SpecKeys.OPTIMIZER.path()
               + " = adam: Chizat & Bach's lazy limit divides the loss by alpha^2 so that a"
@@ -700,7 +798,8 @@ public final class SpecParser {
           String reason = p.undefinedFor((Integer) depth, (String) optimizer);
           if (reason != null) {
             throw UserError.of(
-                SpecKeys.PARAMETERIZATION.path()
+                prefix(where)
+                    + SpecKeys.PARAMETERIZATION.path()
                     + " = "
                     + name
                     + " is not defined with "
@@ -719,7 +818,46 @@ public final class SpecParser {
     }
   }
 
-  private static void crossCheck(Map<String, Object> flat, Map<Key, List<Object>> values) {
+  /**
+   * The cross-key rules of one configuration of a configurations list, named {@code where}: its
+   * values are the spec's with the line's in place, so only the spec's own axes still vary.
+   */
+  private static void checkCombinations(
+      Map<Key, List<Object>> values, String where, boolean training) {
+    boolean stepsGiven = values.get(SpecKeys.STEPS).stream().anyMatch(s -> (Integer) s > 0);
+    if (stepsGiven
+        && !values.get(SpecKeys.EPOCHS).equals(List.of(SpecKeys.EPOCHS.defaultValue()))) {
+      throw UserError.of(
+          where
+              + ": training.epochs = "
+              + shown(values.get(SpecKeys.EPOCHS))
+              + " and training.steps = "
+              + shown(values.get(SpecKeys.STEPS))
+              + " are both set in this configuration: give one of them (steps, when > 0, replaces"
+              + " epochs)");
+    }
+    checkMomentum(values, shown(values.get(SpecKeys.MOMENTUM)), where);
+    if (training) {
+      checkParameterizations(values, where);
+    }
+  }
+
+  /** How an error names a configuration: "" for the spec itself. */
+  private static String prefix(String where) {
+    return where == null ? "" : where + ": ";
+  }
+
+  /** A key's values as an error shows them: the value itself when there is one. */
+  private static String shown(List<Object> values) {
+    return UserError.show(values.size() == 1 ? values.get(0) : values);
+  }
+
+  /**
+   * {@code grid} false for a configurations list, whose cross-key rules are checked per line
+   * ({@link #checkCombinations}).
+   */
+  private static void crossCheck(
+      Map<String, Object> flat, Map<Key, List<Object>> values, boolean grid) {
     String dataset = (String) values.get(SpecKeys.DATASET).get(0);
     DataShapes shape = DataShapes.of(dataset);
     if (shape == null) {
@@ -749,7 +887,7 @@ public final class SpecParser {
     boolean epochsGiven =
         flat.containsKey(SpecKeys.EPOCHS.path())
             && !values.get(SpecKeys.EPOCHS).equals(List.of(SpecKeys.EPOCHS.defaultValue()));
-    if (stepsGiven && epochsGiven) {
+    if (grid && stepsGiven && epochsGiven) {
       throw UserError.of(
           "training.epochs = "
               + UserError.show(flat.get(SpecKeys.EPOCHS.path()))
@@ -766,11 +904,14 @@ public final class SpecParser {
       }
     }
     checkTraining(flat, values);
+    if (grid) {
+      checkMomentum(values, UserError.show(flat.get(SpecKeys.MOMENTUM.path())), null);
+    }
   }
 
   /**
-   * The loss fits the task (regression trains on squared error only, and takes it when {@code
-   * dataset.loss} is left out) and momentum is SGD's: Adam keeps its own moment estimates.
+   * The loss fits the task: regression trains on squared error only, and takes it when {@code
+   * dataset.loss} is left out.
    */
   private static void checkTraining(Map<String, Object> flat, Map<Key, List<Object>> values) {
     if (values.get(SpecKeys.TASK).get(0).equals("regression")) {
@@ -784,12 +925,17 @@ public final class SpecParser {
       }
       values.put(SpecKeys.LOSS, List.of(RunConfig.defaultLoss("regression")));
     }
+  }
+
+  /** Momentum is SGD's: Adam keeps its own moment estimates. {@code shown}: momentum as given. */
+  private static void checkMomentum(Map<Key, List<Object>> values, String shown, String where) {
     boolean momentum = values.get(SpecKeys.MOMENTUM).stream().anyMatch(m -> (Double) m != 0);
     if (momentum && values.get(SpecKeys.OPTIMIZER).contains("adam")) {
       throw UserError.of(
-          SpecKeys.MOMENTUM.path()
+          prefix(where)
+              + SpecKeys.MOMENTUM.path()
               + " = "
-              + UserError.show(flat.get(SpecKeys.MOMENTUM.path()))
+              + shown
               + " is not defined with "
               + SpecKeys.OPTIMIZER.path()
               + " = adam (Adam's beta1 is its momentum): use training.optimizer: sgd, or leave"

@@ -243,7 +243,7 @@ public record SweepSpec(
             tree.put(key.path(), v.size() == 1 ? v.get(0) : v);
           }
         });
-    // A plain grid records no search keys, so its JSON is what it was before they existed.
+    // A plain grid records no search keys: its JSON holds its values, limits and analyses only.
     if (search.method().equals("random")) {
       tree.put(SpecKeys.SEARCH_METHOD.path(), "random");
       tree.put(SpecKeys.SEARCH_SAMPLES.path(), search.samples());

@@ -100,6 +100,20 @@ class SearchCliTest {
     assertOnlyUserError(
         cli("plan", tmp.resolve("cli-ask.yaml").toString(), "--configs", notJson.toString()),
         "notjson.jsonl line 1 is not valid JSON");
+    Path scattered =
+        write(
+            "scattered.yaml",
+            RANDOM.replace("width: [4, 8]", "width: {int_uniform: [4, 16]}")
+                + "analysis: {scaling: width}\n");
+    assertOnlyUserError(
+        CliTest.run(scattered, warehouse, reports),
+        "analysis.scaling = 'width' fits across model.width, which the random search draws",
+        "leave analysis.scaling out");
+    Path adam =
+        write("adam.jsonl", "{\"optimizer\": \"sgd\", \"momentum\": 0.9}\n{\"momentum\": 0.9}\n");
+    assertOnlyUserError(
+        cli("plan", tmp.resolve("cli-ask.yaml").toString(), "--configs", adam.toString()),
+        "adam.jsonl line 2: training.momentum = 0.9 is not defined with training.optimizer = adam");
     assertFalse(Files.exists(warehouse), "no warehouse written for bad input");
     assertFalse(Files.exists(reports), "no report written for bad input");
   }

@@ -70,6 +70,20 @@ class ConfigsTest {
   }
 
   @Test
+  void oneConfigurationIsNamedInTheSingular() throws IOException {
+    assertEquals(
+        "configs: 1 configuration of model.width", withLines("{\"width\": 8}").search().describe());
+    assertEquals(
+        "random: 1 sample (1 distinct), model.activation choice [relu, tanh]",
+        Specs.parse(
+                "name: x",
+                "search: {method: random, samples: 1}",
+                "model: {activation: {choice: [relu, tanh]}}")
+            .search()
+            .describe());
+  }
+
+  @Test
   void aLineRunsAsTheSameRunAsTheGridPoint() throws IOException {
     SweepSpec fromLine = withLines("{\"training.learning_rate\": 0.003}");
     SweepSpec grid =
@@ -128,6 +142,84 @@ class ConfigsTest {
     assertEquals(List.of("mse"), spec.values().get(SpecKeys.LOSS));
     assertEquals(
         List.of("mse", "mse", "mse", "mse"), spec.expand().stream().map(RunConfig::loss).toList());
+  }
+
+  @Test
+  void crossKeyRulesHoldPerConfigurationNotOverTheUnionOfLines() throws IOException {
+    // Line 2 takes the spec's optimizer (adam) and momentum (0): no configuration pairs adam with
+    // momentum 0.9, ntk or output_scale 4, though the union of the lines' values does.
+    SweepSpec spec =
+        withLines(
+            "{\"optimizer\": \"sgd\", \"momentum\": 0.9}",
+            "{\"optimizer\": \"sgd\", \"parameterization\": \"ntk\"}",
+            "{\"optimizer\": \"sgd\", \"output_scale\": 4}",
+            "{\"learning_rate\": 0.003}");
+    List<RunConfig> runs = spec.expand();
+    assertEquals(8, runs.size());
+    assertEquals("sgd", runs.get(0).optimizer());
+    assertEquals(0.9, runs.get(0).momentum());
+    assertEquals("adam", runs.get(6).optimizer());
+    assertEquals(0.0, runs.get(6).momentum());
+  }
+
+  @Test
+  void aConfigurationBreakingACrossKeyRuleNamesItsLine() {
+    Path file = tmp.resolve("proposals.jsonl");
+    assertEquals(
+        file
+            + " line 2: training.momentum = 0.9 is not defined with training.optimizer = adam"
+            + " (Adam's beta1 is its momentum): use training.optimizer: sgd, or leave"
+            + " training.momentum out (0)",
+        failsWith("{\"optimizer\": \"sgd\", \"momentum\": 0.9}", "{\"momentum\": 0.9}")
+            .getMessage());
+    assertMessage(
+        failsWith("{\"optimizer\": \"sgd\"}", "{\"parameterization\": \"ntk\"}"),
+        file
+            + " line 2: model.parameterization = ntk is not defined with training.optimizer ="
+            + " adam");
+    assertMessage(
+        failsWith("{\"optimizer\": \"sgd\"}", "{\"output_scale\": 4}"),
+        file + " line 2: model.output_scale = 4.0 is not defined with training.optimizer = adam");
+  }
+
+  @Test
+  void aLineFollowsTheGridsRuleOnStepsAndEpochs() throws IOException {
+    Path file = tmp.resolve("proposals.jsonl");
+    assertEquals(
+        file
+            + " line 2: training.epochs = 20 and training.steps = 10 are both set in this"
+            + " configuration: give one of them (steps, when > 0, replaces epochs)",
+        failsWith("{\"width\": 8}", "{\"epochs\": 20}").getMessage());
+    write("proposals.jsonl", "{\"steps\": 100}\n{\"width\": 8}\n");
+    UserError e =
+        fails(() -> SpecParser.parse(write("cf.yaml", SPEC.replace("steps: 10", "epochs: 20"))));
+    assertEquals(
+        file
+            + " line 1: training.epochs = 20 and training.steps = 100 are both set in this"
+            + " configuration: give one of them (steps, when > 0, replaces epochs)",
+        e.getMessage());
+    write("proposals.jsonl", "{\"steps\": 0, \"epochs\": 2}\n{\"width\": 8}\n");
+    List<RunConfig> runs = SpecParser.parse(write("cf.yaml", SPEC)).expand();
+    assertEquals(List.of(0, 0, 10, 10), runs.stream().map(RunConfig::steps).toList());
+    assertEquals(2, runs.get(0).epochs());
+  }
+
+  @Test
+  void anAnalysisAxisThatVariesPerLineWithAnotherKeyIsRefused() throws IOException {
+    String lines =
+        "{\"width\": 8, \"learning_rate\": 0.1}\n{\"width\": 16, \"learning_rate\": 0.05}\n"
+            + "{\"width\": 32, \"learning_rate\": 0.02}\n";
+    write("proposals.jsonl", lines);
+    UserError e =
+        fails(() -> SpecParser.parse(write("cf.yaml", SPEC + "analysis: {scaling: params}\n")));
+    assertMessage(
+        e,
+        "analysis.scaling = 'params' fits across model.width, which varies from line to line of"
+            + " the configurations, and so does training.learning_rate",
+        "Set it in the spec rather than the lines: make training.learning_rate a grid axis (a"
+            + " list) or give it one value");
+    write("proposals.jsonl", "{\"width\": 8}\n{\"width\": 16}\n{\"width\": 32}\n");
+    SpecParser.parse(write("cf.yaml", SPEC + "analysis: {scaling: params}\n"));
   }
 
   // --- bad input ------------------------------------------------------------------------------
@@ -197,6 +289,24 @@ class ConfigsTest {
     assertMessage(
         fails(() -> SpecParser.parse(spec, tmp.resolve("absent.jsonl"))),
         "absent.jsonl' does not exist");
+  }
+
+  @Test
+  void aBlankPathIsRefusedAsNamingNoFile() throws IOException {
+    for (String blank : List.of("''", "'  '")) {
+      UserError e =
+          fails(
+              () ->
+                  SpecParser.parse(
+                      write(
+                          "cf.yaml",
+                          SPEC.replace("configs: proposals.jsonl", "configs: " + blank))));
+      assertMessage(e, "configs = '", "' names no file", "leave configs out");
+    }
+    Path spec = write("cf.yaml", SPEC.replace("configs: proposals.jsonl\n", ""));
+    assertMessage(
+        fails(() -> SpecParser.parse(spec, Path.of(""))),
+        "the configurations file '' names no file");
   }
 
   @Test

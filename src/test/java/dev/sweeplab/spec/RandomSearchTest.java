@@ -263,6 +263,68 @@ class RandomSearchTest {
     assertTrue(spec.search().describe().contains("20 samples (2 distinct)"));
   }
 
+  @Test
+  void crossKeyRulesHoldForEveryCombinationTheDistributionsCanDraw() {
+    // Keys are drawn independently, so any draw may pair adam with momentum: refused whatever the
+    // seed, as the grid of the same values is.
+    assertMessage(
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 4}",
+            "training: {optimizer: {choice: [sgd, adam]}, momentum: {uniform: [0.5, 0.9]}}"),
+        "training.momentum = {uniform=[0.5, 0.9]} is not defined with training.optimizer = adam");
+  }
+
+  @Test
+  void anAnalysisAxisDrawnWithAnotherKeyIsRefused() {
+    // Each draw is its own learning rate, so grouping by learning_rate leaves one run per group.
+    UserError e =
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 8}",
+            "model: {width: {int_uniform: [8, 64]}}",
+            "training: {learning_rate: {log_uniform: [0.001, 0.1]}}",
+            "analysis: {scaling: params}");
+    assertEquals(
+        "analysis.scaling = 'params' fits across model.width, which the random search draws, and"
+            + " the search also draws training.learning_rate: the analysis groups runs by every"
+            + " other key that varies, so each group holds one draw and there is nothing to fit."
+            + " Make training.learning_rate a grid axis (a list) or give it one value, or leave"
+            + " analysis.scaling out",
+        e.getMessage());
+    assertMessage(
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 8}",
+            "model: {width: [8, 16], activation: {choice: [relu, tanh]}}",
+            "training: {learning_rate: {log_uniform: [0.001, 0.1]}}",
+            "analysis: {lr_transfer: 'yes'}",
+            "dataset: {val_size: 64}"),
+        "analysis.lr_transfer = 'yes' fits across training.learning_rate",
+        "the search also draws model.activation");
+    assertMessage(
+        parseFails(
+            "name: x",
+            "search: {method: random, samples: 8}",
+            "dataset: {train_size: {int_uniform: [8, 64]}, label_noise: {uniform: [0, 0.2]}}",
+            "analysis: {double_descent: train_size}"),
+        "analysis.double_descent = 'train_size' fits across dataset.train_size");
+    // A grid axis beside the drawn one splits the draws into groups that each hold all of them.
+    parse(
+        "name: x",
+        "search: {method: random, samples: 8}",
+        "model: {width: {int_uniform: [8, 64]}}",
+        "training: {learning_rate: [0.001, 0.01]}",
+        "analysis: {scaling: params}");
+    // The joint fit L(N, D) takes scattered points: width and train_size drawn together fit.
+    parse(
+        "name: x",
+        "search: {method: random, samples: 8}",
+        "model: {width: {int_uniform: [8, 64]}}",
+        "dataset: {train_size: {int_uniform: [32, 256]}}",
+        "analysis: {scaling: params, scaling_data: train_size}");
+  }
+
   // --- bad input ------------------------------------------------------------------------------
 
   static UserError fails(String key, String value) {
@@ -300,8 +362,13 @@ class RandomSearchTest {
     assertMessage(
         fails("model", "{width: {int_log_uniform: [0, 64]}}"),
         "model.width.int_log_uniform starts at or below 0");
+    assertEquals(
+        "model.width.int_uniform holds one integer, 8: give it as a plain value (model.width: 8),"
+            + " or [low, high] with low < high to draw, found [8, 8]",
+        fails("model", "{width: {int_uniform: [8, 8]}}").getMessage());
     assertMessage(
-        fails("model", "{width: {int_uniform: [8, 8]}}"), "model.width.int_uniform", "empty");
+        fails("model", "{width: {int_log_uniform: [9, 8]}}"),
+        "model.width.int_log_uniform is an empty range");
   }
 
   @Test
@@ -310,6 +377,16 @@ class RandomSearchTest {
         fails("model", "{init_scale: {uniform: [1.0]}}"),
         "model.init_scale.uniform must be a list of two finite numbers");
     assertMessage(fails("model", "{width: {int_uniform: [8.5, 64]}}"), "integer ends", "[8.5, 64]");
+    // 2^64 + 1 is no 32-bit integer, though its low 64 bits are 1.
+    assertEquals(
+        "model.width.int_uniform = [1, 18446744073709551617] reaches a value the key refuses"
+            + " (every draw lies in [low, high]): model.width must fit in a 32-bit integer, found"
+            + " 18446744073709551617",
+        fails("model", "{width: {int_uniform: [1, 18446744073709551617]}}").getMessage());
+    assertMessage(
+        fails("model", "{width: {int_uniform: [1, 1.0e20]}}"),
+        "model.width.int_uniform = [1, 1.0E20] reaches a value the key refuses",
+        "must fit in a 32-bit integer");
     assertMessage(
         fails("training", "{momentum: {uniform: [0.0, 1.0]}}"),
         "training.momentum.uniform = [0.0, 1.0] reaches a value the key refuses",
