@@ -9,11 +9,14 @@
 # nvidia-smi can see, so the container must see only the GPUs assigned to it: the NVIDIA device
 # plugin does that on Kubernetes, YARN does it only with GPU isolation (cgroups) enabled.
 # No GPU visible, or nvidia-smi missing or failing (no driver in the container): prints an empty
-# address list, and nvidia-smi's complaint on stderr, and Spark refuses to start the executor,
-# saying so.
+# address list, with nvidia-smi's complaint (which it writes to stdout) on stderr, and Spark
+# refuses to start the executor, saying so.
 set -euo pipefail
 
-indices="$(nvidia-smi --query-gpu=index --format=csv,noheader)" || indices=""
+if ! indices="$(nvidia-smi --query-gpu=index --format=csv,noheader)"; then
+  [[ -n "$indices" ]] && printf '%s\n' "$indices" >&2
+  indices=""
+fi
 addresses=""
 while IFS= read -r index; do
   index="${index//[[:space:]]/}"

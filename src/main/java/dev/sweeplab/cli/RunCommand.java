@@ -142,6 +142,8 @@ final class RunCommand implements Callable<Integer> {
             + sweep
             + " --warehouse "
             + where.warehouse
+            + " --reports "
+            + report.reports
             + "' writes it.");
   }
 

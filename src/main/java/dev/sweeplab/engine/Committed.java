@@ -7,10 +7,12 @@ import dev.sweeplab.store.Warehouse;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.SparkSession;
@@ -48,7 +50,12 @@ public record Committed(TableStore store, Pins pins) {
       return new Table(columns == null ? List.of() : columns, List.of());
     }
     org.apache.iceberg.Table t = loaded.get();
-    Integer schemaId = t.snapshot(snapshot).schemaId();
+    Snapshot at = t.snapshot(snapshot);
+    if (at == null) {
+      throw new IllegalStateException(
+          "snapshot " + snapshot + " of table " + table + " is gone (expired); read it again");
+    }
+    Integer schemaId = at.schemaId();
     Schema schema = schemaId == null ? t.schema() : t.schemas().get(schemaId);
     List<String> has = schema.columns().stream().map(Types.NestedField::name).toList();
     List<String> names =
@@ -68,7 +75,8 @@ public record Committed(TableStore store, Pins pins) {
       return Timestamp.from(t.toInstant());
     }
     if (v instanceof LocalDateTime t) {
-      return Timestamp.valueOf(t);
+      // sweeplab writes its timestamps in UTC (Pins.millis reads them so too).
+      return Timestamp.from(t.toInstant(ZoneOffset.UTC));
     }
     if (v instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());

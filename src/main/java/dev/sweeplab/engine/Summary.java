@@ -61,9 +61,14 @@ public final class Summary {
    */
   static Table summarize(List<String> axes, Table runs) {
     Map<List<Object>, List<List<Object>>> groups = new TreeMap<>(Summary::compareKeys);
+    if (axes.isEmpty()) {
+      // An aggregate without GROUP BY has one row, rows or none.
+      groups.put(List.of(), new ArrayList<>());
+    }
     for (List<Object> r : runs.rows()) {
       List<Object> key = new ArrayList<>(axes.size());
-      axes.forEach(a -> key.add(r.get(runs.column(a))));
+      // A column the snapshot's schema lacks reads as null, as in the views' union.
+      axes.forEach(a -> key.add(runs.column(a) < 0 ? null : r.get(runs.column(a))));
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
     }
     int status = runs.column("status");
@@ -72,7 +77,11 @@ public final class Summary {
       List<List<Object>> group = g.getValue();
       List<Object> row = new ArrayList<>(g.getKey());
       row.add((long) group.size());
-      row.add(group.stream().filter(r -> "ok".equals(r.get(status))).count());
+      // SUM over no rows is null in SQL; COUNT is 0.
+      row.add(
+          group.isEmpty()
+              ? null
+              : group.stream().filter(r -> status >= 0 && "ok".equals(r.get(status))).count());
       double[] test = values(group, runs.column("final_test_error"));
       double[] loss = values(group, runs.column("final_test_loss"));
       row.add(mean(test));
@@ -112,6 +121,9 @@ public final class Summary {
   }
 
   private static double[] values(List<List<Object>> group, int column) {
+    if (column < 0) {
+      return new double[0];
+    }
     return group.stream()
         .map(r -> r.get(column))
         .filter(v -> v != null)

@@ -10,13 +10,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.TableProperties;
+import org.apache.iceberg.TableScan;
+import org.apache.iceberg.data.IdentityPartitionConverters;
 import org.apache.iceberg.data.Record;
+import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.mapping.MappingUtil;
+import org.apache.iceberg.mapping.NameMapping;
+import org.apache.iceberg.mapping.NameMappingParser;
+import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.PartitionUtil;
 import org.apache.iceberg.util.SnapshotUtil;
 
 /**
@@ -177,29 +188,66 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
   /**
    * The rows of {@code table} at snapshot {@code id} (null: none, so no rows), of sweep {@code
    * sweep} only unless it is null, with the columns {@code columns} (and {@code sweep}) only unless
-   * it is null. Iceberg's generic reader, without Spark.
+   * it is null; without Spark. Each data file is read with the table's name mapping: sweeplab's
+   * files are Parquet written without Iceberg's field ids, so their columns are matched by name, as
+   * Spark's reader matches them (Iceberg's generic reader would number them by position, and a file
+   * whose columns sit in another order than the table's would read the wrong ones).
+   *
+   * @throws IllegalStateException when snapshot {@code id} is gone (expired) or a file is not a
+   *     plain Parquet data file
    */
   public static List<Record> rows(Table table, Long id, String sweep, List<String> columns) {
     if (id == null) {
       return List.of();
     }
-    IcebergGenerics.ScanBuilder scan = IcebergGenerics.read(table).useSnapshot(id);
-    if (sweep != null) {
-      scan = scan.where(Expressions.equal("sweep", sweep));
+    Snapshot snapshot = table.snapshot(id);
+    if (snapshot == null) {
+      throw new IllegalStateException(
+          "snapshot " + id + " of table " + table.name() + " is gone (expired); read it again");
     }
-    if (columns != null) {
+    Schema schema =
+        snapshot.schemaId() == null ? table.schema() : table.schemas().get(snapshot.schemaId());
+    Schema projection;
+    if (columns == null) {
+      projection = schema;
+    } else {
       List<String> selected = new ArrayList<>(columns);
       if (!selected.contains("sweep")) {
         selected.add("sweep");
       }
-      scan = scan.select(selected);
+      projection = schema.select(selected);
+    }
+    String json = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
+    NameMapping mapping =
+        json == null ? MappingUtil.create(schema) : NameMappingParser.fromJson(json);
+    TableScan scan = table.newScan().useSnapshot(id).project(projection);
+    if (sweep != null) {
+      scan = scan.filter(Expressions.equal("sweep", sweep));
     }
     List<Record> out = new ArrayList<>();
-    try (CloseableIterable<Record> it = scan.build()) {
-      for (Record r : it) {
-        // The filter prunes files; rows of other sweeps in a file that passes are dropped here.
-        if (sweep == null || sweep.equals(r.getField("sweep"))) {
-          out.add(r.copy());
+    try (CloseableIterable<FileScanTask> tasks = scan.planFiles()) {
+      for (FileScanTask task : tasks) {
+        if (!task.deletes().isEmpty() || task.file().format() != FileFormat.PARQUET) {
+          throw new IllegalStateException(
+              table.name() + ": " + task.file().location() + " is not a plain Parquet data file");
+        }
+        Map<Integer, ?> constants =
+            PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
+        Parquet.ReadBuilder read =
+            Parquet.read(table.io().newInputFile(task.file().location()))
+                .project(projection)
+                .withNameMapping(mapping)
+                .createReaderFunc(
+                    file -> GenericParquetReaders.buildReader(projection, file, constants))
+                .split(task.start(), task.length())
+                .filter(task.residual());
+        try (CloseableIterable<Record> rows = read.build()) {
+          for (Record r : rows) {
+            // The filter prunes files; rows of other sweeps in a file that passes are dropped here.
+            if (sweep == null || sweep.equals(r.getField("sweep"))) {
+              out.add(r.copy());
+            }
+          }
         }
       }
     } catch (IOException e) {

@@ -304,7 +304,14 @@ class CliTest {
     assertTrue(
         r.err().contains("sweeplab: warning: the report of sweep cli-tiny was not written: ")
             && r.err().contains(summary.toString())
-            && r.err().contains("The tables are committed; once that is fixed, 'sweeplab report"),
+            && r.err()
+                .contains(
+                    "The tables are committed; once that is fixed, 'sweeplab report cli-tiny"
+                        + " --warehouse "
+                        + warehouse
+                        + " --reports "
+                        + reports
+                        + "' writes it."),
         r.toString());
     Result count = sql(warehouse.toString(), "SELECT count(*) AS n FROM runs");
     assertTrue(Pattern.compile("\\|4 *\\|").matcher(count.out()).find(), count.toString());

@@ -57,7 +57,10 @@ final class DeployFiles {
   @SuppressWarnings("unchecked")
   static List<Map<String, Object>> yamlDocuments(Path file) {
     List<Map<String, Object>> docs = new ArrayList<>();
-    Yaml yaml = new Yaml(new SafeConstructor(new LoaderOptions()));
+    // A key given twice is an error, as the API server's strict field validation makes it.
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    Yaml yaml = new Yaml(new SafeConstructor(options));
     try {
       for (Object doc : yaml.loadAll(read(file))) {
         if (doc == null) {

@@ -343,7 +343,7 @@ class DeployFilesTest {
         gpu.contains("cuda-${CUDA_PRESET}-linux-x86_64-redist.jar")
             && gpu.contains("sha1sum -c")
             && gpu.contains("COPY --from=cuda /opt/cuda /opt/cuda")
-            && gpu.contains("LD_LIBRARY_PATH=/opt/cuda/lib64"),
+            && gpu.contains("LD_LIBRARY_PATH=/opt/cuda/lib64:"),
         "Dockerfile.gpu: the CUDA libraries of JavaCPP's checked redist jar on the loader's path");
   }
 

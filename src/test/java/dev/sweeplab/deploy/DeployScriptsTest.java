@@ -92,7 +92,8 @@ class DeployScriptsTest {
 
     // No driver: an empty list (Spark then refuses the executor, naming the resource) and
     // nvidia-smi's own complaint on stderr, not a silent exit.
-    script(bin, "nvidia-smi", "echo 'NVIDIA-SMI has failed: no driver' >&2\nexit 9\n");
+    // nvidia-smi prints its failure on stdout.
+    script(bin, "nvidia-smi", "echo 'NVIDIA-SMI has failed: no driver'\nexit 9\n");
     r = run(List.of(DISCOVERY.toAbsolutePath().toString()), env, tmp);
     assertNoGpus(r, "when nvidia-smi fails");
     assertTrue(r.err().contains("NVIDIA-SMI has failed"), DISCOVERY + " passes on:\n" + r.both());

@@ -74,6 +74,30 @@ class SummaryTest extends SparkTestBase {
   }
 
   /**
+   * Edge cases of {@link Summary#summarize} as SQL has them: with no axes an aggregate over no rows
+   * is one row (count 0, the rest null); an axis column that the rows lack groups as null.
+   */
+  @Test
+  void anAggregateOverNoRowsAndAMissingAxisAreSqls() {
+    Table none = Summary.summarize(List.of(), new Table(List.copyOf(Summary.MEASURES), List.of()));
+    assertEquals(1, none.rows().size(), none.markdown());
+    assertEquals(
+        java.util.Arrays.asList(0L, null, null, null, null, null, null), none.rows().get(0));
+    List<String> columns = new ArrayList<>(Summary.MEASURES);
+    Table runs =
+        new Table(
+            columns,
+            List.of(
+                java.util.Arrays.asList("ok", 0.25, 0.0, 1.0),
+                java.util.Arrays.asList("diverged", 0.75, 0.5, 3.0)));
+    Table byWidth = Summary.summarize(List.of("width"), runs);
+    assertEquals(List.of("width", "runs", "ok"), byWidth.columns().subList(0, 3));
+    assertEquals(
+        java.util.Arrays.asList(null, 2L, 1L, 0.5, Math.sqrt(0.125), 0.25, 2.0, Math.sqrt(2.0)),
+        byWidth.rows().get(0));
+  }
+
+  /**
    * Asserts {@link Committed#rows} returns the rows Spark SQL's {@code SELECT *} returns for the
    * sweep: the same columns in the same order, the same rows (compared in a canonical order, since
    * Spark may read files in another order), each value equal.

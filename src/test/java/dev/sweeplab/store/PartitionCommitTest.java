@@ -87,6 +87,27 @@ class PartitionCommitTest extends SparkTestBase {
         row("a", "r2", 8, 0.125, 9L),
         row("a", "r4", 16, 0.0625, 11L),
         row("b", "r3", 4, 0.75, null));
+    // Iceberg's Java reader, by name through the table's name mapping, as Spark reads: the second
+    // generation's files hold best_step between run_id and width, where reading by position would
+    // take one column for another.
+    table.refresh();
+    Map<String, List<Object>> byRun = new java.util.TreeMap<>();
+    for (org.apache.iceberg.data.Record r :
+        Pins.rows(table, third, "a", List.of("run_id", "width", "final_test_loss", "best_step"))) {
+      byRun.put(
+          (String) r.getField("run_id"),
+          List.of(r.getField("width"), r.getField("final_test_loss"), r.getField("best_step")));
+    }
+    assertEquals(
+        Map.of(
+            "r1", List.of(4, 0.375, 7L),
+            "r2", List.of(8, 0.125, 9L),
+            "r4", List.of(16, 0.0625, 11L)),
+        byRun,
+        "Pins.rows of sweep a at the current snapshot");
+    List<org.apache.iceberg.data.Record> old = Pins.rows(table, first, "a", null);
+    assertEquals(2, old.size(), "the first snapshot's rows of a");
+    assertEquals(4, old.get(0).size(), "with the first snapshot's schema: " + old.get(0));
     assertRows(
         "the first snapshot, with its own schema",
         sql("SELECT * FROM runs VERSION AS OF %d ORDER BY run_id", first),
