@@ -20,7 +20,10 @@ durable=False: in YARN cluster mode a durable task (the provider's default on Ai
 later) must track the application through the ResourceManager's REST API
 (yarn_track_via_rm_api=True and the connection's yarn_resourcemanager_webapp_address), or the
 operator refuses to start. Here spark-submit waits for the application instead and exits with its
-status; a retried task submits again, and the sweep resumes from the runs already staged.
+status; a retried task submits again, and the sweep resumes from the runs already staged. Below
+Airflow 3.3 durable has no effect, and the provider warns once per parse that it was given.
+properties_file replaces spark-defaults.conf: spark-submit reads no other properties file when one
+is named, so site settings that lived there belong in the conf file.
 
 Install: copy this file into the DAGs folder of a worker that has spark-submit, Hadoop client
 configuration and a built checkout (SWEEPLAB_HOME; target/sweeplab-cluster.jar), with an

@@ -341,10 +341,12 @@ class DeployFilesTest {
     String gpu = read(DEPLOY.resolve("docker/Dockerfile.gpu"));
     assertTrue(
         gpu.contains("cuda-${CUDA_PRESET}-linux-x86_64-redist.jar")
-            && gpu.contains("sha1sum -c")
+            && Pattern.compile("ARG CUDA_REDIST_SHA1=[0-9a-f]{40}\n").matcher(gpu).find()
+            && gpu.contains("echo \"${CUDA_REDIST_SHA1}  ${jar}\" | sha1sum -c -")
             && gpu.contains("COPY --from=cuda /opt/cuda /opt/cuda")
             && gpu.contains("LD_LIBRARY_PATH=/opt/cuda/lib64:"),
-        "Dockerfile.gpu: the CUDA libraries of JavaCPP's checked redist jar on the loader's path");
+        "Dockerfile.gpu: the CUDA libraries of JavaCPP's redist jar, its pinned SHA-1 checked, on the"
+            + " loader's path");
   }
 
   /**
