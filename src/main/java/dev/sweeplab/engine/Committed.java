@@ -9,10 +9,10 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.apache.iceberg.Schema;
-import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.SparkSession;
@@ -20,14 +20,25 @@ import org.apache.spark.sql.SparkSession;
 /**
  * One committed state of a warehouse's tables, read without Spark: the snapshots {@link
  * Tables#register} would pin its views to (the current ones, or those of {@link Tables#AS_OF}), and
- * a sweep's rows of a table read at them by Iceberg's generic reader. The summary and the report
- * read through it: their few rows need no Spark job, and a command that has run no Spark SQL does
- * not pay the seconds its first query costs. Driver-only.
+ * a sweep's rows of a table read at them with Iceberg's Java API ({@link Pins#rows}). The summary
+ * and the report read through it: their rows need no Spark job, and a command that has run no Spark
+ * SQL does not pay the seconds its first query costs. Each table's rows of a sweep are read once;
+ * the summary, the plots and the page take the columns they need from them. Driver-only.
  */
-public record Committed(TableStore store, Pins pins) {
+public final class Committed {
+  private final TableStore store;
+  private final Pins pins;
+  private final Map<String, Table> read = new HashMap<>();
+
+  Committed(TableStore store, Pins pins) {
+    this.store = store;
+    this.pins = pins;
+  }
+
   /** The state {@code spark}'s registrations of {@code warehouse} read. */
   public static Committed of(SparkSession spark, Warehouse warehouse) {
-    return new Committed(Tables.store(spark, warehouse), Tables.pins(spark, warehouse));
+    TableStore store = Tables.store(spark, warehouse);
+    return new Committed(store, Tables.pins(spark, store));
   }
 
   /** The tables that exist in this state, in {@link Tables#ALL}'s order. */
@@ -43,25 +54,22 @@ public record Committed(TableStore store, Pins pins) {
    * when the table does not exist in this state or holds no rows of the sweep.
    */
   public Table rows(String table, String sweep, List<String> columns) {
+    Table all = read.computeIfAbsent(table + "/" + sweep, k -> readAll(table, sweep));
+    return columns == null ? all : all.select(columns);
+  }
+
+  private Table readAll(String table, String sweep) {
     Long snapshot = pins.snapshotFor(table, sweep);
     Optional<org.apache.iceberg.Table> loaded =
         snapshot == null ? Optional.empty() : store.load(table);
     if (loaded.isEmpty()) {
-      return new Table(columns == null ? List.of() : columns, List.of());
+      return new Table(List.of(), List.of());
     }
     org.apache.iceberg.Table t = loaded.get();
-    Snapshot at = t.snapshot(snapshot);
-    if (at == null) {
-      throw new IllegalStateException(
-          "snapshot " + snapshot + " of table " + table + " is gone (expired); read it again");
-    }
-    Integer schemaId = at.schemaId();
-    Schema schema = schemaId == null ? t.schema() : t.schemas().get(schemaId);
-    List<String> has = schema.columns().stream().map(Types.NestedField::name).toList();
     List<String> names =
-        columns == null ? has : columns.stream().distinct().filter(has::contains).toList();
+        Pins.schemaAt(t, snapshot).columns().stream().map(Types.NestedField::name).toList();
     List<List<Object>> out = new ArrayList<>();
-    for (Record r : Pins.rows(t, snapshot, sweep, names)) {
+    for (Record r : Pins.rows(t, snapshot, sweep)) {
       List<Object> row = new ArrayList<>(names.size());
       names.forEach(n -> row.add(sparkValue(r.getField(n))));
       out.add(row);

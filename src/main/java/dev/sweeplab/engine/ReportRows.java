@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The rows the HTML report shows, read from one committed state of the tables ({@link Committed}):
@@ -68,15 +67,9 @@ public final class ReportRows {
   private ReportRows() {}
 
   /**
-   * The page's rows for {@code spec}'s sweep, with {@code summary} as {@code summary.md} has it,
-   * all from one committed state.
+   * The page's rows for {@code spec}'s sweep in {@code state}, with {@code summary} as {@code
+   * summary.md} has it.
    */
-  public static HtmlReport.Sweep of(
-      SparkSession spark, Warehouse warehouse, SweepSpec spec, Table summary) {
-    return of(Committed.of(spark, warehouse), spec, summary);
-  }
-
-  /** The page's rows for {@code spec}'s sweep in {@code state}. */
   public static HtmlReport.Sweep of(Committed state, SweepSpec spec, Table summary) {
     String sweep = spec.name();
     List<String> axes = spec.axes().stream().map(Key::column).toList();
@@ -103,7 +96,7 @@ public final class ReportRows {
         axes,
         recorded != null ? recorded : spec.canonicalJson(),
         summary,
-        without(executions, "spec"),
+        executions.select(executions.columns().stream().filter(c -> !c.equals("spec")).toList()),
         runs,
         curves,
         analyses);
@@ -124,21 +117,5 @@ public final class ReportRows {
           return 0;
         });
     return new Table(t.columns(), rows);
-  }
-
-  private static Table without(Table t, String column) {
-    int c = t.column(column);
-    if (c < 0) {
-      return t;
-    }
-    List<String> columns = new ArrayList<>(t.columns());
-    columns.remove(c);
-    List<List<Object>> rows = new ArrayList<>();
-    for (List<Object> row : t.rows()) {
-      List<Object> r = new ArrayList<>(row);
-      r.remove(c);
-      rows.add(r);
-    }
-    return new Table(columns, rows);
   }
 }

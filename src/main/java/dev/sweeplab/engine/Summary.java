@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The per-configuration summary of a sweep: for each combination of the swept axes, runs, how many
@@ -39,14 +38,9 @@ public final class Summary {
       List.of("status", "final_test_error", "final_train_error", "final_test_loss");
 
   /**
-   * The summary of {@code spec}'s committed runs: {@link #query}'s result, computed in Java from
-   * the rows of the {@code runs} view's snapshot ({@link Committed#rows}).
+   * The summary of {@code spec}'s committed runs in {@code state}: {@link #query}'s result,
+   * computed in Java from the rows of the {@code runs} view's snapshot ({@link Committed#rows}).
    */
-  public static Table of(SparkSession spark, Warehouse warehouse, SweepSpec spec) {
-    return of(Committed.of(spark, warehouse), spec);
-  }
-
-  /** The summary of {@code spec}'s runs in {@code state}. */
   public static Table of(Committed state, SweepSpec spec) {
     List<String> axes = spec.axes().stream().map(Key::column).toList();
     List<String> columns = new ArrayList<>(axes);

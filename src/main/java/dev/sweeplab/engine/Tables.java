@@ -115,8 +115,13 @@ public final class Tables {
 
   /** The snapshots that {@link #register} reads, current or {@link #AS_OF}'s. */
   static Pins pins(SparkSession spark, Warehouse warehouse) {
+    return pins(spark, store(spark, warehouse));
+  }
+
+  /** The snapshots of {@code store}'s tables that {@code spark}'s registrations read. */
+  static Pins pins(SparkSession spark, TableStore store) {
     String asOf = readsEarlierState(spark) ? spark.conf().get(AS_OF) : null;
-    return Pins.of(store(spark, warehouse), ALL, asOf == null ? null : Long.valueOf(asOf));
+    return Pins.of(store, ALL, asOf == null ? null : Long.valueOf(asOf));
   }
 
   /**

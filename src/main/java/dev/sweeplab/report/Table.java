@@ -26,6 +26,21 @@ public record Table(List<String> columns, List<List<Object>> rows) {
     return columns.indexOf(name);
   }
 
+  /** The columns {@code names} that this table has, in that order, with every row. */
+  public Table select(List<String> names) {
+    List<String> kept = names.stream().distinct().filter(columns::contains).toList();
+    int[] at = kept.stream().mapToInt(columns::indexOf).toArray();
+    List<List<Object>> out = new ArrayList<>(rows.size());
+    for (List<Object> row : rows) {
+      List<Object> r = new ArrayList<>(at.length);
+      for (int c : at) {
+        r.add(row.get(c));
+      }
+      out.add(r);
+    }
+    return new Table(kept, out);
+  }
+
   /** The Markdown table, columns padded to equal width. */
   public String markdown() {
     int n = columns.size();

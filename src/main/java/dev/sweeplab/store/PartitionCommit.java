@@ -136,8 +136,11 @@ public final class PartitionCommit {
     }
   }
 
-  /** The table's name mapping; one made from its schema if it has none. */
-  private static NameMapping mapping(Table table) {
+  /**
+   * The table's name mapping, which its files (Parquet without field ids) are read through; one
+   * made from its schema if it has none.
+   */
+  static NameMapping mapping(Table table) {
     String json = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
     return json == null ? MappingUtil.create(table.schema()) : NameMappingParser.fromJson(json);
   }

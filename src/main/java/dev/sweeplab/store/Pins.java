@@ -15,16 +15,13 @@ import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableScan;
 import org.apache.iceberg.data.IdentityPartitionConverters;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
-import org.apache.iceberg.mapping.MappingUtil;
 import org.apache.iceberg.mapping.NameMapping;
-import org.apache.iceberg.mapping.NameMappingParser;
 import org.apache.iceberg.parquet.Parquet;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.PartitionUtil;
@@ -178,17 +175,24 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
   }
 
   /**
-   * The rows of the {@code sweeps} table at snapshot {@code id} (null: none, so no rows), of sweep
-   * {@code sweep} only unless it is null.
+   * The schema snapshot {@code id} of {@code table} was written with.
+   *
+   * @throws IllegalStateException when the snapshot is gone (expired)
    */
-  public static List<Record> rows(Table sweeps, Long id, String sweep) {
-    return rows(sweeps, id, sweep, null);
+  public static Schema schemaAt(Table table, long id) {
+    Snapshot snapshot = table.snapshot(id);
+    if (snapshot == null) {
+      throw new IllegalStateException(
+          "snapshot " + id + " of table " + table.name() + " is gone (expired); read it again");
+    }
+    Integer schemaId = snapshot.schemaId();
+    return schemaId == null ? table.schema() : table.schemas().get(schemaId);
   }
 
   /**
-   * The rows of {@code table} at snapshot {@code id} (null: none, so no rows), of sweep {@code
-   * sweep} only unless it is null, with the columns {@code columns} (and {@code sweep}) only unless
-   * it is null; without Spark. Each data file is read with the table's name mapping: sweeplab's
+   * The rows of {@code table} at snapshot {@code id} (null: none, so no rows), with the columns of
+   * that snapshot's schema, of sweep {@code sweep} only unless it is null; without Spark. Each data
+   * file is read through the table's name mapping ({@link PartitionCommit#mapping}): sweeplab's
    * files are Parquet written without Iceberg's field ids, so their columns are matched by name, as
    * Spark's reader matches them (Iceberg's generic reader would number them by position, and a file
    * whose columns sit in another order than the table's would read the wrong ones).
@@ -196,31 +200,13 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
    * @throws IllegalStateException when snapshot {@code id} is gone (expired) or a file is not a
    *     plain Parquet data file
    */
-  public static List<Record> rows(Table table, Long id, String sweep, List<String> columns) {
+  public static List<Record> rows(Table table, Long id, String sweep) {
     if (id == null) {
       return List.of();
     }
-    Snapshot snapshot = table.snapshot(id);
-    if (snapshot == null) {
-      throw new IllegalStateException(
-          "snapshot " + id + " of table " + table.name() + " is gone (expired); read it again");
-    }
-    Schema schema =
-        snapshot.schemaId() == null ? table.schema() : table.schemas().get(snapshot.schemaId());
-    Schema projection;
-    if (columns == null) {
-      projection = schema;
-    } else {
-      List<String> selected = new ArrayList<>(columns);
-      if (!selected.contains("sweep")) {
-        selected.add("sweep");
-      }
-      projection = schema.select(selected);
-    }
-    String json = table.properties().get(TableProperties.DEFAULT_NAME_MAPPING);
-    NameMapping mapping =
-        json == null ? MappingUtil.create(schema) : NameMappingParser.fromJson(json);
-    TableScan scan = table.newScan().useSnapshot(id).project(projection);
+    Schema schema = schemaAt(table, id);
+    NameMapping mapping = PartitionCommit.mapping(table);
+    TableScan scan = table.newScan().useSnapshot(id);
     if (sweep != null) {
       scan = scan.filter(Expressions.equal("sweep", sweep));
     }
@@ -235,10 +221,10 @@ public record Pins(Map<String, Long> snapshots, Map<String, Map<String, Long>> p
             PartitionUtil.constantsMap(task, IdentityPartitionConverters::convertConstant);
         Parquet.ReadBuilder read =
             Parquet.read(table.io().newInputFile(task.file().location()))
-                .project(projection)
+                .project(schema)
                 .withNameMapping(mapping)
                 .createReaderFunc(
-                    file -> GenericParquetReaders.buildReader(projection, file, constants))
+                    file -> GenericParquetReaders.buildReader(schema, file, constants))
                 .split(task.start(), task.length())
                 .filter(task.residual());
         try (CloseableIterable<Record> rows = read.build()) {

@@ -126,7 +126,7 @@ class SummaryTest extends SparkTestBase {
 
   /** Asserts {@link Summary#of} equals Spark SQL's result of {@link Summary#query}; returns it. */
   private Table assertSameAsSpark(Warehouse warehouse, SweepSpec spec) {
-    Table java = Summary.of(spark, warehouse, spec);
+    Table java = Summary.of(Committed.of(spark, warehouse), spec);
     Tables.register(spark, warehouse, List.of(Warehouse.RUNS));
     org.apache.spark.sql.Dataset<Row> result = spark.sql(Summary.query(spec));
     assertEquals(List.of(result.columns()), java.columns(), "columns");

@@ -92,8 +92,7 @@ class PartitionCommitTest extends SparkTestBase {
     // take one column for another.
     table.refresh();
     Map<String, List<Object>> byRun = new java.util.TreeMap<>();
-    for (org.apache.iceberg.data.Record r :
-        Pins.rows(table, third, "a", List.of("run_id", "width", "final_test_loss", "best_step"))) {
+    for (org.apache.iceberg.data.Record r : Pins.rows(table, third, "a")) {
       byRun.put(
           (String) r.getField("run_id"),
           List.of(r.getField("width"), r.getField("final_test_loss"), r.getField("best_step")));
@@ -105,7 +104,7 @@ class PartitionCommitTest extends SparkTestBase {
             "r4", List.of(16, 0.0625, 11L)),
         byRun,
         "Pins.rows of sweep a at the current snapshot");
-    List<org.apache.iceberg.data.Record> old = Pins.rows(table, first, "a", null);
+    List<org.apache.iceberg.data.Record> old = Pins.rows(table, first, "a");
     assertEquals(2, old.size(), "the first snapshot's rows of a");
     assertEquals(4, old.get(0).size(), "with the first snapshot's schema: " + old.get(0));
     assertRows(
