@@ -47,12 +47,7 @@ final class RowLoops {
         }
       }
       switch (act) {
-        case RELU -> {
-          for (int i = 0; i < n; i++) {
-            float x = v[i];
-            v[i] = x > 0 ? x : 0f;
-          }
-        }
+        case RELU -> relu(v, n);
         case TANH -> {
           for (int i = 0; i < n; i++) {
             v[i] = DenseForward.tanh(v[i]);
@@ -76,9 +71,7 @@ final class RowLoops {
       delta.get(at, d, 0, m);
       a.get(at, out, 0, m);
       if (act == DenseForward.Activation.RELU) {
-        for (int i = 0; i < m; i++) {
-          d[i] = out[i] > 0 ? d[i] : 0f;
-        }
+        reluDerivative(d, out, m);
       } else {
         for (int i = 0; i < m; i++) {
           float t = out[i];
@@ -87,6 +80,75 @@ final class RowLoops {
       }
       delta.put(at, d, 0, m);
     }
+  }
+
+  /**
+   * v ← ReLU(v) over the first {@code n} values: {@code x > 0 ? x : 0}, NaN to 0 as DL4J's. Where
+   * every value is finite that is {@code Math.max(x, 0f)} to the bit (−0 included), which the JIT
+   * compiles to vector instructions; the comparison's branch, taken for about half the values at
+   * random, mispredicts and costs some ten times as much.
+   */
+  static void relu(float[] v, int n) {
+    if (finite(v, n)) {
+      for (int i = 0; i < n; i++) {
+        v[i] = Math.max(v[i], 0f);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        float x = v[i];
+        v[i] = x > 0 ? x : 0f;
+      }
+    }
+  }
+
+  /**
+   * d ← {@code a > 0 ? d : 0} over the first {@code n} values, a a ReLU's output (+0 or positive,
+   * never NaN). Where every d is finite it is d times a mask of 0 or 1, branch-free: three
+   * multiplications by 2¹²⁷ take any positive float to +∞ and keep +0 at +0, and the minimum with 1
+   * makes the mask. Zeros may then carry d's sign: nothing downstream tells −0 from +0 (the
+   * products that read d add into +0).
+   */
+  static void reluDerivative(float[] d, float[] a, int n) {
+    if (finite(d, n)) {
+      for (int i = 0; i < n; i++) {
+        d[i] = d[i] * Math.min(a[i] * 0x1p127f * 0x1p127f * 0x1p127f, 1f);
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        d[i] = a[i] > 0 ? d[i] : 0f;
+      }
+    }
+  }
+
+  /**
+   * Whether the first {@code n} values are all finite: their sum is, in eight independent partial
+   * sums (NaN and ±∞ carry through a sum; a sum that overflows only sends the caller down its exact
+   * scalar path).
+   */
+  static boolean finite(float[] v, int n) {
+    float s0 = 0f;
+    float s1 = 0f;
+    float s2 = 0f;
+    float s3 = 0f;
+    float s4 = 0f;
+    float s5 = 0f;
+    float s6 = 0f;
+    float s7 = 0f;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      s0 += v[i];
+      s1 += v[i + 1];
+      s2 += v[i + 2];
+      s3 += v[i + 3];
+      s4 += v[i + 4];
+      s5 += v[i + 5];
+      s6 += v[i + 6];
+      s7 += v[i + 7];
+    }
+    for (; i < n; i++) {
+      s0 += v[i];
+    }
+    return Float.isFinite(((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)));
   }
 
   /** sums[c] = Σ_r m[r, c] over the first {@code rows} rows, added in row order. */
