@@ -104,10 +104,16 @@ def blas_libraries():
 
 
 def describe(torch):
-    build = re.findall(r"\b(BLAS_INFO=[^,\s]*|LAPACK_INFO=[^,\s]*)", torch.__config__.show())
+    config = torch.__config__.show()
+    build = re.findall(r"\b(BLAS_INFO=[^,\s]*|LAPACK_INFO=[^,\s]*)", config)
+    # The vector width of ATen's own kernels (ReLU, Adam's element-wise ops): PyTorch picks it per
+    # CPU; ATEN_CPU_CAPABILITY overrides it.
+    capability = re.search(r"CPU capability usage: (\S+)", config)
     return (
         f"PyTorch {torch.__version__} ({', '.join(build) or 'BLAS_INFO unknown'}; "
-        f"{'; '.join(blas_libraries())}), torch threads {torch.get_num_threads()}, "
+        f"{'; '.join(blas_libraries())}), "
+        f"ATen CPU capability {capability.group(1) if capability else 'unknown'}, "
+        f"torch threads {torch.get_num_threads()}, "
         f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')}, "
         f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS', 'unset')}"
     )
