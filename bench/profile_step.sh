@@ -9,7 +9,9 @@ width="${1:-16}"
 steps="${2:-3000}"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
-SWEEPLAB_JAVA_OPTS="-XX:FlightRecorderOptions:stackdepth=512 -XX:StartFlightRecording=filename=$out/step.jfr,settings=profile ${SWEEPLAB_JAVA_OPTS:-}" \
+# -Xshare:off: Java 17's flight recorder crashes the JVM (KlassFactory::check_shared_class_file_load_hook)
+# on classes mapped from the launcher's class-data archive.
+SWEEPLAB_JAVA_OPTS="-Xshare:off -XX:FlightRecorderOptions:stackdepth=512 -XX:StartFlightRecording=filename=$out/step.jfr,settings=profile ${SWEEPLAB_JAVA_OPTS:-}" \
   "$home/bin/sweeplab" bench step --width "$width" --steps "$steps" --threads 1 --blas
 jfr print --stack-depth 512 --events jdk.ExecutionSample,jdk.NativeMethodSample "$out/step.jfr" \
   > "$out/samples.txt"
