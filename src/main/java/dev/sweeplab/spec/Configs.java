@@ -4,14 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +21,6 @@ import java.util.TreeSet;
  * learning_rate}); blank lines are skipped.
  */
 final class Configs {
-  /** The largest configurations file read, in bytes, as for a spec. */
-  static final int MAX_BYTES = SpecParser.MAX_SPEC_BYTES;
-
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -90,30 +79,7 @@ final class Configs {
           "the configurations file '' names no file: give the path of a JSON Lines file (one"
               + " object of run keys per line)");
     }
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (NoSuchFileException e) {
-      throw UserError.of("configurations file '" + file + "' does not exist");
-    } catch (IOException e) {
-      throw UserError.io("read the configurations file", file.toString(), e);
-    }
-    if (bytes.length > MAX_BYTES) {
-      throw UserError.of(
-          "configurations file '" + file + "' is larger than " + MAX_BYTES + " bytes (3 MiB)");
-    }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (CharacterCodingException e) {
-      throw UserError.of("configurations file '" + file + "' is not UTF-8: save it as UTF-8");
-    }
+    String text = SpecParser.readText(file, "configurations file", "");
     List<Line> lines = new ArrayList<>();
     String[] rows = text.split("\r?\n", -1);
     for (int n = 0; n < rows.length; n++) {
@@ -229,7 +195,7 @@ final class Configs {
               + ": unknown key '"
               + written
               + "'."
-              + (nearest == null ? "" : " Did you mean '" + nearest + "'?")
+              + Nearest.hint(nearest)
               + " Accepted: the run keys a sweep may vary, as paths or columns: "
               + String.join(", ", accepted)
               + ".");

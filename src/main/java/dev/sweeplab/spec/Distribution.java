@@ -73,7 +73,7 @@ public record Distribution(Key key, String kind, double low, double high, List<O
               + "' for "
               + path
               + "."
-              + (nearest == null ? "" : " Did you mean '" + nearest + "'?")
+              + Nearest.hint(nearest)
               + " Accepted: "
               + String.join(", ", KINDS)
               + " (a random search), or range, log2 (a grid axis).");

@@ -21,6 +21,11 @@ final class Nearest {
     return bestDistance <= tolerance ? best : null;
   }
 
+  /** " Did you mean 'nearest'?", or nothing when {@code nearest} is null. */
+  static String hint(String nearest) {
+    return nearest == null ? "" : " Did you mean '" + nearest + "'?";
+  }
+
   /** Levenshtein distance. */
   static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];

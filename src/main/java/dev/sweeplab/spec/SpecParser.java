@@ -64,27 +64,35 @@ public final class SpecParser {
    * be UTF-8.
    */
   static String read(Path file) {
+    return readText(file, "sweep spec", ", the most a spec may hold: give the sweep's YAML file");
+  }
+
+  /**
+   * The UTF-8 text of a user's file at {@code file}, {@code what} naming it in errors ("sweep
+   * spec"), at most {@link #MAX_SPEC_BYTES}: the stream stops one byte past that, and a larger file
+   * is refused, {@code tooLarge} ending that message.
+   */
+  static String readText(Path file, String what, String tooLarge) {
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(MAX_SPEC_BYTES + 1);
     } catch (NoSuchFileException e) {
-      throw UserError.of("sweep spec '" + file + "' does not exist");
+      throw UserError.of(what + " '" + file + "' does not exist");
     } catch (IOException e) {
-      throw UserError.io("read the sweep spec", file.toString(), e);
+      throw UserError.io("read the " + what, file.toString(), e);
     }
     if (bytes.length > MAX_SPEC_BYTES) {
       throw UserError.of(
-          "sweep spec '"
-              + file
-              + "' is larger than "
-              + MAX_SPEC_BYTES
-              + " bytes (3 MiB), the most a spec may hold: give the sweep's YAML file");
+          what + " '" + file + "' is larger than " + MAX_SPEC_BYTES + " bytes (3 MiB)" + tooLarge);
     }
-    return utf8(bytes, file.toString());
+    return utf8(bytes, what, file.toString());
   }
 
-  /** {@code bytes} decoded as UTF-8; the first byte that is not names its line and column. */
-  static String utf8(byte[] bytes, String source) {
+  /**
+   * {@code bytes} decoded as UTF-8; the first byte that is not names its line and column, {@code
+   * what} the file ("sweep spec").
+   */
+  static String utf8(byte[] bytes, String what, String source) {
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -107,7 +115,8 @@ public final class SpecParser {
         }
       }
       throw UserError.of(
-          "sweep spec '"
+          what
+              + " '"
               + source
               + "' is not UTF-8 at line "
               + line

@@ -73,7 +73,7 @@ public final class UserError extends RuntimeException {
   static UserError unknownKey(String path, Collection<String> accepted, List<String> elsewhere) {
     String leaf = path.substring(path.lastIndexOf('.') + 1);
     String nearest = Nearest.of(leaf, accepted);
-    String hint = nearest == null ? "" : " Did you mean '" + nearest + "'?";
+    String hint = Nearest.hint(nearest);
     if (!elsewhere.isEmpty()) {
       hint =
           " Did you mean "
