@@ -69,7 +69,7 @@ public final class Compaction {
       for (Path file : staged) {
         rows.clear();
         try {
-          ParquetRows.read(conf, file, rows::add);
+          Staging.read(conf, file, rows::add);
         } catch (IOException | RuntimeException e) {
           throw new IOException("could not read staging file " + file + ": " + e.getMessage(), e);
         }

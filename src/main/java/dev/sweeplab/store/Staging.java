@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,36 +22,34 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Per-run staging files: one Parquet file per run, {@code <run_id>.parquet}, written with
- * parquet-hadoop through the Hadoop FileSystem under a hidden temporary name and then renamed, so a
- * reader sees a whole file or none. The first attempt to stage a run wins: a retried or speculative
- * attempt that finds the file already there discards its own (the numbers are the same; a run is a
- * pure function of its config and its numerics), so a staged file is never replaced or briefly
- * absent.
+ * Per-run staging files: one file per run, {@code <run_id>.avro}, its row ({@link RunSchema}) in an
+ * Avro container file ({@link AvroRows}: a one-row Parquet file costs several times as much to
+ * write and to read), written through the Hadoop FileSystem under a hidden temporary name and then
+ * renamed, so a reader sees a whole file or none. The first attempt to stage a run wins: a retried
+ * or speculative attempt that finds the file already there discards its own (the numbers are the
+ * same; a run is a pure function of its config and its numerics), so a staged file is never
+ * replaced or briefly absent. Runs staged by an earlier version as one-row Parquet files, {@code
+ * <run_id>.parquet} and the same marks as below, are read as they are ({@link #read}): a sweep
+ * resumes over them without a migration.
  *
- * <p>A run stopped by the sweep's time limit is staged as {@code <run_id>.timeout-<limit
- * ms>.parquet}: it is not finished, so {@link #runIds} leaves it out, and {@link #timedOut} tells
- * under which limit it stopped. When the run later finishes its file is written and the timed-out
- * one removed; the commit prefers the finished one if both are seen. Other names in the directory
- * (the driver's {@link SweepPlan} file, hidden temporary files) are not runs and are ignored.
+ * <p>A run stopped by the sweep's time limit is staged as {@code <run_id>.timeout-<limit ms>.avro}:
+ * it is not finished, so {@link #runIds} leaves it out, and {@link #timedOut} tells under which
+ * limit it stopped. When the run later finishes its file is written and the timed-out one removed;
+ * the commit prefers the finished one if both are seen. Other names in the directory (the driver's
+ * {@link SweepPlan} file, hidden temporary files) are not runs and are ignored.
  *
  * <p>The name also carries the run's {@link Numerics} version when it is above 1: {@code
- * <run_id>.n2.parquet}, {@code <run_id>.n2.timeout-<limit ms>.parquet}; a name without the mark is
+ * <run_id>.n2.avro}, {@code <run_id>.n2.timeout-<limit ms>.avro}; a name without the mark is
  * numerics 1 (see {@link StagedName}). The row records the same number in its {@code numerics}
  * column. Resume, the commit and {@code sweeplab status} tell the staged runs computed by other
  * maths from the same one listing that tells them which runs are staged ({@link #find}): reading
@@ -84,18 +83,9 @@ public final class Staging {
     Path temp = new Path(dir, "." + runId + "." + UUID.randomUUID() + ".tmp");
     FileSystem fs = dir.getFileSystem(conf);
     fs.mkdirs(dir);
-    try (ParquetWriter<Group> writer =
-        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
-            .withType(RunSchema.MESSAGE)
-            .withConf(conf)
-            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-            // One row: compressing its ~100 one-value pages and building a dictionary per column
-            // costs more than the write itself (docs/benchmarks.md). The commit compresses the
-            // tables.
-            .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
-            .withDictionaryEncoding(false)
-            .build()) {
-      writer.write(RunSchema.row(record, numerics));
+    try {
+      AvroRows.write(
+          fs.create(temp, true), RunSchema.MESSAGE, List.of(RunSchema.row(record, numerics)));
     } catch (IOException | RuntimeException e) {
       fs.delete(temp, false);
       throw new IOException("could not write staging file " + temp + " for run " + runId, e);
@@ -115,9 +105,12 @@ public final class Staging {
     }
     // The newest state of the run is the only one left: an earlier timed-out attempt goes.
     if (earlierTimeoutMs > 0) {
-      Path earlier = new Path(dir, new StagedName(runId, numerics, earlierTimeoutMs).file());
-      if (!earlier.equals(target)) {
-        fs.delete(earlier, false);
+      StagedName earlier = new StagedName(runId, numerics, earlierTimeoutMs);
+      for (StagedName.Format format : StagedName.Format.values()) {
+        Path file = new Path(dir, earlier.in(format).file());
+        if (!file.equals(target)) {
+          fs.delete(file, false);
+        }
       }
     }
     return target;
@@ -262,11 +255,40 @@ public final class Staging {
   }
 
   /**
-   * The {@code status} of the run staged in {@code file}, read from the footer alone: a staging
-   * file holds one row, so its column statistics' minimum is the value. Files without statistics
-   * are read with the column projected to {@code status}.
+   * Hands the row of the run staged in {@code file} to {@code row}, with the schema it was staged
+   * with: a Parquet file of an earlier version when its name ends in {@code .parquet}, else an Avro
+   * file.
+   */
+  public static void read(Configuration conf, Path file, Consumer<Group> row) throws IOException {
+    if (parquet(file)) {
+      ParquetRows.read(conf, file, row);
+    } else {
+      AvroRows.read(file.getFileSystem(conf).open(file), file.toString(), row);
+    }
+  }
+
+  /**
+   * The {@code status} of the run staged in {@code file}. Of a Parquet file it is read from the
+   * footer alone: a staging file holds one row, so its column statistics' minimum is the value.
+   * Parquet files without statistics are read with the column projected to {@code status}.
    */
   public static String status(Configuration conf, Path file) throws IOException {
+    if (!parquet(file)) {
+      List<String> statuses = new ArrayList<>(1);
+      read(conf, file, g -> statuses.add(g.getString("status", 0)));
+      if (statuses.isEmpty()) {
+        throw new IOException("staging file " + file + " holds no run");
+      }
+      return statuses.get(0);
+    }
+    return parquetStatus(conf, file);
+  }
+
+  private static boolean parquet(Path file) {
+    return file.getName().endsWith("." + StagedName.Format.PARQUET.extension());
+  }
+
+  private static String parquetStatus(Configuration conf, Path file) throws IOException {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
       for (BlockMetaData block : reader.getFooter().getBlocks()) {
         for (ColumnChunkMetaData column : block.getColumns()) {

@@ -27,14 +27,17 @@ public final class Unreadable {
   public static final String DIR = "_unreadable";
 
   /** The smallest Parquet file: the magic number, the footer's length and the magic number. */
-  static final long MIN_BYTES = 12;
+  static final long MIN_PARQUET_BYTES = 12;
+
+  /** The smallest Avro container file: the magic number, an empty metadata map, the sync marker. */
+  static final long MIN_AVRO_BYTES = 21;
 
   private Unreadable() {}
 
   /**
-   * Sets aside the staged files in {@code dir} that are too short to be Parquet (a check on the
-   * listing alone, so it costs nothing per file) and, when {@code deep}, those whose footer cannot
-   * be read. Returns file name → why, in listing order.
+   * Sets aside the staged files in {@code dir} that are too short to be of their format (a check on
+   * the listing alone, so it costs nothing per file) and, when {@code deep}, those that cannot be
+   * read or do not hold exactly one run. Returns file name → why, in listing order.
    */
   public static Map<String, String> setAside(Configuration conf, Path dir, boolean deep)
       throws IOException {
@@ -42,12 +45,17 @@ public final class Unreadable {
     Map<String, String> setAside = new LinkedHashMap<>();
     for (FileStatus f : Warehouse.list(fs, dir)) {
       String name = f.getPath().getName();
-      if (!f.isFile() || !isRunFile(name)) {
+      StagedName staged = f.isFile() ? StagedName.of(name) : null;
+      if (staged == null) {
         continue;
       }
-      String why = f.getLen() < MIN_BYTES ? f.getLen() + " bytes, too short to be Parquet" : null;
+      boolean parquet = staged.format() == StagedName.Format.PARQUET;
+      String why =
+          f.getLen() < (parquet ? MIN_PARQUET_BYTES : MIN_AVRO_BYTES)
+              ? f.getLen() + " bytes, too short to be " + (parquet ? "Parquet" : "an Avro file")
+              : null;
       if (why == null && deep) {
-        why = unreadable(conf, f);
+        why = parquet ? unreadableParquet(conf, f) : unreadable(conf, f.getPath());
       }
       if (why != null) {
         move(fs, dir, f.getPath(), why);
@@ -79,10 +87,24 @@ public final class Unreadable {
   }
 
   /**
-   * Why {@code f} cannot be read as a staged run, or null when its footer reads (Parquet's reader
-   * checks the magic number at both ends and the footer's length first).
+   * Why the Avro file {@code file} cannot be read as a staged run, or null when it reads and holds
+   * one row (Avro's reader checks the magic number, the header and each block's sync marker).
    */
-  private static String unreadable(Configuration conf, FileStatus f) {
+  private static String unreadable(Configuration conf, Path file) {
+    long[] rows = {0};
+    try {
+      Staging.read(conf, file, row -> rows[0]++);
+    } catch (IOException | RuntimeException e) {
+      return "it cannot be read: " + e.getMessage();
+    }
+    return rows[0] == 1 ? null : "holds " + rows[0] + " rows, not one run";
+  }
+
+  /**
+   * Why the Parquet file {@code f} cannot be read as a staged run, or null when its footer reads
+   * (Parquet's reader checks the magic number at both ends and the footer's length first).
+   */
+  private static String unreadableParquet(Configuration conf, FileStatus f) {
     try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
       return reader.getRecordCount() == 1
           ? null

@@ -69,8 +69,7 @@ class NumericsStagingTest extends SparkTestBase {
       throws IOException {
     for (RunConfig run : runs) {
       org.apache.hadoop.fs.Path dir = warehouse.staging(run.sweep());
-      org.apache.hadoop.fs.Path file =
-          new org.apache.hadoop.fs.Path(dir, run.runId() + ".n3.parquet");
+      org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir, run.runId() + ".n3.avro");
       OlderStagedFile.rewrite(conf(), file, plainName ? run.runId() + ".parquet" : file.getName());
     }
   }
@@ -85,8 +84,9 @@ class NumericsStagingTest extends SparkTestBase {
     Path staging = Path.of(warehouse.staging("mixed").toString());
     for (RunConfig run : spec.expand()) {
       assertEquals(3, Numerics.version(run), run.parameterization());
-      assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.parquet")), "staged at 3: " + run);
-      assertFalse(Files.exists(staging.resolve(run.runId() + ".parquet")), "no plain name");
+      assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.avro")), "staged at 3: " + run);
+      assertFalse(Files.exists(staging.resolve(run.runId() + ".avro")), "no plain name");
+      assertFalse(Files.exists(staging.resolve(run.runId() + ".parquet")), "no Parquet file");
     }
 
     // What an older sweeplab left for the mup runs: plain names, rows without numerics. The
@@ -126,7 +126,7 @@ class NumericsStagingTest extends SparkTestBase {
       assertEquals(r.getString(0).equals("mup"), trainedAgain, "trained again: " + r);
     }
     for (RunConfig run : of(spec, "mup")) {
-      assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.parquet")), "staged anew");
+      assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.avro")), "staged anew");
       assertFalse(Files.exists(staging.resolve(run.runId() + ".parquet")), "not in staging");
       assertTrue(
           Files.exists(staging.resolve(Superseded.DIR).resolve(run.runId() + ".parquet")),
@@ -193,7 +193,7 @@ class NumericsStagingTest extends SparkTestBase {
         o.staleNumerics());
     Path staging = Path.of(warehouse.staging("upgrade").toString());
     assertTrue(Files.exists(staging.resolve(Superseded.DIR).resolve(run.runId() + ".parquet")));
-    assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.parquet")), "staged anew");
+    assertTrue(Files.exists(staging.resolve(run.runId() + ".n3.avro")), "staged anew");
     Tables.register(spark, warehouse);
     assertRows(
         "every run once, at its numerics",
@@ -239,7 +239,7 @@ class NumericsStagingTest extends SparkTestBase {
 
     Exception e = assertThrows(Exception.class, () -> commit(warehouse, spec));
     String messages = e.toString() + (e.getCause() == null ? "" : e.getCause().toString());
-    assertTrue(messages.contains(run.runId() + ".n3.parquet"), messages);
+    assertTrue(messages.contains(run.runId() + ".n3.avro"), messages);
     assertTrue(messages.contains("as computed by numerics 1"), messages);
     assertFirstCommitIntact(warehouse);
   }

@@ -49,9 +49,14 @@ class CompactionTest {
     return new Path(tmp.resolve(name).toUri());
   }
 
+  /** The rows of a staged run file (Avro or Parquet) or of a table file (Parquet). */
   List<Group> rows(Path file) throws IOException {
     List<Group> rows = new ArrayList<>();
-    ParquetRows.read(conf, file, rows::add);
+    if (file.getName().endsWith(".avro")) {
+      Staging.read(conf, file, rows::add);
+    } else {
+      ParquetRows.read(conf, file, rows::add);
+    }
     return rows;
   }
 

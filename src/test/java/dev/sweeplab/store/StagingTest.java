@@ -25,11 +25,6 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,22 +80,11 @@ class StagingTest {
     return new Path(tmp.resolve("staging").toUri());
   }
 
-  /** Every group in a Parquet file, read with parquet-hadoop's example reader. */
+  /** Every row of a staged file. */
   List<Group> read(Path file) throws IOException {
     List<Group> rows = new ArrayList<>();
-    try (ParquetReader<Group> reader =
-        ParquetReader.builder(new GroupReadSupport(), file).withConf(conf).build()) {
-      for (Group g = reader.read(); g != null; g = reader.read()) {
-        rows.add(g);
-      }
-    }
+    Staging.read(conf, file, rows::add);
     return rows;
-  }
-
-  MessageType schemaOf(Path file) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
-      return reader.getFooter().getFileMetaData().getSchema();
-    }
   }
 
   /** Names of the plain files in the local staging directory. */
@@ -114,12 +98,11 @@ class StagingTest {
   void writesOneRowWithConfigResultProvenanceAndCurve() throws IOException {
     RunConfig run = runs.get(0);
     Path file = Staging.write(conf, dir(), new RunRecord(run, result, provenance(0), FINISHED));
-    assertEquals(run.runId() + ".n3.parquet", file.getName());
+    assertEquals(run.runId() + ".n3.avro", file.getName());
     assertTrue(Files.isRegularFile(tmp.resolve("staging").resolve(file.getName())));
 
-    assertEquals(RunSchema.MESSAGE, schemaOf(file), "the file is written with RunSchema");
-
     List<Group> rows = read(file);
+    assertEquals(RunSchema.MESSAGE, rows.get(0).getType(), "the row is written with RunSchema");
     assertEquals(1, rows.size(), "one run, one row");
     Group g = rows.get(0);
     assertEquals("staging-test", g.getString("sweep", 0));
@@ -203,7 +186,7 @@ class StagingTest {
 
     List<String> names = fileNames();
     List<String> visible = names.stream().filter(n -> !n.startsWith(".")).toList();
-    assertEquals(List.of(run.runId() + ".n3.parquet"), visible, "all files: " + names);
+    assertEquals(List.of(run.runId() + ".n3.avro"), visible, "all files: " + names);
     assertTrue(
         names.stream().noneMatch(n -> n.contains(".tmp")), "no temporary file is left: " + names);
     assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
@@ -223,12 +206,12 @@ class StagingTest {
     Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 60_000, 0);
     Staging.write(
         conf, dir(), new RunRecord(run, stopped, provenance(1), FINISHED), 90_000, 60_000);
-    assertEquals(List.of(run.runId() + ".n3.timeout-90000.parquet"), visibleFiles());
+    assertEquals(List.of(run.runId() + ".n3.timeout-90000.avro"), visibleFiles());
     assertEquals(Set.of(), Staging.runIds(conf, dir()), "a timed-out run is not finished");
     assertEquals(Map.of(run.runId(), 90_000L), Staging.timedOut(conf, dir()));
 
     Staging.write(conf, dir(), new RunRecord(run, result, provenance(2), FINISHED), 0, 90_000);
-    assertEquals(List.of(run.runId() + ".n3.parquet"), visibleFiles());
+    assertEquals(List.of(run.runId() + ".n3.avro"), visibleFiles());
     assertEquals(Set.of(run.runId()), Staging.runIds(conf, dir()));
     assertEquals(Map.of(), Staging.timedOut(conf, dir()));
   }
@@ -249,8 +232,8 @@ class StagingTest {
         Staging.find(conf, dir(), Map.of(a.runId(), 3, b.runId(), 3, "0123", 3)).files();
     assertEquals(
         Map.of(
-            a.runId(), a.runId() + ".n3.parquet",
-            b.runId(), b.runId() + ".n3.timeout-90000.parquet"),
+            a.runId(), a.runId() + ".n3.avro",
+            b.runId(), b.runId() + ".n3.timeout-90000.avro"),
         files.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().getName())));
     assertEquals(
@@ -288,8 +271,8 @@ class StagingTest {
 
     Path a = Staging.write(conf, dir(), new RunRecord(standard, result, provenance(0), FINISHED));
     Path m = Staging.write(conf, dir(), new RunRecord(mup, result, provenance(0), FINISHED));
-    assertEquals(standard.runId() + ".n3.parquet", a.getName());
-    assertEquals(mup.runId() + ".n3.parquet", m.getName());
+    assertEquals(standard.runId() + ".n3.avro", a.getName());
+    assertEquals(mup.runId() + ".n3.avro", m.getName());
     assertEquals(3, read(a).get(0).getInteger("numerics", 0));
     assertEquals(3, read(m).get(0).getInteger("numerics", 0));
     // What a sweeplab computing by numerics 1 staged for the same runs: the standard run finished,
@@ -331,34 +314,105 @@ class StagingTest {
 
   /** A copy of staged {@code file} as a sweeplab without the numerics column wrote it. */
   private void stageOlder(Path file, String name) throws IOException {
-    java.nio.file.Path copy = tmp.resolve("staging").resolve(".copy-" + name);
+    java.nio.file.Path copy = tmp.resolve("staging").resolve(".copy-" + file.getName());
     Files.copy(tmp.resolve("staging").resolve(file.getName()), copy);
     OlderStagedFile.rewrite(conf, new Path(copy.toUri()), name);
   }
 
   @Test
-  void aStagedNameSaysItsRunNumericsAndLimitAndOnlyTheWrittenFormsAreRuns() {
+  void aStagedNameSaysItsRunNumericsLimitAndFormatAndOnlyTheWrittenFormsAreRuns() {
     String id = "0123456789abcdef";
-    assertEquals(new StagedName(id, 1, 0), StagedName.of(id + ".parquet"));
-    assertEquals(new StagedName(id, 2, 0), StagedName.of(id + ".n2.parquet"));
-    assertEquals(new StagedName(id, 1, 90_000), StagedName.of(id + ".timeout-90000.parquet"));
-    assertEquals(new StagedName(id, 12, 5), StagedName.of(id + ".n12.timeout-5.parquet"));
+    assertEquals(new StagedName(id, 1, 0), StagedName.of(id + ".avro"));
+    assertEquals(new StagedName(id, 2, 0), StagedName.of(id + ".n2.avro"));
+    assertEquals(new StagedName(id, 1, 90_000), StagedName.of(id + ".timeout-90000.avro"));
+    assertEquals(new StagedName(id, 12, 5), StagedName.of(id + ".n12.timeout-5.avro"));
+    StagedName.Format parquet = StagedName.Format.PARQUET;
+    assertEquals(new StagedName(id, 1, 0, parquet), StagedName.of(id + ".parquet"));
+    assertEquals(new StagedName(id, 2, 0, parquet), StagedName.of(id + ".n2.parquet"));
+    assertEquals(new StagedName(id, 12, 5, parquet), StagedName.of(id + ".n12.timeout-5.parquet"));
     for (StagedName n :
-        List.of(new StagedName(id, 1, 0), new StagedName(id, 3, 0), new StagedName(id, 2, 7))) {
+        List.of(
+            new StagedName(id, 1, 0),
+            new StagedName(id, 3, 0),
+            new StagedName(id, 2, 7),
+            new StagedName(id, 3, 7, parquet))) {
       assertEquals(n, StagedName.of(n.file()), n.file());
     }
     for (String notARun :
         List.of(
-            id + ".n1.parquet",
+            id + ".n1.avro",
             id + ".n0.parquet",
-            id + ".n02.parquet",
-            id + ".timeout-0.parquet",
+            id + ".n02.avro",
+            id + ".timeout-0.avro",
             id + ".timeout-5.n2.parquet",
-            id.toUpperCase(java.util.Locale.ROOT) + ".parquet",
-            id + ".parquet.tmp",
-            "." + id + ".parquet")) {
+            id.toUpperCase(java.util.Locale.ROOT) + ".avro",
+            id + ".avro.tmp",
+            id + ".orc",
+            id + ".n3.avro.parquet",
+            "." + id + ".avro")) {
       assertEquals(null, StagedName.of(notARun), notARun);
     }
+  }
+
+  @Test
+  void ofTwoFilesOfOneAttemptTheOneInTheCurrentFormatStandsForTheRun() throws IOException {
+    RunConfig run = runs.get(0);
+    RunResult stopped = stoppedAtStep3();
+    Path avro = Staging.write(conf, dir(), new RunRecord(run, result, provenance(0), FINISHED));
+    Path timedOut =
+        Staging.write(conf, dir(), new RunRecord(run, stopped, provenance(0), FINISHED), 5000, 0);
+    // The same run staged by an earlier version while this one staged it: finished and timed out.
+    java.nio.file.Path local = tmp.resolve("staging");
+    Files.copy(local.resolve(avro.getName()), local.resolve(".copy-a"));
+    Files.copy(local.resolve(timedOut.getName()), local.resolve(".copy-b"));
+    String parquet = run.runId() + ".n3.parquet";
+    String parquetTimedOut = run.runId() + ".n3.timeout-9000.parquet";
+    Path older = rewriteAsParquet(local.resolve(".copy-a"), parquet);
+    rewriteAsParquet(local.resolve(".copy-b"), parquetTimedOut);
+    assertEquals(
+        List.of(run.runId() + ".n3.timeout-5000.avro", avro.getName(), parquet, parquetTimedOut)
+            .stream()
+            .sorted()
+            .toList(),
+        visibleFiles());
+
+    assertEquals(Map.of(run.runId(), avro), Staging.find(conf, dir(), List.of(run)).files());
+    assertEquals(Map.of(run.runId(), avro), Staging.files(conf, dir()));
+    assertEquals(RunResult.OK, Staging.status(conf, older), "a Parquet file's status, read");
+    assertEquals(RunResult.TIMEOUT, Staging.status(conf, timedOut), "an Avro file's status");
+    assertEquals(
+        read(avro).get(0).getString("config_json", 0),
+        read(older).get(0).getString("config_json", 0));
+
+    Files.delete(local.resolve(avro.getName()));
+    assertEquals(
+        Map.of(run.runId(), older),
+        Staging.find(conf, dir(), List.of(run)).files(),
+        "the finished Parquet file before the Avro file of a timeout");
+    // Finishing under a longer limit removes the earlier timed-out file in either format.
+    Staging.write(conf, dir(), new RunRecord(run, result, provenance(1), FINISHED), 0, 9000);
+    assertEquals(
+        List.of(run.runId() + ".n3.timeout-5000.avro", avro.getName(), parquet).stream()
+            .sorted()
+            .toList(),
+        visibleFiles());
+  }
+
+  /** {@code file} (a staged Avro file) rewritten as the same row in a one-row Parquet file. */
+  private Path rewriteAsParquet(java.nio.file.Path file, String name) throws IOException {
+    Path source = new Path(file.toUri());
+    List<Group> rows = read(source);
+    Path target = new Path(dir(), name);
+    try (org.apache.parquet.hadoop.ParquetWriter<Group> w =
+        org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(
+                org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(target, conf))
+            .withType(RunSchema.MESSAGE)
+            .withConf(conf)
+            .build()) {
+      w.write(rows.get(0));
+    }
+    Files.delete(file);
+    return target;
   }
 
   /** {@code result} as if the time limit had stopped it at step 3. */

@@ -1,7 +1,9 @@
 package dev.sweeplab.testing;
 
+import dev.sweeplab.store.AvroRows;
 import dev.sweeplab.store.ParquetRows;
 import dev.sweeplab.store.RunSchema;
+import dev.sweeplab.store.Staging;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +19,9 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * A staged run file as a sweeplab without the {@code numerics} column writes it: the row without
- * that column (so it reads as numerics 1), under a name of the test's choosing. For a run whose
- * maths is now another version, that is the file an older sweeplab left, or an executor still
+ * that column (so it reads as numerics 1), under a name of the test's choosing, in the format the
+ * name says (a Parquet file for {@code .parquet}, as such a sweeplab wrote, else Avro). For a run
+ * whose maths is now another version, that is the file an older sweeplab left, or an executor still
  * running one wrote.
  */
 public final class OlderStagedFile {
@@ -38,19 +41,27 @@ public final class OlderStagedFile {
    */
   public static Path rewrite(Configuration conf, Path file, String name) throws IOException {
     List<Group> rows = new ArrayList<>();
-    ParquetRows.read(conf, file, rows::add);
+    Staging.read(conf, file, rows::add);
+    List<Group> older = new ArrayList<>();
+    for (Group row : rows) {
+      Group o = new SimpleGroup(SCHEMA);
+      ParquetRows.copy(row, o);
+      older.add(o);
+    }
     FileSystem fs = file.getFileSystem(conf);
     Path temp = new Path(file.getParent(), ".older-" + name + ".tmp");
-    try (ParquetWriter<Group> w =
-        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
-            .withType(SCHEMA)
-            .withConf(conf)
-            .build()) {
-      for (Group row : rows) {
-        Group older = new SimpleGroup(SCHEMA);
-        ParquetRows.copy(row, older);
-        w.write(older);
+    if (name.endsWith(".parquet")) {
+      try (ParquetWriter<Group> w =
+          ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
+              .withType(SCHEMA)
+              .withConf(conf)
+              .build()) {
+        for (Group o : older) {
+          w.write(o);
+        }
       }
+    } else {
+      AvroRows.write(fs.create(temp, true), SCHEMA, older);
     }
     Path target = new Path(file.getParent(), name);
     fs.delete(file, false);
