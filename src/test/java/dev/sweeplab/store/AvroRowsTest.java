@@ -12,8 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.parquet.example.data.Group;
@@ -116,6 +118,41 @@ class AvroRowsTest {
   }
 
   @Test
+  void theFileIsPlainAvroThatAvrosOwnGenericReaderReads() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    AvroRows.write(bytes, TYPE, List.of(row("a", true), row("b", false)));
+    List<GenericRecord> records = new ArrayList<>();
+    try (DataFileStream<GenericRecord> in =
+        new DataFileStream<>(
+            new ByteArrayInputStream(bytes.toByteArray()), new GenericDatumReader<>())) {
+      assertEquals(AvroRows.schema(TYPE), in.getSchema());
+      in.forEach(records::add);
+    }
+    assertEquals(2, records.size());
+    GenericRecord a = records.get(0);
+    assertEquals("a", a.get("name").toString());
+    assertEquals(64, a.get("width"));
+    assertEquals(-7L, a.get("seed"));
+    assertEquals(0.5f, a.get("scale"));
+    assertEquals(true, a.get("noisy"));
+    assertEquals(Long.MAX_VALUE, a.get("best_step"));
+    assertEquals(List.of(1.5, Double.POSITIVE_INFINITY, 1e-300), a.get("layers"));
+    assertEquals(Arrays.asList(3, null), a.get("maybe"));
+    List<?> curve = (List<?>) a.get("curve");
+    assertEquals(3, curve.size());
+    GenericRecord third = (GenericRecord) curve.get(2);
+    assertEquals(20L, third.get("step"));
+    assertEquals(0.5, third.get("val_loss"));
+    assertEquals(List.of(0.25, 1.25), third.get("activations"));
+    assertEquals(null, ((GenericRecord) curve.get(0)).get("val_loss"));
+    assertEquals("héllo, wörld ✓", ((GenericRecord) a.get("note")).get("text").toString());
+    GenericRecord b = records.get(1);
+    assertEquals(null, b.get("best"));
+    assertEquals(null, b.get("note"));
+    assertEquals(List.of(), b.get("layers"));
+  }
+
+  @Test
   void aStagedRunsTypeHasAnAvroFormAndTheRowsOfAnOlderTypeReadAsThatType() throws IOException {
     Schema staged = AvroRows.schema(RunSchema.MESSAGE);
     assertEquals(RunSchema.MESSAGE.getFieldCount(), staged.getFields().size());
@@ -201,5 +238,25 @@ class AvroRowsTest {
                     new ByteArrayInputStream(foreign.toByteArray()), "other.avro", g -> {}));
     assertTrue(noType.getMessage().contains("other.avro"), noType.getMessage());
     assertTrue(noType.getMessage().contains(AvroRows.PARQUET_SCHEMA), noType.getMessage());
+
+    // The metadata of a row of TYPE over a record of another schema.
+    ByteArrayOutputStream mismatched = new ByteArrayOutputStream();
+    try (DataFileWriter<GenericRecord> w =
+        new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(plain))) {
+      w.setMeta(AvroRows.PARQUET_SCHEMA, TYPE.toString());
+      w.setMeta(AvroRows.ROWS, 1);
+      w.create(plain, mismatched);
+      GenericRecord r = new GenericData.Record(plain);
+      r.put("width", 3);
+      w.append(r);
+    }
+    IOException disagree =
+        assertThrows(
+            IOException.class,
+            () ->
+                AvroRows.read(
+                    new ByteArrayInputStream(mismatched.toByteArray()), "odd.avro", g -> {}));
+    assertTrue(disagree.getMessage().contains("odd.avro"), disagree.getMessage());
+    assertTrue(disagree.getMessage().contains("Avro schema"), disagree.getMessage());
   }
 }
