@@ -144,6 +144,35 @@ class CompactionTest {
     assertEquals(StagingTest.result.curve().size(), rows(path("curves/p")).size());
   }
 
+  @Test
+  void aRunStagedAsAvroOrAsParquetCompactsIntoTheSameRows() throws IOException {
+    List<RunRecord> records =
+        List.of(
+            record(StagingTest.runs.get(0), StagingTest.result),
+            record(StagingTest.runs.get(1), RunResult.failed(new Exception("x"), 3)));
+    List<Path> avro = new ArrayList<>();
+    List<Path> parquet = new ArrayList<>();
+    for (RunRecord r : records) {
+      avro.add(Staging.write(conf, path("avro"), r));
+      // The same row as earlier versions staged it, from the record, not from the Avro file.
+      Path p = path("parquet/" + r.config().runId() + ".n3.parquet");
+      writeWithout(Set.of(), RunSchema.row(r, 3), p);
+      parquet.add(p);
+    }
+
+    Map<String, Long> fromAvro = Compaction.compact(conf, avro, path("a/r"), path("a/c"));
+    Map<String, Long> fromParquet = Compaction.compact(conf, parquet, path("p/r"), path("p/c"));
+
+    assertEquals(Map.of(RunResult.OK, 1L, RunResult.FAILED, 1L), fromAvro);
+    assertEquals(fromAvro, fromParquet);
+    for (String table : List.of("r", "c")) {
+      List<String> a = rows(path("a/" + table)).stream().map(Group::toString).toList();
+      List<String> p = rows(path("p/" + table)).stream().map(Group::toString).toList();
+      assertEquals(p, a, "table " + table);
+      assertTrue(a.size() >= 2, a.toString());
+    }
+  }
+
   /** Writes {@code row} to {@code file} with a schema without the {@code left} columns. */
   void writeWithout(Set<String> left, Group row, Path file) throws IOException {
     MessageType older =
