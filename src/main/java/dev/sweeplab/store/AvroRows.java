@@ -5,10 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -89,7 +92,8 @@ public final class AvroRows {
    */
   public static void read(InputStream in, String source, Consumer<Group> row) throws IOException {
     GroupReader reader = new GroupReader();
-    try (DataFileStream<Group> records = new DataFileStream<>(in, reader)) {
+    try (InputStream stream = in;
+        DataFileStream<Group> records = new DataFileStream<>(stream, reader)) {
       String text = records.getMetaString(PARQUET_SCHEMA);
       if (text == null || records.getMeta(ROWS) == null) {
         throw new IOException(
@@ -129,21 +133,37 @@ public final class AvroRows {
       }
     } catch (EOFException e) {
       throw new IOException(source + " ends inside its header or a block: it is cut short", e);
+    } catch (AvroRuntimeException e) {
+      // Avro's reader wraps what goes wrong inside a block (a bad sync marker, a short block).
+      throw new IOException(source + " cannot be read: " + e.getMessage(), e);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith(source)) {
+        throw e;
+      }
+      throw new IOException(source + " cannot be read: " + e.getMessage(), e);
     }
   }
 
   /** A Parquet type read from a file, and the Avro schema it gives. */
   private record Written(MessageType type, Schema schema) {}
 
-  /** The Avro record schema of rows of {@code type}. */
+  /**
+   * The Avro record schema of rows of {@code type}. Each nested record is named by its path, the
+   * names joined by {@code _}, and numbered where two paths join to the same name ({@code a.b} and
+   * {@code a_b}): Avro names must be unique within a schema.
+   */
   static Schema schema(GroupType type) {
-    return record(type, type.getName());
+    return record(type, type.getName(), new HashSet<>());
   }
 
-  private static Schema record(GroupType type, String name) {
+  private static Schema record(GroupType type, String path, Set<String> names) {
+    String name = path;
+    for (int k = 2; !names.add(name); k++) {
+      name = path + "_" + k;
+    }
     List<Schema.Field> fields = new ArrayList<>(type.getFieldCount());
     for (Type field : type.getFields()) {
-      Schema s = avro(field, name + "_" + field.getName());
+      Schema s = avro(field, name + "_" + field.getName(), names);
       if (field.isRepetition(Type.Repetition.OPTIONAL)) {
         s = Schema.createUnion(Schema.create(Schema.Type.NULL), s);
       } else if (field.isRepetition(Type.Repetition.REPEATED)) {
@@ -155,7 +175,7 @@ public final class AvroRows {
     return Schema.createRecord(name, null, null, false, fields);
   }
 
-  private static Schema avro(Type field, String name) {
+  private static Schema avro(Type field, String name, Set<String> names) {
     if (field.isPrimitive()) {
       return switch (field.asPrimitiveType().getPrimitiveTypeName()) {
         case INT32 -> Schema.create(Schema.Type.INT);
@@ -178,10 +198,10 @@ public final class AvroRows {
     }
     GroupType group = field.asGroupType();
     if (!isList(group)) {
-      return record(group, name);
+      return record(group, name, names);
     }
     Type element = element(group);
-    Schema s = avro(element, name + "_element");
+    Schema s = avro(element, name + "_element", names);
     return Schema.createArray(
         element.isRepetition(Type.Repetition.OPTIONAL)
             ? Schema.createUnion(Schema.create(Schema.Type.NULL), s)

@@ -76,12 +76,12 @@ public record StagedName(String runId, int numerics, long timeoutMs, Format form
    * Whether this file of a run stands for it before {@code other}, a file of the same run and
    * numerics: a finished file before a timed-out one, a longer limit before a shorter one (a run is
    * retried only under a longer limit, so that file is its latest attempt); of two files of the
-   * same attempt, the one in the format written now (an earlier version staged the run while this
-   * one did too).
+   * same attempt and numerics, the one in the format written now (an earlier version staged the run
+   * while this one did too).
    */
   boolean standsBefore(StagedName other) {
     if (timeoutMs == other.timeoutMs) {
-      return format == Format.AVRO && other.format == Format.PARQUET;
+      return numerics == other.numerics && format == Format.AVRO && other.format == Format.PARQUET;
     }
     return other.timeoutMs > 0 && (timeoutMs == 0 || timeoutMs > other.timeoutMs);
   }

@@ -169,6 +169,70 @@ class AvroRowsTest {
     assertEquals(g.toString(), read.toString());
   }
 
+  /** A stream over {@code bytes} that says whether it was closed. */
+  static final class Tracked extends ByteArrayInputStream {
+    boolean closed;
+
+    Tracked(byte[] bytes) {
+      super(bytes);
+    }
+
+    @Override
+    public void close() throws IOException {
+      closed = true;
+      super.close();
+    }
+  }
+
+  @Test
+  void theStreamIsClosedWhetherTheFileReadsOrNot() throws IOException {
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    AvroRows.write(whole, TYPE, List.of(row("a", true)));
+    byte[] bytes = whole.toByteArray();
+    for (byte[] input :
+        List.of(bytes, "not avro".getBytes(), Arrays.copyOf(bytes, 40), new byte[0])) {
+      Tracked in = new Tracked(input);
+      try {
+        AvroRows.read(in, "t.avro", g -> {});
+      } catch (IOException e) {
+        assertTrue(e.getMessage().contains("t.avro"), e.getMessage());
+      }
+      assertTrue(in.closed, "closed after " + input.length + " bytes");
+    }
+  }
+
+  @Test
+  void aDamagedBlockIsAnIoErrorNamingTheFile() throws IOException {
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    AvroRows.write(whole, TYPE, List.of(row("a", true)));
+    byte[] bytes = whole.toByteArray();
+    bytes[bytes.length - 1] ^= 1; // the block's closing sync marker
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> AvroRows.read(new ByteArrayInputStream(bytes), "bad.avro", g -> {}));
+    assertTrue(e.getMessage().contains("bad.avro"), e.getMessage());
+  }
+
+  @Test
+  void nestedRecordsWhosePathsJoinToOneNameGetDistinctNames() throws IOException {
+    MessageType clash =
+        MessageTypeParser.parseMessageType(
+            "message m { required group a { required group b { required int32 x; } }"
+                + " required group a_b { required int32 y; }"
+                + " required group l (LIST) { repeated group list { required group element {"
+                + "   required int32 z; } } }"
+                + " required group l_element { required int32 w; } }");
+    Schema schema = AvroRows.schema(clash);
+    assertEquals(4, schema.getFields().size());
+    Group g = new SimpleGroup(clash);
+    g.addGroup("a").addGroup("b").add("x", 1);
+    g.addGroup("a_b").add("y", 2);
+    g.addGroup("l").addGroup("list").addGroup("element").add("z", 3);
+    g.addGroup("l_element").add("w", 4);
+    assertEquals(g.toString(), roundTrip(clash, List.of(g)).get(0).toString());
+  }
+
   @Test
   void aRowOfAnotherTypeIsRefused() {
     MessageType other = MessageTypeParser.parseMessageType("message run { required int32 width; }");
@@ -209,6 +273,7 @@ class AvroRowsTest {
                 AvroRows.read(
                     new ByteArrayInputStream("PAR1 not avro".getBytes()), "x.avro", g -> {}));
     assertTrue(notAvro.getMessage().contains("Not an Avro data file"), notAvro.getMessage());
+    assertTrue(notAvro.getMessage().contains("x.avro"), notAvro.getMessage());
 
     ByteArrayOutputStream whole = new ByteArrayOutputStream();
     AvroRows.write(whole, TYPE, List.of(row("a", true)));

@@ -398,6 +398,17 @@ class StagingTest {
         visibleFiles());
   }
 
+  @Test
+  void ofFilesOfOtherNumericsTheHigherStandsForTheRunWhateverTheFormat() throws IOException {
+    String id = "0123456789abcdef";
+    java.nio.file.Path local = Files.createDirectories(tmp.resolve("staging"));
+    Files.writeString(local.resolve(id + ".avro"), "");
+    Files.writeString(local.resolve(id + ".n2.parquet"), "");
+    assertEquals(Map.of(id, new Path(dir(), id + ".n2.parquet")), Staging.files(conf, dir()));
+    Files.writeString(local.resolve(id + ".n2.avro"), "");
+    assertEquals(Map.of(id, new Path(dir(), id + ".n2.avro")), Staging.files(conf, dir()));
+  }
+
   /** {@code file} (a staged Avro file) rewritten as the same row in a one-row Parquet file. */
   private Path rewriteAsParquet(java.nio.file.Path file, String name) throws IOException {
     Path source = new Path(file.toUri());
