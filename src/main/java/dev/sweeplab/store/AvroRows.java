@@ -78,7 +78,7 @@ public final class AvroRows {
       writer.setMeta(ROWS, rows.size());
       writer.create(schema, stream);
       for (Group row : rows) {
-        if (!row.getType().equals(type)) {
+        if (row.getType() != type && !row.getType().equals(type)) {
           throw new IllegalArgumentException("a row of another type than " + type.getName());
         }
         writer.append(row);
@@ -214,17 +214,15 @@ public final class AvroRows {
    */
   private static boolean isList(GroupType group) {
     if (!(group.getLogicalTypeAnnotation()
-            instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)
-        || group.getFieldCount() != 1
+        instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation)) {
+      return false;
+    }
+    if (group.getFieldCount() != 1
         || !group.getType(0).isRepetition(Type.Repetition.REPEATED)
         || group.getType(0).isPrimitive()
         || group.getType(0).asGroupType().getFieldCount() != 1) {
-      if (group.getLogicalTypeAnnotation()
-          instanceof LogicalTypeAnnotation.ListLogicalTypeAnnotation) {
-        throw new IllegalArgumentException(
-            "LIST column " + group.getName() + " is not in the three-level form");
-      }
-      return false;
+      throw new IllegalArgumentException(
+          "LIST column " + group.getName() + " is not in the three-level form");
     }
     return true;
   }

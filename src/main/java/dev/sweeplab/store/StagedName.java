@@ -23,15 +23,35 @@ public record StagedName(String runId, int numerics, long timeoutMs, Format form
 
   /** A staging file's format. */
   public enum Format {
-    /** One row in an Avro container file ({@link AvroRows}): what {@link Staging} writes. */
-    AVRO("avro"),
-    /** One row in a Parquet file: what earlier versions wrote. */
-    PARQUET("parquet");
+    /**
+     * One row in an Avro container file ({@link AvroRows}): what {@link Staging} writes. The
+     * smallest such file is the magic number, an empty metadata map and the sync marker.
+     */
+    AVRO("avro", "an Avro file", 21),
+    /**
+     * One row in a Parquet file: what earlier versions wrote. The smallest such file is the magic
+     * number, the footer's length and the magic number.
+     */
+    PARQUET("parquet", "Parquet", 12);
 
     private final String extension;
+    private final String description;
+    private final long minBytes;
 
-    Format(String extension) {
+    Format(String extension, String description, long minBytes) {
       this.extension = extension;
+      this.description = description;
+      this.minBytes = minBytes;
+    }
+
+    /** What a file of this format is, for messages ("too short to be Parquet"). */
+    String description() {
+      return description;
+    }
+
+    /** The fewest bytes a file of this format can have. */
+    long minBytes() {
+      return minBytes;
     }
 
     /** The file name's extension, without the dot. */
@@ -69,7 +89,7 @@ public record StagedName(String runId, int numerics, long timeoutMs, Format form
         m.group(1),
         m.group(2) == null ? 1 : Integer.parseInt(m.group(2)),
         m.group(3) == null ? 0 : Long.parseLong(m.group(3)),
-        m.group(4).equals("avro") ? Format.AVRO : Format.PARQUET);
+        m.group(4).equals(Format.AVRO.extension) ? Format.AVRO : Format.PARQUET);
   }
 
   /**

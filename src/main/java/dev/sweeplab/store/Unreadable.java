@@ -26,12 +26,6 @@ public final class Unreadable {
   /** The directory, inside a sweep's staging directory, of the files set aside. */
   public static final String DIR = "_unreadable";
 
-  /** The smallest Parquet file: the magic number, the footer's length and the magic number. */
-  static final long MIN_PARQUET_BYTES = 12;
-
-  /** The smallest Avro container file: the magic number, an empty metadata map, the sync marker. */
-  static final long MIN_AVRO_BYTES = 21;
-
   private Unreadable() {}
 
   /**
@@ -49,13 +43,16 @@ public final class Unreadable {
       if (staged == null) {
         continue;
       }
-      boolean parquet = staged.format() == StagedName.Format.PARQUET;
+      StagedName.Format format = staged.format();
       String why =
-          f.getLen() < (parquet ? MIN_PARQUET_BYTES : MIN_AVRO_BYTES)
-              ? f.getLen() + " bytes, too short to be " + (parquet ? "Parquet" : "an Avro file")
+          f.getLen() < format.minBytes()
+              ? f.getLen() + " bytes, too short to be " + format.description()
               : null;
       if (why == null && deep) {
-        why = parquet ? unreadableParquet(conf, f) : unreadable(conf, f.getPath());
+        why =
+            format == StagedName.Format.PARQUET
+                ? unreadableParquet(conf, f)
+                : unreadable(conf, f.getPath());
       }
       if (why != null) {
         move(fs, dir, f.getPath(), why);
