@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
+import dev.sweeplab.testing.OlderStagedFile;
 import dev.sweeplab.train.CurvePoint;
 import dev.sweeplab.train.RunResult;
 import java.io.IOException;
@@ -181,15 +182,7 @@ class CompactionTest {
             RunSchema.MESSAGE.getFields().stream()
                 .filter(f -> !left.contains(f.getName()))
                 .toList());
-    try (ParquetWriter<Group> w =
-        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, conf))
-            .withType(older)
-            .withConf(conf)
-            .build()) {
-      Group g = new org.apache.parquet.example.data.simple.SimpleGroup(older);
-      ParquetRows.copy(row, g);
-      w.write(g);
-    }
+    OlderStagedFile.writeParquet(conf, file, older, List.of(row));
   }
 
   /**

@@ -414,14 +414,7 @@ class StagingTest {
     Path source = new Path(file.toUri());
     List<Group> rows = read(source);
     Path target = new Path(dir(), name);
-    try (org.apache.parquet.hadoop.ParquetWriter<Group> w =
-        org.apache.parquet.hadoop.example.ExampleParquetWriter.builder(
-                org.apache.parquet.hadoop.util.HadoopOutputFile.fromPath(target, conf))
-            .withType(RunSchema.MESSAGE)
-            .withConf(conf)
-            .build()) {
-      w.write(rows.get(0));
-    }
+    OlderStagedFile.writeParquet(conf, target, RunSchema.MESSAGE, rows);
     Files.delete(file);
     return target;
   }

@@ -42,26 +42,13 @@ public final class OlderStagedFile {
   public static Path rewrite(Configuration conf, Path file, String name) throws IOException {
     List<Group> rows = new ArrayList<>();
     Staging.read(conf, file, rows::add);
-    List<Group> older = new ArrayList<>();
-    for (Group row : rows) {
-      Group o = new SimpleGroup(SCHEMA);
-      ParquetRows.copy(row, o);
-      older.add(o);
-    }
     FileSystem fs = file.getFileSystem(conf);
     Path temp = new Path(file.getParent(), ".older-" + name + ".tmp");
     if (name.endsWith(".parquet")) {
-      try (ParquetWriter<Group> w =
-          ExampleParquetWriter.builder(HadoopOutputFile.fromPath(temp, conf))
-              .withType(SCHEMA)
-              .withConf(conf)
-              .build()) {
-        for (Group o : older) {
-          w.write(o);
-        }
-      }
+      writeParquet(conf, temp, SCHEMA, rows);
     } else {
-      AvroRows.write(fs.create(temp, true), SCHEMA, older);
+      AvroRows.write(
+          fs.create(temp, true), SCHEMA, rows.stream().map(OlderStagedFile::older).toList());
     }
     Path target = new Path(file.getParent(), name);
     fs.delete(file, false);
@@ -70,5 +57,31 @@ public final class OlderStagedFile {
       throw new IOException("could not rename " + temp + " to " + target);
     }
     return target;
+  }
+
+  /** {@code row} copied into {@link #SCHEMA}. */
+  private static Group older(Group row) {
+    Group o = new SimpleGroup(SCHEMA);
+    ParquetRows.copy(row, o);
+    return o;
+  }
+
+  /**
+   * Writes {@code rows}, each copied by column name into {@code type} (a column {@code type} lacks
+   * is left out), as a Parquet file at {@code file}: a staged run as earlier versions wrote it.
+   */
+  public static void writeParquet(Configuration conf, Path file, MessageType type, List<Group> rows)
+      throws IOException {
+    try (ParquetWriter<Group> w =
+        ExampleParquetWriter.builder(HadoopOutputFile.fromPath(file, conf))
+            .withType(type)
+            .withConf(conf)
+            .build()) {
+      for (Group row : rows) {
+        Group copy = new SimpleGroup(type);
+        ParquetRows.copy(row, copy);
+        w.write(copy);
+      }
+    }
   }
 }
