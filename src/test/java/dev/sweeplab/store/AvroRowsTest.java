@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.file.DataFileStream;
@@ -169,6 +170,21 @@ class AvroRowsTest {
     assertEquals(g.toString(), read.toString());
   }
 
+  /** An Avro file of one record {@code {width: 3}}, with {@code meta} in its metadata. */
+  static ByteArrayOutputStream plainAvro(Map<String, String> meta) throws IOException {
+    Schema plain = SchemaBuilder.record("r").fields().requiredInt("width").endRecord();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataFileWriter<GenericRecord> w =
+        new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(plain))) {
+      meta.forEach(w::setMeta);
+      w.create(plain, bytes);
+      GenericRecord r = new GenericData.Record(plain);
+      r.put("width", 3);
+      w.append(r);
+    }
+    return bytes;
+  }
+
   /** A stream over {@code bytes} that says whether it was closed. */
   static final class Tracked extends ByteArrayInputStream {
     boolean closed;
@@ -286,15 +302,7 @@ class AvroRowsTest {
     assertTrue(shortened.getMessage().contains("cut short"), shortened.getMessage());
 
     // An Avro file some other program wrote: no Parquet type in its metadata.
-    Schema plain = SchemaBuilder.record("r").fields().requiredInt("width").endRecord();
-    ByteArrayOutputStream foreign = new ByteArrayOutputStream();
-    try (DataFileWriter<GenericRecord> w =
-        new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(plain))) {
-      w.create(plain, foreign);
-      GenericRecord r = new GenericData.Record(plain);
-      r.put("width", 3);
-      w.append(r);
-    }
+    ByteArrayOutputStream foreign = plainAvro(Map.of());
     IOException noType =
         assertThrows(
             IOException.class,
@@ -305,16 +313,8 @@ class AvroRowsTest {
     assertTrue(noType.getMessage().contains(AvroRows.PARQUET_SCHEMA), noType.getMessage());
 
     // The metadata of a row of TYPE over a record of another schema.
-    ByteArrayOutputStream mismatched = new ByteArrayOutputStream();
-    try (DataFileWriter<GenericRecord> w =
-        new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(plain))) {
-      w.setMeta(AvroRows.PARQUET_SCHEMA, TYPE.toString());
-      w.setMeta(AvroRows.ROWS, 1);
-      w.create(plain, mismatched);
-      GenericRecord r = new GenericData.Record(plain);
-      r.put("width", 3);
-      w.append(r);
-    }
+    ByteArrayOutputStream mismatched =
+        plainAvro(Map.of(AvroRows.PARQUET_SCHEMA, TYPE.toString(), AvroRows.ROWS, "1"));
     IOException disagree =
         assertThrows(
             IOException.class,
