@@ -79,7 +79,7 @@ final class Configs {
           "the configurations file '' names no file: give the path of a JSON Lines file (one"
               + " object of run keys per line)");
     }
-    String text = SpecParser.readText(file, "configurations file", "");
+    String text = SpecText.readText(file, "configurations file", "");
     List<Line> lines = new ArrayList<>();
     String[] rows = text.split("\r?\n", -1);
     for (int n = 0; n < rows.length; n++) {
