@@ -2,8 +2,12 @@ package dev.sweeplab.analysis;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -21,10 +25,13 @@ import java.util.function.ToDoubleFunction;
  * intervals from a handful of seeds per point are too narrow (the bootstrap cannot see variance the
  * few seeds did not show): trust them from about five seeds up. With a single value per point there
  * are no seeds to redraw, and replicates resample the points themselves (bootstrapping pairs,
- * ibid., ch. 9). The extrapolation check fits without the k largest x values and predicts them:
- * what a scaling law is for. For the joint law it leaves out the k largest N and the k largest D,
- * as Hoffmann et al. (2022) validate L(N, D): the fit sees neither the largest models nor the
- * largest data sets, and predicts every point at either.
+ * ibid., ch. 9). Where one run gives many points (a learning curve over steps), its values are not
+ * independent seeds of each point: replicates redraw whole runs, each drawn run's values at every
+ * point (resampling the top level of hierarchical data, Davison &amp; Hinkley 1997, sec. 3.8), as
+ * {@link SeedPoint#runs} names them. The extrapolation check fits without the k largest x values
+ * and predicts them: what a scaling law is for. For the joint law it leaves out the k largest N and
+ * the k largest D, as Hoffmann et al. (2022) validate L(N, D): the fit sees neither the largest
+ * models nor the largest data sets, and predicts every point at either.
  */
 public final class ScalingAnalysis {
   private ScalingAnalysis() {}
@@ -129,10 +136,13 @@ public final class ScalingAnalysis {
     LawFit fit = search.fit();
     SplittableRandom rng = new SplittableRandom(seed);
     boolean singleValues = points.stream().allMatch(p -> p.values().size() == 1);
+    List<String> runs = runs(points);
     List<List<SeedPoint>> resamples = new ArrayList<>();
     for (int b = 0; b < replicates; b++) {
       List<SeedPoint> resampled = new ArrayList<>();
-      if (singleValues) {
+      if (!runs.isEmpty()) {
+        resampled = byRun(points, runs, rng);
+      } else if (singleValues) {
         // One value per point (no seeds to redraw): resample the points themselves.
         for (int i = 0; i < points.size(); i++) {
           resampled.add(points.get(rng.nextInt(points.size())));
@@ -183,6 +193,51 @@ public final class ScalingAnalysis {
     Extrapolation e = extrapolate(points, form, hold);
     return new Result(
         fit, intervals, refits.size(), e.meanRelativeError(), hold, allocation, pinned);
+  }
+
+  /**
+   * The runs whose values the points hold, in the order they first appear, where every point names
+   * them and some run gives more than one point (a learning curve on the step axis); otherwise
+   * empty, and each point's seeds are redrawn on their own.
+   */
+  private static List<String> runs(List<SeedPoint> points) {
+    if (points.stream().anyMatch(p -> p.runs().isEmpty())) {
+      return List.of();
+    }
+    Set<String> seen = new LinkedHashSet<>();
+    int values = 0;
+    for (SeedPoint p : points) {
+      seen.addAll(p.runs());
+      values += p.values().size();
+    }
+    return seen.size() < values ? List.copyOf(seen) : List.of();
+  }
+
+  /**
+   * One replicate that redraws whole runs: as many runs as there are, with replacement, each drawn
+   * run's values at every point it has one, so that a run's curve stays one unit (its steps are not
+   * independent samples). A point none of the drawn runs reaches is left out.
+   */
+  private static List<SeedPoint> byRun(
+      List<SeedPoint> points, List<String> runs, SplittableRandom rng) {
+    Map<String, Integer> drawn = new HashMap<>();
+    for (int i = 0; i < runs.size(); i++) {
+      drawn.merge(runs.get(rng.nextInt(runs.size())), 1, Integer::sum);
+    }
+    List<SeedPoint> resampled = new ArrayList<>();
+    for (SeedPoint p : points) {
+      List<Double> v = new ArrayList<>();
+      for (int k = 0; k < p.values().size(); k++) {
+        int times = drawn.getOrDefault(p.runs().get(k), 0);
+        for (int t = 0; t < times; t++) {
+          v.add(p.values().get(k));
+        }
+      }
+      if (!v.isEmpty()) {
+        resampled.add(new SeedPoint(p.x(), p.x2(), v));
+      }
+    }
+    return resampled;
   }
 
   /** How many largest distinct values {@link #analyse} holds out per axis. */

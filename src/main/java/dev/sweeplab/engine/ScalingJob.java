@@ -116,7 +116,11 @@ final class ScalingJob {
     }
     // Ordered, so that each configuration's values reach the bootstrap in one order and analyze
     // rewrites identical rows.
+    // On the step axis each run gives a point per step: its run id goes with each value, so that
+    // the bootstrap redraws whole curves (ScalingAnalysis).
+    boolean curves = x.equals("step");
     Map<String, Map<List<Double>, List<Double>>> byGroup = new LinkedHashMap<>();
+    Map<String, Map<List<Double>, List<String>>> runsByGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
       // Null for a run without a finite validation loss (test_*_at_best) or an older row.
       if (row.getAs("y") == null) {
@@ -127,20 +131,29 @@ final class ScalingJob {
         continue;
       }
       Double second = row.getAs("x2");
+      String group = Groups.name(row, groups);
+      List<Double> point =
+          List.of(((Number) row.getAs("x")).doubleValue(), second == null ? Double.NaN : second);
       byGroup
-          .computeIfAbsent(Groups.name(row, groups), g -> new LinkedHashMap<>())
-          .computeIfAbsent(
-              List.of(
-                  ((Number) row.getAs("x")).doubleValue(), second == null ? Double.NaN : second),
-              k -> new ArrayList<>())
+          .computeIfAbsent(group, g -> new LinkedHashMap<>())
+          .computeIfAbsent(point, k -> new ArrayList<>())
           .add(y);
+      if (curves) {
+        runsByGroup
+            .computeIfAbsent(group, g -> new LinkedHashMap<>())
+            .computeIfAbsent(point, k -> new ArrayList<>())
+            .add(row.getAs("run_id"));
+      }
     }
     List<Row> rows = new ArrayList<>();
     int replicates = Integer.parseInt(spec.analysis(SpecKeys.BOOTSTRAP));
     byGroup.forEach(
         (group, points) -> {
           List<SeedPoint> seeds = new ArrayList<>();
-          points.forEach((k, v) -> seeds.add(new SeedPoint(k.get(0), k.get(1), v)));
+          Map<List<Double>, List<String>> runs = runsByGroup.getOrDefault(group, Map.of());
+          points.forEach(
+              (k, v) ->
+                  seeds.add(new SeedPoint(k.get(0), k.get(1), v, runs.getOrDefault(k, List.of()))));
           int needed = joint ? 6 : 4;
           if (seeds.size() < needed) {
             return;

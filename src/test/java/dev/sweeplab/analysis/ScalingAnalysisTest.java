@@ -33,6 +33,62 @@ class ScalingAnalysisTest {
         covered >= trials - 1, "95% intervals covered the truth in " + covered + "/" + trials);
   }
 
+  /**
+   * Learning curves y = 0.1 + 5·t^−α of three runs with α = 0.4, 0.5, 0.6, each run one value at
+   * every step, labelled with its run when {@code labelled}.
+   */
+  private static List<SeedPoint> curves(boolean labelled) {
+    double[] alphas = {0.4, 0.5, 0.6};
+    List<SeedPoint> points = new ArrayList<>();
+    for (int k = 0; k < 30; k++) {
+      double t = 10 * Math.pow(1.3, k);
+      List<Double> values = new ArrayList<>();
+      List<String> runs = new ArrayList<>();
+      for (int r = 0; r < alphas.length; r++) {
+        values.add(0.1 + 5 * Math.pow(t, -alphas[r]));
+        runs.add("run" + r);
+      }
+      points.add(new SeedPoint(t, Double.NaN, values, labelled ? runs : List.of()));
+    }
+    return points;
+  }
+
+  @Test
+  void curvesOverStepsAreResampledAsWholeRuns() {
+    // A run's curve is one unit: its steps are not independent seeds. A replicate then mixes whole
+    // runs, whose exponent lies between the runs' own, and one that draws a single run three times
+    // (1 in 27 for each) fits that run's law exactly: the 2.5th and 97.5th percentiles are the
+    // runs' extreme exponents, 0.4 and 0.6. Redrawing the runs at every step independently mixes
+    // them step by step, which no run's curve does, and reaches 0.38.
+    ScalingAnalysis.Result whole = ScalingAnalysis.analyse(curves(true), Form.POWER_LAW, 200, 3);
+    ScalingAnalysis.Interval alpha = whole.intervals().get(2);
+    assertEquals(0.4, alpha.low(), 1e-3, "" + alpha);
+    assertEquals(0.6, alpha.high(), 1e-3, "" + alpha);
+    ScalingAnalysis.Result perStep = ScalingAnalysis.analyse(curves(false), Form.POWER_LAW, 200, 3);
+    assertEquals(
+        whole.fit(), perStep.fit(), "the estimate is the fit to the seed means either way");
+  }
+
+  @Test
+  void runsThatGiveOnePointEachAreResampledWithinThePoints() {
+    // Runs on the params or train_size axis give one point each: the stratified bootstrap holds.
+    List<SeedPoint> plain = PowerLawTest.law(0.5, 20, 0.6, 0.05, 4, 7);
+    List<SeedPoint> named = new ArrayList<>();
+    for (SeedPoint p : plain) {
+      List<String> runs = new ArrayList<>();
+      for (int s = 0; s < p.values().size(); s++) {
+        runs.add(p.x() + "/" + s);
+      }
+      named.add(new SeedPoint(p.x(), p.x2(), p.values(), runs));
+    }
+    assertEquals(
+        ScalingAnalysis.analyse(plain, Form.POWER_LAW, 30, 11),
+        ScalingAnalysis.analyse(named, Form.POWER_LAW, 30, 11));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new SeedPoint(1, Double.NaN, List.of(1.0, 2.0), List.of("a")));
+  }
+
   @Test
   void theBootstrapIsDeterministicForASeed() {
     List<SeedPoint> points = PowerLawTest.law(0.5, 20, 0.6, 0.05, 4, 7);

@@ -3,12 +3,17 @@ package dev.sweeplab.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sweeplab.analysis.ScalingAnalysis;
+import dev.sweeplab.analysis.SeedPoint;
 import dev.sweeplab.spec.SpecParser;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
 import dev.sweeplab.testing.SparkTestBase;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -272,6 +277,62 @@ class AnalysesTest extends SparkTestBase {
         assertTrue(f.getDouble(5) <= f.getDouble(6), "interval " + f);
       }
     }
+  }
+
+  /**
+   * On the step axis every run gives a point per step, so the job names the run of each value and
+   * the bootstrap redraws whole learning curves: the table's intervals are those of the same points
+   * with their runs, not those of the points' seeds redrawn step by step.
+   */
+  @Test
+  void aFitOverStepsBootstrapsWholeRuns() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: stepscaling
+            seed: 5
+            repeats: 4
+            dataset: {input_dim: 8, classes: 3, teacher_width: 16, train_size: 256, test_size: 256}
+            model: {width: 16, depth: 1}
+            training: {optimizer: adam, learning_rate: 0.01, steps: 200, eval_points: 8}
+            analysis: {scaling: step}
+            """,
+            "stepscaling.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("steps").toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    Analyses.run(spark, warehouse, spec);
+    Tables.register(spark, warehouse);
+    List<Row> fits =
+        sql("SELECT points, alpha, alpha_low, alpha_high, replicates FROM scaling_fits");
+    assertEquals(1, fits.size(), fits.toString());
+    Map<Double, List<Double>> values = new TreeMap<>();
+    Map<Double, List<String>> runs = new TreeMap<>();
+    for (Row r :
+        sql(
+            "SELECT CAST(c.step AS DOUBLE), r.run_id, c.test_loss FROM curves c JOIN runs r"
+                + " ON c.run_id = r.run_id WHERE c.step > 0 ORDER BY c.step, r.run_id")) {
+      values.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add(r.getDouble(2));
+      runs.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add(r.getString(1));
+    }
+    List<SeedPoint> curves = new ArrayList<>();
+    List<SeedPoint> unnamed = new ArrayList<>();
+    values.forEach(
+        (step, v) -> {
+          curves.add(new SeedPoint(step, Double.NaN, v, runs.get(step)));
+          unnamed.add(new SeedPoint(step, Double.NaN, v));
+        });
+    assertEquals(4, curves.get(0).values().size(), "four runs at every step");
+    Row fit = fits.get(0);
+    assertEquals(curves.size(), fit.getInt(0), "a point per step");
+    ScalingAnalysis.Interval byRun =
+        ScalingAnalysis.analyse(curves, false, 200, spec.seed()).intervals().get(2);
+    ScalingAnalysis.Interval byStep =
+        ScalingAnalysis.analyse(unnamed, false, 200, spec.seed()).intervals().get(2);
+    assertEquals(byRun.low(), fit.getDouble(2), 1e-12, "alpha_low: " + fit);
+    assertEquals(byRun.high(), fit.getDouble(3), 1e-12, "alpha_high: " + fit);
+    assertTrue(
+        byStep.low() != fit.getDouble(2) || byStep.high() != fit.getDouble(3),
+        "not the step-by-step bootstrap: " + byStep + ", " + fit);
   }
 
   /**
