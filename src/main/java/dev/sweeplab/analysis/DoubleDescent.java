@@ -15,7 +15,11 @@ import org.hipparchus.distribution.continuous.TDistribution;
  * training time it is the smallest x whose mean training error is at most a tolerance (Belkin et
  * al. 2019: the capacity at which the model first fits its training set). Along the training-set
  * size it is the largest n whose mean training error is at most the tolerance: Nakkiran et al.'s
- * effective model complexity, the most samples a fixed model still fits.
+ * effective model complexity, the most samples a fixed model still fits. What "fits" reads depends
+ * on the loss trained ({@link Measure}): the training error under cross-entropy, the training loss
+ * relative to its value at step 0 under the squared loss, whose interpolation is an exact fit of
+ * the targets (Belkin et al. 2019, Fig. 3: the threshold at N = n·K, where the squared training
+ * loss reaches 0, past where the training error does).
  *
  * <p>Seeds are the unit of the peak test: each point carries one value per seed, and its standard
  * error is its own seeds' standard deviation over √m (variance peaks where test error peaks, so no
@@ -64,8 +68,37 @@ public final class DoubleDescent {
     }
   }
 
-  /** Test errors (one per seed) and the mean training error at one x. */
-  public record Point(double x, List<Double> testErrors, double trainError) {
+  /** What a point's fit of its training set is read from. */
+  public enum Measure {
+    /** The mean training error (the fraction misclassified): a classifier on cross-entropy. */
+    TRAIN_ERROR,
+    /**
+     * The mean over seeds of the training loss over the same run's training loss at step 0: the
+     * squared loss, which a classifier's argmax can get right long before the outputs fit.
+     */
+    TRAIN_LOSS;
+
+    /** The measure for runs trained on {@code loss} ("mse" or "cross_entropy"). */
+    public static Measure forLoss(String loss) {
+      return "mse".equals(loss) ? TRAIN_LOSS : TRAIN_ERROR;
+    }
+
+    /** Its name in the {@code double_descent} table. */
+    public String column() {
+      return this == TRAIN_LOSS ? "train_loss" : "train_error";
+    }
+  }
+
+  /**
+   * Test errors (one per seed), the mean training error and the mean relative training loss (over
+   * the same run's at step 0; NaN where not measured) at one x.
+   */
+  public record Point(double x, List<Double> testErrors, double trainError, double trainLoss) {
+    /** A point whose fit is read from its training error. */
+    public Point(double x, List<Double> testErrors, double trainError) {
+      this(x, testErrors, trainError, Double.NaN);
+    }
+
     public Point {
       testErrors = List.copyOf(testErrors);
       if (testErrors.isEmpty()) {
@@ -86,6 +119,8 @@ public final class DoubleDescent {
    * @param std standard deviation over seeds per x (NaN for one seed)
    * @param seeds number of seeds per x
    * @param trainError mean training error per x
+   * @param trainLoss mean training loss over its value at step 0 per x (NaN where not measured)
+   * @param interpolatedBy what the interpolation threshold read
    * @param detected whether a peak was found
    * @param peakX x of the peak (NaN if none)
    * @param peakValue mean test error at the peak
@@ -96,7 +131,7 @@ public final class DoubleDescent {
    * @param z the tested candidate's p value as a standard normal quantile (NaN without a candidate
    *     or for a single-seed curve)
    * @param zThreshold the z the candidate has to reach, Φ⁻¹(1 − α/C) (NaN for a single-seed curve)
-   * @param thresholdX the interpolation threshold (NaN if train error never reaches the tolerance)
+   * @param thresholdX the interpolation threshold (NaN if the measure never reaches the tolerance)
    * @param minBefore lowest mean test error before the peak (or of the whole curve if none)
    * @param minAfter lowest mean test error after the peak (NaN if none)
    */
@@ -106,6 +141,8 @@ public final class DoubleDescent {
       List<Double> std,
       List<Integer> seeds,
       List<Double> trainError,
+      List<Double> trainLoss,
+      Measure interpolatedBy,
       boolean detected,
       double peakX,
       double peakValue,
@@ -124,7 +161,20 @@ public final class DoubleDescent {
 
   /** Analyses {@code points} (any order) with the defaults and the given threshold rule. */
   public static Result detect(List<Point> points, Threshold rule) {
-    return detect(points, DEFAULT_ALPHA, DEFAULT_K, DEFAULT_TOLERANCE, rule);
+    return detect(points, rule, Measure.TRAIN_ERROR);
+  }
+
+  /**
+   * Analyses {@code points} with the defaults, the threshold by {@code rule} on {@code measure}.
+   */
+  public static Result detect(List<Point> points, Threshold rule, Measure measure) {
+    return detect(points, DEFAULT_ALPHA, DEFAULT_K, DEFAULT_TOLERANCE, rule, measure);
+  }
+
+  /** {@link #detect(List, double, double, double, Threshold, Measure)} on the training error. */
+  public static Result detect(
+      List<Point> points, double alpha, double k, double tolerance, Threshold rule) {
+    return detect(points, alpha, k, tolerance, rule, Measure.TRAIN_ERROR);
   }
 
   /**
@@ -132,11 +182,18 @@ public final class DoubleDescent {
    *
    * @param alpha family-wise false-positive rate of the seeded peak test
    * @param k multiple of the roughness for a curve with one seed per point
-   * @param tolerance training error at or below which a point is interpolated
+   * @param tolerance training error (or relative training loss) at or below which a point is
+   *     interpolated
    * @param rule which interpolated x is the threshold
+   * @param measure what a point's fit is read from
    */
   public static Result detect(
-      List<Point> points, double alpha, double k, double tolerance, Threshold rule) {
+      List<Point> points,
+      double alpha,
+      double k,
+      double tolerance,
+      Threshold rule,
+      Measure measure) {
     if (points.isEmpty()) {
       throw new IllegalArgumentException("a double-descent curve needs at least one point");
     }
@@ -167,9 +224,10 @@ public final class DoubleDescent {
       }
       std[i] = v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : Double.NaN;
     }
-    double threshold = threshold(sorted, tolerance, rule);
+    double threshold = threshold(sorted, tolerance, rule, measure);
     List<Double> xs = sorted.stream().map(Point::x).toList();
     List<Double> train = sorted.stream().map(Point::trainError).toList();
+    List<Double> trainLoss = sorted.stream().map(Point::trainLoss).toList();
     List<Integer> seeds = sorted.stream().map(p -> p.testErrors().size()).toList();
     boolean seeded = seeds.stream().anyMatch(m -> m > 1);
     Test test = seeded ? welch(mean, std, seeds, alpha) : roughnessTest(mean, k);
@@ -181,6 +239,8 @@ public final class DoubleDescent {
           list(std),
           seeds,
           train,
+          trainLoss,
+          measure,
           false,
           Double.NaN,
           Double.NaN,
@@ -198,6 +258,8 @@ public final class DoubleDescent {
         list(std),
         seeds,
         train,
+        trainLoss,
+        measure,
         true,
         xs.get(c),
         mean[c],
@@ -211,10 +273,11 @@ public final class DoubleDescent {
   }
 
   /** The interpolation threshold under {@code rule}; NaN when no x is interpolated. */
-  static double threshold(List<Point> sorted, double tolerance, Threshold rule) {
+  static double threshold(List<Point> sorted, double tolerance, Threshold rule, Measure measure) {
     double threshold = Double.NaN;
     for (Point p : sorted) {
-      if (p.trainError() <= tolerance) {
+      double fit = measure == Measure.TRAIN_LOSS ? p.trainLoss() : p.trainError();
+      if (fit <= tolerance) {
         threshold = p.x();
         if (rule == Threshold.SMALLEST_INTERPOLATED) {
           break;

@@ -165,6 +165,49 @@ class DoubleDescentTest {
   }
 
   @Test
+  void underTheSquaredLossTheThresholdIsWhereTheTrainingLossFits() {
+    // Under the squared loss the argmax is right (train error 0) from width 96, while the outputs
+    // fit the targets (loss at most 1 % of its value at step 0) only from 256: Belkin et al.'s
+    // threshold is the second.
+    double[] width = {32, 64, 96, 128, 256, 512};
+    double[] trainError = {0.2, 0.05, 0, 0, 0, 0};
+    double[] trainLoss = {0.4, 0.2, 0.05, 0.02, 0.004, 1e-5};
+    List<DoubleDescent.Point> points = new ArrayList<>();
+    for (int i = 0; i < width.length; i++) {
+      points.add(
+          new DoubleDescent.Point(width[i], List.of(0.3, 0.32, 0.31), trainError[i], trainLoss[i]));
+    }
+    DoubleDescent.Threshold rule = DoubleDescent.Threshold.forAxis("width");
+    DoubleDescent.Result byLoss =
+        DoubleDescent.detect(points, rule, DoubleDescent.Measure.forLoss("mse"));
+    assertEquals(256, byLoss.thresholdX());
+    assertEquals(DoubleDescent.Measure.TRAIN_LOSS, byLoss.interpolatedBy());
+    assertEquals("train_loss", byLoss.interpolatedBy().column());
+    assertEquals(List.of(0.4, 0.2, 0.05, 0.02, 0.004, 1e-5), byLoss.trainLoss());
+    DoubleDescent.Result byError =
+        DoubleDescent.detect(points, rule, DoubleDescent.Measure.forLoss("cross_entropy"));
+    assertEquals(96, byError.thresholdX());
+    assertEquals("train_error", byError.interpolatedBy().column());
+    assertEquals(96, DoubleDescent.detect(points, rule).thresholdX(), "the error by default");
+    // Effective model complexity by the loss along train_size: the largest n still fitted.
+    assertEquals(
+        512,
+        DoubleDescent.detect(
+                points,
+                DoubleDescent.Threshold.forAxis("train_size"),
+                DoubleDescent.Measure.TRAIN_LOSS)
+            .thresholdX());
+    // A point whose relative loss was not measured (NaN) is never interpolated by the loss.
+    List<DoubleDescent.Point> unmeasured =
+        List.of(
+            new DoubleDescent.Point(64, List.of(0.3), 0, Double.NaN),
+            new DoubleDescent.Point(128, List.of(0.3), 0));
+    assertTrue(
+        Double.isNaN(
+            DoubleDescent.detect(unmeasured, rule, DoubleDescent.Measure.TRAIN_LOSS).thresholdX()));
+  }
+
+  @Test
   void thePeakIsTestedAgainstItsOwnAndItsFlanksSeeds() {
     // Mean curve 0.30, 0.20, 0.26, 0.25, 0.18 (3 seeds each). The bump at x = 2 is 0.06 above its
     // left flank (x = 1). With a spread of ±0.002 there and at x = 1 it is a peak, although the

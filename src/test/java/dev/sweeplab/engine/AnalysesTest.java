@@ -227,6 +227,10 @@ class AnalysesTest extends SparkTestBase {
       assertEquals(0, r.getInt(9));
       assertTrue(r.getDouble(10) > 1.9 && r.getDouble(10) < 2.5, "two interior widths: " + r);
     }
+    assertRows(
+        "cross-entropy runs interpolate by their training error",
+        sql("SELECT DISTINCT interpolated_by FROM double_descent"),
+        row("train_error"));
     // Early stopping on validation: best_step is the earliest step of least validation loss, and
     // best_val_loss and test_*_at_best are that curve point's values.
     List<Row> best =
@@ -277,6 +281,64 @@ class AnalysesTest extends SparkTestBase {
         assertTrue(f.getDouble(5) <= f.getDouble(6), "interval " + f);
       }
     }
+  }
+
+  /**
+   * A random-features model (only the readout trains, from zero, by full-batch gradient descent on
+   * the squared loss) on 64 noisy samples: Belkin et al.'s interpolation threshold is where the
+   * squared training loss reaches 0, which needs p + 1 >= n features, and it lies past where the
+   * argmax first gets every training label right.
+   */
+  @Test
+  void underTheSquaredLossTheThresholdIsWhereTheTrainingLossFits() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: rfthreshold
+            seed: 3
+            repeats: 2
+            dataset: {input_dim: 16, classes: 2, teacher_width: 16, train_size: 64, test_size: 256, label_noise: 0.2, loss: mse, val_size: 0}
+            model: {width: [16, 32, 48, 96, 128, 256], depth: 1, activation: tanh, train: readout, readout_init: zero}
+            training: {optimizer: sgd, learning_rate: 0.05, batch_size: 64, steps: 4000, eval_points: 6}
+            analysis: {double_descent: width}
+            """,
+            "rfthreshold.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("rf").toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    Analyses.run(spark, warehouse, spec);
+    Tables.register(spark, warehouse);
+    List<Row> dd =
+        sql(
+            "SELECT interpolated_by, interpolation_threshold, x, train_error, train_loss"
+                + " FROM double_descent WHERE metric = 'test_error'");
+    assertEquals(1, dd.size(), dd.toString());
+    Row row = dd.get(0);
+    assertEquals("train_loss", row.getString(0));
+    // The definition, recomputed from the runs: each run's final training loss over its own at
+    // step 0, averaged over the seeds; the smallest width at or below 1 %.
+    List<Row> fitted =
+        sql(
+            "SELECT r.width, avg(r.final_train_loss / c.train_loss) AS ratio FROM runs r JOIN curves"
+                + " c ON c.run_id = r.run_id AND c.step = 0 GROUP BY r.width"
+                + " HAVING avg(r.final_train_loss / c.train_loss) <= 0.01 ORDER BY r.width LIMIT 1");
+    assertEquals(1, fitted.size(), "some width fits its training set");
+    double threshold = row.getDouble(1);
+    assertEquals(fitted.get(0).getInt(0), threshold, 0, "the table's threshold: " + row);
+    assertTrue(
+        threshold >= 63, "below p + 1 = n features the noisy labels cannot be fitted: " + row);
+    List<Double> x = row.getList(2);
+    List<Double> trainError = row.getList(3);
+    double firstZeroError = Double.NaN;
+    for (int i = x.size() - 1; i >= 0; i--) {
+      if (trainError.get(i) <= 0.01) {
+        firstZeroError = x.get(i);
+      } else {
+        break;
+      }
+    }
+    assertTrue(
+        firstZeroError < threshold,
+        "the training error reaches 0 at width " + firstZeroError + ", before the loss: " + row);
   }
 
   /**

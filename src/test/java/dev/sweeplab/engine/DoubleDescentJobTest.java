@@ -141,8 +141,8 @@ class DoubleDescentJobTest extends SparkTestBase {
             .add("test_loss", DataTypes.DoubleType)
             .add("train_error", DataTypes.DoubleType),
         curves);
-    // A partition of an older sweep, written before seeds, runs_not_ok, z, z_threshold and
-    // trained_by existed.
+    // A partition of an older sweep, written before seeds, runs_not_ok, z, z_threshold,
+    // trained_by, train_loss and interpolated_by existed.
     StructType old = new StructType();
     for (var f : DoubleDescentJob.SCHEMA.fields()) {
       if (!List.of(
@@ -152,7 +152,9 @@ class DoubleDescentJobTest extends SparkTestBase {
               "runs_not_ok_total",
               "z",
               "z_threshold",
-              "trained_by")
+              "trained_by",
+              "train_loss",
+              "interpolated_by")
           .contains(f.name())) {
         old = old.add(f);
       }
