@@ -89,13 +89,21 @@ public record RunResult(
     return i < 0 ? null : curve.get(i);
   }
 
-  /** A run that threw before it could finish. */
+  /** A run that threw before it could finish, its parameter count unknown (0). */
   public static RunResult failed(Throwable error, long wallMs) {
+    return failed(error, wallMs, 0);
+  }
+
+  /**
+   * A run that threw before it could finish, with the {@code params} its configuration has, so that
+   * an analysis along {@code params} counts it where its configuration lies.
+   */
+  public static RunResult failed(Throwable error, long wallMs, long params) {
     String reason = describe(error);
     double nan = Double.NaN;
     return new RunResult(
-        FAILED, reason, 0, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), List.of(), List.of(),
-        -1, 0, "", List.of(), 0, 0);
+        FAILED, reason, params, nan, nan, nan, nan, 0, 0, wallMs, nan, List.of(), List.of(),
+        List.of(), -1, 0, "", List.of(), 0, 0);
   }
 
   /**

@@ -86,7 +86,7 @@ public final class Trainer {
       return train(
           run, DatasetCache.get(DatasetSpec.of(run)), start, deadline, timeoutMs, steps, null);
     } catch (Exception | OutOfMemoryError e) {
-      return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000);
+      return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000, run.params());
     }
   }
 
@@ -107,7 +107,7 @@ public final class Trainer {
           Steps.local(),
           implementation);
     } catch (Exception | OutOfMemoryError e) {
-      return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000);
+      return RunResult.failed(e, (System.nanoTime() - start) / 1_000_000, run.params());
     }
   }
 

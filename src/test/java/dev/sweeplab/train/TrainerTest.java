@@ -8,10 +8,12 @@ import dev.sweeplab.spec.Key;
 import dev.sweeplab.spec.RunConfig;
 import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SweepSpec;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TrainerTest {
 
@@ -32,6 +34,25 @@ class TrainerTest {
       values.remove(SpecKeys.EPOCHS);
     }
     return SweepSpec.of("trainer-test", 7, 1, 10, values).expand().get(0);
+  }
+
+  @Test
+  void aRunThatFailsRecordsTheParametersOfItsConfiguration(@TempDir Path tmp) {
+    // Its data files are missing: the run fails before a network exists, and its row still says
+    // where it lies along params (784 -> 32 -> 10), as an analysis along params counts it there.
+    Map<Key, List<?>> values = new LinkedHashMap<>();
+    values.put(SpecKeys.DATASET, List.of("fashion_mnist"));
+    values.put(SpecKeys.DATA_PATH, List.of(tmp.resolve("missing").toString()));
+    values.put(SpecKeys.TRAIN_SIZE, List.of(256));
+    values.put(SpecKeys.TEST_SIZE, List.of(256));
+    values.put(SpecKeys.WIDTH, List.of(32));
+    values.put(SpecKeys.DEPTH, List.of(1));
+    values.put(SpecKeys.STEPS, List.of(10));
+    RunConfig config = SweepSpec.of("failing", 7, 1, 10, values).expand().get(0);
+    RunResult result = Trainer.run(config);
+    assertEquals(RunResult.FAILED, result.status(), result.reason());
+    assertEquals(784L * 32 + 32 + 32L * 10 + 10, result.params());
+    assertEquals(config.params(), result.params());
   }
 
   @Test
