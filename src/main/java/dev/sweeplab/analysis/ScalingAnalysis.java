@@ -156,7 +156,9 @@ public final class ScalingAnalysis {
           resampled.add(new SeedPoint(p.x(), p.x2(), v));
         }
       }
-      resamples.add(resampled);
+      if (resampled.size() >= minimumPoints(form)) {
+        resamples.add(resampled); // fewer points (whole runs redrawn) cannot be fitted
+      }
     }
     List<LawFit> refits =
         resamples.parallelStream()
@@ -197,8 +199,10 @@ public final class ScalingAnalysis {
 
   /**
    * The runs whose values the points hold, in the order they first appear, where every point names
-   * them and some run gives more than one point (a learning curve on the step axis); otherwise
-   * empty, and each point's seeds are redrawn on their own.
+   * them, some run gives more than one point (a learning curve on the step axis) and there are at
+   * least two runs to redraw; otherwise empty, and each point's seeds (or, with one value each, the
+   * points) are redrawn on their own. One run redrawn is the same run every time: its replicates
+   * would all be the data, and the interval a point.
    */
   private static List<String> runs(List<SeedPoint> points) {
     if (points.stream().anyMatch(p -> p.runs().isEmpty())) {
@@ -210,7 +214,7 @@ public final class ScalingAnalysis {
       seen.addAll(p.runs());
       values += p.values().size();
     }
-    return seen.size() < values ? List.copyOf(seen) : List.of();
+    return seen.size() >= 2 && seen.size() < values ? List.copyOf(seen) : List.of();
   }
 
   /**

@@ -74,7 +74,8 @@ final class DoubleDescentJob {
     List<String> present = Tables.register(spark, warehouse);
     String sweep = spec.name().replace("'", "''");
     // Each run's training loss at step 0, against which a squared-loss fit is measured. Tables
-    // written before these columns (or without curves) read null there: the error then decides.
+    // written before these columns (or without curves) read null there, and a group with no
+    // measured ratio is read by its training error.
     boolean startKnown = has(spark, present, "curves", "train_loss");
     String start =
         startKnown
@@ -177,7 +178,11 @@ final class DoubleDescentJob {
                     double train =
                         seeds.stream().mapToDouble(s -> s[2]).average().orElse(Double.NaN);
                     double trainLoss =
-                        seeds.stream().mapToDouble(s -> s[3]).average().orElse(Double.NaN);
+                        seeds.stream()
+                            .mapToDouble(s -> s[3])
+                            .filter(Double::isFinite)
+                            .average()
+                            .orElse(Double.NaN);
                     points.add(new DoubleDescent.Point(x, values, train, trainLoss));
                   }
                 });
@@ -185,8 +190,11 @@ final class DoubleDescentJob {
               continue; // e.g. test_error of a regression task: there is none
             }
             Set<String> losses = lossesByGroup.get(group);
+            boolean measured = points.stream().anyMatch(p -> Double.isFinite(p.trainLoss()));
             DoubleDescent.Measure measure =
-                DoubleDescent.Measure.forLoss(losses.size() == 1 ? losses.iterator().next() : "");
+                measured && losses.size() == 1
+                    ? DoubleDescent.Measure.forLoss(losses.iterator().next())
+                    : DoubleDescent.Measure.TRAIN_ERROR;
             DoubleDescent.Result r = DoubleDescent.detect(points, rule, measure);
             int total = notOkTotal.getOrDefault(group, 0);
             Map<Double, Integer> perX = notOkByX.getOrDefault(group, Map.of());

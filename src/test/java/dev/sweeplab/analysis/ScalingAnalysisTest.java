@@ -70,6 +70,33 @@ class ScalingAnalysisTest {
   }
 
   @Test
+  void oneCurveIsResampledAsPointsAndShortRunsDoNotStopTheBootstrap() {
+    // One run: redrawing it gives the data back every time, so its steps are resampled as points.
+    List<SeedPoint> one = new ArrayList<>();
+    List<SeedPoint> unnamed = new ArrayList<>();
+    for (SeedPoint p : curves(true)) {
+      one.add(new SeedPoint(p.x(), p.x2(), p.values().subList(0, 1), p.runs().subList(0, 1)));
+      unnamed.add(new SeedPoint(p.x(), p.x2(), p.values().subList(0, 1)));
+    }
+    ScalingAnalysis.Result single = ScalingAnalysis.analyse(one, Form.POWER_LAW, 50, 3);
+    assertEquals(ScalingAnalysis.analyse(unnamed, Form.POWER_LAW, 50, 3), single);
+    // A second run that reaches only the first two steps: a replicate that draws it twice holds two
+    // points, too few for the law, and is left out rather than failing the analysis.
+    List<SeedPoint> uneven = new ArrayList<>();
+    for (SeedPoint p : one) {
+      boolean early = uneven.size() < 2;
+      uneven.add(
+          new SeedPoint(
+              p.x(),
+              p.x2(),
+              early ? List.of(p.values().get(0), 1.1 * p.values().get(0)) : p.values(),
+              early ? List.of("run0", "short") : p.runs()));
+    }
+    ScalingAnalysis.Result r = ScalingAnalysis.analyse(uneven, Form.POWER_LAW, 200, 3);
+    assertTrue(r.replicates() > 100 && r.replicates() < 200, "replicates " + r.replicates());
+  }
+
+  @Test
   void runsThatGiveOnePointEachAreResampledWithinThePoints() {
     // Runs on the params or train_size axis give one point each: the stratified bootstrap holds.
     List<SeedPoint> plain = PowerLawTest.law(0.5, 20, 0.6, 0.05, 4, 7);

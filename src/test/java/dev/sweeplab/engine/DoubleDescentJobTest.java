@@ -106,6 +106,40 @@ class DoubleDescentJobTest extends SparkTestBase {
   }
 
   @Test
+  void squaredLossRunsWithoutTheirStepZeroLossAreReadByTheirTrainingError() {
+    Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: mse
+            seed: 1
+            repeats: 2
+            dataset: {train_size: [64, 128, 256, 512], loss: mse}
+            analysis: {double_descent: train_size}
+            """,
+            "mse.yaml");
+    StructType schema = RUNS.add("loss", DataTypes.StringType);
+    int[] sizes = {64, 128, 256, 512};
+    double[] train = {0, 0.002, 0.05, 0.1};
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      for (int r = 0; r < 2; r++) {
+        rows.add(
+            RowFactory.create(
+                "n" + sizes[i] + "r" + r, "ok", sizes[i], r, 0.3, 1.0, train[i], "mse"));
+      }
+    }
+    // No curves: nothing records the loss at step 0, so the loss cannot say what is fitted.
+    write(warehouse, Warehouse.RUNS, "mse", schema, rows);
+    DoubleDescentJob.write(spark, warehouse, spec);
+    Tables.register(spark, warehouse);
+    assertRows(
+        "the training error decides",
+        sql("SELECT DISTINCT interpolated_by, interpolation_threshold FROM double_descent"),
+        row("train_error", 128.0));
+  }
+
+  @Test
   void epochWiseStatisticsAreOverSeedsAndOldPartitionsStillRead() {
     Warehouse warehouse = new Warehouse(tmp.resolve("wh").toString());
     SweepSpec spec =
