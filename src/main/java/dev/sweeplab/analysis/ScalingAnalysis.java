@@ -25,13 +25,14 @@ import java.util.function.ToDoubleFunction;
  * intervals from a handful of seeds per point are too narrow (the bootstrap cannot see variance the
  * few seeds did not show): trust them from about five seeds up. With a single value per point there
  * are no seeds to redraw, and replicates resample the points themselves (bootstrapping pairs,
- * ibid., ch. 9). Where one run gives many points (a learning curve over steps), its values are not
- * independent seeds of each point: replicates redraw whole runs, each drawn run's values at every
- * point (resampling the top level of hierarchical data, Davison &amp; Hinkley 1997, sec. 3.8), as
- * {@link SeedPoint#runs} names them. The extrapolation check fits without the k largest x values
- * and predicts them: what a scaling law is for. For the joint law it leaves out the k largest N and
- * the k largest D, as Hoffmann et al. (2022) validate L(N, D): the fit sees neither the largest
- * models nor the largest data sets, and predicts every point at either.
+ * ibid., ch. 9). Where one unit gives many points (a run's learning curve over steps, or a repeat's
+ * training sample shared by every configuration under per_repeat), its values are not independent
+ * seeds of each point: replicates redraw whole units, each drawn unit's values at every point
+ * (resampling the top level of hierarchical data, Davison &amp; Hinkley 1997, sec. 3.8), as {@link
+ * SeedPoint#units} names them. The extrapolation check fits without the k largest x values and
+ * predicts them: what a scaling law is for. For the joint law it leaves out the k largest N and the
+ * k largest D, as Hoffmann et al. (2022) validate L(N, D): the fit sees neither the largest models
+ * nor the largest data sets, and predicts every point at either.
  */
 public final class ScalingAnalysis {
   private ScalingAnalysis() {}
@@ -136,12 +137,12 @@ public final class ScalingAnalysis {
     LawFit fit = search.fit();
     SplittableRandom rng = new SplittableRandom(seed);
     boolean singleValues = points.stream().allMatch(p -> p.values().size() == 1);
-    List<String> runs = runs(points);
+    List<String> units = units(points);
     List<List<SeedPoint>> resamples = new ArrayList<>();
     for (int b = 0; b < replicates; b++) {
       List<SeedPoint> resampled = new ArrayList<>();
-      if (!runs.isEmpty()) {
-        resampled = byRun(points, runs, rng);
+      if (!units.isEmpty()) {
+        resampled = byUnit(points, units, rng);
       } else if (singleValues) {
         // One value per point (no seeds to redraw): resample the points themselves.
         for (int i = 0; i < points.size(); i++) {
@@ -157,7 +158,7 @@ public final class ScalingAnalysis {
         }
       }
       if (resampled.size() >= minimumPoints(form)) {
-        resamples.add(resampled); // fewer points (whole runs redrawn) cannot be fitted
+        resamples.add(resampled); // fewer points (whole units redrawn) cannot be fitted
       }
     }
     List<LawFit> refits =
@@ -198,41 +199,42 @@ public final class ScalingAnalysis {
   }
 
   /**
-   * The runs whose values the points hold, in the order they first appear, where every point names
-   * them, some run gives more than one point (a learning curve on the step axis) and there are at
-   * least two runs to redraw; otherwise empty, and each point's seeds (or, with one value each, the
-   * points) are redrawn on their own. One run redrawn is the same run every time: its replicates
-   * would all be the data, and the interval a point.
+   * The units the points' values belong to, in the order they first appear, where every point names
+   * them, some unit gives more than one point (a run's curve on the step axis, a repeat's sample
+   * under per_repeat) and there are at least two units to redraw; otherwise empty, and each point's
+   * seeds (or, with one value each, the points) are redrawn on their own. One unit redrawn is the
+   * same unit every time: its replicates would all be the data, and the interval a point.
    */
-  private static List<String> runs(List<SeedPoint> points) {
-    if (points.stream().anyMatch(p -> p.runs().isEmpty())) {
+  private static List<String> units(List<SeedPoint> points) {
+    if (points.stream().anyMatch(p -> p.units().isEmpty())) {
       return List.of();
     }
     Set<String> seen = new LinkedHashSet<>();
     int values = 0;
     for (SeedPoint p : points) {
-      seen.addAll(p.runs());
+      seen.addAll(p.units());
       values += p.values().size();
     }
     return seen.size() >= 2 && seen.size() < values ? List.copyOf(seen) : List.of();
   }
 
   /**
-   * One replicate that redraws whole runs: as many runs as there are, with replacement, each drawn
-   * run's values at every point it has one, so that a run's curve stays one unit (its steps are not
-   * independent samples). A point none of the drawn runs reaches is left out.
+   * One replicate that redraws whole units: as many as there are, with replacement, each drawn
+   * unit's values at every point it has one, so that what the points share stays together (a run's
+   * steps, a repeat's configurations are not independent samples). A point none of the drawn units
+   * reaches is left out.
    */
-  private static List<SeedPoint> byRun(
-      List<SeedPoint> points, List<String> runs, SplittableRandom rng) {
+  private static List<SeedPoint> byUnit(
+      List<SeedPoint> points, List<String> units, SplittableRandom rng) {
     Map<String, Integer> drawn = new HashMap<>();
-    for (int i = 0; i < runs.size(); i++) {
-      drawn.merge(runs.get(rng.nextInt(runs.size())), 1, Integer::sum);
+    for (int i = 0; i < units.size(); i++) {
+      drawn.merge(units.get(rng.nextInt(units.size())), 1, Integer::sum);
     }
     List<SeedPoint> resampled = new ArrayList<>();
     for (SeedPoint p : points) {
       List<Double> v = new ArrayList<>();
       for (int k = 0; k < p.values().size(); k++) {
-        int times = drawn.getOrDefault(p.runs().get(k), 0);
+        int times = drawn.getOrDefault(p.units().get(k), 0);
         for (int t = 0; t < times; t++) {
           v.add(p.values().get(k));
         }

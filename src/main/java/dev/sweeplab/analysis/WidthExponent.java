@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * The exponent β of a per-run quantity q in width n, q ≈ c·n^β, with a bootstrap interval over
@@ -25,7 +26,10 @@ import java.util.TreeMap;
  * and refits the slope; the interval is the 2.5–97.5 percentile range of the replicates. The seed
  * (repeat) is the resampled unit. With few seeds per width the interval is too narrow (the
  * bootstrap cannot see variance the seeds did not show): trust it from about five seeds up. A width
- * with one seed adds no spread; with no width holding two seeds there is no interval.
+ * with one seed adds no spread; with no width holding two seeds there is no interval. Where the
+ * widths are paired by repeat ({@code dataset.data_seed: per_repeat}: repeat r trains every width
+ * on one sample), each replicate redraws the repeats instead, the same draw at every width, so that
+ * what a sample does to every width alike is not taken for noise in the slope.
  *
  * <p>Points that are not finite or not positive have no logarithm and are dropped before the fit.
  */
@@ -70,23 +74,56 @@ public final class WidthExponent {
    */
   public static Optional<Result> fit(
       Map<? extends Number, ? extends List<Double>> byWidth, int replicates, long seed) {
+    return fit(byWidth, null, replicates, seed);
+  }
+
+  /**
+   * {@link #fit(Map, int, long)} with the widths paired by repeat: {@code repeats} gives the repeat
+   * of each value of {@code byWidth}, in its order, and each replicate redraws repeats, the same
+   * draw at every width (null: the seeds of each width are redrawn on their own).
+   */
+  public static Optional<Result> fit(
+      Map<? extends Number, ? extends List<Double>> byWidth,
+      Map<? extends Number, ? extends List<Integer>> repeats,
+      int replicates,
+      long seed) {
     if (replicates < 0) {
       throw new IllegalArgumentException("replicates must be >= 0, found " + replicates);
     }
     SortedMap<Double, double[]> logs = new TreeMap<>();
+    SortedMap<Double, int[]> labels = new TreeMap<>();
     byWidth.forEach(
         (width, values) -> {
           double n = width.doubleValue();
           if (!(n > 0) || !Double.isFinite(n)) {
             throw new IllegalArgumentException("width must be > 0, found " + width);
           }
-          double[] kept =
-              values.stream()
-                  .filter(v -> v != null && Double.isFinite(v) && v > 0)
-                  .mapToDouble(Math::log)
-                  .toArray();
-          if (kept.length > 0) {
-            logs.merge(n, kept, WidthExponent::concat);
+          List<Integer> of = repeats == null ? null : repeats.get(width);
+          if (of != null && of.size() != values.size()) {
+            throw new IllegalArgumentException(
+                "width "
+                    + width
+                    + " has "
+                    + values.size()
+                    + " values and "
+                    + of.size()
+                    + " repeats");
+          }
+          List<Double> kept = new ArrayList<>();
+          List<Integer> keptRepeats = new ArrayList<>();
+          for (int j = 0; j < values.size(); j++) {
+            Double v = values.get(j);
+            if (v != null && Double.isFinite(v) && v > 0) {
+              kept.add(Math.log(v));
+              keptRepeats.add(of == null ? -1 : of.get(j));
+            }
+          }
+          if (!kept.isEmpty()) {
+            logs.merge(n, kept.stream().mapToDouble(d -> d).toArray(), WidthExponent::concat);
+            labels.merge(
+                n,
+                keptRepeats.stream().mapToInt(r -> r).toArray(),
+                (a, b) -> IntStream.concat(Arrays.stream(a), Arrays.stream(b)).toArray());
           }
         });
     if (logs.size() < 2) {
@@ -110,7 +147,19 @@ public final class WidthExponent {
     double low = Double.NaN;
     double high = Double.NaN;
     int drawn = 0;
-    if (most >= 2 && replicates > 0) {
+    int[] paired =
+        repeats == null
+            ? new int[0]
+            : labels.values().stream().flatMapToInt(Arrays::stream).distinct().sorted().toArray();
+    if (paired.length >= 2 && replicates > 0) {
+      int[][] r = labels.values().toArray(int[][]::new);
+      double[] slopes = pairedSlopes(x, y, r, paired, replicates, new SplittableRandom(seed));
+      if (slopes.length > 0) {
+        low = percentile(slopes, 0.025);
+        high = percentile(slopes, 0.975);
+        drawn = slopes.length;
+      }
+    } else if (most >= 2 && replicates > 0) {
       SplittableRandom rng = new SplittableRandom(seed);
       double[] slopes = new double[replicates];
       double[] resampled = new double[k];
@@ -140,6 +189,52 @@ public final class WidthExponent {
    */
   public static long seed(long sweepSeed, String key) {
     return ReplicateSeed.of("width_exponents", sweepSeed, key);
+  }
+
+  /**
+   * The sorted slopes of {@code replicates} replicates that each redraw {@code repeats} with
+   * replacement and average, at every width, the values of the drawn repeats ({@code labels}[w][s]
+   * the repeat of {@code y}[w][s]); a width no drawn repeat reaches sits that replicate out, and a
+   * replicate left with fewer than two widths is not counted.
+   */
+  private static double[] pairedSlopes(
+      double[] x,
+      double[][] y,
+      int[][] labels,
+      int[] repeats,
+      int replicates,
+      SplittableRandom rng) {
+    double[] slopes = new double[replicates];
+    int kept = 0;
+    Map<Integer, Integer> drawn = new TreeMap<>();
+    for (int b = 0; b < replicates; b++) {
+      drawn.clear();
+      for (int i = 0; i < repeats.length; i++) {
+        drawn.merge(repeats[rng.nextInt(repeats.length)], 1, Integer::sum);
+      }
+      double[] xs = new double[x.length];
+      double[] means = new double[x.length];
+      int widths = 0;
+      for (int w = 0; w < x.length; w++) {
+        double sum = 0;
+        int count = 0;
+        for (int s = 0; s < y[w].length; s++) {
+          int times = drawn.getOrDefault(labels[w][s], 0);
+          sum += times * y[w][s];
+          count += times;
+        }
+        if (count > 0) {
+          xs[widths] = x[w];
+          means[widths++] = sum / count;
+        }
+      }
+      if (widths >= 2) {
+        slopes[kept++] = slope(Arrays.copyOf(xs, widths), Arrays.copyOf(means, widths));
+      }
+    }
+    double[] out = Arrays.copyOf(slopes, kept);
+    Arrays.sort(out);
+    return out;
   }
 
   /** The least-squares slope of y on x (x not all equal). */

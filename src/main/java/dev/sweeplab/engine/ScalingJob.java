@@ -89,7 +89,7 @@ final class ScalingJob {
       query =
           "SELECT "
               + Groups.select(groups, "r.")
-              + "r.run_id, CAST(c.step AS DOUBLE) AS x,"
+              + "r.run_id, r.run_id AS unit, CAST(c.step AS DOUBLE) AS x,"
               + " CAST(NULL AS DOUBLE) AS x2, c."
               + y
               + " AS y FROM curves c JOIN runs r ON"
@@ -99,10 +99,14 @@ final class ScalingJob {
               + RunFilter.where(spark, spec, "r.")
               + " AND c.step > 0 ORDER BY x, r.run_id";
     } else {
+      // Under dataset.data_seed: per_repeat repeat r trains every configuration on one sample, so
+      // the repeat, not the run, is what the bootstrap redraws (the configurations are paired).
+      boolean paired = spec.values().get(SpecKeys.DATA_SEED).contains("per_repeat");
       query =
           "SELECT "
               + Groups.select(groups, "")
-              + "CAST("
+              + (paired ? "concat('repeat ', CAST(repeat AS STRING))" : "CAST(NULL AS STRING)")
+              + " AS unit, CAST("
               + x
               + " AS DOUBLE) AS x, "
               + (joint ? "CAST(" + x2 + " AS DOUBLE)" : "CAST(NULL AS DOUBLE)")
@@ -116,11 +120,11 @@ final class ScalingJob {
     }
     // Ordered, so that each configuration's values reach the bootstrap in one order and analyze
     // rewrites identical rows.
-    // On the step axis each run gives a point per step: its run id goes with each value, so that
-    // the bootstrap redraws whole curves (ScalingAnalysis).
-    boolean curves = x.equals("step");
+    // On the step axis each run gives a point per step, and under per_repeat each repeat a point
+    // per configuration: that unit goes with each value, so that the bootstrap redraws whole
+    // curves or whole repeats (ScalingAnalysis).
     Map<String, Map<List<Double>, List<Double>>> byGroup = new LinkedHashMap<>();
-    Map<String, Map<List<Double>, List<String>>> runsByGroup = new LinkedHashMap<>();
+    Map<String, Map<List<Double>, List<String>>> unitsByGroup = new LinkedHashMap<>();
     for (Row row : spark.sql(query).collectAsList()) {
       // Null for a run without a finite validation loss (test_*_at_best) or an older row.
       if (row.getAs("y") == null) {
@@ -138,11 +142,12 @@ final class ScalingJob {
           .computeIfAbsent(group, g -> new LinkedHashMap<>())
           .computeIfAbsent(point, k -> new ArrayList<>())
           .add(y);
-      if (curves) {
-        runsByGroup
+      String unit = row.getAs("unit");
+      if (unit != null) {
+        unitsByGroup
             .computeIfAbsent(group, g -> new LinkedHashMap<>())
             .computeIfAbsent(point, k -> new ArrayList<>())
-            .add(row.getAs("run_id"));
+            .add(unit);
       }
     }
     List<Row> rows = new ArrayList<>();
@@ -150,10 +155,11 @@ final class ScalingJob {
     byGroup.forEach(
         (group, points) -> {
           List<SeedPoint> seeds = new ArrayList<>();
-          Map<List<Double>, List<String>> runs = runsByGroup.getOrDefault(group, Map.of());
+          Map<List<Double>, List<String>> units = unitsByGroup.getOrDefault(group, Map.of());
           points.forEach(
               (k, v) ->
-                  seeds.add(new SeedPoint(k.get(0), k.get(1), v, runs.getOrDefault(k, List.of()))));
+                  seeds.add(
+                      new SeedPoint(k.get(0), k.get(1), v, units.getOrDefault(k, List.of()))));
           int needed = joint ? 6 : 4;
           if (seeds.size() < needed) {
             return;

@@ -1,6 +1,7 @@
 package dev.sweeplab.engine;
 
 import dev.sweeplab.analysis.WidthExponent;
+import dev.sweeplab.spec.SpecKeys;
 import dev.sweeplab.spec.SweepSpec;
 import dev.sweeplab.store.Warehouse;
 import java.util.ArrayList;
@@ -76,6 +77,10 @@ final class WidthExponentsJob {
     Groups.Index index = new Groups.Index(groups);
     // cell -> width -> the value of each seed, in repeat order
     Map<Cell, Map<Integer, List<Double>>> cells = new LinkedHashMap<>();
+    // cell -> width -> the repeat of each value: under dataset.data_seed: per_repeat repeat r
+    // trains every width on one sample, and the bootstrap redraws repeats across the widths
+    Map<Cell, Map<Integer, List<Integer>>> repeats = new LinkedHashMap<>();
+    boolean paired = spec.values().get(SpecKeys.DATA_SEED).contains("per_repeat");
     Map<Cell, Integer> layerCounts = new LinkedHashMap<>();
     for (Row row : runs.collectAsList()) {
       int group = index.of(row);
@@ -99,6 +104,10 @@ final class WidthExponentsJob {
               .computeIfAbsent(cell, c -> new TreeMap<>())
               .computeIfAbsent(width, w -> new ArrayList<>())
               .add(layers.get(layer));
+          repeats
+              .computeIfAbsent(cell, c -> new TreeMap<>())
+              .computeIfAbsent(width, w -> new ArrayList<>())
+              .add(((Number) row.getAs("repeat")).intValue());
         }
       }
     }
@@ -122,7 +131,10 @@ final class WidthExponentsJob {
               q.name(),
               Integer.toString(cell.layer()));
       WidthExponent.fit(
-              cells.get(cell), WidthExponent.REPLICATES, WidthExponent.seed(spec.seed(), key))
+              cells.get(cell),
+              paired ? repeats.get(cell) : null,
+              WidthExponent.REPLICATES,
+              WidthExponent.seed(spec.seed(), key))
           .ifPresent(
               r -> {
                 List<Object> v = new ArrayList<>();

@@ -75,7 +75,7 @@ class ScalingAnalysisTest {
     List<SeedPoint> one = new ArrayList<>();
     List<SeedPoint> unnamed = new ArrayList<>();
     for (SeedPoint p : curves(true)) {
-      one.add(new SeedPoint(p.x(), p.x2(), p.values().subList(0, 1), p.runs().subList(0, 1)));
+      one.add(new SeedPoint(p.x(), p.x2(), p.values().subList(0, 1), p.units().subList(0, 1)));
       unnamed.add(new SeedPoint(p.x(), p.x2(), p.values().subList(0, 1)));
     }
     ScalingAnalysis.Result single = ScalingAnalysis.analyse(one, Form.POWER_LAW, 50, 3);
@@ -90,7 +90,7 @@ class ScalingAnalysisTest {
               p.x(),
               p.x2(),
               early ? List.of(p.values().get(0), 1.1 * p.values().get(0)) : p.values(),
-              early ? List.of("run0", "short") : p.runs()));
+              early ? List.of("run0", "short") : p.units()));
     }
     ScalingAnalysis.Result r = ScalingAnalysis.analyse(uneven, Form.POWER_LAW, 200, 3);
     assertTrue(r.replicates() > 100 && r.replicates() < 200, "replicates " + r.replicates());

@@ -85,6 +85,31 @@ class WidthExponentTest {
   }
 
   @Test
+  void widthsPairedByRepeatAreRedrawnRepeatByRepeat() {
+    // q = n^-0.5 · e_r: repeat r's sample scales every width alike (per_repeat). Redrawing the
+    // repeats, the same draw at every width, moves every width's mean by the same amount, so every
+    // replicate's slope is -0.5; redrawing each width's seeds on its own takes the repeats' spread
+    // for noise in the slope.
+    double[] effect = {0.5, 1.0, 2.0, 3.0, 0.7};
+    Map<Integer, List<Double>> byWidth = new LinkedHashMap<>();
+    Map<Integer, List<Integer>> repeats = new LinkedHashMap<>();
+    for (int n : new int[] {64, 128, 256, 512}) {
+      for (int r = 0; r < effect.length; r++) {
+        byWidth.computeIfAbsent(n, k -> new ArrayList<>()).add(Math.pow(n, -0.5) * effect[r]);
+        repeats.computeIfAbsent(n, k -> new ArrayList<>()).add(r);
+      }
+    }
+    WidthExponent.Result paired = WidthExponent.fit(byWidth, repeats, 400, 3).orElseThrow();
+    assertEquals(-0.5, paired.exponent(), 1e-12);
+    assertEquals(-0.5, paired.low(), 1e-12);
+    assertEquals(-0.5, paired.high(), 1e-12);
+    assertEquals(400, paired.replicates());
+    WidthExponent.Result apart = WidthExponent.fit(byWidth, 400, 3).orElseThrow();
+    assertEquals(-0.5, apart.exponent(), 1e-12);
+    assertTrue(apart.high() - apart.low() > 0.2, "width by width: " + apart);
+  }
+
+  @Test
   void theSlopeOfMeansEqualsTheSlopeOverAllPointsWhenSeedsAreBalanced() {
     Map<Integer, List<Double>> data = simulate(1.0, -0.3, 0.5, 4, new SplittableRandom(3));
     List<Double> x = new ArrayList<>();

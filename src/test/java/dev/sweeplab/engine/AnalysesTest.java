@@ -284,6 +284,59 @@ class AnalysesTest extends SparkTestBase {
   }
 
   /**
+   * Under {@code dataset.data_seed: per_repeat} repeat r trains every width on one training sample:
+   * the configurations are paired by repeat, and the bootstrap redraws repeats, the same draw at
+   * every width.
+   */
+  @Test
+  void aFitOverPairedConfigurationsBootstrapsWholeRepeats() {
+    SweepSpec spec =
+        SpecParser.parse(
+            """
+            name: paired
+            seed: 5
+            repeats: 3
+            dataset: {input_dim: 8, classes: 3, teacher_width: 16, train_size: 256, test_size: 256, data_seed: per_repeat}
+            model: {width: [4, 8, 16, 32], depth: 1}
+            training: {optimizer: adam, learning_rate: 0.01, steps: 100, eval_points: 4}
+            analysis: {scaling: width}
+            """,
+            "paired.yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve("paired").toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    Analyses.run(spark, warehouse, spec);
+    Tables.register(spark, warehouse);
+    List<Row> fits = sql("SELECT points, alpha_low, alpha_high FROM scaling_fits");
+    assertEquals(1, fits.size(), fits.toString());
+    Map<Double, List<Double>> values = new TreeMap<>();
+    Map<Double, List<String>> repeats = new TreeMap<>();
+    for (Row r :
+        sql(
+            "SELECT CAST(width AS DOUBLE), final_test_loss, repeat FROM runs ORDER BY width, run_id")) {
+      values.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add(r.getDouble(1));
+      repeats.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add("repeat " + r.getInt(2));
+    }
+    List<SeedPoint> paired = new ArrayList<>();
+    List<SeedPoint> unpaired = new ArrayList<>();
+    values.forEach(
+        (width, v) -> {
+          paired.add(new SeedPoint(width, Double.NaN, v, repeats.get(width)));
+          unpaired.add(new SeedPoint(width, Double.NaN, v));
+        });
+    Row fit = fits.get(0);
+    assertEquals(4, fit.getInt(0));
+    ScalingAnalysis.Interval byRepeat =
+        ScalingAnalysis.analyse(paired, false, 200, spec.seed()).intervals().get(2);
+    ScalingAnalysis.Interval byWidth =
+        ScalingAnalysis.analyse(unpaired, false, 200, spec.seed()).intervals().get(2);
+    assertEquals(byRepeat.low(), fit.getDouble(1), 1e-12, "alpha_low: " + fit);
+    assertEquals(byRepeat.high(), fit.getDouble(2), 1e-12, "alpha_high: " + fit);
+    assertTrue(
+        byWidth.low() != fit.getDouble(1) || byWidth.high() != fit.getDouble(2),
+        "not redrawn width by width: " + byWidth + ", " + fit);
+  }
+
+  /**
    * A random-features model (only the readout trains, from zero, by full-batch gradient descent on
    * the squared loss) on 64 noisy samples: Belkin et al.'s interpolation threshold is where the
    * squared training loss reaches 0, which needs p + 1 >= n features, and it lies past where the
