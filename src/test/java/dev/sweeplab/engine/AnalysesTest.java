@@ -308,32 +308,14 @@ class AnalysesTest extends SparkTestBase {
     Tables.register(spark, warehouse);
     List<Row> fits = sql("SELECT points, alpha_low, alpha_high FROM scaling_fits");
     assertEquals(1, fits.size(), fits.toString());
-    Map<Double, List<Double>> values = new TreeMap<>();
-    Map<Double, List<String>> repeats = new TreeMap<>();
-    for (Row r :
-        sql(
-            "SELECT CAST(width AS DOUBLE), final_test_loss, repeat FROM runs ORDER BY width, run_id")) {
-      values.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add(r.getDouble(1));
-      repeats.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add("repeat " + r.getInt(2));
-    }
-    List<SeedPoint> paired = new ArrayList<>();
-    List<SeedPoint> unpaired = new ArrayList<>();
-    values.forEach(
-        (width, v) -> {
-          paired.add(new SeedPoint(width, Double.NaN, v, repeats.get(width)));
-          unpaired.add(new SeedPoint(width, Double.NaN, v));
-        });
     Row fit = fits.get(0);
     assertEquals(4, fit.getInt(0));
-    ScalingAnalysis.Interval byRepeat =
-        ScalingAnalysis.analyse(paired, false, 200, spec.seed()).intervals().get(2);
-    ScalingAnalysis.Interval byWidth =
-        ScalingAnalysis.analyse(unpaired, false, 200, spec.seed()).intervals().get(2);
-    assertEquals(byRepeat.low(), fit.getDouble(1), 1e-12, "alpha_low: " + fit);
-    assertEquals(byRepeat.high(), fit.getDouble(2), 1e-12, "alpha_high: " + fit);
-    assertTrue(
-        byWidth.low() != fit.getDouble(1) || byWidth.high() != fit.getDouble(2),
-        "not redrawn width by width: " + byWidth + ", " + fit);
+    assertBootstrappedByUnit(
+        sql(
+            "SELECT CAST(width AS DOUBLE), concat('repeat ', CAST(repeat AS STRING)),"
+                + " final_test_loss FROM runs ORDER BY width, run_id"),
+        fit,
+        spec.seed());
   }
 
   /**
@@ -420,34 +402,49 @@ class AnalysesTest extends SparkTestBase {
     List<Row> fits =
         sql("SELECT points, alpha, alpha_low, alpha_high, replicates FROM scaling_fits");
     assertEquals(1, fits.size(), fits.toString());
+    Row fit = fits.get(0);
+    List<SeedPoint> curves =
+        assertBootstrappedByUnit(
+            sql(
+                "SELECT CAST(c.step AS DOUBLE), r.run_id, c.test_loss FROM curves c JOIN runs r"
+                    + " ON c.run_id = r.run_id WHERE c.step > 0 ORDER BY c.step, r.run_id"),
+            fit,
+            spec.seed());
+    assertEquals(4, curves.get(0).values().size(), "four runs at every step");
+    assertEquals(curves.size(), fit.getInt(0), "a point per step");
+  }
+
+  /**
+   * Checks that the job's α interval ({@code fit}'s alpha_low and alpha_high) is the bootstrap of
+   * {@code rows} (x, unit, y, in the job's order) that redraws whole units, and not the one that
+   * redraws each point's seeds apart; returns the points with their units.
+   */
+  private static List<SeedPoint> assertBootstrappedByUnit(List<Row> rows, Row fit, long seed) {
     Map<Double, List<Double>> values = new TreeMap<>();
-    Map<Double, List<String>> runs = new TreeMap<>();
-    for (Row r :
-        sql(
-            "SELECT CAST(c.step AS DOUBLE), r.run_id, c.test_loss FROM curves c JOIN runs r"
-                + " ON c.run_id = r.run_id WHERE c.step > 0 ORDER BY c.step, r.run_id")) {
+    Map<Double, List<String>> units = new TreeMap<>();
+    for (Row r : rows) {
       values.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add(r.getDouble(2));
-      runs.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add(r.getString(1));
+      units.computeIfAbsent(r.getDouble(0), k -> new ArrayList<>()).add(r.getString(1));
     }
-    List<SeedPoint> curves = new ArrayList<>();
+    List<SeedPoint> named = new ArrayList<>();
     List<SeedPoint> unnamed = new ArrayList<>();
     values.forEach(
-        (step, v) -> {
-          curves.add(new SeedPoint(step, Double.NaN, v, runs.get(step)));
-          unnamed.add(new SeedPoint(step, Double.NaN, v));
+        (x, v) -> {
+          named.add(new SeedPoint(x, Double.NaN, v, units.get(x)));
+          unnamed.add(new SeedPoint(x, Double.NaN, v));
         });
-    assertEquals(4, curves.get(0).values().size(), "four runs at every step");
-    Row fit = fits.get(0);
-    assertEquals(curves.size(), fit.getInt(0), "a point per step");
-    ScalingAnalysis.Interval byRun =
-        ScalingAnalysis.analyse(curves, false, 200, spec.seed()).intervals().get(2);
-    ScalingAnalysis.Interval byStep =
-        ScalingAnalysis.analyse(unnamed, false, 200, spec.seed()).intervals().get(2);
-    assertEquals(byRun.low(), fit.getDouble(2), 1e-12, "alpha_low: " + fit);
-    assertEquals(byRun.high(), fit.getDouble(3), 1e-12, "alpha_high: " + fit);
+    ScalingAnalysis.Interval byUnit =
+        ScalingAnalysis.analyse(named, false, 200, seed).intervals().get(2);
+    ScalingAnalysis.Interval apart =
+        ScalingAnalysis.analyse(unnamed, false, 200, seed).intervals().get(2);
+    double low = fit.getAs("alpha_low");
+    double high = fit.getAs("alpha_high");
+    assertEquals(byUnit.low(), low, 1e-12, "alpha_low: " + fit);
+    assertEquals(byUnit.high(), high, 1e-12, "alpha_high: " + fit);
     assertTrue(
-        byStep.low() != fit.getDouble(2) || byStep.high() != fit.getDouble(3),
-        "not the step-by-step bootstrap: " + byStep + ", " + fit);
+        apart.low() != low || apart.high() != high,
+        "not each point's seeds redrawn apart: " + apart + ", " + fit);
+    return named;
   }
 
   /**
