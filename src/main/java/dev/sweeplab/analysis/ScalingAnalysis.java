@@ -3,11 +3,9 @@ package dev.sweeplab.analysis;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
@@ -137,12 +135,12 @@ public final class ScalingAnalysis {
     LawFit fit = search.fit();
     SplittableRandom rng = new SplittableRandom(seed);
     boolean singleValues = points.stream().allMatch(p -> p.values().size() == 1);
-    List<String> units = units(points);
+    Map<String, Integer> units = units(points);
     List<List<SeedPoint>> resamples = new ArrayList<>();
     for (int b = 0; b < replicates; b++) {
       List<SeedPoint> resampled = new ArrayList<>();
       if (!units.isEmpty()) {
-        resampled = byUnit(points, units, rng);
+        resampled = byUnit(points, units, UnitDraw.counts(units.size(), rng));
       } else if (singleValues) {
         // One value per point (no seeds to redraw): resample the points themselves.
         for (int i = 0; i < points.size(); i++) {
@@ -199,42 +197,41 @@ public final class ScalingAnalysis {
   }
 
   /**
-   * The units the points' values belong to, in the order they first appear, where every point names
-   * them, some unit gives more than one point (a run's curve on the step axis, a repeat's sample
-   * under per_repeat) and there are at least two units to redraw; otherwise empty, and each point's
-   * seeds (or, with one value each, the points) are redrawn on their own. One unit redrawn is the
-   * same unit every time: its replicates would all be the data, and the interval a point.
+   * The units the points' values belong to, each with its position in the order they first appear,
+   * where every point names them, some unit gives more than one point (a run's curve on the step
+   * axis, a repeat's sample under per_repeat) and there are at least two units to redraw; otherwise
+   * empty, and each point's seeds (or, with one value each, the points) are redrawn on their own.
+   * One unit redrawn is the same unit every time: its replicates would all be the data, and the
+   * interval a point.
    */
-  private static List<String> units(List<SeedPoint> points) {
+  private static Map<String, Integer> units(List<SeedPoint> points) {
     if (points.stream().anyMatch(p -> p.units().isEmpty())) {
-      return List.of();
+      return Map.of();
     }
-    Set<String> seen = new LinkedHashSet<>();
+    Map<String, Integer> position = new HashMap<>();
     int values = 0;
     for (SeedPoint p : points) {
-      seen.addAll(p.units());
+      for (String unit : p.units()) {
+        position.putIfAbsent(unit, position.size());
+      }
       values += p.values().size();
     }
-    return seen.size() >= 2 && seen.size() < values ? List.copyOf(seen) : List.of();
+    return position.size() >= 2 && position.size() < values ? position : Map.of();
   }
 
   /**
-   * One replicate that redraws whole units: as many as there are, with replacement, each drawn
-   * unit's values at every point it has one, so that what the points share stays together (a run's
+   * One replicate that redraws whole units, each drawn unit's values at every point it has one
+   * ({@code counts} by the units' positions), so that what the points share stays together (a run's
    * steps, a repeat's configurations are not independent samples). A point none of the drawn units
    * reaches is left out.
    */
   private static List<SeedPoint> byUnit(
-      List<SeedPoint> points, List<String> units, SplittableRandom rng) {
-    Map<String, Integer> drawn = new HashMap<>();
-    for (int i = 0; i < units.size(); i++) {
-      drawn.merge(units.get(rng.nextInt(units.size())), 1, Integer::sum);
-    }
+      List<SeedPoint> points, Map<String, Integer> units, int[] counts) {
     List<SeedPoint> resampled = new ArrayList<>();
     for (SeedPoint p : points) {
       List<Double> v = new ArrayList<>();
       for (int k = 0; k < p.values().size(); k++) {
-        int times = drawn.getOrDefault(p.units().get(k), 0);
+        int times = counts[units.get(p.units().get(k))];
         for (int t = 0; t < times; t++) {
           v.add(p.values().get(k));
         }

@@ -152,8 +152,13 @@ public final class WidthExponent {
             ? new int[0]
             : labels.values().stream().flatMapToInt(Arrays::stream).distinct().sorted().toArray();
     if (paired.length >= 2 && replicates > 0) {
-      int[][] r = labels.values().toArray(int[][]::new);
-      double[] slopes = pairedSlopes(x, y, r, paired, replicates, new SplittableRandom(seed));
+      // each value's repeat as its position in paired, the units UnitDraw counts
+      int[][] r =
+          labels.values().stream()
+              .map(of -> Arrays.stream(of).map(rep -> Arrays.binarySearch(paired, rep)).toArray())
+              .toArray(int[][]::new);
+      double[] slopes =
+          pairedSlopes(x, y, r, paired.length, replicates, new SplittableRandom(seed));
       if (slopes.length > 0) {
         low = percentile(slopes, 0.025);
         high = percentile(slopes, 0.975);
@@ -192,26 +197,17 @@ public final class WidthExponent {
   }
 
   /**
-   * The sorted slopes of {@code replicates} replicates that each redraw {@code repeats} with
+   * The sorted slopes of {@code replicates} replicates that each redraw the {@code repeats} with
    * replacement and average, at every width, the values of the drawn repeats ({@code labels}[w][s]
-   * the repeat of {@code y}[w][s]); a width no drawn repeat reaches sits that replicate out, and a
-   * replicate left with fewer than two widths is not counted.
+   * the position of {@code y}[w][s]'s repeat); a width no drawn repeat reaches sits that replicate
+   * out, and a replicate left with fewer than two widths is not counted.
    */
   private static double[] pairedSlopes(
-      double[] x,
-      double[][] y,
-      int[][] labels,
-      int[] repeats,
-      int replicates,
-      SplittableRandom rng) {
+      double[] x, double[][] y, int[][] labels, int repeats, int replicates, SplittableRandom rng) {
     double[] slopes = new double[replicates];
     int kept = 0;
-    Map<Integer, Integer> drawn = new TreeMap<>();
     for (int b = 0; b < replicates; b++) {
-      drawn.clear();
-      for (int i = 0; i < repeats.length; i++) {
-        drawn.merge(repeats[rng.nextInt(repeats.length)], 1, Integer::sum);
-      }
+      int[] drawn = UnitDraw.counts(repeats, rng);
       double[] xs = new double[x.length];
       double[] means = new double[x.length];
       int widths = 0;
@@ -219,7 +215,7 @@ public final class WidthExponent {
         double sum = 0;
         int count = 0;
         for (int s = 0; s < y[w].length; s++) {
-          int times = drawn.getOrDefault(labels[w][s], 0);
+          int times = drawn[labels[w][s]];
           sum += times * y[w][s];
           count += times;
         }
