@@ -291,7 +291,7 @@ class AnalysesTest extends SparkTestBase {
   @Test
   void aFitOverPairedConfigurationsBootstrapsWholeRepeats() {
     SweepSpec spec =
-        SpecParser.parse(
+        analysed(
             """
             name: paired
             seed: 5
@@ -301,11 +301,7 @@ class AnalysesTest extends SparkTestBase {
             training: {optimizer: adam, learning_rate: 0.01, steps: 100, eval_points: 4}
             analysis: {scaling: width}
             """,
-            "paired.yaml");
-    Warehouse warehouse = new Warehouse(tmp.resolve("paired").toString());
-    new SweepRunner(spark, warehouse).run(spec, false);
-    Analyses.run(spark, warehouse, spec);
-    Tables.register(spark, warehouse);
+            "paired");
     List<Row> fits = sql("SELECT points, alpha_low, alpha_high FROM scaling_fits");
     assertEquals(1, fits.size(), fits.toString());
     Row fit = fits.get(0);
@@ -327,7 +323,7 @@ class AnalysesTest extends SparkTestBase {
   @Test
   void underTheSquaredLossTheThresholdIsWhereTheTrainingLossFits() {
     SweepSpec spec =
-        SpecParser.parse(
+        analysed(
             """
             name: rfthreshold
             seed: 3
@@ -337,11 +333,7 @@ class AnalysesTest extends SparkTestBase {
             training: {optimizer: sgd, learning_rate: 0.05, batch_size: 64, steps: 4000, eval_points: 6}
             analysis: {double_descent: width}
             """,
-            "rfthreshold.yaml");
-    Warehouse warehouse = new Warehouse(tmp.resolve("rf").toString());
-    new SweepRunner(spark, warehouse).run(spec, false);
-    Analyses.run(spark, warehouse, spec);
-    Tables.register(spark, warehouse);
+            "rfthreshold");
     List<Row> dd =
         sql(
             "SELECT interpolated_by, interpolation_threshold, x, train_error, train_loss"
@@ -384,7 +376,7 @@ class AnalysesTest extends SparkTestBase {
   @Test
   void aFitOverStepsBootstrapsWholeRuns() {
     SweepSpec spec =
-        SpecParser.parse(
+        analysed(
             """
             name: stepscaling
             seed: 5
@@ -394,11 +386,7 @@ class AnalysesTest extends SparkTestBase {
             training: {optimizer: adam, learning_rate: 0.01, steps: 200, eval_points: 8}
             analysis: {scaling: step}
             """,
-            "stepscaling.yaml");
-    Warehouse warehouse = new Warehouse(tmp.resolve("steps").toString());
-    new SweepRunner(spark, warehouse).run(spec, false);
-    Analyses.run(spark, warehouse, spec);
-    Tables.register(spark, warehouse);
+            "stepscaling");
     List<Row> fits =
         sql("SELECT points, alpha, alpha_low, alpha_high, replicates FROM scaling_fits");
     assertEquals(1, fits.size(), fits.toString());
@@ -412,6 +400,19 @@ class AnalysesTest extends SparkTestBase {
             spec.seed());
     assertEquals(4, curves.get(0).values().size(), "four runs at every step");
     assertEquals(curves.size(), fit.getInt(0), "a point per step");
+  }
+
+  /**
+   * Parses {@code yaml}, runs its sweep into a warehouse of its own, writes its analyses and
+   * registers the tables; {@code name} names the spec file and the warehouse.
+   */
+  private SweepSpec analysed(String yaml, String name) {
+    SweepSpec spec = SpecParser.parse(yaml, name + ".yaml");
+    Warehouse warehouse = new Warehouse(tmp.resolve(name).toString());
+    new SweepRunner(spark, warehouse).run(spec, false);
+    Analyses.run(spark, warehouse, spec);
+    Tables.register(spark, warehouse);
+    return spec;
   }
 
   /**
